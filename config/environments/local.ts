@@ -1,0 +1,26 @@
+import type { EnvironmentInput } from '../schema';
+
+/**
+ * The laptop/CI environment that `npm start` brings up (scripts/local/). No MongoDB server can run
+ * here, so change events are replayed into the source topics in Debezium's exact format.
+ * Warehouse coordinates come from the worker's own environment (the local runtime sets them).
+ */
+export const local: EnvironmentInput = {
+  name: 'local',
+  connect: { url: 'http://127.0.0.1:8083', concurrency: 8, waitTimeoutMs: 60_000 },
+  kafka: { bootstrapServers: '127.0.0.1:9092', replicationFactor: 1 },
+  topicPrefix: 'cdc',
+  managedConnectorPrefix: 'cdc-',
+  mongodb: { kind: 'replay' },
+  warehouse: {
+    jdbcUrl: '${env:CDC_WAREHOUSE_JDBC_URL}',
+    username: '${env:CDC_WAREHOUSE_USER}',
+    password: '${env:CDC_WAREHOUSE_PASSWORD}',
+  },
+  source: { pollIntervalMs: 50 },
+  sink: { batchSize: 1000, tasksMax: 1 },
+  collections: {
+    orders: { phase: 'stream' },
+    customers: { phase: 'stream' },
+  },
+};

@@ -1,0 +1,42 @@
+import { environmentSchema, type Environment, type EnvironmentInput } from './schema';
+import { local } from './environments/local';
+import { staging } from './environments/staging';
+import { production } from './environments/production';
+
+export * from './schema';
+export { versions } from './versions';
+
+const ENVIRONMENTS: Readonly<Record<string, EnvironmentInput>> = { local, staging, production };
+
+export const ENVIRONMENT_NAMES = Object.keys(ENVIRONMENTS);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment definition; every problem is reported at once, each with its path. */
+export function parseEnvironment(input: unknown): Environment {
+  const result = environmentSchema.safeParse(input);
+  if (result.success) return result.data;
+  const name = typeof input === 'object' && input && 'name' in input ? String((input as { name: unknown }).name) : '?';
+  const lines = result.error.issues.map((issue) => `environment ${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new ConfigError(lines.join('\n'));
+}
+
+export interface LoadEnvironmentOptions {
+  /** Replaces `connect.url` (a local runtime on another port, say). */
+  readonly connectUrl?: string;
+}
+
+export function loadEnvironment(name: string, options: LoadEnvironmentOptions = {}): Environment {
+  const input = ENVIRONMENTS[name];
+  if (!input) {
+    throw new ConfigError(`unknown environment "${name}" (known: ${ENVIRONMENT_NAMES.join(', ')})`);
+  }
+  const environment = parseEnvironment(input);
+  return options.connectUrl ? { ...environment, connect: { ...environment.connect, url: options.connectUrl } } : environment;
+}
+
+export function loadAllEnvironments(): Environment[] {
+  return ENVIRONMENT_NAMES.map((name) => loadEnvironment(name));
+}

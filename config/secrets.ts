@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * A credential is never a literal: it is a Kafka config-provider placeholder that the Connect
+ * worker resolves, never this tool. Supported providers: `dir` (DirectoryConfigProvider, Kubernetes
+ * Secrets mounted as files), `file` (FileConfigProvider), `env` (EnvVarConfigProvider) and
+ * `secretsmanager` (AWS Secrets Manager config provider).
+ */
+export const SECRET_PROVIDERS = ['dir', 'file', 'env', 'secretsmanager'] as const;
+
+const PLACEHOLDER = /^\$\{(dir|file|env|secretsmanager):[^}]+\}$/;
+
+export function isConfigProviderPlaceholder(value: string): boolean {
+  return PLACEHOLDER.test(value);
+}
+
+/** A string that must be a config-provider placeholder such as `${dir:/etc/connect-secrets:mongodb-uri}`. */
+export const secretReference = z
+  .string()
+  .refine(isConfigProviderPlaceholder, {
+    message: `must be a config-provider placeholder such as \${dir:/etc/connect-secrets:key} (providers: ${SECRET_PROVIDERS.join(', ')}), never a literal credential`,
+  });
+
+/** A value that is either plain configuration or a placeholder (a URL that may embed a password, say). */
+export const MASK = '****';

@@ -1,0 +1,21 @@
+/**
+ * The one list of pinned versions. `local/pom.xml` receives these as Maven properties
+ * (see scripts/local/install.ts), the connect stack builds its image tag from them, and the
+ * catalog's generated plugin definitions record which plugin versions they were read from.
+ *
+ * Kafka 4.1.1 with Debezium 3.5.0.Final: Debezium 3.5 is built against Kafka 4.1.1
+ * (`version.kafka` in debezium-build-parent 3.5.0.Final), a known-good pair.
+ */
+export const versions = {
+  kafka: '4.1.1',
+  debezium: '3.5.0.Final',
+  mongoKafkaConnect: '2.0.1',
+  postgresqlJdbc: '42.7.7',
+  jmxExporter: '1.0.1',
+  log4j: '2.24.3',
+  mongoJavaServer: '1.47.0',
+  /** The Connect worker image that carries the plugins above (built by the platform team's image pipeline). */
+  connectImage: 'quay.io/debezium/connect:3.5.0.Final',
+} as const;
+
+export type Versions = typeof versions;

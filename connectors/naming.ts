@@ -1,0 +1,34 @@
+import type { Environment } from '../config';
+import type { PipelineDefinition } from './pipelines/define';
+
+/**
+ * Every name derived from a pipeline, in one place: connectors, topics, consumer groups, tables.
+ * Stacks, alerts and dashboards use these so that a name is never spelled twice.
+ */
+export function sourceConnectorName(environment: Environment, pipeline: PipelineDefinition): string {
+  return `${environment.managedConnectorPrefix}${pipeline.name}-source`;
+}
+
+export function sinkConnectorName(environment: Environment, pipeline: PipelineDefinition): string {
+  return `${environment.managedConnectorPrefix}${pipeline.name}-sink`;
+}
+
+/** Debezium's topic: `<topic.prefix>.<database>.<collection>`. */
+export function sourceTopic(environment: Environment, pipeline: PipelineDefinition): string {
+  return `${environment.topicPrefix}.${pipeline.database}.${pipeline.collection}`;
+}
+
+export function deadLetterTopic(environment: Environment, pipeline: PipelineDefinition): string {
+  return `${environment.topicPrefix}.dlq.${pipeline.name}`;
+}
+
+/** Kafka Connect names a sink connector's consumer group `connect-<connector name>`. */
+export function sinkConsumerGroup(environment: Environment, pipeline: PipelineDefinition): string {
+  return `connect-${sinkConnectorName(environment, pipeline)}`;
+}
+
+/** Where the sink writes: the production table, or its shadow while the trigger still runs. */
+export function sinkTable(environment: Environment, pipeline: PipelineDefinition): string {
+  const phase = environment.collections[pipeline.name]?.phase ?? 'stream';
+  return phase === 'shadow' ? `${pipeline.table}_shadow` : pipeline.table;
+}

@@ -1,0 +1,29 @@
+/**
+ * A business pipeline: one MongoDB collection captured by Debezium into one warehouse table.
+ * Environments differ only through config (config/environments/*), never here.
+ */
+export interface PipelineDefinition {
+  /** Stable identifier: connector names, dashboards and alerts derive from it. Never rename. */
+  readonly name: string;
+  readonly description: string;
+  /** MongoDB database and collection captured. */
+  readonly database: string;
+  readonly collection: string;
+  /** Warehouse table the sink upserts into (in the `shadow` phase, `<table>_shadow`). */
+  readonly table: string;
+  /** Document fields not copied to the warehouse (ReplaceField `exclude`), e.g. large or personal data. */
+  readonly excludeFields?: readonly string[];
+  /** Who to page: the team that owns the pipeline, shown in alerts and dashboards. */
+  readonly owner: string;
+}
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+
+export function definePipeline(definition: PipelineDefinition): PipelineDefinition {
+  for (const [field, value] of Object.entries({ name: definition.name, table: definition.table })) {
+    if (!NAME.test(value)) {
+      throw new Error(`pipeline ${definition.name}: ${field}: must match ${NAME} (got ${JSON.stringify(value)})`);
+    }
+  }
+  return Object.freeze({ ...definition });
+}

@@ -1,0 +1,10 @@
+import { definePipeline } from './define';
+
+export const orders = definePipeline({
+  name: 'orders',
+  description: 'Orders with their line items, the source of fact_orders and the per-minute orders aggregate',
+  database: 'app_db',
+  collection: 'orders',
+  table: 'orders',
+  owner: 'bi-platform',
+});

@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import { reportError } from './cli-support';
+import { registerConnectorCommands } from './commands/connectors';
+
+/**
+ * `cdcctl`: the platform's command line. Each command group lives in scripts/commands/<group>.ts
+ * and only parses flags and prints; the work is done by the layers it calls.
+ */
+export function buildProgram(): Command {
+  const program = new Command('cdcctl')
+    .description('MongoDB change-data-capture platform as code: connectors, local runtime, monitoring, migration')
+    .option('--debug', 'print stack traces and HTTP details on errors')
+    .showHelpAfterError()
+    .exitOverride();
+  registerConnectorCommands(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    // commander throws for --help/--version and usage errors once exitOverride() is set.
+    const code = (error as { code?: string; exitCode?: number }).code;
+    if (code?.startsWith('commander.')) return (error as { exitCode: number }).exitCode;
+    return reportError(error);
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('cdcctl')) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}
