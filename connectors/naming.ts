@@ -5,8 +5,12 @@ import type { PipelineDefinition } from './pipelines/define';
  * Every name derived from a pipeline, in one place: connectors, topics, consumer groups, tables.
  * Stacks, alerts and dashboards use these so that a name is never spelled twice.
  */
-export function sourceConnectorName(environment: Environment, pipeline: PipelineDefinition): string {
-  return `${environment.managedConnectorPrefix}${pipeline.name}-source`;
+/**
+ * One Debezium source per MongoDB database: its `topic.prefix` is also the `server` key of its JMX
+ * metrics, which must be unique per worker, so pipelines of one database share their source.
+ */
+export function sourceConnectorName(environment: Environment, pipeline: Pick<PipelineDefinition, 'database'>): string {
+  return `${environment.managedConnectorPrefix}${pipeline.database.replace(/_/g, '-')}-source`;
 }
 
 export function sinkConnectorName(environment: Environment, pipeline: PipelineDefinition): string {

@@ -20,7 +20,7 @@ export const production: EnvironmentInput = {
   source: { pollIntervalMs: 100 },
   sink: { batchSize: 2000, tasksMax: 3 },
   collections: {
-    orders: { phase: 'trigger' },
+    orders: { phase: 'shadow' },
     customers: { phase: 'trigger' },
   },
 };

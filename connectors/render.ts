@@ -1,0 +1,112 @@
+import type { CollectionSettings, Environment } from '../config';
+import { debeziumJdbcSinkConfig } from './catalog/debezium-jdbc-sink';
+import { debeziumMongoDbSourceConfig } from './catalog/debezium-mongodb-source';
+import { excludeFieldsStep, transformChain, unwrapDocumentStep, type TransformStep } from './catalog/transforms';
+import { deadLetterTopic, sinkConnectorName, sinkTable, sourceConnectorName, sourceTopic } from './naming';
+import { pipelines as allPipelines, type PipelineDefinition } from './pipelines';
+
+export type ConnectorState = 'RUNNING' | 'PAUSED' | 'STOPPED';
+
+/** A connector as this repository wants it on a worker. */
+export interface RenderedConnector {
+  readonly name: string;
+  readonly config: Readonly<Record<string, string>>;
+  readonly state: ConnectorState;
+  readonly role: 'source' | 'sink';
+  /** The pipelines it serves (a source serves every captured collection of its database). */
+  readonly pipelines: readonly string[];
+}
+
+const DEFAULT_SETTINGS: CollectionSettings = { phase: 'stream', state: 'RUNNING', sink: {} };
+
+export function collectionSettings(environment: Environment, pipeline: PipelineDefinition): CollectionSettings {
+  return environment.collections[pipeline.name] ?? DEFAULT_SETTINGS;
+}
+
+/** In the `trigger` phase only the Atlas trigger feeds the warehouse: the stream path does not exist yet. */
+export function streamsInPhase(settings: CollectionSettings): boolean {
+  return settings.phase !== 'trigger';
+}
+
+/**
+ * Definition + environment → the connectors Connect should run. Pure: no I/O, no clock, no
+ * environment reads; the output is sorted by name so that renders are byte-for-byte stable.
+ */
+export function renderEnvironment(environment: Environment, pipelines: readonly PipelineDefinition[] = allPipelines): RenderedConnector[] {
+  const streaming = pipelines.filter((pipeline) => streamsInPhase(collectionSettings(environment, pipeline)));
+  const connectors = [...renderSources(environment, streaming), ...streaming.map((pipeline) => renderSink(environment, pipeline))];
+  return connectors.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function renderSources(environment: Environment, pipelines: readonly PipelineDefinition[]): RenderedConnector[] {
+  const { mongodb } = environment;
+  if (mongodb.kind !== 'atlas') return [];
+  const byDatabase = new Map<string, PipelineDefinition[]>();
+  for (const pipeline of pipelines) byDatabase.set(pipeline.database, [...(byDatabase.get(pipeline.database) ?? []), pipeline]);
+  return [...byDatabase.values()].map((members) => {
+    const first = members[0]!;
+    return {
+      name: sourceConnectorName(environment, first),
+      role: 'source' as const,
+      pipelines: members.map((pipeline) => pipeline.name),
+      state: combinedState(members.map((pipeline) => collectionSettings(environment, pipeline).state)),
+      config: debeziumMongoDbSourceConfig({
+        connectionString: mongodb.connectionString,
+        topicPrefix: environment.topicPrefix,
+        collections: members.map((pipeline) => `${pipeline.database}.${pipeline.collection}`).sort(),
+        pollIntervalMs: environment.source.pollIntervalMs,
+        maxBatchSize: environment.source.maxBatchSize,
+        maxQueueSize: environment.source.maxQueueSize,
+        heartbeatIntervalMs: environment.source.heartbeatIntervalMs,
+      }),
+    };
+  });
+}
+
+/** A shared source runs while any of its collections wants it running. */
+function combinedState(states: readonly ConnectorState[]): ConnectorState {
+  if (states.includes('RUNNING')) return 'RUNNING';
+  return states.includes('PAUSED') ? 'PAUSED' : 'STOPPED';
+}
+
+function renderSink(environment: Environment, pipeline: PipelineDefinition): RenderedConnector {
+  const settings = collectionSettings(environment, pipeline);
+  const sink = { ...environment.sink, ...settings.sink };
+  const steps: TransformStep[] = [unwrapDocumentStep()];
+  if (pipeline.excludeFields?.length) steps.push(excludeFieldsStep(pipeline.excludeFields));
+  return {
+    name: sinkConnectorName(environment, pipeline),
+    role: 'sink',
+    pipelines: [pipeline.name],
+    state: settings.state,
+    config: debeziumJdbcSinkConfig({
+      topics: [sourceTopic(environment, pipeline)],
+      jdbcUrl: environment.warehouse.jdbcUrl,
+      username: environment.warehouse.username,
+      password: environment.warehouse.password,
+      table: qualifiedTable(environment, sinkTable(environment, pipeline)),
+      deadLetterTopic: deadLetterTopic(environment, pipeline),
+      deadLetterReplicationFactor: environment.kafka.replicationFactor,
+      batchSize: sink.batchSize,
+      tasksMax: sink.tasksMax,
+      maxPollRecords: sink.maxPollRecords,
+      transforms: transformChain(steps),
+    }),
+  };
+}
+
+function qualifiedTable(environment: Environment, table: string): string {
+  return environment.warehouse.schema === 'public' ? table : `${environment.warehouse.schema}.${table}`;
+}
+
+/** The exact body `POST /connectors` takes. */
+export function toConnectBody(connector: RenderedConnector): { name: string; config: Record<string, string> } {
+  return { name: connector.name, config: { ...connector.config } };
+}
+
+/** Stable JSON for files: keys sorted, two-space indent, trailing newline. */
+export function toConnectJson(connector: RenderedConnector): string {
+  const body = toConnectBody(connector);
+  const config = Object.fromEntries(Object.entries(body.config).sort(([a], [b]) => a.localeCompare(b)));
+  return `${JSON.stringify({ name: body.name, config }, null, 2)}\n`;
+}

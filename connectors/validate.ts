@@ -1,0 +1,174 @@
+import { DEAD_LETTER_QUEUE_KEYS } from './catalog/common';
+import { normaliseConfigValues } from './catalog/fields';
+import { findPlugin } from './catalog';
+import { findPredicate, findTransform } from './catalog/transforms';
+import { displayValue } from './secrets';
+
+/**
+ * One validation gate for typed definitions and hand-written JSON alike: the config is checked by
+ * the plugin's schema (keyed by `connector.class`), its transform chain, the shared error-handling
+ * rules and the secrets rule. Every problem is reported, none stops the others from being found.
+ */
+export interface ValidationIssue {
+  readonly connector: string;
+  readonly field: string;
+  readonly message: string;
+  /** The offending value as it may be shown (secrets masked). */
+  readonly value?: string;
+  readonly severity: 'error' | 'warning';
+}
+
+export interface ValidateOptions {
+  /** Accept connector classes the catalog does not know (only the generic checks run). @default false */
+  readonly allowUnknownClass?: boolean;
+}
+
+export function formatIssue(issue: ValidationIssue): string {
+  const got = issue.value === undefined ? '' : ` (got ${JSON.stringify(issue.value)})`;
+  return `${issue.connector}: ${issue.field}: ${issue.message}${got}`;
+}
+
+/** Accepts `{"name", "config": {…}}` (the body Connect takes) or a flat config carrying `name`. */
+export function validateConnectorJson(json: unknown, options: ValidateOptions = {}, origin = '(input)'): ValidationIssue[] {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return [{ connector: origin, field: '(root)', message: 'must be a JSON object {"name": …, "config": {…}}', severity: 'error' }];
+  }
+  const body = json as Record<string, unknown>;
+  const rawConfig = typeof body.config === 'object' && body.config !== null ? (body.config as Record<string, unknown>) : body;
+  const name = typeof body.name === 'string' ? body.name : typeof rawConfig.name === 'string' ? rawConfig.name : undefined;
+  const connector = name ?? origin;
+  const issues: ValidationIssue[] = [];
+  if (!name) issues.push({ connector, field: 'name', message: 'is required', severity: 'error' });
+  if (body.config !== undefined && (typeof body.config !== 'object' || body.config === null || Array.isArray(body.config))) {
+    return [...issues, { connector, field: 'config', message: 'must be an object of string values', severity: 'error' }];
+  }
+  if (typeof rawConfig.name === 'string' && name && rawConfig.name !== name) {
+    issues.push({ connector, field: 'config.name', message: `must equal the connector name "${name}"`, value: rawConfig.name, severity: 'error' });
+  }
+  const { config, problems } = normaliseConfigValues(rawConfig);
+  for (const problem of problems) {
+    issues.push({ connector, field: problem.field, message: 'must be a string, number or boolean', value: JSON.stringify(problem.value), severity: 'error' });
+  }
+  return [...issues, ...validateConnectorConfig(connector, config, options)];
+}
+
+export function validateConnectorConfig(connector: string, config: Readonly<Record<string, string>>, options: ValidateOptions = {}): ValidationIssue[] {
+  const connectorClass = config['connector.class'];
+  const issues: ValidationIssue[] = [];
+  const issue = (field: string, message: string, severity: ValidationIssue['severity'] = 'error') =>
+    issues.push({ connector, field, message, value: displayValue(connectorClass, field, config[field]), severity });
+
+  if (!connectorClass) {
+    issue('connector.class', 'is required');
+    return issues;
+  }
+  const plugin = findPlugin(connectorClass);
+  if (!plugin && !options.allowUnknownClass) {
+    issue('connector.class', 'is not in the catalog (pass --allow-unknown-class to check only the generic rules)');
+  }
+  if (plugin) {
+    const result = plugin.schema.safeParse(config);
+    if (!result.success) {
+      for (const zodIssue of result.error.issues) {
+        const field = zodIssue.path.length ? zodIssue.path.map(String).join('.') : '(config)';
+        issue(field, zodIssue.code === 'invalid_type' && config[field] === undefined ? 'is required' : zodIssue.message);
+      }
+    }
+    for (const [key, replacement] of Object.entries(plugin.removedKeys)) {
+      if (key in config) issue(key, `is no longer supported by the ${plugin.title} connector: use ${replacement}`);
+    }
+    if (plugin.kind === 'source') {
+      for (const key of DEAD_LETTER_QUEUE_KEYS) {
+        if (key in config) issue(key, 'a dead-letter queue applies to sink connectors only: Kafka Connect never routes source records to it');
+      }
+    }
+  }
+  // Credentials: whatever the plugin, a credential-carrying key holds only a placeholder.
+  for (const [key, value] of Object.entries(config)) {
+    if (value && displayValue(connectorClass, key, value) === '****' && !issues.some((existing) => existing.field === key)) {
+      issue(key, 'carries a credential: must be a config-provider placeholder such as ${dir:/etc/connect-secrets:key}, never a literal');
+    }
+  }
+  issues.push(...validateTransformChain(connector, config));
+  return issues;
+}
+
+function aliases(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((alias) => alias.trim()).filter(Boolean);
+}
+
+function optionsOf(config: Readonly<Record<string, string>>, prefix: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([key]) => key.startsWith(prefix) && key !== `${prefix}type`)
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+}
+
+function validateTransformChain(connector: string, config: Readonly<Record<string, string>>): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const add = (field: string, message: string, value?: string) => issues.push({ connector, field, message, value, severity: 'error' });
+  const predicateAliases = aliases(config.predicates);
+  const transformAliases = aliases(config.transforms);
+  for (const [list, what] of [[transformAliases, 'transforms'], [predicateAliases, 'predicates']] as const) {
+    const seen = new Set<string>();
+    for (const alias of list) {
+      if (seen.has(alias)) add(what, `alias "${alias}" is listed twice`, config[what]);
+      seen.add(alias);
+    }
+  }
+  for (const alias of predicateAliases) {
+    const prefix = `predicates.${alias}.`;
+    const type = config[`${prefix}type`];
+    if (!type) {
+      add(`${prefix}type`, 'is required for every alias in predicates');
+      continue;
+    }
+    const spec = findPredicate(type);
+    if (!spec) {
+      add(`${prefix}type`, 'is not a predicate this catalog knows', type);
+      continue;
+    }
+    const result = spec.options.safeParse(optionsOf(config, prefix));
+    if (!result.success) for (const zodIssue of result.error.issues) add(`${prefix}${zodIssue.path.join('.')}`, zodIssue.message);
+  }
+  for (const alias of transformAliases) {
+    const prefix = `transforms.${alias}.`;
+    const type = config[`${prefix}type`];
+    if (!type) {
+      add(`${prefix}type`, 'is required for every alias in transforms');
+      continue;
+    }
+    const spec = findTransform(type);
+    if (!spec) {
+      add(`${prefix}type`, 'is not a transform this catalog knows', type);
+      continue;
+    }
+    const options = optionsOf(config, prefix);
+    const result = spec.options.safeParse(options);
+    if (!result.success) {
+      for (const zodIssue of result.error.issues) {
+        const key = zodIssue.path.join('.');
+        add(`${prefix}${key}`, options[key] === undefined ? 'is required' : zodIssue.message, options[key]);
+      }
+    }
+    for (const [removed, replacement] of Object.entries(spec.removedOptions ?? {})) {
+      if (removed in options) add(`${prefix}${removed}`, `is no longer supported by ${spec.title}: use ${replacement}`);
+    }
+    const predicate = options.predicate;
+    if (predicate !== undefined && !predicateAliases.includes(predicate)) {
+      add(`${prefix}predicate`, 'names a predicate that is not listed in predicates', predicate);
+    }
+    if (spec.requiresPredicate && predicate === undefined) {
+      add(`${prefix}predicate`, `is required: ${spec.title} without a predicate drops every record`);
+    }
+  }
+  // Keys for aliases that are not in the chain are silently ignored by Connect: a typo to report.
+  for (const key of Object.keys(config)) {
+    const match = /^(transforms|predicates)\.([^.]+)\./.exec(key);
+    if (match && !(match[1] === 'transforms' ? transformAliases : predicateAliases).includes(match[2]!)) {
+      add(key, `belongs to alias "${match[2]}", which is not listed in ${match[1]}`);
+    }
+  }
+  return issues;
+}

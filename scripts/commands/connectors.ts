@@ -1,0 +1,271 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { loadEnvironment, ENVIRONMENT_NAMES, type Environment } from '../../config';
+import { apply } from '../../connectors/connect/apply';
+import { createConnectClient, type ConnectClient } from '../../connectors/connect/client';
+import { formatPlanJson, formatPlanMarkdown, formatPlanText, planSummary } from '../../connectors/connect/format-plan';
+import { diff, hasChanges } from '../../connectors/connect/plan';
+import { renderEnvironment, toConnectJson, type RenderedConnector } from '../../connectors/render';
+import { displayValue, maskConfig } from '../../connectors/secrets';
+import { formatIssue, validateConnectorConfig, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
+import { CliError, EXIT, progress } from '../cli-support';
+
+interface EnvFlags {
+  env: string;
+  connectUrl?: string;
+}
+
+function environmentFrom(flags: EnvFlags): Environment {
+  try {
+    return loadEnvironment(flags.env, { connectUrl: flags.connectUrl });
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+}
+
+/** Credentials for the worker come from the environment variables the config names, never from flags. */
+export function clientFor(environment: Environment, onRequest?: (method: string, path: string) => void): ConnectClient {
+  const headers: Record<string, string> = {};
+  const { auth } = environment.connect;
+  const read = (name: string) => {
+    const value = process.env[name];
+    if (!value) throw new CliError(`environment ${environment.name}: connect.auth needs the environment variable ${name}, which is not set`);
+    return value;
+  };
+  if (auth.kind === 'basic') headers.authorization = `Basic ${Buffer.from(`${read(auth.usernameEnv)}:${read(auth.passwordEnv)}`).toString('base64')}`;
+  if (auth.kind === 'bearer') headers.authorization = `Bearer ${read(auth.tokenEnv)}`;
+  return createConnectClient({ url: environment.connect.url, timeoutMs: environment.connect.requestTimeoutMs, headers, onRequest });
+}
+
+/** Renders and validates; any invalid definition stops everything before a request is sent. */
+function renderValidated(environment: Environment): RenderedConnector[] {
+  const connectors = renderEnvironment(environment);
+  const issues = connectors.flatMap((connector) => validateConnectorConfig(connector.name, connector.config));
+  failOnIssues(issues);
+  return connectors;
+}
+
+function failOnIssues(issues: readonly ValidationIssue[]): void {
+  for (const issue of issues.filter((candidate) => candidate.severity === 'warning')) process.stderr.write(`${pc.yellow('warning')}: ${formatIssue(issue)}\n`);
+  const errors = issues.filter((issue) => issue.severity === 'error');
+  if (errors.length) {
+    for (const issue of errors) process.stderr.write(`${formatIssue(issue)}\n`);
+    throw new CliError(`${errors.length} invalid field${errors.length === 1 ? '' : 's'}: nothing was sent to Kafka Connect`);
+  }
+}
+
+async function collectJsonFiles(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of paths) {
+    const info = await stat(entry).catch(() => undefined);
+    if (!info) throw new CliError(`${entry}: no such file or folder`);
+    if (info.isDirectory()) {
+      const names = (await readdir(entry)).filter((name) => name.endsWith('.json')).sort();
+      files.push(...names.map((name) => path.join(entry, name)));
+    } else files.push(entry);
+  }
+  return files;
+}
+
+function addEnvOptions(command: Command, required = true): Command {
+  const description = `environment (${ENVIRONMENT_NAMES.join(', ')})`;
+  (required ? command.requiredOption('--env <name>', description) : command.option('--env <name>', description))
+    .option('--connect-url <url>', "override the environment's Kafka Connect REST URL");
+  return command;
+}
+
+function outputOption(command: Command, formats: string[]): Command {
+  return command.option('--output <format>', `output format: ${formats.join('|')}`, formats[0]);
+}
+
+function checkFormat(format: string, formats: string[]): void {
+  if (!formats.includes(format)) throw new CliError(`--output must be one of ${formats.join(', ')} (got ${format})`);
+}
+
+export function registerConnectorCommands(program: Command): void {
+  const connectors = program.command('connectors').description('render, validate, plan and apply the Kafka Connect connectors');
+
+  addEnvOptions(
+    connectors
+      .command('render')
+      .description('write one JSON file per connector, the exact body Kafka Connect takes ({"name", "config"})')
+      .requiredOption('--out <dir>', 'output folder'),
+  ).action(async (flags: EnvFlags & { out: string }) => {
+    const environment = environmentFrom(flags);
+    const rendered = renderValidated(environment);
+    await mkdir(flags.out, { recursive: true });
+    for (const connector of rendered) await writeFile(path.join(flags.out, `${connector.name}.json`), toConnectJson(connector));
+    process.stderr.write(`wrote ${rendered.length} connector files for ${environment.name} to ${flags.out}\n`);
+  });
+
+  addEnvOptions(
+    connectors
+      .command('validate')
+      .description('check connector JSON files or folders (rendered or hand-written) with the catalog schemas')
+      .argument('[paths...]', 'JSON files or folders of them; none: the rendered connectors of --env')
+      .option('--allow-unknown-class', 'accept connector classes the catalog does not know')
+      .option('--remote', "also ask the worker's own validation (PUT /connector-plugins/{class}/config/validate)"),
+    false,
+  ).action(async (paths: string[], flags: Partial<EnvFlags> & { allowUnknownClass?: boolean; remote?: boolean }) => {
+    const bodies: Array<{ origin: string; json: unknown }> = [];
+    if (paths.length === 0) {
+      if (!flags.env) throw new CliError('give JSON files or folders, or --env to validate the rendered connectors');
+      for (const connector of renderEnvironment(environmentFrom(flags as EnvFlags))) bodies.push({ origin: connector.name, json: JSON.parse(toConnectJson(connector)) });
+    }
+    for (const file of await collectJsonFiles(paths)) {
+      try {
+        bodies.push({ origin: file, json: JSON.parse(await readFile(file, 'utf8')) });
+      } catch (error) {
+        bodies.push({ origin: file, json: Symbol.for('unparsable') });
+        process.stderr.write(`${file}: (file): not valid JSON: ${(error as Error).message}\n`);
+      }
+    }
+    const issues = bodies.flatMap(({ origin, json }) =>
+      typeof json === 'symbol' ? [{ connector: origin, field: '(file)', message: 'not valid JSON', severity: 'error' as const }] : validateConnectorJson(json, { allowUnknownClass: flags.allowUnknownClass }, origin),
+    );
+    if (flags.remote) {
+      if (!flags.env) throw new CliError('--remote needs --env (or --env with --connect-url) to know which worker to ask');
+      const client = clientFor(environmentFrom(flags as EnvFlags));
+      for (const { json } of bodies) {
+        if (typeof json !== 'object' || json === null) continue;
+        const body = json as { name?: string; config?: Record<string, string> };
+        const config = { ...(body.config ?? (json as Record<string, string>)) };
+        const name = body.name ?? config.name ?? '?';
+        if (!config['connector.class']) continue;
+        const result = await client.validate(config['connector.class'], { ...config, name });
+        for (const entry of result.configs) {
+          for (const message of entry.value.errors) {
+            issues.push({ connector: name, field: entry.value.name, message: `worker: ${message}`, value: displayValue(config['connector.class'], entry.value.name, config[entry.value.name]), severity: 'error' });
+          }
+        }
+      }
+    }
+    const errors = issues.filter((issue) => issue.severity === 'error');
+    for (const issue of issues) process.stdout.write(`${issue.severity === 'warning' ? 'warning: ' : ''}${formatIssue(issue)}\n`);
+    if (errors.length) throw new CliError(`${errors.length} problem${errors.length === 1 ? '' : 's'} in ${bodies.length} connector definition${bodies.length === 1 ? '' : 's'}`);
+    process.stderr.write(`${bodies.length} connector definition${bodies.length === 1 ? '' : 's'} valid\n`);
+  });
+
+  outputOption(
+    addEnvOptions(
+      connectors
+        .command('plan')
+        .description('compare the definitions with the live worker; exit 0 no changes, 2 changes, 1 error')
+        .option('--prune', 'plan deletes of managed connectors that are no longer defined'),
+    ),
+    ['text', 'json', 'markdown'],
+  ).action(async (flags: EnvFlags & { prune?: boolean; output: string }) => {
+    checkFormat(flags.output, ['text', 'json', 'markdown']);
+    const environment = environmentFrom(flags);
+    const desired = renderValidated(environment);
+    const client = clientFor(environment);
+    const plan = diff(desired, await client.listConnectors(), { managedPrefix: environment.managedConnectorPrefix, prune: flags.prune });
+    const exitCode = hasChanges(plan) ? EXIT.changes : EXIT.ok;
+    if (flags.output === 'json') process.stdout.write(`${formatPlanJson(plan)}\n`);
+    else if (flags.output === 'markdown') process.stdout.write(`${formatPlanMarkdown(plan, `Connectors plan: ${environment.name}`)}\nExit code: ${exitCode}\n`);
+    else process.stdout.write(`${formatPlanText(plan, pc)}\n`);
+    process.exitCode = exitCode;
+  });
+
+  addEnvOptions(
+    connectors
+      .command('apply')
+      .description('apply only the changes, wait for the desired states; offsets are snapshotted before any update or delete')
+      .option('--prune', 'delete managed connectors that are no longer defined')
+      .option('--concurrency <n>', "changes in flight at once (default: the environment's connect.concurrency)")
+      .option('--restart-failed', 'also restart failed connectors and tasks')
+      .option('--offsets-dir <dir>', 'where the offsets snapshot is written', '.local/offsets'),
+  ).action(async (flags: EnvFlags & { prune?: boolean; concurrency?: string; restartFailed?: boolean; offsetsDir: string }) => {
+    const environment = environmentFrom(flags);
+    const concurrency = flags.concurrency === undefined ? environment.connect.concurrency : Number(flags.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError(`--concurrency must be a whole number ≥ 1 (got ${flags.concurrency})`);
+    const desired = renderValidated(environment);
+    const client = clientFor(environment);
+    let snapshotFile: string | undefined;
+    const result = await apply(client, desired, {
+      managedPrefix: environment.managedConnectorPrefix,
+      prune: flags.prune,
+      concurrency,
+      restartFailed: flags.restartFailed,
+      waitTimeoutMs: environment.connect.waitTimeoutMs,
+      onProgress: progress,
+      onOffsetsSnapshot: async (snapshot) => {
+        await mkdir(flags.offsetsDir, { recursive: true });
+        snapshotFile = path.join(flags.offsetsDir, `${environment.name}-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
+        const masked = { ...snapshot, connectors: Object.fromEntries(Object.entries(snapshot.connectors).map(([name, entry]) => [name, { ...entry, config: maskConfig(entry.config) }])) };
+        await writeFile(snapshotFile, `${JSON.stringify(masked, null, 2)}\n`);
+        progress(`offsets of ${Object.keys(snapshot.connectors).length} connectors snapshotted to ${snapshotFile}`);
+      },
+    });
+    process.stdout.write(`${formatPlanText(result.plan, pc)}\n`);
+    if (result.error) {
+      process.stdout.write(`applied: ${result.applied.map((change) => `${change.action} ${change.connector}`).join(', ') || 'nothing'}\n`);
+      process.stdout.write(`not applied: ${result.notApplied.map((change) => `${change.action} ${change.connector}`).join(', ') || 'nothing'}\n`);
+      throw result.error;
+    }
+    process.stdout.write(`Applied: ${planSummary(result.plan)}${result.restarted.length ? `; restarted ${result.restarted.join(', ')}` : ''}.\n`);
+  });
+
+  outputOption(addEnvOptions(connectors.command('status').description('state of each managed connector and its tasks').argument('[name]')), ['text', 'json']).action(
+    async (name: string | undefined, flags: EnvFlags & { output: string }) => {
+      checkFormat(flags.output, ['text', 'json']);
+      const environment = environmentFrom(flags);
+      const live = (await clientFor(environment).listConnectors()).filter((connector) => (name ? connector.name === name : connector.name.startsWith(environment.managedConnectorPrefix)));
+      if (name && live.length === 0) throw new CliError(`${name}: no such connector on ${environment.connect.url}`);
+      if (flags.output === 'json') {
+        process.stdout.write(`${JSON.stringify(live.map((connector) => ({ name: connector.name, state: connector.status?.connector.state, tasks: connector.status?.tasks.map((task) => ({ id: task.id, state: task.state, ...(task.trace ? { trace: task.trace } : {}) })) ?? [] })), null, 2)}\n`);
+        return;
+      }
+      for (const connector of live) {
+        const state = connector.status?.connector.state ?? 'UNKNOWN';
+        const paint = state === 'RUNNING' ? pc.green : state === 'FAILED' ? pc.red : pc.yellow;
+        const tasks = connector.status?.tasks.map((task) => `${task.id}:${task.state}`).join(' ') ?? '';
+        process.stdout.write(`${paint(state.padEnd(9))} ${connector.name}  tasks ${tasks || '-'}\n`);
+        const trace = connector.status?.connector.trace ?? connector.status?.tasks.find((task) => task.trace)?.trace;
+        if (trace && (name || state === 'FAILED')) process.stdout.write(`          ${pc.dim(trace.split('\n').slice(0, name ? 8 : 1).join('\n          '))}\n`);
+      }
+    },
+  );
+
+  addEnvOptions(
+    connectors
+      .command('restart')
+      .description('restart a connector and its tasks')
+      .argument('<name>')
+      .option('--only-failed', 'restart only the failed connector instance and tasks'),
+  ).action(async (name: string, flags: EnvFlags & { onlyFailed?: boolean }) => {
+    await clientFor(environmentFrom(flags)).restart(name, { includeTasks: true, onlyFailed: Boolean(flags.onlyFailed) });
+    process.stdout.write(`restart requested for ${name}${flags.onlyFailed ? ' (failed parts only)' : ''}\n`);
+  });
+
+  for (const verb of ['pause', 'resume', 'stop'] as const) {
+    addEnvOptions(connectors.command(verb).description(`${verb} a connector (the next apply puts back the state the config asks for)`).argument('<name>')).action(
+      async (name: string, flags: EnvFlags) => {
+        await clientFor(environmentFrom(flags))[verb](name);
+        process.stdout.write(`${verb} requested for ${name}\n`);
+      },
+    );
+  }
+
+  const offsets = connectors.command('offsets').description("read and export connectors' offsets (Kafka ≥ 3.6)");
+  addEnvOptions(offsets.command('get').description("print a connector's offsets as JSON").argument('<name>')).action(async (name: string, flags: EnvFlags) => {
+    process.stdout.write(`${JSON.stringify(await clientFor(environmentFrom(flags)).getOffsets(name), null, 2)}\n`);
+  });
+  addEnvOptions(
+    offsets
+      .command('export')
+      .description('snapshot the offsets of every managed connector into a file (a restore point before a change)')
+      .requiredOption('--out <file>', 'snapshot file'),
+  ).action(async (flags: EnvFlags & { out: string }) => {
+    const environment = environmentFrom(flags);
+    const client = clientFor(environment);
+    const live = (await client.listConnectors()).filter((connector) => connector.name.startsWith(environment.managedConnectorPrefix));
+    const connectorsOut: Record<string, unknown> = {};
+    for (const connector of live) connectorsOut[connector.name] = { config: maskConfig(connector.config), offsets: (await client.getOffsets(connector.name)).offsets };
+    await mkdir(path.dirname(flags.out), { recursive: true });
+    await writeFile(flags.out, `${JSON.stringify({ takenAt: new Date().toISOString(), worker: client.url, connectors: connectorsOut }, null, 2)}\n`);
+    process.stderr.write(`offsets of ${live.length} connectors written to ${flags.out}\n`);
+  });
+}

@@ -1,0 +1,70 @@
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { changeEventRecords, type KafkaRecord } from './debezium-events';
+import type { SampleChange } from './sample-data';
+
+/**
+ * Writes change events in Debezium's MongoDB format into the source topics: the stand-in for a
+ * MongoDB deployment where none can run. It exercises the real sink path (unwrap transform →
+ * Debezium JDBC sink → PostgreSQL) exactly as production events do.
+ */
+export interface ReplayOptions {
+  readonly bootstrapServers: string;
+  readonly topicPrefix: string;
+  /** @default 'app_db' */
+  readonly database?: string;
+  /** Partitions of topics created here. @default 3 */
+  readonly partitions?: number;
+  /** Source timestamp of the first change; later ones follow by 1 ms. @default now */
+  readonly startMs?: number;
+}
+
+export function kafkaClient(bootstrapServers: string): Kafka {
+  return new Kafka({ clientId: 'cdcctl', brokers: bootstrapServers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+}
+
+export async function ensureTopics(kafka: Kafka, topics: readonly string[], partitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function recordsFor(changes: readonly SampleChange[], options: ReplayOptions): KafkaRecord[] {
+  const start = options.startMs ?? Date.now();
+  return changes.flatMap((change, index) =>
+    changeEventRecords(
+      { topicPrefix: options.topicPrefix, database: options.database ?? 'app_db', collection: change.collection, timestampMs: start + index, ordinal: 1 + (index % 1000) },
+      change.operation,
+    ),
+  );
+}
+
+/** Sends records in order (per topic, per key) and returns how many were written to each topic. */
+export async function sendRecords(producer: Producer, records: readonly KafkaRecord[]): Promise<Map<string, number>> {
+  const byTopic = new Map<string, KafkaRecord[]>();
+  for (const record of records) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
+  for (const [topic, topicRecords] of byTopic) {
+    for (let offset = 0; offset < topicRecords.length; offset += 500) {
+      await producer.send({ topic, acks: -1, messages: topicRecords.slice(offset, offset + 500).map((record) => ({ key: record.key, value: record.value })) });
+    }
+  }
+  return new Map([...byTopic].map(([topic, topicRecords]) => [topic, topicRecords.length]));
+}
+
+export async function replayChanges(changes: readonly SampleChange[], options: ReplayOptions): Promise<Map<string, number>> {
+  const kafka = kafkaClient(options.bootstrapServers);
+  const records = recordsFor(changes, options);
+  await ensureTopics(kafka, [...new Set(records.map((record) => record.topic))], options.partitions ?? 3);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    return await sendRecords(producer, records);
+  } finally {
+    await producer.disconnect();
+  }
+}
