@@ -48,7 +48,7 @@ function renderSources(environment: Environment, pipelines: readonly PipelineDef
     return {
       name: sourceConnectorName(environment, first),
       role: 'source' as const,
-      pipelines: members.map((pipeline) => pipeline.name),
+      pipelines: members.map((pipeline) => pipeline.name).sort(),
       state: combinedState(members.map((pipeline) => collectionSettings(environment, pipeline).state)),
       config: debeziumMongoDbSourceConfig({
         connectionString: mongodb.connectionString,

@@ -36,7 +36,8 @@ export function clientFor(environment: Environment, onRequest?: (method: string,
   };
   if (auth.kind === 'basic') headers.authorization = `Basic ${Buffer.from(`${read(auth.usernameEnv)}:${read(auth.passwordEnv)}`).toString('base64')}`;
   if (auth.kind === 'bearer') headers.authorization = `Bearer ${read(auth.tokenEnv)}`;
-  return createConnectClient({ url: environment.connect.url, timeoutMs: environment.connect.requestTimeoutMs, headers, onRequest });
+  const retries = process.env.CDCCTL_RETRIES === undefined ? undefined : Number(process.env.CDCCTL_RETRIES);
+  return createConnectClient({ url: environment.connect.url, timeoutMs: environment.connect.requestTimeoutMs, headers, onRequest, retries });
 }
 
 /** Renders and validates; any invalid definition stops everything before a request is sent. */

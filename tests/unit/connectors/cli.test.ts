@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+function cdcctl(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/cdcctl'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CDCCTL_RETRIES: '0', ...env },
+    timeout: 30_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('cdcctl connectors (no worker needed)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cdcctl-'));
+
+  it('render writes one {name, config} file per connector', () => {
+    const out = path.join(dir, 'rendered');
+    const result = cdcctl(['connectors', 'render', '--env', 'staging', '--out', out]);
+    expect(result.code).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(['cdc-app-db-source.json', 'cdc-customers-sink.json', 'cdc-orders-sink.json']);
+    expect(Object.keys(JSON.parse(readFileSync(path.join(out, files[0]!), 'utf8')))).toEqual(['name', 'config']);
+  });
+
+  it('validate accepts rendered files and exits 0', () => {
+    const result = cdcctl(['connectors', 'validate', path.join(dir, 'rendered')]);
+    expect(result.code).toBe(0);
+  });
+
+  it('validate lists every error as connector: field: problem (got value), masks secrets, exits 1', () => {
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        name: 'hand-written',
+        config: { 'connector.class': 'io.debezium.connector.mongodb.MongoDbConnector', 'mongodb.hosts': 'rs0/h:27017', 'mongodb.connection.string': 'mongodb://u:secret-pw@h', 'topic.prefix': 'cdc' },
+      }),
+    );
+    const result = cdcctl(['connectors', 'validate', bad]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('hand-written: mongodb.hosts: is no longer supported by the Debezium MongoDB source connector: use mongodb.connection.string');
+    expect(result.stdout).toContain('hand-written: mongodb.connection.string: carries a credential');
+    expect(result.stdout + result.stderr).not.toContain('secret-pw');
+  });
+
+  it('validate rejects an unknown class unless --allow-unknown-class', () => {
+    const custom = path.join(dir, 'custom.json');
+    writeFileSync(custom, JSON.stringify({ name: 'c', config: { 'connector.class': 'com.example.Custom' } }));
+    expect(cdcctl(['connectors', 'validate', custom]).code).toBe(1);
+    expect(cdcctl(['connectors', 'validate', custom, '--allow-unknown-class']).code).toBe(0);
+  });
+
+  it('validate reports a file that is not JSON', () => {
+    const broken = path.join(dir, 'broken.json');
+    writeFileSync(broken, '{"name": ');
+    const result = cdcctl(['connectors', 'validate', broken]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('broken.json: (file): not valid JSON');
+  });
+
+  it('plan against an unreachable worker prints one line naming the URL and exits 1, no stack trace', () => {
+    const result = cdcctl(['connectors', 'plan', '--env', 'local', '--connect-url', 'http://127.0.0.1:1']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: GET http:\/\/127\.0\.0\.1:1\/connectors\?expand=info&expand=status: cannot reach the worker \(ECONNREFUSED\)\n {2}hint: /);
+    expect(result.stderr).not.toContain('    at ');
+  });
+
+  it('--debug adds the stack trace', () => {
+    const result = cdcctl(['connectors', 'plan', '--env', 'local', '--connect-url', 'http://127.0.0.1:1', '--debug']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('    at ');
+  });
+
+  it('rejects an unknown environment and an unknown output format', () => {
+    const unknown = cdcctl(['connectors', 'plan', '--env', 'prod']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('unknown environment "prod"');
+    const format = cdcctl(['connectors', 'plan', '--env', 'local', '--output', 'yaml']);
+    expect(format.code).toBe(1);
+    expect(format.stderr).toContain('--output must be one of text, json, markdown (got yaml)');
+  });
+
+  it('names a missing credential variable before sending anything', () => {
+    const result = cdcctl(['connectors', 'plan', '--env', 'staging'], { CONNECT_USERNAME: '', CONNECT_PASSWORD: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('needs the environment variable CONNECT_USERNAME');
+  });
+});
