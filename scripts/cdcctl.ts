@@ -1,6 +1,10 @@
 import { Command } from 'commander';
 import { reportError } from './cli-support';
 import { registerConnectorCommands } from './commands/connectors';
+import { registerLocalCommands } from './commands/local';
+import { registerLocalStart } from './commands/local-start';
+import { registerMigrateCommands } from './commands/migrate';
+import { registerMonitoringCommands } from './commands/monitoring';
 
 /**
  * `cdcctl`: the platform's command line. Each command group lives in scripts/commands/<group>.ts
@@ -13,6 +17,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerConnectorCommands(program);
+  registerLocalStart(registerLocalCommands(program));
+  registerMonitoringCommands(program);
+  registerMigrateCommands(program);
   return program;
 }
 

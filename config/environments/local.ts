@@ -23,4 +23,26 @@ export const local: EnvironmentInput = {
     orders: { phase: 'stream' },
     customers: { phase: 'stream' },
   },
+  /**
+   * A developer's own AWS sandbox account: only the kafka stack, with its state on the laptop, to try
+   * an MSK change before staging. The laptop runtime above (scripts/local) does not use it.
+   */
+  infrastructure: {
+    stateBackend: { kind: 'local' },
+    aws: { region: 'eu-west-1', accountId: '111122223333', tags: { purpose: 'sandbox' } },
+    network: {
+      vpcId: 'vpc-0123456789abcdef0',
+      subnetIds: ['subnet-0123456789abc0001', 'subnet-0123456789abc0002', 'subnet-0123456789abc0003'],
+      connectWorkersSecurityGroupIds: ['sg-0123456789abc0101'],
+    },
+    kafka: {
+      brokerInstanceType: 'kafka.m7g.large',
+      brokerCount: 3,
+      storageGiB: 20,
+      retentionHours: 24,
+      authentication: { iam: true, scram: true },
+      enhancedMonitoring: 'DEFAULT',
+      brokerLogRetentionDays: 7,
+    },
+  },
 };

@@ -22,4 +22,57 @@ export const staging: EnvironmentInput = {
     orders: { phase: 'shadow' },
     customers: { phase: 'shadow' },
   },
+  infrastructure: {
+    stateBackend: { kind: 's3', bucket: 'acme-cdc-terraform-state', region: 'eu-west-1', keyPrefix: 'mongo-cdc-platform/staging' },
+    aws: { region: 'eu-west-1', accountId: '210987654321', tags: { 'cost-center': 'bi-platform' } },
+    network: {
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002', 'subnet-0a1b2c3d4e5f60003'],
+      connectWorkersSecurityGroupIds: ['sg-0a1b2c3d4e5f60101'],
+    },
+    kafka: {
+      brokerInstanceType: 'kafka.m7g.large',
+      brokerCount: 3,
+      storageGiB: 200,
+      partitions: 6,
+      retentionHours: 72,
+      authentication: { iam: true, scram: true },
+    },
+    connect: {
+      kubeconfigContext: 'eks-staging',
+      namespace: 'cdc-platform',
+      replicas: 2,
+      kafkaAuthentication: 'iam',
+      oidcProviderArn: 'arn:aws:iam::210987654321:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/5C0FFEE0A1B2C3D4E5F60718293A4B5C',
+      restClients: {
+        gitopsRunner: { namespace: 'gitops', podLabels: { 'app.kubernetes.io/name': 'gitops-runner' } },
+        prometheus: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+      },
+      secrets: [{ file: 'warehouse-password', secretName: 'cdc-platform/staging/warehouse', jsonKey: 'password' }],
+    },
+    atlas: {
+      projectId: '64b0c0ffee0000000000a001',
+      clusterName: 'app-staging',
+      appId: '64b0c0ffee0000000000b001',
+      triggerServiceId: '64b0c0ffee0000000000c001',
+      network: { kind: 'accessList', entries: [{ cidrBlock: '203.0.113.10/32', comment: 'staging NAT gateway (eu-west-1a)' }] },
+      triggers: [
+        {
+          id: '64b0c0ffee0000000000e001',
+          name: 'syncOrdersToWarehouse',
+          pipeline: 'orders',
+          function: { id: '64b0c0ffee0000000000d001', name: 'syncOrdersToWarehouse' },
+          operationTypes: ['INSERT', 'UPDATE', 'REPLACE', 'DELETE'],
+        },
+        {
+          id: '64b0c0ffee0000000000e002',
+          name: 'syncCustomersToWarehouse',
+          pipeline: 'customers',
+          function: { id: '64b0c0ffee0000000000d002', name: 'syncCustomersToWarehouse' },
+          operationTypes: ['INSERT', 'UPDATE', 'REPLACE'],
+          project: { 'fullDocument.password_hash': 0 },
+        },
+      ],
+    },
+  },
 };

@@ -89,7 +89,8 @@ export function createConnectClient(options: ConnectClientOptions) {
   const http: AxiosInstance = axios.create({
     baseURL,
     timeout: timeoutMs,
-    headers: { accept: 'application/json', ...options.headers },
+    // Connect answers 415 to a PUT without a JSON content type, even for bodiless ones (pause/resume/stop).
+    headers: { accept: 'application/json', 'content-type': 'application/json', ...options.headers },
     validateStatus: () => true,
     proxy: false,
   });

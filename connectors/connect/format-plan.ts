@@ -67,7 +67,11 @@ export function formatPlanMarkdown(plan: Plan, title: string): string {
   const changed = plan.changes.filter((change) => change.action !== 'none');
   if (changed.length) {
     lines.push('| connector | action | fields |', '| --- | --- | --- |');
-    for (const change of changed) lines.push(`| \`${change.connector}\` | ${change.action}${change.then ? ` + ${change.then}` : ''} | ${change.diff.length} |`);
+    for (const change of changed) {
+      // A connector created paused or stopped does not start consuming: worth seeing in review.
+      const state = change.action === 'create' && change.desiredState && change.desiredState !== 'RUNNING' ? ` (${change.desiredState})` : '';
+      lines.push(`| \`${change.connector}\` | ${change.action}${state}${change.then ? ` + ${change.then}` : ''} | ${change.diff.length} |`);
+    }
     lines.push('');
     for (const change of changed.filter((candidate) => candidate.diff.length)) {
       lines.push(`<details><summary><code>${change.connector}</code> — ${change.action}</summary>`, '', '```diff');
@@ -78,8 +82,18 @@ export function formatPlanMarkdown(plan: Plan, title: string): string {
       lines.push('```', '', '</details>', '');
     }
   }
+  const failed = plan.changes.filter((change) => change.failed);
+  if (failed.length) {
+    lines.push('Failed on the worker now (apply with `--restart-failed` restarts them):');
+    for (const change of failed) {
+      const parts = [change.failed!.connector ? 'connector' : '', change.failed!.tasks.length ? `tasks ${change.failed!.tasks.join(', ')}` : ''].filter(Boolean);
+      lines.push(`- \`${change.connector}\`: ${parts.join(' and ')}`);
+    }
+    lines.push('');
+  }
   const unchanged = plan.changes.filter((change) => change.action === 'none').map((change) => `\`${change.connector}\``);
   if (unchanged.length) lines.push(`Unchanged: ${unchanged.join(', ')}`, '');
   if (plan.orphaned.length) lines.push(`Managed but no longer defined (kept without \`--prune\`): ${plan.orphaned.map((name) => `\`${name}\``).join(', ')}`, '');
+  if (plan.unmanaged.length) lines.push(`Not managed by this repository (never touched): ${plan.unmanaged.map((name) => `\`${name}\``).join(', ')}`, '');
   return lines.join('\n');
 }

@@ -11,6 +11,7 @@ import { renderEnvironment, toConnectJson, type RenderedConnector } from '../../
 import { displayValue, maskConfig } from '../../connectors/secrets';
 import { formatIssue, validateConnectorConfig, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
 import { CliError, EXIT, progress } from '../cli-support';
+import { registerOffsetsRestore } from './offsets-restore';
 
 interface EnvFlags {
   env: string;
@@ -269,4 +270,5 @@ export function registerConnectorCommands(program: Command): void {
     await writeFile(flags.out, `${JSON.stringify({ takenAt: new Date().toISOString(), worker: client.url, connectors: connectorsOut }, null, 2)}\n`);
     process.stderr.write(`offsets of ${live.length} connectors written to ${flags.out}\n`);
   });
+  registerOffsetsRestore(offsets);
 }

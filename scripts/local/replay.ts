@@ -44,13 +44,32 @@ export function recordsFor(changes: readonly SampleChange[], options: ReplayOpti
   );
 }
 
+/** Keeps each produce request under the broker's default message.max.bytes (1 MiB). */
+const MAX_BATCH_BYTES = 512 * 1024;
+
+function* batchesUnder(records: readonly KafkaRecord[], maxBytes: number): Generator<KafkaRecord[]> {
+  let batch: KafkaRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = record.key.length + (record.value?.length ?? 0);
+    if (batch.length && bytes + size > maxBytes) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(record);
+    bytes += size;
+  }
+  if (batch.length) yield batch;
+}
+
 /** Sends records in order (per topic, per key) and returns how many were written to each topic. */
 export async function sendRecords(producer: Producer, records: readonly KafkaRecord[]): Promise<Map<string, number>> {
   const byTopic = new Map<string, KafkaRecord[]>();
   for (const record of records) byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
   for (const [topic, topicRecords] of byTopic) {
-    for (let offset = 0; offset < topicRecords.length; offset += 500) {
-      await producer.send({ topic, acks: -1, messages: topicRecords.slice(offset, offset + 500).map((record) => ({ key: record.key, value: record.value })) });
+    for (const batch of batchesUnder(topicRecords, MAX_BATCH_BYTES)) {
+      await producer.send({ topic, acks: -1, messages: batch.map((record) => ({ key: record.key, value: record.value })) });
     }
   }
   return new Map([...byTopic].map(([topic, topicRecords]) => [topic, topicRecords.length]));

@@ -126,6 +126,7 @@ describe('plan → apply → plan', () => {
   });
 
   it('a failure in the middle stops further changes, reports both sides, and the next apply converges', async () => {
+    await apply(client, renderEnvironment(environment), { managedPrefix: 'cdc-', prune: true, waitTimeoutMs: 90_000 });
     const base = renderEnvironment(environment)[0]!;
     const good = (name: string): RenderedConnector => ({ ...base, name, config: { ...base.config, topics: `cdc.app_db.${name}` } });
     // The worker refuses this one (a plugin it does not have): the kind of failure only the worker sees.
@@ -229,6 +230,7 @@ describe('restart the Connect worker mid-stream: nothing lost, nothing doubled',
       collection: 'customers',
       operation: { kind: 'insert', document: { _id: `restart-${index}`, name: `R${index}`, email: `r${index}@example.com`, tier: 'bronze', address: { city: 'Oslo', country: 'NO' }, password_hash: 'x', created_at: new Date('2026-01-07T00:00:00Z'), updated_at: new Date('2026-01-07T00:00:00Z') } },
     }));
+    await apply(client, renderEnvironment(environment), { managedPrefix: 'cdc-', waitTimeoutMs: 90_000 });
     await ensureTopics(kafkaClient(runtime.kafka.bootstrapServers), [sourceTopic(environment, customers)]);
     const replaying = replayChanges(burst, { bootstrapServers: runtime.kafka.bootstrapServers, topicPrefix: environment.topicPrefix });
     await waitFor('some of the burst to land', async () => (((await rows("SELECT count(*)::int AS n FROM customers WHERE id LIKE 'restart-%'"))[0].n > 0) ? true : undefined), 60_000, 50);

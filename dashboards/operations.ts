@@ -1,0 +1,233 @@
+import { RowBuilder, type DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { monitoringConfig as config } from '../alerts/config';
+import { PIPELINE_RECORDED } from '../alerts/rules/pipeline';
+import { RECORDED } from '../alerts/rules/platform';
+import type { MonitoringTargets } from '../alerts/targets';
+import { equals, series } from '../alerts/promql';
+import { dashboardFrame, RATE_INTERVAL, statPanel, timeseriesPanel } from './common';
+
+export const OPERATIONS_UID = 'cdc-operations';
+
+/** The platform team's view: every connector and worker of the environment at once. */
+export function operationsDashboard(targets: MonitoringTargets): DashboardBuilder {
+  const env = targets.environment.name;
+  const dashboard = dashboardFrame({
+    uid: `${OPERATIONS_UID}-${env}`,
+    title: `CDC operations (${env})`,
+    description: 'Connectors, throughput, errors, lag, rebalances and JVMs of the Kafka Connect workers.',
+    tags: ['operations', env],
+  })
+    .withRow(new RowBuilder('Pipeline status'))
+    .withPanel(
+      statPanel({
+        title: 'Connectors running',
+        description: 'Connectors whose state is RUNNING.',
+        queries: [{ expr: 'count(kafka_connect_connector_status{status="running"} == 1) or vector(0)' }],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Connectors failed',
+        description: 'Connectors whose state is FAILED (alert: CdcSinkConnectorFailed / CdcSourceConnectorFailed).',
+        queries: [{ expr: 'count(kafka_connect_connector_status{status="failed"} == 1) or vector(0)' }],
+        critical: 1,
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Tasks failed',
+        description: 'Tasks whose state is FAILED (alert: CdcSinkTaskFailed / CdcSourceTaskFailed).',
+        queries: [{ expr: 'count(kafka_connect_connector_task_status{status="failed"} == 1) or vector(0)' }],
+        critical: 1,
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Pipelines within SLA',
+        description: `Pipelines whose tasks all run and whose data is fresher than ${config.sla.freshnessSeconds}s.`,
+        queries: [{ expr: `sum(${PIPELINE_RECORDED.healthy}) or vector(0)` }],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Tasks by state',
+        description: 'Number of connector tasks in each state.',
+        queries: [{ expr: 'sum by (status) (kafka_connect_connector_task_status == 1)', legend: '{{status}}' }],
+        span: 24,
+      }),
+    )
+    .withRow(new RowBuilder('Throughput'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Source records written to Kafka',
+        description: 'Records per second the source tasks wrote to Kafka (change events and heartbeats).',
+        queries: [{ expr: `sum by (connector) (rate(kafka_connect_source_task_source_record_write_total[${RATE_INTERVAL}]))`, legend: '{{connector}}' }],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Sink records read from Kafka',
+        description: 'Records per second the sink tasks read from their topics.',
+        queries: [{ expr: `sum by (connector) (rate(kafka_connect_sink_task_sink_record_read_total[${RATE_INTERVAL}]))`, legend: '{{connector}}' }],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Sink records written to the warehouse',
+        description: 'Records per second handed to the sink after transforms (what the JDBC sink writes).',
+        queries: [{ expr: `sum by (connector) (rate(kafka_connect_sink_task_sink_record_send_total[${RATE_INTERVAL}]))`, legend: '{{connector}}' }],
+      }),
+    )
+    .withRow(new RowBuilder('Errors'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Error rate',
+        description: `Failed records as a share of processed records per connector; the rollback trigger is ${config.rollback.errorRatio * 100}%.`,
+        queries: [{ expr: RECORDED.errorRatio, legend: '{{connector}}' }],
+        unit: 'percentunit',
+        critical: config.rollback.errorRatio,
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Record errors',
+        description: 'Records per second that failed in a converter, transform or the connector.',
+        queries: [{ expr: RECORDED.recordErrorsRate, legend: '{{connector}}' }],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Dead-lettered records',
+        description: 'Records written to the dead letter queues.',
+        queries: [{ expr: `sum by (connector) (increase(kafka_connect_task_error_deadletterqueue_produce_requests[${RATE_INTERVAL}]))`, legend: '{{connector}}' }],
+      }),
+    )
+    .withRow(new RowBuilder('Lag'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Processing lag p50 / p95 / p99 (1h)',
+        description: 'Quantiles over the last hour of each pipeline\'s processing lag (source behind MongoDB plus sink backlog drain time).',
+        queries: [0.5, 0.95, 0.99].map((quantile) => ({
+          expr: `quantile_over_time(${quantile}, ${PIPELINE_RECORDED.processingLagSeconds}[1h])`,
+          legend: `{{pipeline}} p${Math.round(quantile * 100)}`,
+        })),
+        unit: 's',
+        warning: config.sla.freshnessSeconds,
+        critical: config.rollback.processingLagSeconds,
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Sink consumer lag',
+        description: `Records the sink consumers still have to read (alert at ${config.sinkLag.warningRecords}).`,
+        queries: [{ expr: PIPELINE_RECORDED.sinkLagRecords, legend: '{{pipeline}}' }],
+        warning: config.sinkLag.warningRecords,
+        critical: config.sinkLag.criticalRecords,
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Debezium behind source',
+        description: 'Milliseconds between a change in MongoDB and its processing by the source connector.',
+        queries: [{ expr: 'max by (server, task) (debezium_mongodb_streaming_milliseconds_behind_source)', legend: '{{server}}/{{task}}' }],
+        unit: 'ms',
+        warning: config.debezium.behindSourceWarningMs,
+        critical: config.debezium.behindSourceCriticalMs,
+      }),
+    )
+    .withRow(new RowBuilder('Workers and rebalances'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Rebalancing',
+        description: '1 while a worker is rebalancing; its tasks do not run meanwhile.',
+        queries: [{ expr: 'max by (instance) (kafka_connect_worker_rebalance_rebalancing)', legend: '{{instance}}' }],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Completed rebalances',
+        description: 'Rebalances completed per interval; every connector change causes one.',
+        queries: [{ expr: `sum by (instance) (increase(kafka_connect_worker_rebalance_completed_rebalances_total[${RATE_INTERVAL}]))`, legend: '{{instance}}' }],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Longest rebalance',
+        description: 'Longest rebalance the worker has seen.',
+        queries: [{ expr: 'max by (instance) (kafka_connect_worker_rebalance_rebalance_max_time_ms)', legend: '{{instance}}' }],
+        unit: 'ms',
+      }),
+    )
+    .withRow(new RowBuilder('JVM'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Heap used',
+        description: 'Heap in use against the maximum (-Xmx).',
+        queries: [
+          { expr: 'sum by (instance) (jvm_memory_used_bytes{area="heap"})', legend: '{{instance}} used' },
+          { expr: 'sum by (instance) (jvm_memory_max_bytes{area="heap"})', legend: '{{instance}} max' },
+        ],
+        unit: 'bytes',
+        span: 6,
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'GC time',
+        description: 'Share of time spent in garbage collection.',
+        queries: [{ expr: `sum by (instance) (rate(jvm_gc_collection_seconds_sum[${RATE_INTERVAL}]))`, legend: '{{instance}}' }],
+        unit: 'percentunit',
+        span: 6,
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'CPU',
+        description: 'CPU seconds per second used by the worker process.',
+        queries: [{ expr: `sum by (instance) (rate(process_cpu_seconds_total[${RATE_INTERVAL}]))`, legend: '{{instance}}' }],
+        span: 6,
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Threads',
+        description: 'Live JVM threads.',
+        queries: [{ expr: 'sum by (instance) (jvm_threads_current)', legend: '{{instance}}' }],
+        span: 6,
+      }),
+    );
+  if (targets.msk) addMskRow(dashboard);
+  return dashboard;
+}
+
+function addMskRow(dashboard: DashboardBuilder): void {
+  const jmx = equals('job', config.jobs.mskJmx);
+  const node = [equals('job', config.jobs.mskNode), config.msk.filesystemSelector] as const;
+  dashboard
+    .withRow(new RowBuilder('MSK brokers (open monitoring)'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Under-replicated partitions',
+        description: 'Partitions whose followers lag, per broker.',
+        queries: [{ expr: `sum by (instance) (${series('kafka_server_ReplicaManager_Value', jmx, equals('name', 'UnderReplicatedPartitions'))})`, legend: '{{instance}}' }],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Offline partitions',
+        description: 'Partitions without a leader (cluster-wide, reported by every broker).',
+        queries: [{ expr: `max(${series('kafka_controller_KafkaController_Value', jmx, equals('name', 'OfflinePartitionsCount'))})`, legend: 'offline' }],
+        critical: 1,
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Broker disk used',
+        description: 'Share of each broker data filesystem in use.',
+        queries: [{ expr: `1 - ${series('node_filesystem_avail_bytes', ...node)} / ${series('node_filesystem_size_bytes', ...node)}`, legend: '{{instance}} {{mountpoint}}' }],
+        unit: 'percentunit',
+        warning: config.msk.diskUsedWarningRatio,
+        critical: config.msk.diskUsedCriticalRatio,
+      }),
+    );
+}

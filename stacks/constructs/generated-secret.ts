@@ -1,0 +1,65 @@
+import { Construct } from 'constructs';
+import { TerraformStack, Token, ref } from 'cdktf';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+
+export interface GeneratedSecretProps {
+  /** Secrets Manager name of the secret. */
+  readonly name: string;
+  readonly description: string;
+  /** Customer-managed KMS key that encrypts the secret (MSK refuses secrets under the AWS-managed key). */
+  readonly kmsKeyArn: string;
+  /** Builds the secret string around the generated password (a Terraform expression, never a value). */
+  readonly secretString: (password: string) => string;
+  /** Bump to write a new password. @default 1 */
+  readonly version?: number;
+  /** @default 32 */
+  readonly passwordLength?: number;
+  /** Days a deleted secret can be restored. @default 7 */
+  readonly recoveryWindowInDays?: number;
+}
+
+/** Terraform type of the AWS provider's ephemeral resource that calls Secrets Manager's GetRandomPassword. */
+export const RANDOM_PASSWORD_EPHEMERAL_TYPE = 'aws_secretsmanager_random_password';
+
+/**
+ * A Secrets Manager secret whose password Secrets Manager itself generates, handed over without
+ * ever being stored: an ephemeral `aws_secretsmanager_random_password` (Terraform 1.10, never in
+ * state or plan) feeds the write-only `secret_string_wo` (Terraform 1.11). No password in the code,
+ * the synthesized JSON, the plan or the state. The password changes only when `version` does.
+ * cdktf 0.21 has no class for ephemeral resources, so the block is written as a stack override.
+ * Punctuation is excluded so the password is safe inside URIs and JAAS strings.
+ */
+export class GeneratedSecret extends Construct {
+  readonly secret: SecretsmanagerSecret;
+  readonly secretVersion: SecretsmanagerSecretVersion;
+
+  constructor(scope: Construct, id: string, props: GeneratedSecretProps) {
+    super(scope, id);
+    const version = props.version ?? 1;
+    const passwordLength = props.passwordLength ?? 32;
+    const recoveryWindowInDays = props.recoveryWindowInDays ?? 7;
+
+    const stack = TerraformStack.of(this);
+    const ephemeralName = this.node.path.split('/').slice(1).join('_').replace(/[^A-Za-z0-9_-]/g, '_');
+    stack.addOverride(`ephemeral.${RANDOM_PASSWORD_EPHEMERAL_TYPE}.${ephemeralName}`, {
+      password_length: passwordLength,
+      exclude_punctuation: true,
+      include_space: false,
+      require_each_included_type: true,
+    });
+    const password = Token.asString(ref(`ephemeral.${RANDOM_PASSWORD_EPHEMERAL_TYPE}.${ephemeralName}.random_password`, stack));
+
+    this.secret = new SecretsmanagerSecret(this, 'secret', {
+      name: props.name,
+      description: props.description,
+      kmsKeyId: props.kmsKeyArn,
+      recoveryWindowInDays,
+    });
+    this.secretVersion = new SecretsmanagerSecretVersion(this, 'version', {
+      secretId: this.secret.id,
+      secretStringWo: props.secretString(password),
+      secretStringWoVersion: version,
+    });
+  }
+}

@@ -1,0 +1,75 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPOSITORY_ROOT, type ResolvedPorts, type RuntimeOptions } from '../../../scripts/local/options';
+import { restart } from '../../../scripts/local/runtime';
+
+/**
+ * The servers the integration tests run against: a runtime of their own in `.local/test` on ports
+ * of their own, so tests run while a developer's `npm start` runtime runs. Jest's global set-up
+ * brings it up and writes where everything listens; tests read that with `getTestRuntime()`.
+ */
+
+export interface TestRuntime {
+  readonly kafka: { readonly bootstrapServers: string };
+  readonly connect: { readonly url: string; readonly metricsUrl: string };
+  /** `postgres://` URL of the warehouse database (migrations applied). */
+  readonly warehouse: { readonly url: string };
+  /** Present when Prometheus runs (the set-up installs it, so in practice always). */
+  readonly prometheus?: { readonly url: string };
+  readonly stateDir: string;
+}
+
+export const TEST_STATE_DIR = path.join(REPOSITORY_ROOT, '.local', 'test');
+/** Maven's output is shared with the developer's runtime: the same pinned jars, installed once. */
+export const TEST_RUNTIME_DIR = path.join(REPOSITORY_ROOT, '.local', 'runtime');
+const TEST_RUNTIME_FILE = path.join(TEST_STATE_DIR, 'test-runtime.json');
+
+/** Away from the defaults (9092, 8083, …) and from each other. */
+export const TEST_PORTS: ResolvedPorts = {
+  kafka: 29092,
+  kafkaController: 29093,
+  connect: 28083,
+  connectJmx: 29404,
+  prometheus: 29090,
+  postgres: 25433,
+};
+
+/**
+ * The test runtime's options. The warehouse is the runtime's own PostgreSQL unless
+ * CDC_TEST_DATABASE_URL names another (tests create and fill tables there; DATABASE_URL, which a
+ * developer may point at a real warehouse, is deliberately not used).
+ */
+export function testRuntimeOptions(onProgress?: (message: string) => void): RuntimeOptions {
+  return {
+    stateDir: TEST_STATE_DIR,
+    runtimeDir: TEST_RUNTIME_DIR,
+    ports: TEST_PORTS,
+    databaseUrl: process.env.CDC_TEST_DATABASE_URL || undefined,
+    onProgress,
+  };
+}
+
+export function writeTestRuntime(runtime: TestRuntime): void {
+  fs.mkdirSync(path.dirname(TEST_RUNTIME_FILE), { recursive: true });
+  fs.writeFileSync(TEST_RUNTIME_FILE, `${JSON.stringify(runtime, null, 2)}\n`, { mode: 0o600 });
+}
+
+export function removeTestRuntime(): void {
+  fs.rmSync(TEST_RUNTIME_FILE, { force: true });
+}
+
+/** Where the test runtime's servers listen, as the global set-up wrote it. */
+export function getTestRuntime(): TestRuntime {
+  let text: string;
+  try {
+    text = fs.readFileSync(TEST_RUNTIME_FILE, 'utf8');
+  } catch {
+    throw new Error(`${TEST_RUNTIME_FILE} is missing: integration tests run through jest's "integration" project, whose global set-up brings the test runtime up and writes it`);
+  }
+  return JSON.parse(text) as TestRuntime;
+}
+
+/** Stops the test runtime's Connect worker and starts it again (same ports, same internal topics). */
+export async function restartConnect(): Promise<void> {
+  await restart(testRuntimeOptions(), 'connect');
+}

@@ -1,0 +1,120 @@
+import { fitCommentBody, markerComment, MAX_COMMENT_LENGTH, pullRequestNumber, upsertMarkedComment, type GitHubTarget } from '../../../scripts/gitops/github';
+import { composeComment, contextFromActions, orderSections } from '../../../scripts/gitops/pr-comment';
+import { startFakeGitHubApi, type FakeGitHubApi } from './fake-github-api';
+
+const TOKEN = 'ghs_test-token-never-printed';
+const MARKER = markerComment('connectors-plan');
+
+describe('the pull-request comment against a fake GitHub API', () => {
+  let github: FakeGitHubApi;
+  let target: GitHubTarget;
+
+  beforeEach(async () => {
+    github = await startFakeGitHubApi({ repository: 'acme/cdc', token: TOKEN });
+    target = { apiUrl: github.url, repository: 'acme/cdc', pullRequest: 7, token: TOKEN };
+  });
+  afterEach(() => github.close());
+
+  it('creates the comment when none carries the marker, with the token and the API version headers', async () => {
+    github.comments.set(7, [{ id: 1, body: 'LGTM', user: { login: 'alice' } }]);
+    const result = await upsertMarkedComment(target, MARKER, `${MARKER}\nplan one`);
+    expect(result.action).toBe('created');
+    expect(github.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /repos/acme/cdc/issues/7/comments?per_page=100&page=1',
+      'POST /repos/acme/cdc/issues/7/comments',
+    ]);
+    const post = github.requests[1]!;
+    expect(post.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(post.headers['x-github-api-version']).toBe('2022-11-28');
+    expect(post.headers.accept).toBe('application/vnd.github+json');
+    expect(post.body).toEqual({ body: `${MARKER}\nplan one` });
+  });
+
+  it('a second push edits the same comment instead of adding one', async () => {
+    await upsertMarkedComment(target, MARKER, `${MARKER}\nplan one`);
+    const second = await upsertMarkedComment(target, MARKER, `${MARKER}\nplan two`);
+    expect(second.action).toBe('updated');
+    expect(github.comments.get(7)!.map((comment) => comment.body)).toEqual([`${MARKER}\nplan two`]);
+    expect(github.requests.at(-1)).toMatchObject({ method: 'PATCH', path: `/repos/acme/cdc/issues/comments/${second.id}` });
+  });
+
+  it('finds the marked comment on a later page of a busy pull request', async () => {
+    const chatter = Array.from({ length: 130 }, (_, index) => ({ id: index + 1, body: `comment ${index}`, user: { login: 'bob' } }));
+    github.comments.set(7, [...chatter, { id: 555, body: `${MARKER}\nold`, user: { login: 'github-actions[bot]' } }]);
+    const result = await upsertMarkedComment(target, MARKER, `${MARKER}\nnew`);
+    expect(result).toMatchObject({ action: 'updated', id: 555 });
+    expect(github.requests.filter((request) => request.method === 'GET').map((request) => request.path)).toEqual([
+      '/repos/acme/cdc/issues/7/comments?per_page=100&page=1',
+      '/repos/acme/cdc/issues/7/comments?per_page=100&page=2',
+    ]);
+  });
+
+  it('leaves alone a comment that only quotes the marker', async () => {
+    github.comments.set(7, [{ id: 9, body: `> ${MARKER}\n> quoted by a reviewer`, user: { login: 'carol' } }]);
+    const result = await upsertMarkedComment(target, MARKER, `${MARKER}\nplan`);
+    expect(result.action).toBe('created');
+    expect(github.comments.get(7)![0]!.body).toContain('quoted by a reviewer');
+  });
+
+  it('a refused request names the method, URL, status and a hint, never the token', async () => {
+    github.failWith(403, 'Resource not accessible by integration');
+    const error = await upsertMarkedComment(target, MARKER, `${MARKER}\nplan`).then(() => new Error('no error'), (caught: Error) => caught);
+    expect(error.message).toContain(`GET ${github.url}/repos/acme/cdc/issues/7/comments`);
+    expect(error.message).toContain('403 Resource not accessible by integration');
+    expect(error.message).toContain('pull-requests: write');
+    expect(error.message).not.toContain(TOKEN);
+  });
+
+  it('reports every bad setting at once before sending anything', async () => {
+    const error = await upsertMarkedComment({ apiUrl: 'ftp://x', repository: 'no-slash', pullRequest: 0, token: '' }, MARKER, `${MARKER}\n`).then(() => new Error('no error'), (caught: Error) => caught);
+    expect(error.message).toContain('repository: must be owner/name (got "no-slash")');
+    expect(error.message).toContain('pull request: must be a number ≥ 1 (got 0)');
+    expect(error.message).toContain('API URL: must be an http(s) URL (got "ftp://x")');
+    expect(error.message).toContain('token: empty');
+    expect(github.requests).toEqual([]);
+  });
+
+  it('refuses a body without its marker (the next run could not find it)', async () => {
+    await expect(upsertMarkedComment(target, MARKER, 'plan without marker')).rejects.toThrow('must start with its marker');
+    expect(github.requests).toEqual([]);
+  });
+});
+
+describe('composing the comment', () => {
+  it('starts with the marker, keeps environments in promotion order, links the run', () => {
+    const files = orderSections(['plans/production.md', 'plans/staging.md', 'plans/local.md', 'plans/zz-extra.md']);
+    expect(files).toEqual(['plans/local.md', 'plans/staging.md', 'plans/production.md', 'plans/zz-extra.md']);
+    const context = contextFromActions({ GITHUB_SHA: '0123456789abcdef0123', GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'acme/cdc', GITHUB_RUN_ID: '42' });
+    const body = composeComment('connectors-plan', 'Connectors plan', ['### staging\n', '### production\n'], { ...context, artifacts: ['rendered-connectors'] });
+    expect(body.startsWith(`${MARKER}\n## Connectors plan`)).toBe(true);
+    expect(body.indexOf('### staging')).toBeLessThan(body.indexOf('### production'));
+    expect(body).toContain('commit `0123456789ab`');
+    expect(body).toContain('[workflow run](https://github.example/acme/cdc/actions/runs/42)');
+    expect(body).toContain('`rendered-connectors`');
+  });
+
+  it('says so when no environment produced a section', () => {
+    expect(composeComment('stacks-plan', 'Stacks plan', [])).toContain('No environment produced a plan');
+  });
+
+  it('keeps an over-long body under GitHub’s limit, closes open blocks and says it was cut', () => {
+    const huge = `${MARKER}\n<details><summary>x</summary>\n\n\`\`\`diff\n${'+ key=value\n'.repeat(10_000)}\`\`\`\n</details>\n`;
+    const fitted = fitCommentBody(huge, 'truncated');
+    expect(fitted.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(fitted.startsWith(MARKER)).toBe(true);
+    expect((fitted.match(/^```/gm) ?? []).length % 2).toBe(0);
+    expect(fitted).toContain('</details>');
+    expect(fitted.trimEnd().endsWith('… truncated')).toBe(true);
+    expect(fitCommentBody('short', 'truncated')).toBe('short');
+  });
+
+  it('marker ids are plain so that the HTML comment cannot be broken', () => {
+    expect(markerComment('stacks-plan')).toBe('<!-- cdc-platform:stacks-plan -->');
+    expect(() => markerComment('x -->')).toThrow('got "x -->"');
+  });
+
+  it('reads the pull-request number from the event payload', () => {
+    expect(pullRequestNumber({ pull_request: { number: 12 } })).toBe(12);
+    expect(pullRequestNumber({ ref: 'refs/heads/main' })).toBeUndefined();
+  });
+});

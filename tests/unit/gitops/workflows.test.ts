@@ -1,0 +1,172 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+/**
+ * The GitHub Actions workflows: valid against the workflow schema (@action-validator/cli, offline),
+ * and the properties the GitOps process relies on, one concern per test.
+ */
+
+const ROOT = path.resolve(__dirname, '../../..');
+const WORKFLOWS = path.join(ROOT, '.github/workflows');
+const files = readdirSync(WORKFLOWS).filter((name) => name.endsWith('.yml')).sort();
+const scripts: Record<string, string> = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
+
+interface Step {
+  run?: string;
+  uses?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  'runs-on': string | string[];
+  needs?: string | string[];
+  if?: string;
+  environment?: string;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  permissions?: Record<string, string>;
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, { paths?: string[]; branches?: string[] } | Array<{ cron: string }> | null>;
+  jobs: Record<string, Job>;
+}
+
+const workflow = (name: string): Workflow => parse(readFileSync(path.join(WORKFLOWS, name), 'utf8'));
+
+function actionValidator(file: string) {
+  return spawnSync(process.execPath, [path.join(ROOT, 'node_modules/.bin/action-validator'), file], { encoding: 'utf8', timeout: 30_000 });
+}
+
+describe('workflow files', () => {
+  it('are the three the GitOps process needs', () => {
+    expect(files).toEqual(['connectors.yml', 'drift.yml', 'stacks.yml']);
+  });
+
+  it.each(files)('%s validates against the GitHub Actions workflow schema', (file) => {
+    const result = actionValidator(path.join(WORKFLOWS, file));
+    expect({ code: result.status, errors: result.stdout }).toEqual({ code: 0, errors: '' });
+  });
+
+  it('the validator does reject a broken workflow (so the check above can fail)', () => {
+    const broken = path.join(mkdtempSync(path.join(tmpdir(), 'workflow-')), 'broken.yml');
+    writeFileSync(broken, 'name: broken\non: push\njobs:\n  build:\n    runs-onn: ubuntu-latest\n    steps: []\n');
+    expect(actionValidator(broken).status).toBe(1);
+  });
+
+  it.each(files)('%s: every run step is one line: npm ci or npm run of a script that exists', (file) => {
+    for (const job of Object.values(workflow(file).jobs)) {
+      for (const step of job.steps.filter((candidate) => candidate.run !== undefined)) {
+        const run = step.run!.trim();
+        expect(run).not.toContain('\n');
+        if (run === 'npm ci') continue;
+        const script = run.match(/^npm run ([\w:-]+)/)?.[1];
+        expect({ run, exists: script !== undefined && script in scripts }).toEqual({ run, exists: true });
+        // …and the file a gitops script runs exists.
+        const entry = scripts[script!]!.match(/(scripts\/\S+\.ts)/)?.[1];
+        if (entry) expect(existsSync(path.join(ROOT, entry))).toBe(true);
+      }
+    }
+  });
+});
+
+describe('connectors workflow', () => {
+  const connectors = workflow('connectors.yml');
+
+  it('runs on pull requests and on main for changes to connectors/ or config/', () => {
+    for (const trigger of ['pull_request', 'push'] as const) {
+      expect((connectors.on[trigger] as { paths: string[] }).paths).toEqual(expect.arrayContaining(['connectors/**', 'config/**']));
+    }
+    expect((connectors.on.push as { branches: string[] }).branches).toEqual(['main']);
+  });
+
+  it('validates and renders, keeping the rendered JSON as an artifact', () => {
+    const steps = connectors.jobs.validate!.steps;
+    expect(steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npm run gitops:validate', 'npm run gitops:render']);
+    expect(steps.find((step) => step.uses?.startsWith('actions/upload-artifact'))?.with).toMatchObject({ name: 'rendered-connectors', path: '.local/gitops/rendered/' });
+  });
+
+  it('plans staging and production on their own runners, never for a fork', () => {
+    const plan = connectors.jobs.plan!;
+    expect(plan.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(plan.steps.map((step) => step.run).filter(Boolean)).toContain('npm run gitops:connectors-plan -- --env ${{ matrix.environment }}');
+    expect(JSON.stringify(plan)).toContain('"environment":"staging"');
+    expect(JSON.stringify(plan)).toContain('"environment":"production"');
+  });
+
+  it('posts one comment with both plans, with write access to pull requests only there', () => {
+    const comment = connectors.jobs.comment!;
+    expect(comment.needs).toBe('plan');
+    expect(comment.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    expect(comment.steps.map((step) => step.run).filter(Boolean)).toContain(
+      'npm run gitops:pr-comment -- --marker connectors-plan --title "Connectors plan" --sections .local/gitops/connectors-plan --artifact rendered-connectors',
+    );
+  });
+
+  it('applies staging, checks it is healthy, then production behind its environment', () => {
+    const staging = connectors.jobs['apply-staging']!;
+    const production = connectors.jobs['apply-production']!;
+    expect(staging.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npm run gitops:apply -- --env staging', 'npm run gitops:healthy -- --env staging']);
+    expect(production.needs).toBe('apply-staging');
+    expect(production.environment).toBe('production');
+    expect(staging.environment).toBe('staging');
+  });
+
+  it('never runs two applies to one environment at once, and never cancels one', () => {
+    expect(connectors.jobs['apply-staging']!.concurrency).toEqual({ group: 'connectors-apply-staging', 'cancel-in-progress': false });
+    expect(connectors.jobs['apply-production']!.concurrency).toEqual({ group: 'connectors-apply-production', 'cancel-in-progress': false });
+  });
+
+  it('keeps the offsets snapshot of each apply as an artifact', () => {
+    for (const job of ['apply-staging', 'apply-production']) {
+      const upload = connectors.jobs[job]!.steps.find((step) => step.uses?.startsWith('actions/upload-artifact'));
+      expect(upload?.with?.path).toBe('.local/gitops/offsets/');
+      expect(upload?.if).toContain('!cancelled()');
+    }
+    expect(scripts['gitops:apply']).toContain('--offsets-dir .local/gitops/offsets');
+  });
+});
+
+describe('stacks workflow', () => {
+  const stacks = workflow('stacks.yml');
+
+  it('runs for changes to stacks/, config/ or main.ts', () => {
+    expect((stacks.on.pull_request as { paths: string[] }).paths).toEqual(expect.arrayContaining(['stacks/**', 'config/**', 'main.ts']));
+  });
+
+  it('synthesizes, plans each environment with cdktf and comments in the same style', () => {
+    expect(stacks.jobs.synth!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npm run synth']);
+    expect(stacks.jobs.plan!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npm run synth', 'npm run gitops:stacks-plan -- --env ${{ matrix.environment }}']);
+    expect(stacks.jobs.comment!.steps.map((step) => step.run).filter(Boolean)).toContain('npm run gitops:pr-comment -- --marker stacks-plan --title "Stacks plan" --sections .local/gitops/stacks-plan');
+    const terraform = stacks.jobs.plan!.steps.find((step) => step.uses?.startsWith('hashicorp/setup-terraform'));
+    // The wrapper rewrites stdout, which would break `terraform show -json`.
+    expect(terraform?.with?.terraform_wrapper).toBe(false);
+  });
+
+  it('applies each environment behind its approval, one apply at a time', () => {
+    for (const environment of ['staging', 'production']) {
+      const job = stacks.jobs[`apply-${environment}`]!;
+      expect(job.environment).toBe(environment);
+      expect(job.concurrency).toEqual({ group: `stacks-apply-${environment}`, 'cancel-in-progress': false });
+      expect(job.steps.map((step) => step.run).filter(Boolean)).toContain(`npm run gitops:stacks-apply -- --env ${environment}`);
+    }
+    expect(stacks.jobs['apply-production']!.needs).toBe('apply-staging');
+  });
+});
+
+describe('drift workflow', () => {
+  const drift = workflow('drift.yml');
+
+  it('runs on a schedule (and by hand) against main', () => {
+    expect((drift.on.schedule as Array<{ cron: string }>)[0]!.cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
+    expect(drift.on).toHaveProperty('workflow_dispatch');
+    expect(drift.jobs.connectors!.steps.find((step) => step.uses?.startsWith('actions/checkout'))?.with).toEqual({ ref: 'main' });
+  });
+
+  it('plans each environment and fails on drift (the script exits 2)', () => {
+    expect(drift.jobs.connectors!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npm run gitops:drift -- --env ${{ matrix.environment }}']);
+    expect(JSON.stringify(drift.jobs.connectors)).toContain('"environment":"production"');
+  });
+});

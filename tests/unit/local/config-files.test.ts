@@ -1,0 +1,118 @@
+import { parse } from 'yaml';
+import { monitoringConfig } from '../../../alerts/config';
+import {
+  CONNECT_GROUP_ID,
+  connectWorkerProperties,
+  kafkaServerProperties,
+  log4jProperties,
+  prometheusConfig,
+  propertiesText,
+} from '../../../scripts/local/config-files';
+import { DEFAULT_PORTS, runtimeLayout } from '../../../scripts/local/options';
+
+/** Java properties text → map (the generators' output read back as the JVM reads it, minus escapes). */
+function readProperties(text: string): Record<string, string> {
+  const entries = text
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]);
+  return Object.fromEntries(entries);
+}
+
+const layout = runtimeLayout({ stateDir: '/state', runtimeDir: '/state/runtime' });
+const ports = { ...DEFAULT_PORTS, kafka: 29092, kafkaController: 29093, connect: 28083, connectJmx: 29404, prometheus: 29090 };
+
+describe('kafkaServerProperties', () => {
+  const properties = readProperties(kafkaServerProperties(ports, layout));
+
+  it('runs one node as broker and controller, its quorum being itself on the controller port', () => {
+    expect(properties['process.roles']).toBe('broker,controller');
+    expect(properties['node.id']).toBe('1');
+    expect(properties['controller.quorum.bootstrap.servers']).toBe('127.0.0.1:29093');
+    expect(properties['controller.listener.names']).toBe('CONTROLLER');
+  });
+
+  it('listens on loopback only, on the configured ports', () => {
+    expect(properties.listeners).toBe('PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29093');
+    expect(properties['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:29092');
+  });
+
+  it('keeps its data in the state dir', () => {
+    expect(properties['log.dirs']).toBe('/state/data/kafka');
+  });
+
+  it('gives every internal topic one replica, as one node must', () => {
+    expect(properties['offsets.topic.replication.factor']).toBe('1');
+    expect(properties['transaction.state.log.replication.factor']).toBe('1');
+    expect(properties['transaction.state.log.min.isr']).toBe('1');
+    expect(properties['group.initial.rebalance.delay.ms']).toBe('0');
+  });
+});
+
+describe('connectWorkerProperties', () => {
+  const properties = readProperties(connectWorkerProperties(ports, layout));
+
+  it('joins the local broker as a distributed worker with replication factor 1 internal topics', () => {
+    expect(properties['bootstrap.servers']).toBe('127.0.0.1:29092');
+    expect(properties['group.id']).toBe(CONNECT_GROUP_ID);
+    for (const kind of ['config', 'offset', 'status']) {
+      expect(properties[`${kind}.storage.topic`]).toMatch(/^_connect-/);
+      expect(properties[`${kind}.storage.replication.factor`]).toBe('1');
+    }
+  });
+
+  it('serves REST on loopback at the configured port and loads plugins from the runtime', () => {
+    expect(properties.listeners).toBe('http://127.0.0.1:28083');
+    expect(properties['plugin.path']).toBe('/state/runtime/plugins');
+    expect(properties['plugin.discovery']).toBe('service_load');
+  });
+
+  it('resolves secrets through the env, file and dir config providers', () => {
+    expect(properties['config.providers']).toBe('env,file,dir');
+    expect(properties['config.providers.env.class']).toBe('org.apache.kafka.common.config.provider.EnvVarConfigProvider');
+    expect(properties['config.providers.file.class']).toBe('org.apache.kafka.common.config.provider.FileConfigProvider');
+    expect(properties['config.providers.dir.class']).toBe('org.apache.kafka.common.config.provider.DirectoryConfigProvider');
+  });
+
+  it('uses JSON converters and flushes offsets every second', () => {
+    expect(properties['key.converter']).toBe('org.apache.kafka.connect.json.JsonConverter');
+    expect(properties['value.converter']).toBe('org.apache.kafka.connect.json.JsonConverter');
+    expect(properties['offset.flush.interval.ms']).toBe('1000');
+  });
+});
+
+describe('propertiesText', () => {
+  it('escapes backslashes, which Java reads as escapes', () => {
+    expect(propertiesText('h', { 'log.dirs': 'C:\\data' })).toBe('# h\nlog.dirs=C:\\\\data\n');
+  });
+});
+
+describe('log4jProperties', () => {
+  it('logs to stdout (the service log file) and keeps Connect at INFO under a quieter Kafka', () => {
+    const text = log4jProperties();
+    expect(text).toContain('appender.stdout.type = Console');
+    expect(text).toMatch(/logger\.quiet\d+\.name = org\.apache\.kafka\n/);
+    expect(text).toContain('logger.connect.name = org.apache.kafka.connect\nlogger.connect.level = INFO');
+  });
+});
+
+describe('prometheusConfig', () => {
+  const config = parse(prometheusConfig(ports, ['/state/config/prometheus-rules/a.yaml', '/state/config/prometheus-rules/b.yaml'])) as {
+    global: Record<string, string>;
+    rule_files: string[];
+    scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  };
+
+  it('scrapes the Connect JMX agent under the job the alert rules select on, and itself', () => {
+    const targets = Object.fromEntries(config.scrape_configs.map((job) => [job.job_name, job.static_configs.flatMap((entry) => entry.targets)]));
+    expect(targets).toEqual({ [monitoringConfig.jobs.connect]: ['127.0.0.1:29404'], prometheus: ['127.0.0.1:29090'] });
+  });
+
+  it('scrapes and evaluates every 5 s', () => {
+    expect(config.global).toEqual({ scrape_interval: '5s', evaluation_interval: '5s' });
+  });
+
+  it('loads the given rule files', () => {
+    expect(config.rule_files).toEqual(['/state/config/prometheus-rules/a.yaml', '/state/config/prometheus-rules/b.yaml']);
+  });
+});

@@ -1,0 +1,31 @@
+import { embeddedWarehouseUrl, maskDatabaseUrl, warehouseWorkerEnvironment } from '../../../scripts/local/postgres';
+
+describe('warehouseWorkerEnvironment', () => {
+  it('turns a postgres:// URL into the JDBC URL, user and password the connectors read through ${env:…}', () => {
+    expect(warehouseWorkerEnvironment('postgres://cdc:p%40ss%2Fword@127.0.0.1:5433/warehouse')).toEqual({
+      CDC_WAREHOUSE_JDBC_URL: 'jdbc:postgresql://127.0.0.1:5433/warehouse',
+      CDC_WAREHOUSE_USER: 'cdc',
+      CDC_WAREHOUSE_PASSWORD: 'p@ss/word',
+    });
+  });
+
+  it('keeps connection parameters and defaults the port to 5432', () => {
+    expect(warehouseWorkerEnvironment('postgresql://u:p@db.internal/bi?sslmode=require').CDC_WAREHOUSE_JDBC_URL).toBe('jdbc:postgresql://db.internal:5432/bi?sslmode=require');
+  });
+
+  it('never puts the password into the JDBC URL', () => {
+    expect(warehouseWorkerEnvironment('postgres://u:topsecret@h:1/d').CDC_WAREHOUSE_JDBC_URL).not.toContain('topsecret');
+  });
+});
+
+describe('embeddedWarehouseUrl and maskDatabaseUrl', () => {
+  it('encodes the generated password and masks it for text output', () => {
+    const url = embeddedWarehouseUrl({ user: 'cdc', password: 'a/b+c', database: 'warehouse' }, 5433);
+    expect(url).toBe('postgres://cdc:a%2Fb%2Bc@127.0.0.1:5433/warehouse');
+    expect(maskDatabaseUrl(url)).toBe('postgres://cdc:****@127.0.0.1:5433/warehouse');
+  });
+
+  it('can address another database of the same server', () => {
+    expect(embeddedWarehouseUrl({ user: 'cdc', password: 'x', database: 'warehouse' }, 1, 'postgres')).toBe('postgres://cdc:x@127.0.0.1:1/postgres');
+  });
+});

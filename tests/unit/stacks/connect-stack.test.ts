@@ -1,0 +1,345 @@
+import { Testing } from 'cdktf';
+import { parse } from 'yaml';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { DataAwsMskCluster } from '@cdktf/provider-aws/lib/data-aws-msk-cluster';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { jmxExporterConfigYaml } from '../../../alerts/jmx-exporter';
+import { versions, type Environment } from '../../../config';
+import { ConnectStack, secretProviderObjects } from '../../../stacks/connect-stack';
+import { environment, onlyResource, resources, synth, type InputDraft, type Synthesized } from './fixtures';
+
+Testing.setupJest();
+
+function connectStack(env: Environment = environment()): string {
+  return synth((app) => new ConnectStack(app, 'connect-test', { environment: env }));
+}
+
+function connectStackWith(change: (input: InputDraft) => void): string {
+  return connectStack(environment(change));
+}
+
+const podSpec = (json: string): Synthesized => onlyResource(json, 'kubernetes_deployment_v1').spec.template.spec;
+const container = (json: string): Synthesized => podSpec(json).container[0];
+const configMap = (json: string, name: string): Synthesized =>
+  resources(json, 'kubernetes_config_map_v1').find((map) => map.metadata.name === name)!;
+const rolePolicy = (json: string) => JSON.parse(onlyResource(json, 'aws_iam_role_policy').policy) as { Statement: Synthesized[] };
+
+describe('connect stack: the Deployment', () => {
+  const json = connectStack();
+
+  it('runs the image pinned in config/versions.ts', () => {
+    expect(container(json).image).toBe(versions.connectImage);
+  });
+
+  it('runs two replicas by default', () => {
+    expect(onlyResource(json, 'kubernetes_deployment_v1').spec.replicas).toBe('2');
+  });
+
+  it('requests and limits CPU and memory', () => {
+    expect(container(json).resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
+  });
+
+  it('probes startup, readiness and liveness on the REST port\'s /health', () => {
+    for (const probe of ['startup_probe', 'readiness_probe', 'liveness_probe']) {
+      expect(container(json)[probe].http_get).toEqual({ path: '/health', port: 'rest' });
+    }
+    expect(container(json).port).toEqual([
+      { name: 'rest', container_port: 8083, protocol: 'TCP' },
+      { name: 'metrics', container_port: 9404, protocol: 'TCP' },
+    ]);
+  });
+
+  it('runs as the non-root image user with every capability dropped and a read-only root', () => {
+    expect(podSpec(json).security_context).toEqual({
+      run_as_non_root: true,
+      run_as_user: '1001',
+      run_as_group: '1001',
+      fs_group: '1001',
+      seccomp_profile: { type: 'RuntimeDefault' },
+    });
+    expect(container(json).security_context).toEqual({
+      allow_privilege_escalation: false,
+      privileged: false,
+      read_only_root_filesystem: true,
+      run_as_non_root: true,
+      capabilities: { drop: ['ALL'] },
+    });
+  });
+
+  it('gives the image writable volumes for what it writes', () => {
+    const mounts = container(json).volume_mount.filter((mount: Synthesized) => !mount.read_only);
+    expect(mounts.map((mount: Synthesized) => mount.mount_path)).toEqual(['/kafka/config', '/kafka/data', '/kafka/logs', '/tmp']);
+  });
+
+  it('mounts the secrets read-only at /etc/connect-secrets through the Secrets Store CSI driver', () => {
+    expect(container(json).volume_mount).toContainEqual({ name: 'connect-secrets', mount_path: '/etc/connect-secrets', read_only: true });
+    expect(podSpec(json).volume).toContainEqual({
+      name: 'connect-secrets',
+      csi: { driver: 'secrets-store.csi.k8s.io', read_only: true, volume_attributes: { secretProviderClass: 'kafka-connect-secrets' } },
+    });
+  });
+
+  it('loads the JMX exporter agent with the monitoring helper\'s configuration', () => {
+    expect(configMap(json, 'kafka-connect-jmx-exporter').data['config.yaml']).toBe(jmxExporterConfigYaml());
+    expect(configMap(json, 'kafka-connect-worker').data.KAFKA_OPTS).toBe(
+      '-javaagent:/kafka/libs/jmx_prometheus_javaagent-1.0.1.jar=9404:/etc/jmx-exporter/config.yaml',
+    );
+    expect(container(json).volume_mount).toContainEqual({ name: 'jmx-exporter', mount_path: '/etc/jmx-exporter', read_only: true });
+  });
+
+  it('configures the worker from the ConfigMap and advertises the pod\'s own address', () => {
+    expect(container(json).env_from).toEqual([{ config_map_ref: { name: '${kubernetes_config_map_v1.worker-config.metadata[0].name}' } }]);
+    expect(container(json).env).toEqual([{ name: 'ADVERTISED_HOST_NAME', value_from: { field_ref: { field_path: 'status.podIP' } } }]);
+  });
+
+  it('runs under its service account, without mounting the Kubernetes API token', () => {
+    expect(podSpec(json)).toMatchObject({
+      service_account_name: '${kubernetes_service_account_v1.service-account.metadata[0].name}',
+      automount_service_account_token: false,
+    });
+  });
+
+  it('rolls the pods when the worker configuration changes, not when only the replica count does', () => {
+    const checksum = (source: string) => onlyResource(source, 'kubernetes_deployment_v1').spec.template.metadata.annotations['cdc-platform/config-checksum'];
+    expect(checksum(connectStackWith((input) => (input.infrastructure.connect.replicas = 5)))).toBe(checksum(json));
+    expect(checksum(connectStackWith((input) => (input.infrastructure.kafka = { replicationFactor: 3, minInsyncReplicas: 1 })))).toBe(checksum(json));
+    expect(checksum(connectStackWith((input) => input.infrastructure.connect.secrets.push({ file: 'x', secretName: 'y' })))).not.toBe(checksum(json));
+  });
+});
+
+describe('connect stack: the worker configuration', () => {
+  const json = connectStack();
+  const data = configMap(json, 'kafka-connect-worker').data;
+
+  it('connects to the cluster\'s IAM brokers, read from the cluster by name', () => {
+    expect(json).toHaveDataSourceWithProperties(DataAwsMskCluster, { cluster_name: 'cdc-test' });
+    expect(data.BOOTSTRAP_SERVERS).toBe('${data.aws_msk_cluster.cluster.bootstrap_brokers_sasl_iam}');
+  });
+
+  it('joins group cdc-connect-<environment> with its internal topics replicated 3 times', () => {
+    expect(data).toMatchObject({
+      GROUP_ID: 'cdc-connect-test',
+      CONFIG_STORAGE_TOPIC: 'cdc-connect-test-configs',
+      CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR: '3',
+      CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR: '3',
+      CONNECT_STATUS_STORAGE_REPLICATION_FACTOR: '3',
+    });
+  });
+
+  it('enables the dir config provider for the mounted secrets', () => {
+    expect(data).toMatchObject({
+      CONNECT_CONFIG_PROVIDERS: 'dir',
+      CONNECT_CONFIG_PROVIDERS_DIR_CLASS: 'org.apache.kafka.common.config.provider.DirectoryConfigProvider',
+    });
+  });
+
+  it('lists each mounted secret for the CSI driver, with the file each JSON key becomes', () => {
+    const manifest = onlyResource(json, 'kubernetes_manifest').manifest;
+    expect(manifest).toMatchObject({ apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name: 'kafka-connect-secrets' } });
+    expect(parse(manifest.spec.parameters.objects)).toEqual([
+      {
+        objectName: 'cdc-platform/test/atlas-cdc-user',
+        objectType: 'secretsmanager',
+        objectAlias: 'cdc-platform_test_atlas-cdc-user.json',
+        jmesPath: [{ path: 'uri', objectAlias: 'mongodb-uri' }],
+      },
+      {
+        objectName: 'test/warehouse',
+        objectType: 'secretsmanager',
+        objectAlias: 'test_warehouse.json',
+        jmesPath: [{ path: 'password', objectAlias: 'warehouse-password' }],
+      },
+    ]);
+  });
+
+  it('uses the SCRAM brokers and mounts the SCRAM password when the workers use SCRAM', () => {
+    const scram = connectStackWith((input) => {
+      input.infrastructure.kafka = { authentication: { iam: false, scram: true } };
+      input.infrastructure.connect.kafkaAuthentication = 'scram';
+    });
+    expect(configMap(scram, 'kafka-connect-worker').data.BOOTSTRAP_SERVERS).toBe('${data.aws_msk_cluster.cluster.bootstrap_brokers_sasl_scram}');
+    // Escaped, or Terraform would read the placeholder as a template expression and fail.
+    expect(configMap(scram, 'kafka-connect-worker').data.CONNECT_SASL_JAAS_CONFIG).toBe(
+      'org.apache.kafka.common.security.scram.ScramLoginModule required username="kafka-connect" password="$${dir:/etc/connect-secrets:kafka-scram-password}";',
+    );
+    expect(onlyResource(scram, 'kubernetes_manifest').manifest.spec.parameters.objects).toContain('objectAlias: kafka-scram-password');
+  });
+});
+
+describe('connect stack: options', () => {
+  it('takes replicas and sizes from config', () => {
+    const json = connectStackWith((input) => {
+      input.infrastructure.connect.replicas = 3;
+      input.infrastructure.connect.resources = { cpuRequest: '500m', memoryRequest: '3Gi', cpuLimit: '3', memoryLimit: '6Gi' };
+    });
+    expect(onlyResource(json, 'kubernetes_deployment_v1').spec.replicas).toBe('3');
+    expect(container(json).resources).toEqual({ requests: { cpu: '500m', memory: '3Gi' }, limits: { cpu: '3', memory: '6Gi' } });
+  });
+
+  it('lets the root filesystem be writable for an image that needs it', () => {
+    const json = connectStackWith((input) => (input.infrastructure.connect.readOnlyRootFilesystem = false));
+    expect(container(json).security_context.read_only_root_filesystem).toBe(false);
+  });
+
+  it('runs as another user and loads the agent from another path when configured', () => {
+    const json = connectStackWith((input) => {
+      input.infrastructure.connect.runAsUser = 185;
+      input.infrastructure.connect.jmxExporterAgentPath = '/opt/agent.jar';
+    });
+    expect(podSpec(json).security_context.run_as_user).toBe('185');
+    expect(configMap(json, 'kafka-connect-worker').data.KAFKA_OPTS).toMatch(/^-javaagent:\/opt\/agent\.jar=9404:/);
+  });
+
+  it('deploys into the configured namespace through the configured kubeconfig context', () => {
+    const json = connectStackWith((input) => {
+      input.infrastructure.connect.namespace = 'cdc';
+      input.infrastructure.connect.kubeconfigContext = 'other';
+      input.connect.url = 'http://kafka-connect.cdc.svc.cluster.local:8083';
+    });
+    expect(json).toHaveResourceWithProperties(NamespaceV1, { metadata: expect.objectContaining({ name: 'cdc' }) });
+    expect(json).toHaveProviderWithProperties(KubernetesProvider, { config_context: 'other', config_path: '~/.kube/config' });
+  });
+});
+
+describe('connect stack: Service, disruption budget, namespace', () => {
+  const json = connectStack();
+
+  it('exposes REST and metrics on a ClusterIP Service', () => {
+    expect(json).toHaveResourceWithProperties(ServiceV1, {
+      spec: expect.objectContaining({
+        type: 'ClusterIP',
+        port: [
+          { name: 'rest', port: 8083, target_port: 'rest', protocol: 'TCP' },
+          { name: 'metrics', port: 9404, target_port: 'metrics', protocol: 'TCP' },
+        ],
+      }),
+    });
+  });
+
+  it('lets one worker at a time be disrupted', () => {
+    expect(json).toHaveResourceWithProperties(PodDisruptionBudgetV1, {
+      spec: { max_unavailable: '1', selector: { match_labels: { 'app.kubernetes.io/name': 'kafka-connect', 'app.kubernetes.io/instance': 'cdc-test' } } },
+    });
+  });
+
+  it('enforces the restricted Pod Security Standard on the namespace', () => {
+    expect(json).toHaveResourceWithProperties(NamespaceV1, {
+      metadata: { name: 'cdc-platform', labels: expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'restricted' }) },
+    });
+  });
+});
+
+describe('connect stack: NetworkPolicy', () => {
+  const policy = onlyResource(connectStack(), 'kubernetes_network_policy_v1').spec;
+  const selectorOf = (namespace: string, labels: Record<string, string>) => ({
+    namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': namespace } },
+    pod_selector: { match_labels: labels },
+  });
+
+  it('governs ingress to the worker pods', () => {
+    expect(policy.policy_types).toEqual(['Ingress']);
+    expect(policy.pod_selector).toEqual({ match_labels: { 'app.kubernetes.io/name': 'kafka-connect', 'app.kubernetes.io/instance': 'cdc-test' } });
+  });
+
+  it('admits the GitOps runner to the REST port only', () => {
+    expect(policy.ingress).toContainEqual({ from: [selectorOf('gitops', { app: 'runner' })], ports: [{ port: '8083', protocol: 'TCP' }] });
+  });
+
+  it('admits Prometheus to the REST and metrics ports', () => {
+    expect(policy.ingress).toContainEqual({
+      from: [selectorOf('monitoring', { app: 'prometheus' })],
+      ports: [
+        { port: '8083', protocol: 'TCP' },
+        { port: '9404', protocol: 'TCP' },
+      ],
+    });
+  });
+
+  it('admits the workers to each other\'s REST port (request forwarding to the leader), and nothing else', () => {
+    expect(policy.ingress).toHaveLength(3);
+    expect(policy.ingress).toContainEqual({
+      from: [{ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'kafka-connect', 'app.kubernetes.io/instance': 'cdc-test' } } }],
+      ports: [{ port: '8083', protocol: 'TCP' }],
+    });
+  });
+});
+
+describe('connect stack: IAM role for the service account', () => {
+  const json = connectStack();
+
+  it('is annotated on the service account', () => {
+    expect(json).toHaveResourceWithProperties(ServiceAccountV1, {
+      metadata: expect.objectContaining({ name: 'kafka-connect', annotations: { 'eks.amazonaws.com/role-arn': '${aws_iam_role.worker-role.arn}' } }),
+      automount_service_account_token: false,
+    });
+  });
+
+  it('can be assumed only by that service account through the cluster\'s OIDC provider', () => {
+    expect(json).toHaveResourceWithProperties(IamRole, { name: 'cdc-test-kafka-connect' });
+    const trust = JSON.parse(onlyResource(json, 'aws_iam_role').assume_role_policy).Statement;
+    expect(trust).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789' },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            'oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:sub': 'system:serviceaccount:cdc-platform:kafka-connect',
+            'oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:aud': 'sts.amazonaws.com',
+          },
+        },
+      },
+    ]);
+  });
+
+  it('reads exactly the mounted secrets', () => {
+    const read = rolePolicy(json).Statement.find((statement) => statement.Sid === 'ReadMountedSecrets')!;
+    expect(read.Resource).toEqual([
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cdc-platform/test/atlas-cdc-user-??????',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:test/warehouse-??????',
+    ]);
+  });
+
+  it('uses MSK through IAM on its own cluster, topics and groups only', () => {
+    const statements = rolePolicy(json).Statement.filter((statement) => String(statement.Action).includes('kafka-cluster:'));
+    const resourcesOf = statements.flatMap((statement) => [statement.Resource].flat() as string[]);
+    expect(resourcesOf.every((arn) => arn.startsWith('arn:aws:kafka:eu-west-1:123456789012:') && arn.includes('/cdc-test/'))).toBe(true);
+    expect(resourcesOf).toContain('arn:aws:kafka:eu-west-1:123456789012:topic/cdc-test/*/cdc.*');
+    expect(resourcesOf).toContain('arn:aws:kafka:eu-west-1:123456789012:group/cdc-test/*/connect-cdc-*');
+    expect(resourcesOf).not.toContain('*');
+  });
+
+  it('has no MSK permissions when the workers use SCRAM', () => {
+    const json = connectStackWith((input) => {
+      input.infrastructure.kafka = { authentication: { iam: false, scram: true } };
+      input.infrastructure.connect.kafkaAuthentication = 'scram';
+    });
+    expect(JSON.stringify(rolePolicy(json))).not.toContain('kafka-cluster:');
+  });
+});
+
+describe('secretProviderObjects', () => {
+  it('names the whole-secret file after the mapping that takes the whole secret', () => {
+    expect(parse(secretProviderObjects([{ file: 'token', secretName: 'team/token' }]))).toEqual([
+      { objectName: 'team/token', objectType: 'secretsmanager', objectAlias: 'token' },
+    ]);
+  });
+
+  it('groups several keys of one secret under one object', () => {
+    const objects = parse(
+      secretProviderObjects([
+        { file: 'user', secretName: 's', jsonKey: 'username' },
+        { file: 'pass', secretName: 's', jsonKey: 'password' },
+      ]),
+    );
+    expect(objects).toHaveLength(1);
+    expect(objects[0].jmesPath).toEqual([
+      { path: 'username', objectAlias: 'user' },
+      { path: 'password', objectAlias: 'pass' },
+    ]);
+  });
+});

@@ -1,0 +1,156 @@
+import {
+  configProviderReferences,
+  imageEnvironmentVariables,
+  jvmEnvironmentVariables,
+  mountedSecretFiles,
+  workerConfigProviders,
+  workerProperties,
+} from '../../../stacks/connect-worker-config';
+import type { Environment } from '../../../config';
+import { environment } from './fixtures';
+
+function propertiesOf(env: Environment): Record<string, string> {
+  return workerProperties(env, env.infrastructure.connect!, env.infrastructure.kafka!);
+}
+
+describe('configProviderReferences', () => {
+  it('finds every placeholder with the setting it sits in, and none in the infrastructure block', () => {
+    expect(configProviderReferences(environment())).toEqual([
+      { provider: 'dir', path: '/etc/connect-secrets', key: 'mongodb-uri', setting: 'mongodb.connectionString' },
+      { provider: 'dir', path: '/etc/connect-secrets', key: 'warehouse-password', setting: 'warehouse.password' },
+    ]);
+  });
+});
+
+describe('workerProperties', () => {
+  const properties = propertiesOf(environment());
+
+  it('names the group and its internal topics after the environment', () => {
+    expect(properties).toMatchObject({
+      'group.id': 'cdc-connect-test',
+      'config.storage.topic': 'cdc-connect-test-configs',
+      'offset.storage.topic': 'cdc-connect-test-offsets',
+      'status.storage.topic': 'cdc-connect-test-status',
+    });
+  });
+
+  it('replicates the internal topics as the cluster replicates topics (3)', () => {
+    expect(properties).toMatchObject({
+      'config.storage.replication.factor': '3',
+      'offset.storage.replication.factor': '3',
+      'status.storage.replication.factor': '3',
+    });
+  });
+
+  it('converts with JSON and schemas, as the JDBC sink needs', () => {
+    expect(properties).toMatchObject({
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'key.converter.schemas.enable': 'true',
+      'value.converter.schemas.enable': 'true',
+    });
+  });
+
+  it('enables only the dir provider, limited to /etc/connect-secrets, when only dir is referenced', () => {
+    expect(properties['config.providers']).toBe('dir');
+    expect(properties['config.providers.dir.class']).toBe('org.apache.kafka.common.config.provider.DirectoryConfigProvider');
+    expect(properties['config.providers.dir.param.allowed.paths']).toBe('/etc/connect-secrets');
+    expect(properties['config.providers.env.class']).toBeUndefined();
+  });
+
+  it('adds the env provider with an allow-list of exactly the referenced variables', () => {
+    const env = environment((input) => {
+      input.warehouse.username = '${env:WAREHOUSE_USER}';
+      input.warehouse.jdbcUrl = '${env:WAREHOUSE_URL}';
+    });
+    expect(workerConfigProviders(env)).toEqual(['dir', 'env']);
+    expect(propertiesOf(env)['config.providers.env.param.allowlist.pattern']).toBe('^(WAREHOUSE_URL|WAREHOUSE_USER)$');
+  });
+
+  it('adds the file provider limited to the referenced files', () => {
+    const env = environment((input) => (input.warehouse.password = '${file:/etc/warehouse.properties:password}'));
+    expect(propertiesOf(env)).toMatchObject({
+      'config.providers': 'dir,file',
+      'config.providers.file.param.allowed.paths': '/etc/warehouse.properties',
+    });
+  });
+
+  it('talks to MSK over SASL_SSL with IAM, for the worker and its tasks\' clients alike', () => {
+    for (const prefix of ['', 'producer.', 'consumer.', 'admin.']) {
+      expect(properties[`${prefix}security.protocol`]).toBe('SASL_SSL');
+      expect(properties[`${prefix}sasl.mechanism`]).toBe('AWS_MSK_IAM');
+      expect(properties[`${prefix}sasl.jaas.config`]).toBe('software.amazon.msk.auth.iam.IAMLoginModule required;');
+    }
+  });
+
+  it('with SCRAM, reads the password from the mounted secret, never a literal', () => {
+    const env = environment((input) => {
+      input.infrastructure.kafka = { authentication: { iam: false, scram: true } };
+      input.infrastructure.connect.kafkaAuthentication = 'scram';
+    });
+    const scram = propertiesOf(env);
+    expect(scram['consumer.sasl.mechanism']).toBe('SCRAM-SHA-512');
+    expect(scram['sasl.jaas.config']).toBe(
+      'org.apache.kafka.common.security.scram.ScramLoginModule required username="kafka-connect" password="${dir:/etc/connect-secrets:kafka-scram-password}";',
+    );
+  });
+});
+
+describe('imageEnvironmentVariables', () => {
+  it('uses the image\'s own names where its entrypoint has them, CONNECT_<NAME> elsewhere', () => {
+    expect(imageEnvironmentVariables({ 'group.id': 'g', 'bootstrap.servers': 'b:9098', 'config.providers.dir.class': 'C' })).toEqual({
+      GROUP_ID: 'g',
+      BOOTSTRAP_SERVERS: 'b:9098',
+      CONNECT_CONFIG_PROVIDERS_DIR_CLASS: 'C',
+    });
+  });
+
+  it('refuses a property the entrypoint cannot spell, naming it', () => {
+    expect(() => imageEnvironmentVariables({ 'ssl.endpoint_identification': 'x' })).toThrow(
+      'ssl.endpoint_identification: the image can only set properties of lower-case letters, digits and dots (got "ssl.endpoint_identification")',
+    );
+  });
+
+  it('refuses a value its sed would corrupt, naming the property and the value', () => {
+    expect(() => imageEnvironmentVariables({ 'client.id': 'a@b' })).toThrow('client.id: the image\'s entrypoint cannot carry @, &, \\ or a newline in a value (got "a@b")');
+  });
+
+  it('reports every refused property at once', () => {
+    expect(() => imageEnvironmentVariables({ 'a_b': 'x', 'c.d': 'x&y' })).toThrow(/a_b: .*\nc\.d: /);
+  });
+
+  it('maps every worker property of a real environment', () => {
+    const env = environment();
+    expect(Object.keys(imageEnvironmentVariables(propertiesOf(env)))).toHaveLength(Object.keys(propertiesOf(env)).length);
+  });
+});
+
+describe('mountedSecretFiles', () => {
+  it('mounts the MongoDB URI of the atlas stack and the configured secrets', () => {
+    expect(mountedSecretFiles(environment())).toEqual([
+      { file: 'mongodb-uri', secretName: 'cdc-platform/test/atlas-cdc-user', jsonKey: 'uri' },
+      { file: 'warehouse-password', secretName: 'test/warehouse', jsonKey: 'password' },
+    ]);
+  });
+
+  it('adds the SCRAM password when the workers use SCRAM', () => {
+    const env = environment((input) => {
+      input.infrastructure.kafka = { authentication: { iam: true, scram: true } };
+      input.infrastructure.connect.kafkaAuthentication = 'scram';
+    });
+    expect(mountedSecretFiles(env)).toContainEqual({ file: 'kafka-scram-password', secretName: 'AmazonMSK_cdc-test-kafka-connect', jsonKey: 'password' });
+  });
+
+  it('has no MongoDB URI without an atlas stack', () => {
+    const env = environment((input) => delete input.infrastructure.atlas);
+    expect(mountedSecretFiles(env).map((file) => file.file)).toEqual(['warehouse-password']);
+  });
+});
+
+describe('jvmEnvironmentVariables', () => {
+  it('loads the JMX exporter agent on 9404 with the mounted configuration', () => {
+    expect(jvmEnvironmentVariables(environment().infrastructure.connect!).KAFKA_OPTS).toBe(
+      '-javaagent:/kafka/libs/jmx_prometheus_javaagent-1.0.1.jar=9404:/etc/jmx-exporter/config.yaml',
+    );
+  });
+});

@@ -1,0 +1,215 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { versions } from '../../../config';
+import { findSecretLiterals } from './secret-scan';
+import type { Synthesized } from './fixtures';
+
+/**
+ * Invariants over what `npm run synth` writes for every environment in config/: main.ts run the way
+ * the npm script runs it, into a temporary cdktf.out (CDKTF_OUTDIR), read back from disk.
+ */
+const repository = path.resolve(__dirname, '../../..');
+const outdir = mkdtempSync(path.join(tmpdir(), 'cdc-stacks-'));
+const run = spawnSync(process.execPath, ['bin/run-ts', 'main.ts'], {
+  cwd: repository,
+  env: { ...process.env, CDKTF_OUTDIR: outdir },
+  encoding: 'utf8',
+});
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((entry) => {
+    const full = path.join(directory, entry);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+const files = filesUnder(outdir);
+const stacks: Record<string, Synthesized> = Object.fromEntries(
+  files.filter((file) => file.endsWith('cdk.tf.json')).map((file) => [path.basename(path.dirname(file)), JSON.parse(readFileSync(file, 'utf8'))]),
+);
+const all = (type: string): [string, Synthesized][] =>
+  Object.entries(stacks).flatMap(([stack, json]) => Object.values(json.resource?.[type] ?? {}).map((resource) => [stack, resource as Synthesized] as [string, Synthesized]));
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('synthesized stacks of every environment', () => {
+  it('are written by main.ts without an error', () => {
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('are the stacks each environment declares', () => {
+    expect(Object.keys(stacks).sort()).toEqual([
+      'atlas-production',
+      'atlas-staging',
+      'connect-production',
+      'connect-staging',
+      'kafka-local',
+      'kafka-production',
+      'kafka-staging',
+    ]);
+  });
+
+  it('keep shared environments\' state in encrypted, locked S3 and the sandbox\'s on the laptop', () => {
+    for (const [name, json] of Object.entries(stacks)) {
+      const backend = json.terraform.backend;
+      if (name.endsWith('-local')) {
+        expect(backend).toEqual({ local: { path: `../../../.local/terraform-state/${name}.tfstate` } });
+      } else {
+        expect(backend.s3).toMatchObject({ encrypt: true, key: expect.stringMatching(new RegExp(`/${name}\\.tfstate$`)) });
+        expect(Boolean(backend.s3.dynamodb_table) || backend.s3.use_lockfile === true).toBe(true);
+      }
+    }
+  });
+});
+
+describe('security invariants: MSK', () => {
+  const clusters = all('aws_msk_cluster');
+
+  it('covers the three environments\' clusters', () => {
+    expect(clusters.map(([stack]) => stack).sort()).toEqual(['kafka-local', 'kafka-production', 'kafka-staging']);
+  });
+
+  it.each(clusters)('%s: TLS only, in transit and inside the cluster, KMS at rest', (_stack, cluster) => {
+    expect(cluster.encryption_info.encryption_in_transit).toEqual({ client_broker: 'TLS', in_cluster: true });
+    expect(cluster.encryption_info.encryption_at_rest_kms_key_arn).toMatch(/^\$\{aws_kms_key\./);
+  });
+
+  it.each(clusters)('%s: no unauthenticated access, no public access', (_stack, cluster) => {
+    expect(cluster.client_authentication.unauthenticated).toBe(false);
+    expect(cluster.client_authentication.sasl.iam || cluster.client_authentication.sasl.scram).toBe(true);
+    expect(cluster.broker_node_group_info.connectivity_info.public_access.type).toBe('DISABLED');
+  });
+
+  it.each(clusters)('%s: open monitoring and broker logs on', (_stack, cluster) => {
+    expect(cluster.open_monitoring.prometheus).toEqual({ jmx_exporter: { enabled_in_broker: true }, node_exporter: { enabled_in_broker: true } });
+    expect(cluster.logging_info.broker_logs.cloudwatch_logs.enabled).toBe(true);
+  });
+
+  it.each(all('aws_msk_configuration'))('%s: replication factor 3, min ISR 2, no topic auto-creation', (_stack, configuration) => {
+    expect(configuration.server_properties.split('\n')).toEqual(
+      expect.arrayContaining(['default.replication.factor=3', 'min.insync.replicas=2', 'auto.create.topics.enable=false']),
+    );
+  });
+
+  it('admit clients only from security groups, never from an address range', () => {
+    const rules = all('aws_vpc_security_group_ingress_rule');
+    expect(rules.length).toBeGreaterThan(0);
+    for (const [, rule] of rules) {
+      expect(rule.referenced_security_group_id).toMatch(/^sg-/);
+      expect(rule.cidr_ipv4 ?? rule.cidr_ipv6 ?? rule.prefix_list_id).toBeUndefined();
+    }
+    for (const [, group] of all('aws_security_group')) {
+      expect(group.ingress ?? group.egress).toBeUndefined();
+    }
+  });
+
+  it('rotate every KMS key', () => {
+    for (const [, key] of all('aws_kms_key')) expect(key.enable_key_rotation).toBe(true);
+  });
+});
+
+describe('security invariants: Kubernetes', () => {
+  const deployments = all('kubernetes_deployment_v1');
+
+  it('covers the connect stacks', () => {
+    expect(deployments.map(([stack]) => stack).sort()).toEqual(['connect-production', 'connect-staging']);
+  });
+
+  it.each(deployments)('%s: the pinned image, non-root, no privilege, no capabilities', (_stack, deployment) => {
+    const pod = deployment.spec.template.spec;
+    expect(pod.security_context.run_as_non_root).toBe(true);
+    expect(pod.host_network ?? pod.host_pid ?? pod.host_ipc).toBeUndefined();
+    expect(pod.automount_service_account_token).toBe(false);
+    for (const container of pod.container) {
+      expect(container.image).toBe(versions.connectImage);
+      expect(container.security_context).toMatchObject({
+        allow_privilege_escalation: false,
+        privileged: false,
+        run_as_non_root: true,
+        read_only_root_filesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(container.readiness_probe.http_get.port).toBe('rest');
+      expect(container.liveness_probe.http_get.port).toBe('rest');
+      expect(container.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+    }
+  });
+
+  it.each(all('kubernetes_network_policy_v1'))('%s: every ingress rule names its sources and ports', (_stack, policy) => {
+    expect(policy.spec.policy_types).toEqual(['Ingress']);
+    for (const rule of policy.spec.ingress) {
+      expect(rule.from.length).toBeGreaterThan(0);
+      expect(rule.ports.length).toBeGreaterThan(0);
+      for (const source of rule.from) expect(source.ip_block).toBeUndefined();
+    }
+  });
+
+  it('exposes Connect inside the cluster only, and keeps no Kubernetes Secret in state', () => {
+    for (const [, service] of all('kubernetes_service_v1')) expect(service.spec.type).toBe('ClusterIP');
+    expect(all('kubernetes_secret_v1').concat(all('kubernetes_secret'))).toEqual([]);
+  });
+});
+
+describe('security invariants: Atlas', () => {
+  it('gives database users only the stack\'s custom roles, scoped to one cluster', () => {
+    const users = all('mongodbatlas_database_user');
+    expect(users).toHaveLength(2);
+    for (const [, user] of users) {
+      expect(user.roles.every((role: Synthesized) => /^\$\{mongodbatlas_custom_db_role\./.test(role.role_name))).toBe(true);
+      expect(JSON.stringify(user.roles)).not.toMatch(/atlasAdmin|AnyDatabase|readWrite|dbAdmin/);
+      expect(user.scopes).toEqual([{ name: expect.any(String), type: 'CLUSTER' }]);
+    }
+  });
+
+  it('grants custom roles nothing beyond find and changeStream on named collections', () => {
+    for (const [, role] of all('mongodbatlas_custom_db_role')) {
+      for (const action of role.actions) {
+        expect(['FIND', 'CHANGE_STREAM']).toContain(action.action);
+        for (const resource of action.resources) {
+          expect(resource).toEqual({ database_name: expect.any(String), collection_name: expect.any(String) });
+        }
+      }
+    }
+  });
+
+  it('never opens a project to every address', () => {
+    for (const [, entry] of all('mongodbatlas_project_ip_access_list')) expect(entry.cidr_block).not.toMatch(/\/0$/);
+  });
+});
+
+describe('security invariants: no secret in cdktf.out', () => {
+  it('reads every file the synth wrote', () => {
+    expect(files.filter((file) => file.endsWith('.json')).length).toBe(Object.keys(stacks).length + 1);
+  });
+
+  it('holds no credential literal in any file', () => {
+    const findings = files.flatMap((file) => findSecretLiterals(JSON.parse(readFileSync(file, 'utf8')), path.relative(outdir, file)));
+    expect(findings).toEqual([]);
+  });
+
+  it('escapes every config-provider placeholder, which Terraform would otherwise read as a template', () => {
+    const unescaped = files.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/(?<!\$)\$\{(dir|env|file|secretsmanager):[^}]*\}/g)].map((match) => `${path.relative(outdir, file)}: ${match[0]}`),
+    );
+    expect(unescaped).toEqual([]);
+  });
+
+  it('writes generated passwords write-only, fed by ephemeral resources only', () => {
+    const versionsWritten = all('aws_secretsmanager_secret_version');
+    expect(versionsWritten.length).toBeGreaterThan(0);
+    for (const [, version] of versionsWritten) {
+      expect(version.secret_string).toBeUndefined();
+      expect(version.secret_string_wo).toMatch(/ephemeral\.aws_secretsmanager_random_password\./);
+    }
+    for (const json of Object.values(stacks)) {
+      expect(json.data?.aws_secretsmanager_random_password).toBeUndefined();
+      expect(json.resource?.random_password).toBeUndefined();
+    }
+  });
+
+  it('encrypts every secret with a customer-managed key', () => {
+    for (const [, secret] of all('aws_secretsmanager_secret')) expect(secret.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+  });
+});
