@@ -250,6 +250,50 @@ function addIssue(ctx: z.RefinementCtx, path: (string | number)[], message: stri
   ctx.addIssue({ code: 'custom', path, message });
 }
 
+const secretKeyRef = z.object({
+  /** A Kubernetes Secret in the monitoring namespace, created outside this repository (never a literal). */
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/),
+  key: z.string().regex(/^[-._a-zA-Z0-9]+$/),
+});
+
+const receiverSchema = z.discriminatedUnion('kind', [
+  /** Slack: the incoming-webhook URL is a secret, read from a file (`api_url_file`). */
+  z.object({ kind: z.literal('slack'), channel: z.string().startsWith('#'), webhookUrlSecret: secretKeyRef }),
+  /** PagerDuty Events API v2: the routing key is read from a file (`routing_key_file`). */
+  z.object({ kind: z.literal('pagerduty'), routingKeySecret: secretKeyRef }),
+  /** A generic webhook whose URL is not a secret (an in-cluster relay, say). */
+  z.object({ kind: z.literal('webhook'), url: z.string().url() }),
+]);
+
+/** The monitoring stack's settings (Prometheus, Alertmanager's receiver, Grafana). */
+export const monitoringSettingsSchema = z.object({
+  /** Where alerts go; every alert is routed to it, critical ones repeated more often. */
+  receiver: receiverSchema,
+  /** Create the monitoring namespace (off when it is shared and exists already). @default true */
+  createNamespace: z.boolean().default(true),
+  prometheus: z
+    .object({
+      /** @default '30d' (the business dashboard shows the SLA over 30 days) */
+      retention: z.string().regex(/^\d+[dhw]$/).default('30d'),
+      /** Persistent volume for the TSDB, GiB. @default 50 */
+      storageGiB: z.number().int().min(1).default(50),
+      /** @default the cluster's default storage class */
+      storageClassName: z.string().min(1).optional(),
+      /** @default '30s' */
+      scrapeInterval: z.string().regex(/^\d+[sm]$/).default('30s'),
+    })
+    .prefault({}),
+  grafana: z.object({
+    /** Secret with the admin user and password (`GF_SECURITY_ADMIN_*`). */
+    adminSecret: z.object({ name: secretKeyRef.shape.name, userKey: secretKeyRef.shape.key, passwordKey: secretKeyRef.shape.key }),
+  }),
+  /** Runbook links in alerts: a URL where docs/runbooks is browsable. @default 'docs/runbooks' (alerts/config.ts runbookBaseUrl) */
+  runbookBaseUrl: z.string().min(1).default('docs/runbooks'),
+});
+
+export type MonitoringSettingsInput = z.input<typeof monitoringSettingsSchema>;
+export type MonitoringSettings = z.output<typeof monitoringSettingsSchema>;
+
 export const infrastructureSchema = z
   .object({
     stateBackend: stateBackendSchema.optional(),
@@ -258,6 +302,7 @@ export const infrastructureSchema = z
     kafka: kafkaSchema.optional(),
     connect: connectSchema.optional(),
     atlas: atlasSchema.optional(),
+    monitoring: monitoringSettingsSchema.optional(),
   })
   .superRefine((infrastructure, ctx) => {
     const { network, kafka, connect, atlas } = infrastructure;

@@ -16,6 +16,12 @@ export const versions = {
   mongoJavaServer: '1.47.0',
   /** The Connect worker image that carries the plugins above (built by the platform team's image pipeline). */
   connectImage: 'quay.io/debezium/connect:3.5.0.Final',
+  /** The monitoring stack's images. */
+  monitoringImages: {
+    prometheus: 'prom/prometheus:v2.53.4',
+    alertmanager: 'prom/alertmanager:v0.28.1',
+    grafana: 'grafana/grafana:11.6.0',
+  },
 } as const;
 
 export type Versions = typeof versions;

@@ -4,6 +4,7 @@ import { pipelines as allPipelines, type PipelineDefinition } from '../connector
 import { AtlasStack } from './atlas-stack';
 import { ConnectStack } from './connect-stack';
 import { KafkaStack } from './kafka-stack';
+import { MonitoringStack } from './monitoring-stack';
 import { assertStackInputs } from './validate';
 
 /** cdktf context of every app (main.ts and tests alike): logical ids without the stack id, as `cdktf init` sets today. */
@@ -18,12 +19,12 @@ export function buildStacks(app: App, environments: readonly Environment[], pipe
   assertStackInputs(environments, pipelines);
   const stacks: TerraformStack[] = [];
   for (const environment of environments) {
-    const { kafka, connect, atlas } = environment.infrastructure;
+    const { kafka, connect, atlas, monitoring } = environment.infrastructure;
     if (kafka) stacks.push(new KafkaStack(app, `kafka-${environment.name}`, { environment }));
     if (connect) stacks.push(new ConnectStack(app, `connect-${environment.name}`, { environment }));
     if (atlas) stacks.push(new AtlasStack(app, `atlas-${environment.name}`, { environment, pipelines }));
-    // The monitoring stack (stacks/monitoring-stack.ts, the monitoring issue) is added here:
-    // stacks.push(new MonitoringStack(app, `monitoring-${environment.name}`, { environment }));
+    // Prometheus scrapes the Connect pods: monitoring comes with a connect stack.
+    if (connect && monitoring) stacks.push(new MonitoringStack(app, `monitoring-${environment.name}`, { environment, settings: monitoring, pipelines }));
   }
   return stacks;
 }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { z } from 'zod';
 import { DataAwsMskBrokerNodes } from '@cdktf/provider-aws/lib/data-aws-msk-broker-nodes';
 import { DataAwsMskCluster } from '@cdktf/provider-aws/lib/data-aws-msk-cluster';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
@@ -18,72 +17,22 @@ import { monitoringConfig } from '../alerts/config';
 import { ruleFiles } from '../alerts';
 import { renderRuleFile } from '../alerts/render';
 import type { Environment } from '../config';
+import { monitoringSettingsSchema, type MonitoringSettings, type MonitoringSettingsInput } from '../config/infrastructure';
+import { versions } from '../config/versions';
+
+/** Pinned images of the monitoring stack, from config/versions.ts. */
+export const MONITORING_IMAGES = versions.monitoringImages;
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { dashboardJson, dashboards, PROMETHEUS_DATASOURCE_UID } from '../dashboards';
 import { configureAwsProvider, configureTerraform, requireSetting } from './common';
 import { CONNECT_METRICS_PORT } from './connect-worker-config';
 import { CONNECT_APP_NAME, mskClusterName } from './names';
 
-/**
- * Pinned images of the monitoring stack (Docker Hub names). They belong beside the other pins in
- * config/versions.ts; until they move there, this is their one place.
- */
-export const MONITORING_IMAGES = {
-  prometheus: 'prom/prometheus:v2.53.4',
-  alertmanager: 'prom/alertmanager:v0.28.1',
-  grafana: 'grafana/grafana:11.6.0',
-} as const;
-
 /** MSK open monitoring: the brokers' JMX exporter and node exporter ports. */
 export const MSK_JMX_EXPORTER_PORT = 11001;
 export const MSK_NODE_EXPORTER_PORT = 11002;
 
-const secretKeyRef = z.object({
-  /** A Kubernetes Secret in the monitoring namespace, created outside this repository (never a literal). */
-  name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/),
-  key: z.string().regex(/^[-._a-zA-Z0-9]+$/),
-});
-
-const receiverSchema = z.discriminatedUnion('kind', [
-  /** Slack: the incoming-webhook URL is a secret, read from a file (`api_url_file`). */
-  z.object({ kind: z.literal('slack'), channel: z.string().startsWith('#'), webhookUrlSecret: secretKeyRef }),
-  /** PagerDuty Events API v2: the routing key is read from a file (`routing_key_file`). */
-  z.object({ kind: z.literal('pagerduty'), routingKeySecret: secretKeyRef }),
-  /** A generic webhook whose URL is not a secret (an in-cluster relay, say). */
-  z.object({ kind: z.literal('webhook'), url: z.string().url() }),
-]);
-
-/**
- * The monitoring stack's settings. They belong in config/infrastructure.ts as
- * `infrastructure.monitoring`; the stack takes them as a prop until then.
- */
-export const monitoringSettingsSchema = z.object({
-  /** Where alerts go; every alert is routed to it, critical ones repeated more often. */
-  receiver: receiverSchema,
-  /** Create the monitoring namespace (off when it is shared and exists already). @default true */
-  createNamespace: z.boolean().default(true),
-  prometheus: z
-    .object({
-      /** @default '30d' (the business dashboard shows the SLA over 30 days) */
-      retention: z.string().regex(/^\d+[dhw]$/).default('30d'),
-      /** Persistent volume for the TSDB, GiB. @default 50 */
-      storageGiB: z.number().int().min(1).default(50),
-      /** @default the cluster's default storage class */
-      storageClassName: z.string().min(1).optional(),
-      /** @default '30s' */
-      scrapeInterval: z.string().regex(/^\d+[sm]$/).default('30s'),
-    })
-    .prefault({}),
-  grafana: z.object({
-    /** Secret with the admin user and password (`GF_SECURITY_ADMIN_*`). */
-    adminSecret: z.object({ name: secretKeyRef.shape.name, userKey: secretKeyRef.shape.key, passwordKey: secretKeyRef.shape.key }),
-  }),
-  /** Runbook links in alerts: a URL where docs/runbooks is browsable. @default the repository path */
-  runbookBaseUrl: z.string().min(1).default(monitoringConfig.runbookBaseUrl),
-});
-
-export type MonitoringSettingsInput = z.input<typeof monitoringSettingsSchema>;
-export type MonitoringSettings = z.output<typeof monitoringSettingsSchema>;
+export { monitoringSettingsSchema, type MonitoringSettings, type MonitoringSettingsInput } from '../config/infrastructure';
 
 export interface MonitoringStackProps {
   readonly environment: Environment;

@@ -61,6 +61,10 @@ export const production: EnvironmentInput = {
       },
       secrets: [{ file: 'warehouse-password', secretName: 'cdc-platform/production/warehouse', jsonKey: 'password' }],
     },
+    monitoring: {
+      receiver: { kind: 'pagerduty', routingKeySecret: { name: 'alertmanager-pagerduty', key: 'routing-key' } },
+      grafana: { adminSecret: { name: 'grafana-admin', userKey: 'user', passwordKey: 'password' } },
+    },
     atlas: {
       projectId: '64b0c0ffee0000000000a002',
       clusterName: 'app-production',

@@ -50,6 +50,10 @@ export const staging: EnvironmentInput = {
       },
       secrets: [{ file: 'warehouse-password', secretName: 'cdc-platform/staging/warehouse', jsonKey: 'password' }],
     },
+    monitoring: {
+      receiver: { kind: 'slack', channel: '#cdc-alerts-staging', webhookUrlSecret: { name: 'alertmanager-slack', key: 'webhook-url' } },
+      grafana: { adminSecret: { name: 'grafana-admin', userKey: 'user', passwordKey: 'password' } },
+    },
     atlas: {
       projectId: '64b0c0ffee0000000000a001',
       clusterName: 'app-staging',

@@ -55,7 +55,11 @@ export function formatPlanText(plan: Plan, colour: { green(s: string): string; y
   return lines.join('\n');
 }
 
-export function formatPlanMarkdown(plan: Plan, title: string): string {
+/**
+ * @param exitCode when given, shown beside the summary at the top (pull-request comments: a reviewer
+ *   sees at once whether the plan changes anything, as `plan -detailed-exitcode` would say).
+ */
+export function formatPlanMarkdown(plan: Plan, title: string, exitCode?: number): string {
   const lines = [`### ${title}`, ''];
   const risky = destructive(plan);
   if (risky.length) {
@@ -63,7 +67,7 @@ export function formatPlanMarkdown(plan: Plan, title: string): string {
     for (const { connector, reason } of risky) lines.push(`> - \`${connector}\`: ${reason}`);
     lines.push('');
   }
-  lines.push(`**${planSummary(plan)}**`, '');
+  lines.push(`**${planSummary(plan)}**${exitCode === undefined ? '' : ` · exit code ${exitCode}`}`, '');
   const changed = plan.changes.filter((change) => change.action !== 'none');
   if (changed.length) {
     lines.push('| connector | action | fields |', '| --- | --- | --- |');

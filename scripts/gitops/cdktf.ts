@@ -79,10 +79,17 @@ export function summariseTerraformPlan(stack: string, planJson: unknown): StackP
 const SYMBOL: Record<ResourceChange['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+', read: '<=' };
 
 export function formatStacksPlanMarkdown(environment: string, summaries: readonly StackPlanSummary[], failures: readonly { stack: string; error: string }[]): string {
-  const lines = [`### Stacks plan: ${environment}`, ''];
+  const changed = summaries.some((summary) => summary.changes.some((change) => change.action !== 'read'));
+  const total = (key: 'add' | 'change' | 'destroy') => summaries.reduce((sum, summary) => sum + summary[key], 0);
+  const lines = [`### Stacks plan: ${environment}`, '', `**${total('add')} to add, ${total('change')} to change, ${total('destroy')} to destroy** · exit code ${failures.length ? 1 : changed ? 2 : 0}`, ''];
   const destructive = summaries.flatMap((summary) => summary.changes.filter((change) => change.action === 'delete' || change.action === 'replace').map((change) => `\`${summary.stack}\`: ${change.action} \`${change.address}\``));
   if (destructive.length) lines.push('> [!WARNING]', '> Destroyed or replaced resources:', ...destructive.map((line) => `> - ${line}`), '');
-  if (failures.length) lines.push('> [!CAUTION]', '> Stacks that could not be planned:', ...failures.map((failure) => `> - \`${failure.stack}\`: ${failure.error.split('\n')[0]}`), '');
+  if (failures.length) {
+    lines.push('> [!CAUTION]', '> Stacks that could not be planned:', ...failures.map((failure) => `> - \`${failure.stack}\`: ${failure.error.split('\n')[0]}`), '');
+    for (const failure of failures.filter((candidate) => candidate.error.includes('\n'))) {
+      lines.push(`<details><summary><code>${failure.stack}</code> — why</summary>`, '', '```', ...failure.error.split('\n').slice(1), '```', '', '</details>', '');
+    }
+  }
   if (summaries.length) {
     lines.push('| stack | add | change | destroy |', '| --- | --- | --- | --- |');
     for (const summary of summaries) lines.push(`| \`${summary.stack}\` | ${summary.add} | ${summary.change} | ${summary.destroy}${summary.replace ? ` (${summary.replace} replaced)` : ''} |`);
@@ -94,8 +101,6 @@ export function formatStacksPlanMarkdown(environment: string, summaries: readonl
     }
   }
   if (!summaries.length && !failures.length) lines.push(`No stacks for ${environment} in the synthesized output.`, '');
-  const changed = summaries.some((summary) => summary.changes.some((change) => change.action !== 'read'));
-  lines.push(`Exit code: ${failures.length ? 1 : changed ? 2 : 0}`, '');
   return lines.join('\n');
 }
 
@@ -138,7 +143,13 @@ export const terraformBinary = (): string => process.env.TERRAFORM_BINARY_NAME ?
 /** The last lines of a tool's output that say what went wrong (cdktf prints the real error near the end). */
 export function lastLines(output: string, count = 15): string {
   const clean = output.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-  return clean.split('\n').map((line) => line.trimEnd()).filter((line) => line.trim() && !/terraformrc|CLI configuration|^[╷│╵]\s*$/.test(line)).slice(-count).join('\n');
+  return clean
+    .split('\n')
+    .map((line) => line.trim())
+    // Spinner frames and Terraform's empty diagnostic boxes say nothing.
+    .filter((line) => line && !/terraformrc|CLI configuration|^[╷│╵]$|^[⠀-⣿]\s+\w+$/.test(line))
+    .slice(-count)
+    .join('\n');
 }
 
 /** `cdktf diff --skip-synth <stack>`, then `terraform show -json plan` in the stack's folder. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import type { Environment } from '../../config';
 import type { ConnectClient } from '../../connectors/connect/client';
-import { formatPlanMarkdown, formatPlanText, planSummary } from '../../connectors/connect/format-plan';
+import { formatPlanMarkdown, formatPlanText } from '../../connectors/connect/format-plan';
 import { diff, hasChanges, type Plan } from '../../connectors/connect/plan';
 import { pipelines as allPipelines, type PipelineDefinition } from '../../connectors/pipelines';
 import { renderEnvironment, type RenderedConnector } from '../../connectors/render';
@@ -52,7 +52,7 @@ export async function planEnvironment(environment: Environment, options: PlanRep
     exitCode: EXIT.error,
     problems,
     text: `${title}: ${what}\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
-    markdown: [`### ${title}`, '', `> [!CAUTION]`, `> ${what}`, '', '```', ...problems, '```', '', `Exit code: ${EXIT.error}`, ''].join('\n'),
+    markdown: [`### ${title}`, '', `**no plan** · exit code ${EXIT.error}`, '', '> [!CAUTION]', `> ${what}`, '', '```', ...problems, '```', ''].join('\n'),
   });
   let desired: RenderedConnector[];
   try {
@@ -76,7 +76,7 @@ export async function planEnvironment(environment: Environment, options: PlanRep
     plan,
     problems: [],
     text: `${title}\n${formatPlanText(plan, plain)}`,
-    markdown: `${formatPlanMarkdown(plan, title)}\nExit code: ${exitCode} (${planSummary(plan)})\n`,
+    markdown: `${formatPlanMarkdown(plan, title, exitCode)}\n`,
   };
 }
 

@@ -9,7 +9,7 @@
  * meets the other integration tests' connectors, and is deleted afterwards.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -136,7 +136,7 @@ describe('connectors: apply, plan comment, drift', () => {
     const body = composeComment('connectors-plan', 'Connectors plan', [report.markdown], { sha: 'f00dfeedbeef1234', artifacts: ['rendered-connectors'] });
     expect(body).toContain(`| \`${SINK}\` | update | 1 |`);
     expect(body).toContain('- batch.size=1000\n+ batch.size=777');
-    expect(body).toContain('Exit code: 2 (1 to update)');
+    expect(body).toContain('**1 to update** · exit code 2');
     // The worker resolves the warehouse password from its environment; the comment only ever names the placeholder.
     expect(body).not.toContain(new URL(runtime.warehouse.url).password);
     writeFileSync(path.join(output, 'connectors-plan-comment.md'), body);
@@ -148,7 +148,7 @@ describe('connectors: apply, plan comment, drift', () => {
       const unchanged = composeComment('connectors-plan', 'Connectors plan', [(await planEnvironment(environment, { client, pipelines: PIPELINES })).markdown]);
       expect((await upsertMarkedComment(target, markerComment('connectors-plan'), unchanged)).action).toBe('updated');
       expect(github.comments.get(3)!.map((comment) => comment.body)).toEqual([unchanged]);
-      expect(unchanged).toContain('**no changes**');
+      expect(unchanged).toContain('**no changes** · exit code 0');
     } finally {
       await github.close();
     }
@@ -259,8 +259,13 @@ describe('stacks: cdktf diff and deploy through the same functions as the workfl
     return dir;
   }
 
+  let dir: string;
+  beforeAll(() => {
+    dir = project();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('plans a stack with the real cdktf and Terraform, deploys it, and the next plan is empty', async () => {
-    const dir = project();
     const before = await planEnvironmentStacks('local', { projectDir: dir });
     expect(before.failures).toEqual([]);
     expect(before.summaries.map((summary) => [summary.stack, summary.add, summary.change, summary.destroy])).toEqual([['demo-local', 2, 0, 0]]);

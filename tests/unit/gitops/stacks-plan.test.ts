@@ -31,8 +31,10 @@ describe('stacks plan summary', () => {
 
   it('puts destroyed and replaced resources at the top, and never shows a value', () => {
     const markdown = formatStacksPlanMarkdown('staging', [summariseTerraformPlan('kafka-staging', planJson)], []);
-    expect(markdown.split('\n').slice(0, 6)).toEqual([
+    expect(markdown.split('\n').slice(0, 8)).toEqual([
       '### Stacks plan: staging',
+      '',
+      '**2 to add, 1 to change, 2 to destroy** · exit code 2',
       '',
       '> [!WARNING]',
       '> Destroyed or replaced resources:',
@@ -41,17 +43,17 @@ describe('stacks plan summary', () => {
     ]);
     expect(markdown).toContain('| `kafka-staging` | 2 | 1 | 2 (1 replaced) |');
     expect(markdown).not.toContain('super-secret-value');
-    expect(markdown).toContain('Exit code: 2');
   });
 
   it('a stack that could not be planned is called out and makes the exit code 1', () => {
     const markdown = formatStacksPlanMarkdown('production', [], [{ stack: 'atlas-production', error: 'cdktf diff atlas-production exited 1:\nError: missing credentials' }]);
     expect(markdown).toContain('> - `atlas-production`: cdktf diff atlas-production exited 1:');
-    expect(markdown).toContain('Exit code: 1');
+    expect(markdown).toContain('```\nError: missing credentials\n```');
+    expect(markdown).toContain('· exit code 1');
   });
 
   it('no changes: exit code 0', () => {
-    expect(formatStacksPlanMarkdown('staging', [summariseTerraformPlan('kafka-staging', { resource_changes: [] })], [])).toContain('Exit code: 0');
+    expect(formatStacksPlanMarkdown('staging', [summariseTerraformPlan('kafka-staging', { resource_changes: [] })], [])).toContain('**0 to add, 0 to change, 0 to destroy** · exit code 0');
   });
 
   it('refuses something that is not a Terraform plan', () => {
@@ -73,8 +75,8 @@ describe('synthesized stacks', () => {
     await expect(readStacks(path.join(tmpdir(), 'no-such-cdktf-out'))).rejects.toThrow('run npm run synth first');
   });
 
-  it('error excerpts drop colour codes and Terraform’s CLI-configuration noise', () => {
-    const output = '\u001b[31mError\u001b[0m: first\n│ Warning: Unable to open CLI configuration file\n│\nreal error line\n';
+  it('error excerpts drop colour codes, spinner frames and Terraform’s CLI-configuration noise', () => {
+    const output = '\u001b[31mError\u001b[0m: first\n│ Warning: Unable to open CLI configuration file\n│\n⠸  Processing\n   real error line\n';
     expect(lastLines(output)).toBe('Error: first\nreal error line');
   });
 });

@@ -16,15 +16,17 @@ describe('buildStacks', () => {
     expect(stackNames([environment((input) => delete input.infrastructure)])).toEqual([]);
   });
 
-  it('builds only the kafka stack for the local sandbox, and all three for staging and production', () => {
+  it('builds only the kafka stack for the local sandbox, and all four for staging and production', () => {
     expect(stackNames(loadAllEnvironments())).toEqual([
       'kafka-local',
       'kafka-staging',
       'connect-staging',
       'atlas-staging',
+      'monitoring-staging',
       'kafka-production',
       'connect-production',
       'atlas-production',
+      'monitoring-production',
     ]);
   });
 

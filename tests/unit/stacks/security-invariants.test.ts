@@ -48,6 +48,8 @@ describe('synthesized stacks of every environment', () => {
       'kafka-local',
       'kafka-production',
       'kafka-staging',
+      'monitoring-production',
+      'monitoring-staging',
     ]);
   });
 
@@ -111,7 +113,26 @@ describe('security invariants: MSK', () => {
 });
 
 describe('security invariants: Kubernetes', () => {
-  const deployments = all('kubernetes_deployment_v1');
+  const deployments = all('kubernetes_deployment_v1').filter(([stack]) => stack.startsWith('connect-'));
+  const monitoringDeployments = all('kubernetes_deployment_v1').filter(([stack]) => stack.startsWith('monitoring-'));
+
+  it('covers the monitoring stacks: Prometheus, Alertmanager and Grafana each', () => {
+    expect(monitoringDeployments.map(([stack, deployment]) => `${stack}/${deployment.metadata.name}`).sort()).toEqual(
+      ['monitoring-production', 'monitoring-staging'].flatMap((stack) => ['alertmanager', 'grafana', 'prometheus'].map((name) => `${stack}/${name}`)),
+    );
+  });
+
+  it.each(monitoringDeployments)('%s: a pinned monitoring image, non-root, no privilege, no capabilities', (_stack, deployment) => {
+    const pod = deployment.spec.template.spec;
+    expect(pod.security_context.run_as_non_root).toBe(true);
+    expect(pod.host_network ?? pod.host_pid ?? pod.host_ipc).toBeUndefined();
+    // Prometheus discovers the Connect pods through the Kubernetes API and needs its token; the others do not.
+    if (deployment.metadata.name !== 'prometheus') expect(pod.automount_service_account_token).toBe(false);
+    for (const container of pod.container) {
+      expect(Object.values(versions.monitoringImages)).toContain(container.image);
+      expect(container.security_context).toMatchObject({ allow_privilege_escalation: false, run_as_non_root: true, read_only_root_filesystem: true, capabilities: { drop: ['ALL'] } });
+    }
+  });
 
   it('covers the connect stacks', () => {
     expect(deployments.map(([stack]) => stack).sort()).toEqual(['connect-production', 'connect-staging']);
