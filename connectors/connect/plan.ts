@@ -76,7 +76,8 @@ function stateTransition(desired: RenderedConnector['state'], live: LiveConnecto
   const actual = live.status?.connector.state;
   if (!actual) return undefined;
   if (desired === 'RUNNING') return actual === 'PAUSED' || actual === 'STOPPED' ? 'resume' : undefined;
-  if (desired === 'PAUSED') return actual === 'PAUSED' ? undefined : actual === 'STOPPED' ? 'resume' : 'pause';
+  // Kafka pauses a stopped connector directly (resuming first would start its tasks for a moment).
+  if (desired === 'PAUSED') return actual === 'PAUSED' ? undefined : 'pause';
   return actual === 'STOPPED' ? undefined : 'stop';
 }
 

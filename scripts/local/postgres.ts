@@ -153,6 +153,8 @@ export function prepareEmbeddedPostgres(layout: RuntimeLayout, port: number, onP
         // Loopback TCP only: no Unix socket, so nothing clashes with a system server's socket directory.
         '-c', 'listen_addresses=127.0.0.1',
         '-c', 'unix_socket_directories=',
+        // Every JDBC sink task holds a connection pool: room for many connectors (the apply benchmark runs 100).
+        '-c', 'max_connections=300',
       ],
       env: { ...process.env, LC_ALL: 'C' },
       uid: osUser?.uid,

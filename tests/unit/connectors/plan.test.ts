@@ -81,6 +81,7 @@ describe('plan', () => {
     ['RUNNING', 'PAUSED', 'resume'],
     ['RUNNING', 'STOPPED', 'resume'],
     ['PAUSED', 'RUNNING', 'pause'],
+    ['PAUSED', 'STOPPED', 'pause'],
     ['STOPPED', 'RUNNING', 'stop'],
     ['STOPPED', 'PAUSED', 'stop'],
     ['PAUSED', 'PAUSED', 'none'],
