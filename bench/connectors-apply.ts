@@ -56,7 +56,7 @@ function connectors(n: number, batchSize: string, prefix: string): RenderedConne
 async function rebalances(): Promise<number> {
   const text = await fetch(values['metrics-url']!).then((response) => response.text()).catch(() => '');
   // connect-worker-rebalance-metrics completed-rebalances, whatever suffix the exporter rules give it.
-  const line = text.split('\n').find((candidate) => !candidate.startsWith('#') && /worker_rebalance_metrics_completed_rebalances(_total)?(\{| )/.test(candidate));
+  const line = text.split('\n').find((candidate) => !candidate.startsWith('#') && /worker_rebalance(_metrics)?_completed_rebalances(_total)?(\{| )/.test(candidate));
   return line ? Number(line.trim().split(/\s+/).pop()) : Number.NaN;
 }
 

@@ -24,7 +24,7 @@ import { versions } from '../config/versions';
 export const MONITORING_IMAGES = versions.monitoringImages;
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { dashboardJson, dashboards, PROMETHEUS_DATASOURCE_UID } from '../dashboards';
-import { configureAwsProvider, configureTerraform, requireSetting } from './common';
+import { configureAwsProvider, configureTerraform, requireSetting, terraformLiteral } from './common';
 import { CONNECT_METRICS_PORT } from './connect-worker-config';
 import { CONNECT_APP_NAME, mskClusterName } from './names';
 
@@ -41,10 +41,6 @@ export interface MonitoringStackProps {
   readonly pipelines?: readonly PipelineDefinition[];
 }
 
-/** Terraform reads `${…}` and `%{…}` in strings as templates: literal file contents must escape them. */
-export function escapeTerraformTemplate(text: string): string {
-  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
-}
 
 export function parseMonitoringSettings(environment: Environment, input: MonitoringSettingsInput): MonitoringSettings {
   const result = monitoringSettingsSchema.safeParse(input);
@@ -174,7 +170,7 @@ export class MonitoringStack extends TerraformStack {
     });
     const rulesConfig = new ConfigMapV1(this, 'prometheus-rules', {
       metadata: metadata('prometheus-rules'),
-      data: Object.fromEntries(rules.map((rule) => [rule.fileName, escapeTerraformTemplate(rule.text)])),
+      data: Object.fromEntries(rules.map((rule) => [rule.fileName, terraformLiteral(rule.text)])),
     });
     const prometheusServiceAccount = new ServiceAccountV1(this, 'prometheus-service-account', {
       metadata: metadata('prometheus'),
@@ -255,7 +251,7 @@ export class MonitoringStack extends TerraformStack {
     const alertmanagerText = stringify(alertmanagerConfig(settings), { lineWidth: 0 });
     const alertmanagerConfigMap = new ConfigMapV1(this, 'alertmanager-config', {
       metadata: metadata('alertmanager-config'),
-      data: { 'alertmanager.yml': escapeTerraformTemplate(alertmanagerText) },
+      data: { 'alertmanager.yml': terraformLiteral(alertmanagerText) },
     });
     const alertmanagerLabels = { 'app.kubernetes.io/name': 'alertmanager', 'app.kubernetes.io/instance': `cdc-${environment.name}` };
     const secret = receiverSecret(settings);
@@ -319,7 +315,7 @@ export class MonitoringStack extends TerraformStack {
     const dashboardFiles = rendered.map((dashboard) => ({ fileName: dashboard.fileName, text: dashboardJson(dashboard) }));
     const grafanaDashboards = new ConfigMapV1(this, 'grafana-dashboards', {
       metadata: metadata('grafana-dashboards'),
-      data: Object.fromEntries(dashboardFiles.map((file) => [file.fileName, escapeTerraformTemplate(file.text)])),
+      data: Object.fromEntries(dashboardFiles.map((file) => [file.fileName, terraformLiteral(file.text)])),
     });
     const grafanaLabels = { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': `cdc-${environment.name}` };
     const { adminSecret } = settings.grafana;
@@ -419,7 +415,7 @@ export function prometheusConfigYaml(options: PrometheusConfigOptions): string {
         : []),
     ],
   };
-  const text = escapeTerraformTemplate(stringify(config, { lineWidth: 0 }));
+  const text = terraformLiteral(stringify(config, { lineWidth: 0 }));
   if (!options.msk) return text;
   // Placeholders swapped for the Terraform expressions after YAML (and escaping) so they stay live.
   const swap = (yaml: string, placeholder: string, expression: string) => {

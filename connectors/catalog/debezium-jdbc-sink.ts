@@ -44,9 +44,6 @@ const schema = z.looseObject(fields).superRefine((config, ctx) => {
   if (config['delete.enabled'] === 'true' && keyMode !== 'record_key') {
     ctx.addIssue({ code: 'custom', path: ['delete.enabled'], message: `deletes need primary.key.mode "record_key" (got primary.key.mode "${keyMode}")` });
   }
-  if (config['table.name.format'] !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['table.name.format'], message: 'renamed in Debezium 3.0: use collection.name.format' });
-  }
   if (config['field.include.list'] && config['field.exclude.list']) {
     ctx.addIssue({ code: 'custom', path: ['field.exclude.list'], message: 'cannot be combined with field.include.list' });
   }
@@ -59,7 +56,7 @@ export const debeziumJdbcSink: PluginSpec = {
   schema,
   secretKeys: ['connection.password'],
   removedKeys: {
-    'table.name.format': 'collection.name.format',
+    'table.name.format': 'collection.name.format (renamed in Debezium 3.0)',
     'connection.user': 'connection.username',
     'auto.create': 'schema.evolution=basic',
     'auto.evolve': 'schema.evolution=basic',

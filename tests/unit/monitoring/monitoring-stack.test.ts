@@ -6,7 +6,8 @@ import { ruleFiles } from '../../../alerts';
 import { monitoringConfig } from '../../../alerts/config';
 import type { Environment } from '../../../config';
 import { dashboards, PROMETHEUS_DATASOURCE_UID } from '../../../dashboards';
-import { escapeTerraformTemplate, MONITORING_IMAGES, MonitoringStack, prometheusConfigYaml, type MonitoringSettingsInput } from '../../../stacks/monitoring-stack';
+import { terraformLiteral } from '../../../stacks/common';
+import { MONITORING_IMAGES, MonitoringStack, prometheusConfigYaml, type MonitoringSettingsInput } from '../../../stacks/monitoring-stack';
 import { environment, parsed, resources, synth, type Synthesized } from '../stacks/fixtures';
 
 Testing.setupJest();
@@ -142,7 +143,7 @@ describe('monitoring stack: Grafana', () => {
 
 describe('monitoring stack: Terraform templates', () => {
   it('escapes ${ and %{ in literal contents', () => {
-    expect(escapeTerraformTemplate('a ${b} %{c} $d {{ $labels.x }}')).toBe('a $${b} %%{c} $d {{ $labels.x }}');
+    expect(terraformLiteral('a ${b} %{c} $d {{ $labels.x }}')).toBe('a $${b} %%{c} $d {{ $labels.x }}');
   });
 
   it('writes a prometheus.yml without MSK targets when there is no MSK', () => {
