@@ -24,14 +24,18 @@ export const TEST_STATE_DIR = path.join(REPOSITORY_ROOT, '.local', 'test');
 export const TEST_RUNTIME_DIR = path.join(REPOSITORY_ROOT, '.local', 'runtime');
 const TEST_RUNTIME_FILE = path.join(TEST_STATE_DIR, 'test-runtime.json');
 
-/** Away from the defaults (9092, 8083, …) and from each other. */
+/**
+ * Away from the defaults (9092, 8083, …) and from each other. CDC_TEST_PORT_OFFSET shifts them all,
+ * so that two checkouts can run their integration tests side by side.
+ */
+const PORT_OFFSET = Number(process.env.CDC_TEST_PORT_OFFSET ?? 0);
 export const TEST_PORTS: ResolvedPorts = {
-  kafka: 29092,
-  kafkaController: 29093,
-  connect: 28083,
-  connectJmx: 29404,
-  prometheus: 29090,
-  postgres: 25433,
+  kafka: 29092 + PORT_OFFSET,
+  kafkaController: 29093 + PORT_OFFSET,
+  connect: 28083 + PORT_OFFSET,
+  connectJmx: 29404 + PORT_OFFSET,
+  prometheus: 29090 + PORT_OFFSET,
+  postgres: 25433 + PORT_OFFSET,
 };
 
 /**
