@@ -1,6 +1,7 @@
 import type { CollectionSettings, Environment } from '../config';
 import { debeziumJdbcSinkConfig } from './catalog/debezium-jdbc-sink';
 import { debeziumMongoDbSourceConfig } from './catalog/debezium-mongodb-source';
+import { cursorPipelineFor } from './change-filter';
 import { excludeFieldsStep, transformChain, unwrapDocumentStep, type TransformStep } from './catalog/transforms';
 import { deadLetterTopic, sinkConnectorName, sinkTable, sourceConnectorName, sourceTopic } from './naming';
 import { pipelines as allPipelines, type PipelineDefinition } from './pipelines';
@@ -58,6 +59,7 @@ function renderSources(environment: Environment, pipelines: readonly PipelineDef
         maxBatchSize: environment.source.maxBatchSize,
         maxQueueSize: environment.source.maxQueueSize,
         heartbeatIntervalMs: environment.source.heartbeatIntervalMs,
+        cursorPipeline: cursorPipelineFor(members.map((pipeline) => ({ collection: pipeline.collection, condition: pipeline.changeCondition }))),
       }),
     };
   });

@@ -1,3 +1,5 @@
+import type { ChangeCondition } from '../change-filter';
+
 /**
  * A business pipeline: one MongoDB collection captured by Debezium into one warehouse table.
  * Environments differ only through config (config/environments/*), never here.
@@ -15,6 +17,11 @@ export interface PipelineDefinition {
   readonly excludeFields?: readonly string[];
   /** Who to page: the team that owns the pipeline, shown in alerts and dashboards. */
   readonly owner: string;
+  /**
+   * Only change events matching this `$match` expression are captured (the operation types and match
+   * of the Atlas trigger it replaces, say). @default every change of the collection
+   */
+  readonly changeCondition?: ChangeCondition;
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;

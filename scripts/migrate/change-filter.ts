@@ -7,7 +7,9 @@
  */
 
 /** A `$match` expression over change-stream events; `undefined` means every event. */
-export type ChangeCondition = Readonly<Record<string, unknown>>;
+export type { ChangeCondition } from '../../connectors/change-filter';
+import type { ChangeCondition } from '../../connectors/change-filter';
+export { cursorPipelineFor, type CollectionCondition } from '../../connectors/change-filter';
 
 export interface Translation<T> {
   readonly value: T;
@@ -100,26 +102,6 @@ export function anyOf(conditions: ReadonlyArray<ChangeCondition | undefined>): C
   if (conditions.length === 0 || conditions.some((condition) => condition === undefined)) return undefined;
   const unique = [...new Map(conditions.map((condition) => [JSON.stringify(condition), condition!])).values()];
   return unique.length === 1 ? unique[0] : { $or: unique };
-}
-
-export interface CollectionCondition {
-  readonly collection: string;
-  readonly condition?: ChangeCondition;
-}
-
-/**
- * The `cursor.pipeline` of a source that captures several collections of one database: events of a
- * collection without a condition pass, the others must meet their own. Undefined when nothing is filtered.
- */
-export function cursorPipelineFor(collections: readonly CollectionCondition[]): unknown[] | undefined {
-  const filtered = collections.filter((entry) => entry.condition !== undefined);
-  if (filtered.length === 0) return undefined;
-  const names = [...new Set(filtered.map((entry) => entry.collection))].sort();
-  const branches: unknown[] = [{ 'ns.coll': { $nin: names } }];
-  for (const entry of [...filtered].sort((a, b) => a.collection.localeCompare(b.collection))) {
-    branches.push({ $and: [{ 'ns.coll': entry.collection }, entry.condition] });
-  }
-  return [{ $match: { $or: branches } }];
 }
 
 /**

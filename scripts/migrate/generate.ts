@@ -6,7 +6,6 @@ import { pipelines as repositoryPipelines, type PipelineDefinition } from '../..
 import { formatIssue, validateConnectorConfig } from '../../connectors/validate';
 import { AdminApiError, LOG_TYPES, type AdminApiClient, type AdminApp, type LogScan, type TriggerLogType } from './admin-api';
 import { createBaselineAccumulator } from './baseline';
-import { cursorPipelineFor } from './change-filter';
 import { buildInventory, type InventoryFunction, type InventoryProblem, type InventoryTrigger, type PlannedPipeline } from './inventory';
 import { maskCredentials, toFileStem, uniqueName, writeInside } from './output';
 import { renderReport } from './report';
@@ -94,6 +93,11 @@ function literal(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/** The generated definition with the trigger's filter as its change condition. */
+function withCondition(planned: PlannedPipeline): PipelineDefinition {
+  return planned.condition ? { ...planned.definition, changeCondition: planned.condition } : planned.definition;
+}
+
 export function pipelineSource(planned: PlannedPipeline, defineImport: string): string {
   const constant = camelCase(planned.definition.name);
   const triggers = planned.triggers.map((trigger) => literal(trigger)).join(', ');
@@ -102,14 +106,9 @@ export function pipelineSource(planned: PlannedPipeline, defineImport: string): 
     '// Review it (table, owner, what the report lists as not carried over) before moving it into connectors/pipelines/.',
     `import { definePipeline } from ${literal(defineImport)};`,
     '',
-    `export const ${constant}Pipeline = definePipeline(${literal(planned.definition, 2)});`,
-    '',
-    '/**',
-    " * The change events the trigger(s) reacted to (operation types and match), as a $match for the",
-    " * database's Debezium source (`cursor.pipeline`); undefined means every change. A pipeline",
-    ' * definition does not carry it yet: the rendered connectors under connectors/ include it.',
-    ' */',
-    `export const ${constant}ChangeCondition: Readonly<Record<string, unknown>> | undefined = ${planned.condition ? literal(planned.condition, 2) : 'undefined'};`,
+    '// changeCondition: the change events the trigger(s) reacted to (operation types and match), applied',
+    "// by the database's Debezium source as its cursor.pipeline; absent means every change.",
+    `export const ${constant}Pipeline = definePipeline(${literal(withCondition(planned), 2)});`,
     '',
   ].join('\n');
 }
@@ -119,14 +118,9 @@ function indexSource(planned: readonly PlannedPipeline[], defineImport: string):
   return [
     `${GENERATED_MARKER}: the pipelines that replace the app's Database triggers.`,
     `import type { PipelineDefinition } from ${literal(defineImport)};`,
-    ...constants.map(({ name, constant }) => `import { ${constant}Pipeline, ${constant}ChangeCondition } from './${name}';`),
+    ...constants.map(({ name, constant }) => `import { ${constant}Pipeline } from './${name}';`),
     '',
     `export const migratedPipelines: readonly PipelineDefinition[] = [${constants.map(({ constant }) => `${constant}Pipeline`).join(', ')}];`,
-    '',
-    '/** Pipeline name → its change condition (absent: every change). */',
-    'export const migratedChangeConditions: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>> = {',
-    ...constants.map(({ name, constant }) => `  ${name}: ${constant}ChangeCondition,`),
-    '};',
     '',
   ].join('\n');
 }
@@ -154,20 +148,8 @@ export function renderGenerated(environment: Environment, planned: readonly Plan
     },
   };
   const generatedNames = new Set(planned.map((pipeline) => pipeline.definition.name));
-  const conditionOf = new Map(planned.map((pipeline) => [pipeline.definition.name, pipeline]));
-  const all = [...existing, ...planned.map((pipeline) => pipeline.definition)];
-  return renderEnvironment(shadowed, all)
-    .filter((connector) => connector.pipelines.some((name) => generatedNames.has(name)))
-    .map((connector) => {
-      if (connector.role !== 'source') return connector;
-      const stages = cursorPipelineFor(
-        connector.pipelines.map((name) => {
-          const pipeline = all.find((candidate) => candidate.name === name)!;
-          return { collection: pipeline.collection, condition: conditionOf.get(name)?.condition };
-        }),
-      );
-      return stages ? { ...connector, config: { ...connector.config, 'cursor.pipeline': JSON.stringify(stages) } } : connector;
-    });
+  const all = [...existing, ...planned.map(withCondition)];
+  return renderEnvironment(shadowed, all).filter((connector) => connector.pipelines.some((name) => generatedNames.has(name)));
 }
 
 export async function runInventory(options: InventoryOptions): Promise<InventoryRun> {

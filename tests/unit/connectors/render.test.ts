@@ -86,6 +86,17 @@ describe('render', () => {
     expect(toConnectBody(renderEnvironment(loadEnvironment('production'))[0]!).name).toBe(body.name);
   });
 
+  it('carries a pipeline\'s change condition to its source as a cursor.pipeline $match', () => {
+    const paidOnly = { ...pipelines.find((pipeline) => pipeline.name === 'orders')!, changeCondition: { operationType: { $in: ['insert', 'update'] } } };
+    const others = pipelines.filter((pipeline) => pipeline.name !== 'orders');
+    const [source] = renderEnvironment(loadEnvironment('staging'), [paidOnly, ...others]).filter((connector) => connector.role === 'source');
+    expect(JSON.parse(source!.config['cursor.pipeline']!)).toEqual([
+      { $match: { $or: [{ 'ns.coll': { $nin: ['orders'] } }, { $and: [{ 'ns.coll': 'orders' }, { operationType: { $in: ['insert', 'update'] } }] }] } },
+    ]);
+    expect(validateConnectorConfig(source!.name, source!.config)).toEqual([]);
+    expect(renderEnvironment(loadEnvironment('staging'))[0]?.config['cursor.pipeline']).toBeUndefined();
+  });
+
   it('keeps every pipeline name unique', () => {
     expect(new Set(pipelines.map((pipeline) => pipeline.name)).size).toBe(pipelines.length);
   });
