@@ -4,13 +4,13 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { loadEnvironment, ENVIRONMENT_NAMES, type Environment } from '../../config';
 import { apply } from '../../connectors/connect/apply';
-import { createConnectClient, type ConnectClient } from '../../connectors/connect/client';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText, planSummary } from '../../connectors/connect/format-plan';
 import { diff, hasChanges } from '../../connectors/connect/plan';
 import { renderEnvironment, toConnectJson, type RenderedConnector } from '../../connectors/render';
 import { displayValue, maskConfig } from '../../connectors/secrets';
 import { formatIssue, validateConnectorConfig, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
 import { CliError, EXIT, progress } from '../cli-support';
+import { clientFor } from './connect-client';
 import { registerOffsetsRestore } from './offsets-restore';
 
 interface EnvFlags {
@@ -24,21 +24,6 @@ function environmentFrom(flags: EnvFlags): Environment {
   } catch (error) {
     throw new CliError((error as Error).message);
   }
-}
-
-/** Credentials for the worker come from the environment variables the config names, never from flags. */
-export function clientFor(environment: Environment, onRequest?: (method: string, path: string) => void): ConnectClient {
-  const headers: Record<string, string> = {};
-  const { auth } = environment.connect;
-  const read = (name: string) => {
-    const value = process.env[name];
-    if (!value) throw new CliError(`environment ${environment.name}: connect.auth needs the environment variable ${name}, which is not set`);
-    return value;
-  };
-  if (auth.kind === 'basic') headers.authorization = `Basic ${Buffer.from(`${read(auth.usernameEnv)}:${read(auth.passwordEnv)}`).toString('base64')}`;
-  if (auth.kind === 'bearer') headers.authorization = `Bearer ${read(auth.tokenEnv)}`;
-  const retries = process.env.CDCCTL_RETRIES === undefined ? undefined : Number(process.env.CDCCTL_RETRIES);
-  return createConnectClient({ url: environment.connect.url, timeoutMs: environment.connect.requestTimeoutMs, headers, onRequest, retries });
 }
 
 /** Renders and validates; any invalid definition stops everything before a request is sent. */

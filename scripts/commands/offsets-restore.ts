@@ -5,7 +5,7 @@ import { ENVIRONMENT_NAMES, loadEnvironment, type Environment } from '../../conf
 import { canonical, parseOffsetsSnapshot, restoreOffsets } from '../../connectors/connect/offsets-restore';
 import { renderEnvironment } from '../../connectors/render';
 import { CliError, progress } from '../cli-support';
-import { clientFor } from './connectors';
+import { clientFor } from './connect-client';
 
 interface RestoreFlags {
   env: string;

@@ -8,7 +8,7 @@ import { pipelines as allPipelines, type PipelineDefinition } from '../../connec
 import { renderEnvironment, type RenderedConnector } from '../../connectors/render';
 import { formatIssue, validateConnectorConfig } from '../../connectors/validate';
 import { EXIT } from '../cli-support';
-import { clientFor } from '../commands/connectors';
+import { clientFor } from '../commands/connect-client';
 import { appendStepSummary, GITOPS_OUTPUT_DIR, isEntryPoint, loadEnvironmentFlag, runScript, writeOutputFile } from './support';
 
 /**

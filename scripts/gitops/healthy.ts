@@ -5,7 +5,7 @@ import { diff, hasChanges } from '../../connectors/connect/plan';
 import { pipelines as allPipelines, type PipelineDefinition } from '../../connectors/pipelines';
 import { renderEnvironment, type RenderedConnector } from '../../connectors/render';
 import { CliError, progress } from '../cli-support';
-import { clientFor } from '../commands/connectors';
+import { clientFor } from '../commands/connect-client';
 import { appendStepSummary, isEntryPoint, loadEnvironmentFlag, runScript } from './support';
 
 /**
