@@ -17,7 +17,7 @@ import { MongodbatlasProvider } from '@cdktf/provider-mongodbatlas/lib/provider'
 import type { Environment, MigrationPhase } from '../config';
 import { PHASE_BEHAVIOUR } from '../config/phases';
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
-import { configureAwsProvider, configureTerraform, policyDocument, requireSetting, terraformLiteral } from './common';
+import { configureAwsProvider, configureTerraform, accountAdministersKeyThroughIam, policyDocument, requireSetting, terraformLiteral } from './common';
 import { GeneratedSecret } from './constructs/generated-secret';
 import { atlasCredentialsSecretName, atlasCustomRoleName } from './names';
 
@@ -131,13 +131,7 @@ export class AtlasStack extends TerraformStack {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policyDocument([
-        {
-          Sid: 'AccountAdministersThroughIam',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${aws.accountId}:root` },
-          Action: 'kms:*',
-          Resource: '*',
-        },
+        accountAdministersKeyThroughIam(aws.accountId),
       ]),
     });
     new KmsAlias(this, 'key-alias', { name: `alias/cdc-${environment.name}-atlas`, targetKeyId: key.keyId });

@@ -74,6 +74,11 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
+/** The first statement of every customer-managed key's policy: the account administers it through IAM. */
+export function accountAdministersKeyThroughIam(accountId: string): PolicyStatement {
+  return { Sid: 'AccountAdministersThroughIam', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' };
+}
+
 /** Throws when a stack is built for an environment whose configuration lacks the section it needs. */
 export function requireSetting<T>(value: T | undefined, setting: string, environment: Environment): T {
   if (value === undefined) {

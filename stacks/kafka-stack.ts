@@ -10,7 +10,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { Environment } from '../config';
 import type { KafkaSettings } from '../config/infrastructure';
-import { arnPrefix, configureAwsProvider, configureTerraform, policyDocument, requireSetting } from './common';
+import { arnPrefix, configureAwsProvider, configureTerraform, accountAdministersKeyThroughIam, policyDocument, requireSetting } from './common';
 import { GeneratedSecret } from './constructs/generated-secret';
 import { SCRAM_USERNAME, mskClusterName, scramSecretName } from './names';
 
@@ -72,13 +72,7 @@ export class KafkaStack extends TerraformStack {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policyDocument([
-        {
-          Sid: 'AccountAdministersThroughIam',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${aws.accountId}:root` },
-          Action: 'kms:*',
-          Resource: '*',
-        },
+        accountAdministersKeyThroughIam(aws.accountId),
         {
           Sid: 'CloudWatchLogsEncryptsTheBrokerLogs',
           Effect: 'Allow',
