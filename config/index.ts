@@ -1,12 +1,14 @@
 import { environmentSchema, type Environment, type EnvironmentInput } from './schema';
 import { local } from './environments/local';
+import { localStandIn } from './environments/local-standin';
 import { staging } from './environments/staging';
 import { production } from './environments/production';
 
 export * from './schema';
 export { versions } from './versions';
+export { STANDIN_CONNECTION_STRING_ENV } from './environments/local-standin';
 
-const ENVIRONMENTS: Readonly<Record<string, EnvironmentInput>> = { local, staging, production };
+const ENVIRONMENTS: Readonly<Record<string, EnvironmentInput>> = { local, 'local-standin': localStandIn, staging, production };
 
 export const ENVIRONMENT_NAMES = Object.keys(ENVIRONMENTS);
 

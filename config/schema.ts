@@ -33,6 +33,12 @@ const mongodbSchema = z.discriminatedUnion('kind', [
    * Debezium's exact format are replayed into the source topics instead (the local runtime).
    */
   z.object({ kind: z.literal('replay') }),
+  /**
+   * The local MongoDB STAND-IN (mongo-java-server, an in-memory emulator, not MongoDB): the Debezium
+   * source is applied with the differences it needs, one source per collection (see
+   * connectors/render.ts, `standInSourceDifferences`). Proves the connector path, not MongoDB.
+   */
+  z.object({ kind: z.literal('stand-in'), connectionString: secretReference }),
 ]);
 
 const warehouseSchema = z.object({

@@ -13,7 +13,10 @@ export const versions = {
   postgresqlJdbc: '42.7.7',
   jmxExporter: '1.0.1',
   log4j: '2.24.3',
+  /** The local MongoDB stand-in (local/standin): an in-memory emulator, not MongoDB. */
   mongoJavaServer: '1.47.0',
+  /** The stand-in's writer; the driver that Debezium 3.5.0.Final's MongoDB plugin bundles. */
+  mongodbDriver: '5.6.2',
   /** The Connect worker image that carries the plugins above (built by the platform team's image pipeline). */
   connectImage: 'quay.io/debezium/connect:3.5.0.Final',
   /** The monitoring stack's images. */

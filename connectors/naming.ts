@@ -13,6 +13,22 @@ export function sourceConnectorName(environment: Environment, pipeline: Pick<Pip
   return `${environment.managedConnectorPrefix}${pipeline.database.replace(/_/g, '-')}-source`;
 }
 
+/**
+ * The MongoDB stand-in (mongo-java-server) has change streams on single collections only, so it gets
+ * one source per pipeline, named so that it says stand-in.
+ */
+export function standInSourceConnectorName(environment: Environment, pipeline: Pick<PipelineDefinition, 'name'>): string {
+  return `${environment.managedConnectorPrefix}${pipeline.name.replace(/_/g, '-')}-standin-source`;
+}
+
+/**
+ * A stand-in source's own `topic.prefix` (the `server` key of its JMX metrics must be unique per
+ * worker); its records are routed back to `sourceTopic`, where the sink reads.
+ */
+export function standInTopicPrefix(environment: Environment, pipeline: Pick<PipelineDefinition, 'name'>): string {
+  return `${environment.topicPrefix}-standin-${pipeline.name}`;
+}
+
 export function sinkConnectorName(environment: Environment, pipeline: PipelineDefinition): string {
   return `${environment.managedConnectorPrefix}${pipeline.name}-sink`;
 }

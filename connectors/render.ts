@@ -3,7 +3,7 @@ import { debeziumJdbcSinkConfig } from './catalog/debezium-jdbc-sink';
 import { debeziumMongoDbSourceConfig } from './catalog/debezium-mongodb-source';
 import { cursorPipelineFor } from './change-filter';
 import { excludeFieldsStep, transformChain, unwrapDocumentStep, type TransformStep } from './catalog/transforms';
-import { deadLetterTopic, sinkConnectorName, sinkTable, sourceConnectorName, sourceTopic } from './naming';
+import { deadLetterTopic, sinkConnectorName, sinkTable, sourceConnectorName, sourceTopic, standInSourceConnectorName, standInTopicPrefix } from './naming';
 import { pipelines as allPipelines, type PipelineDefinition } from './pipelines';
 
 export type ConnectorState = 'RUNNING' | 'PAUSED' | 'STOPPED';
@@ -41,6 +41,7 @@ export function renderEnvironment(environment: Environment, pipelines: readonly 
 
 function renderSources(environment: Environment, pipelines: readonly PipelineDefinition[]): RenderedConnector[] {
   const { mongodb } = environment;
+  if (mongodb.kind === 'stand-in') return pipelines.map((pipeline) => renderStandInSource(environment, mongodb.connectionString, pipeline));
   if (mongodb.kind !== 'atlas') return [];
   const byDatabase = new Map<string, PipelineDefinition[]>();
   for (const pipeline of pipelines) byDatabase.set(pipeline.database, [...(byDatabase.get(pipeline.database) ?? []), pipeline]);
@@ -51,18 +52,92 @@ function renderSources(environment: Environment, pipelines: readonly PipelineDef
       role: 'source' as const,
       pipelines: members.map((pipeline) => pipeline.name).sort(),
       state: combinedState(members.map((pipeline) => collectionSettings(environment, pipeline).state)),
-      config: debeziumMongoDbSourceConfig({
-        connectionString: mongodb.connectionString,
-        topicPrefix: environment.topicPrefix,
-        collections: members.map((pipeline) => `${pipeline.database}.${pipeline.collection}`).sort(),
-        pollIntervalMs: environment.source.pollIntervalMs,
-        maxBatchSize: environment.source.maxBatchSize,
-        maxQueueSize: environment.source.maxQueueSize,
-        heartbeatIntervalMs: environment.source.heartbeatIntervalMs,
-        cursorPipeline: cursorPipelineFor(members.map((pipeline) => ({ collection: pipeline.collection, condition: pipeline.changeCondition }))),
-      }),
+      config: debeziumMongoDbSourceConfig(sourceOptions(environment, mongodb.connectionString, members)),
     };
   });
+}
+
+function sourceOptions(environment: Environment, connectionString: string, members: readonly PipelineDefinition[]) {
+  return {
+    connectionString,
+    topicPrefix: environment.topicPrefix,
+    collections: members.map((pipeline) => `${pipeline.database}.${pipeline.collection}`).sort(),
+    pollIntervalMs: environment.source.pollIntervalMs,
+    maxBatchSize: environment.source.maxBatchSize,
+    maxQueueSize: environment.source.maxQueueSize,
+    heartbeatIntervalMs: environment.source.heartbeatIntervalMs,
+    cursorPipeline: cursorPipelineFor(members.map((pipeline) => ({ collection: pipeline.collection, condition: pipeline.changeCondition }))),
+  };
+}
+
+// ─── The MongoDB stand-in (mongo-java-server, not MongoDB) ──────────────────────────────────────────
+// Every difference between a stand-in source and the production source is made here, and listed in
+// the README. Nothing else in the repository knows the stand-in exists except the local runtime.
+
+/** One Debezium source per pipeline: the production source's config with `standInSourceDifferences` on top. */
+function renderStandInSource(environment: Environment, connectionString: string, pipeline: PipelineDefinition): RenderedConnector {
+  const production = debeziumMongoDbSourceConfig(sourceOptions(environment, connectionString, [pipeline]));
+  return {
+    name: standInSourceConnectorName(environment, pipeline),
+    role: 'source',
+    pipelines: [pipeline.name],
+    state: collectionSettings(environment, pipeline).state,
+    config: { ...production, ...standInSourceDifferences(environment, pipeline) },
+  };
+}
+
+/**
+ * What the stand-in needs that MongoDB does not, and why:
+ * - `capture.scope=collection` + `capture.target`: its change streams exist on single collections
+ *   only (no database- or deployment-wide `watch`), hence one source per pipeline;
+ * - `snapshot.mode=no_data`: it is a standalone server without the replica-set metadata
+ *   (`operationTime`, `$clusterTime`) the snapshot's start position needs;
+ * - `cursor.pipeline` with `cursor.pipeline.order=user_first`: its events lack `ns`, and an update's
+ *   `documentKey` is the update spec (`{$set: …}`), which breaks Debezium's own stages; the repair
+ *   stages (`standInEventRepair`) run first, then the pipeline's change condition, then Debezium's;
+ * - its own `topic.prefix`, routed back to the production topic name: each source's prefix is its
+ *   JMX `server` key, which must be unique per worker.
+ */
+export function standInSourceDifferences(environment: Environment, pipeline: PipelineDefinition): Record<string, string> {
+  const namespace = `${pipeline.database}.${pipeline.collection}`;
+  const prefix = standInTopicPrefix(environment, pipeline);
+  const condition = cursorPipelineFor([{ collection: pipeline.collection, condition: pipeline.changeCondition }]) ?? [];
+  return {
+    'capture.scope': 'collection',
+    'capture.target': namespace,
+    'snapshot.mode': 'no_data',
+    'cursor.pipeline': JSON.stringify([...standInEventRepair(pipeline), ...condition]),
+    'cursor.pipeline.order': 'user_first',
+    'topic.prefix': prefix,
+    ...transformChain([
+      {
+        alias: 'standInTopic',
+        type: 'org.apache.kafka.connect.transforms.RegexRouter',
+        options: { regex: `^${escapeRegex(`${prefix}.${namespace}`)}$`, replacement: sourceTopic(environment, pipeline) },
+      },
+    ]),
+  };
+}
+
+/**
+ * Aggregation stages that turn mongo-java-server's change events into the shape Debezium reads:
+ * `ns` added, `documentKey` rebuilt as `{_id}` (from the looked-up document of an update, else the
+ * key of an insert or delete). An update whose document is already gone has no `_id` left to key it
+ * (MongoDB would still know it): it is dropped, and the delete that removed the document follows.
+ */
+export function standInEventRepair(pipeline: Pick<PipelineDefinition, 'database' | 'collection'>): unknown[] {
+  return [
+    { $match: { $or: [{ operationType: { $ne: 'update' } }, { 'fullDocument._id': { $exists: true } }] } },
+    { $addFields: { standInDocumentId: { $ifNull: ['$fullDocument._id', '$documentKey._id'] } } },
+    // Removed first: $addFields on an existing sub-document would merge into the update spec.
+    { $unset: 'documentKey' },
+    { $addFields: { ns: { db: pipeline.database, coll: pipeline.collection }, documentKey: { _id: '$standInDocumentId' } } },
+    { $unset: 'standInDocumentId' },
+  ];
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A shared source runs while any of its collections wants it running. */

@@ -3,6 +3,7 @@ import { reportError } from './cli-support';
 import { registerConnectorCommands } from './commands/connectors';
 import { registerLocalCommands } from './commands/local';
 import { registerLocalStart } from './commands/local-start';
+import { registerLocalStandIn } from './commands/local-standin';
 import { registerMigrateCommands } from './commands/migrate';
 import { registerMonitoringCommands } from './commands/monitoring';
 
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerConnectorCommands(program);
-  registerLocalStart(registerLocalCommands(program));
+  registerLocalStart(registerLocalStandIn(registerLocalCommands(program)));
   registerMonitoringCommands(program);
   registerMigrateCommands(program);
   return program;

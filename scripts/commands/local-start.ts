@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { progress } from '../cli-support';
+import { seedStandIn } from '../local/seed-standin';
 import { startLocalPipeline } from '../local/start';
 import { addPortFlags, addStateFlags, formatStatusText, runtimeOptionsFrom, type RuntimeFlags } from './local';
 
-/** `cdcctl local start` (`npm start`): up, apply the local connectors, push sample events, show the result. */
+/**
+ * `cdcctl local start` (`npm start`): up, apply the local connectors, replay sample Debezium-format events,
+ * then write the same sample day to the MongoDB stand-in through the real Debezium source; show the result.
+ */
 export function registerLocalStart(local: Command): void {
   addPortFlags(
     addStateFlags(
@@ -20,6 +24,14 @@ export function registerLocalStart(local: Command): void {
     for (const connector of summary.connectors) out.write(`  ${connector.state.padEnd(8)} ${connector.name}  tasks ${connector.tasks.join(' ')}\n`);
     out.write(`\n${pc.bold('Warehouse')} — ${summary.eventsReplayed} change events replayed in Debezium's MongoDB format; rows visible after ${summary.secondsToRows.toFixed(1)} s\n`);
     for (const [table, rows] of Object.entries(summary.rows)) out.write(`  ${table.padEnd(18)} ${rows} rows\n`);
-    out.write(`\nNext: cdcctl connectors plan --env local · cdcctl local status · npm stop\n`);
+
+    // The same sample day, now written to the MongoDB stand-in and carried by the real Debezium source.
+    const standIn = await seedStandIn({ ...runtimeOptionsFrom(flags), onProgress: progress });
+    out.write(`\n${pc.bold('MongoDB stand-in')} (mongo-java-server, in memory — NOT MongoDB) → Debezium MongoDB source → Kafka → JDBC sink\n`);
+    out.write(`  connectors (local-standin environment): ${standIn.connectors.join(', ')}\n`);
+    out.write(`  ${standIn.writes} changes written to the stand-in; rows visible after ${standIn.secondsToRows.toFixed(1)} s\n`);
+    for (const [table, rows] of Object.entries(standIn.rows)) out.write(`  ${table.padEnd(18)} ${rows} rows\n`);
+    out.write(`  ${pc.yellow('Replica sets, snapshots, resume after oplog rollover, exact event shapes, transactions and pre/post images are proved only against Atlas (staging).')}\n`);
+    out.write(`\nNext: cdcctl connectors plan --env local-standin · cdcctl local status · npm stop\n`);
   });
 }

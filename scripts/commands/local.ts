@@ -5,7 +5,7 @@ import { PORT_FLAGS, SERVICES, type RuntimeOptions, type RuntimePorts, type Serv
 import { maskDatabaseUrl } from '../local/postgres';
 import { down, install, logs, restart, status, up, type RuntimeStatus, type ServiceStatus } from '../local/runtime';
 
-/** `cdcctl local …`: the local runtime (Kafka, Connect with the real plugins, PostgreSQL, Prometheus). */
+/** `cdcctl local …`: the local runtime (Kafka, the MongoDB stand-in, Connect with the real plugins, PostgreSQL, Prometheus). */
 
 export interface RuntimeFlags {
   stateDir?: string;
@@ -16,6 +16,7 @@ export interface RuntimeFlags {
   connectJmxPort?: string;
   prometheusPort?: string;
   postgresPort?: string;
+  mongodbPort?: string;
 }
 
 const PORT_FLAG_KEYS: Readonly<Record<keyof RuntimePorts, keyof RuntimeFlags>> = {
@@ -25,6 +26,7 @@ const PORT_FLAG_KEYS: Readonly<Record<keyof RuntimePorts, keyof RuntimeFlags>> =
   connectJmx: 'connectJmxPort',
   prometheus: 'prometheusPort',
   postgres: 'postgresPort',
+  mongodb: 'mongodbPort',
 };
 
 /** --state-dir and --runtime-dir, for every local command. */
@@ -42,7 +44,8 @@ export function addPortFlags(command: Command): Command {
     .option(`${PORT_FLAGS.connect} <port>`, "Kafka Connect's REST port (default 8083)")
     .option(`${PORT_FLAGS.connectJmx} <port>`, "the Connect worker's metrics port (JMX exporter agent; default 9404)")
     .option(`${PORT_FLAGS.prometheus} <port>`, "Prometheus' port (default 9090)")
-    .option(`${PORT_FLAGS.postgres} <port>`, 'the port of the PostgreSQL this tool starts when DATABASE_URL is not set (default 5433)');
+    .option(`${PORT_FLAGS.postgres} <port>`, 'the port of the PostgreSQL this tool starts when DATABASE_URL is not set (default 5433)')
+    .option(`${PORT_FLAGS.mongodb} <port>`, 'the MongoDB stand-in (mongo-java-server, in memory, not MongoDB; loopback only; default 27018)');
 }
 
 /**
@@ -101,7 +104,7 @@ function parseService(name: string, allowed: readonly string[]): ServiceName {
 
 /** Registers `cdcctl local …` and returns the group, so that other commands (`local start`) can join it. */
 export function registerLocalCommands(program: Command): Command {
-  const local = program.command('local').description('the local runtime: Kafka, Kafka Connect with the real plugins, PostgreSQL and Prometheus');
+  const local = program.command('local').description('the local runtime: Kafka, a MongoDB stand-in (mongo-java-server), Kafka Connect with the real plugins, PostgreSQL and Prometheus');
 
   addStateFlags(local.command('install').description('fetch Kafka, the connector plugins and the JMX agent with Maven (skipped when already installed)')).action(
     async (flags: RuntimeFlags) => {
@@ -109,7 +112,7 @@ export function registerLocalCommands(program: Command): Command {
     },
   );
 
-  addPortFlags(addStateFlags(local.command('up').description('start what is not running: Kafka (KRaft), PostgreSQL (or DATABASE_URL), Connect, Prometheus'))).action(
+  addPortFlags(addStateFlags(local.command('up').description('start what is not running: Kafka (KRaft), the MongoDB stand-in (mongo-java-server, not MongoDB), PostgreSQL (or DATABASE_URL), Connect, Prometheus'))).action(
     async (flags: RuntimeFlags) => {
       const result = await up(runtimeOptionsFrom(flags));
       process.stdout.write(`${formatStatusText(result.status)}\n`);

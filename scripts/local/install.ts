@@ -15,6 +15,8 @@ import { withLock } from './state';
  */
 
 export const POM_FILE = path.join(REPOSITORY_ROOT, 'local', 'pom.xml');
+/** The module that builds the local MongoDB stand-in (mongo-java-server and its writer). */
+export const STANDIN_MODULE_DIR = path.join(REPOSITORY_ROOT, 'local', 'standin');
 const STAMP_FILE = '.installed.json';
 
 /** The Maven properties `local/pom.xml` expects, from the one list of pinned versions. */
@@ -26,6 +28,8 @@ export function mavenVersionProperties(): Readonly<Record<string, string>> {
     'postgresql.jdbc.version': versions.postgresqlJdbc,
     'mongo.kafka.connect.version': versions.mongoKafkaConnect,
     'jmx.exporter.version': versions.jmxExporter,
+    'mongo.java.server.version': versions.mongoJavaServer,
+    'mongodb.driver.version': versions.mongodbDriver,
   };
 }
 
@@ -33,6 +37,10 @@ export function mavenArguments(runtimeDir: string, pomFile = POM_FILE): string[]
   const properties = Object.entries({ ...mavenVersionProperties(), 'runtime.dir': runtimeDir }).map(([key, value]) => `-D${key}=${value}`);
   return ['-B', '-q', '-f', pomFile, 'package', ...properties];
 }
+
+/** Where the stand-in's jar and its dependencies land, relative to the runtime dir. */
+export const STANDIN_LIB_DIR = 'standin/lib';
+const STANDIN_JAR = 'mongodb-standin.jar';
 
 /** What an installed runtime must hold, relative to the runtime dir: one file per artifact family. */
 export function expectedRuntimeFiles(): string[] {
@@ -48,24 +56,46 @@ export function expectedRuntimeFiles(): string[] {
     'agents/jmx_prometheus_javaagent.jar',
     // Written by `connect-plugin-path sync-manifests`: the one plugin that ships no ServiceLoader manifests.
     'plugins/mongo-kafka-connect/connect-plugin-path-shim-1.0.0.jar',
+    // The local MongoDB stand-in (local/standin).
+    `${STANDIN_LIB_DIR}/${STANDIN_JAR}`,
+    `${STANDIN_LIB_DIR}/mongo-java-server-${versions.mongoJavaServer}.jar`,
+    `${STANDIN_LIB_DIR}/mongodb-driver-sync-${versions.mongodbDriver}.jar`,
   ];
 }
 
-/** The stamp: the versions and the pom's digest (a changed pom reinstalls too). */
-export function installStamp(pomText: string): Record<string, string> {
-  return { ...mavenVersionProperties(), pomSha256: createHash('sha256').update(pomText).digest('hex') };
+/**
+ * Everything Maven builds from, as one text: the poms and the stand-in's Java sources. A change to
+ * any of them changes the install stamp, so the next `up` rebuilds.
+ */
+export function readBuildInputs(): string {
+  const sources: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else sources.push(file);
+    }
+  };
+  walk(path.join(STANDIN_MODULE_DIR, 'src'));
+  const files = [POM_FILE, path.join(STANDIN_MODULE_DIR, 'pom.xml'), ...sources];
+  return files.map((file) => `--- ${path.relative(REPOSITORY_ROOT, file)}\n${fs.readFileSync(file, 'utf8')}`).join('\n');
+}
+
+/** The stamp: the versions and the digest of the build inputs (a changed pom or stand-in source reinstalls too). */
+export function installStamp(buildInputs: string): Record<string, string> {
+  return { ...mavenVersionProperties(), buildInputsSha256: createHash('sha256').update(buildInputs).digest('hex') };
 }
 
 export type InstallCheck = { complete: true } | { complete: false; reason: string };
 
-export function checkInstalled(runtimeDir: string, pomText: string): InstallCheck {
+export function checkInstalled(runtimeDir: string, buildInputs: string): InstallCheck {
   let recorded: unknown;
   try {
     recorded = JSON.parse(fs.readFileSync(path.join(runtimeDir, STAMP_FILE), 'utf8'));
   } catch {
     return { complete: false, reason: `no install stamp in ${runtimeDir}` };
   }
-  const wanted = installStamp(pomText);
+  const wanted = installStamp(buildInputs);
   const changed = Object.keys(wanted).filter((key) => (recorded as Record<string, string>)[key] !== wanted[key]);
   if (changed.length > 0) return { complete: false, reason: `installed for other versions (${changed.join(', ')} changed)` };
   const missing = expectedRuntimeFiles().filter((file) => !fs.existsSync(path.join(runtimeDir, file)));
@@ -86,13 +116,13 @@ export interface InstallResult {
  */
 export async function installRuntime(options: Pick<ResolvedRuntimeOptions, 'stateDir' | 'runtimeDir' | 'onProgress'>): Promise<InstallResult> {
   const { runtimeDir } = options;
-  const pomText = fs.readFileSync(POM_FILE, 'utf8');
-  const before = checkInstalled(runtimeDir, pomText);
+  const buildInputs = readBuildInputs();
+  const before = checkInstalled(runtimeDir, buildInputs);
   if (before.complete) return { runtimeDir, ranMaven: false };
   // A second install of the same runtime dir (a developer's up beside the tests' set-up) waits for the first.
   return withLock(`${runtimeDir}.install-lock`, 'install', async () => {
     // The install we waited for may have done the work: check again under the lock.
-    const check = checkInstalled(runtimeDir, pomText);
+    const check = checkInstalled(runtimeDir, buildInputs);
     if (check.complete) return { runtimeDir, ranMaven: false };
     checkJava();
     options.onProgress(`installing the runtime with Maven into ${runtimeDir} (${check.reason})`);
@@ -109,8 +139,8 @@ export async function installRuntime(options: Pick<ResolvedRuntimeOptions, 'stat
         logFile,
         { what: 'connect-plugin-path sync-manifests' },
       );
-      fs.writeFileSync(path.join(staging, STAMP_FILE), `${JSON.stringify(installStamp(pomText), null, 2)}\n`);
-      const after = checkInstalled(staging, pomText);
+      fs.writeFileSync(path.join(staging, STAMP_FILE), `${JSON.stringify(installStamp(buildInputs), null, 2)}\n`);
+      const after = checkInstalled(staging, buildInputs);
       if (!after.complete) throw new LocalRuntimeError(`the install finished but the runtime is incomplete: ${after.reason}`, `see ${logFile}`);
     } catch (error) {
       fs.rmSync(staging, { recursive: true, force: true });

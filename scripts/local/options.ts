@@ -5,8 +5,11 @@ import * as path from 'node:path';
  * Defaults are resolved once, in `resolveRuntimeOptions`; every other module takes the resolved form.
  */
 
-/** The processes the local runtime runs, in start order (they stop in the reverse order). */
-export const SERVICES = ['kafka', 'warehouse', 'connect', 'prometheus'] as const;
+/**
+ * The processes the local runtime runs, in start order (they stop in the reverse order). `mongodb`
+ * is the MongoDB STAND-IN: mongo-java-server, an in-memory emulator, not MongoDB (see README).
+ */
+export const SERVICES = ['kafka', 'mongodb', 'warehouse', 'connect', 'prometheus'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface RuntimePorts {
@@ -22,6 +25,8 @@ export interface RuntimePorts {
   readonly prometheus?: number;
   /** The PostgreSQL server this tool starts (not used with `databaseUrl`). 5432 is left to a system server. @default 5433 */
   readonly postgres?: number;
+  /** The MongoDB stand-in (mongo-java-server, loopback only). 27017 is left to a real MongoDB. @default 27018 */
+  readonly mongodb?: number;
 }
 
 export type ResolvedPorts = Required<RuntimePorts>;
@@ -58,6 +63,7 @@ export const DEFAULT_PORTS: ResolvedPorts = {
   connectJmx: 9404,
   prometheus: 9090,
   postgres: 5433,
+  mongodb: 27018,
 };
 
 /** The flag of `cdcctl local up` that sets each port, named in errors about that port. */
@@ -68,6 +74,7 @@ export const PORT_FLAGS: Readonly<Record<keyof ResolvedPorts, string>> = {
   connectJmx: '--connect-jmx-port',
   prometheus: '--prometheus-port',
   postgres: '--postgres-port',
+  mongodb: '--mongodb-port',
 };
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
@@ -164,6 +171,8 @@ export interface RuntimeLayout {
   readonly postgresDataDir: string;
   readonly postgresCredentials: string;
   readonly prometheusDataDir: string;
+  /** The MongoDB stand-in's jar and its dependencies (a classpath directory). */
+  readonly standInLibDir: string;
   logFile(service: ServiceName | 'install'): string;
 }
 
@@ -194,6 +203,7 @@ export function runtimeLayout(options: Pick<ResolvedRuntimeOptions, 'stateDir' |
     postgresDataDir: path.join(dataDir, 'postgres', 'data'),
     postgresCredentials: path.join(dataDir, 'postgres', 'credentials.json'),
     prometheusDataDir: path.join(dataDir, 'prometheus'),
+    standInLibDir: path.join(runtimeDir, 'standin', 'lib'),
     logFile: (service) => path.join(logsDir, `${service}.log`),
   };
 }

@@ -18,13 +18,14 @@ import {
   type ServiceName,
 } from './options';
 import { WAREHOUSE_DATABASE, createWarehouseDatabase, embeddedWarehouseUrl, postgresReady, prepareEmbeddedPostgres, warehouseCredentials, warehouseWorkerEnvironment } from './postgres';
-import { isPortFree, runToCompletion, startDetached, stopRecordedProcess, waitForReady, type DetachedCommand } from './processes';
+import { isPortFree, runToCompletion, startDetached, stopRecordedProcess, waitForReady, waitUntil, type DetachedCommand } from './processes';
 import { findPrometheus, PROMETHEUS_MISSING_HINT } from './prometheus';
 import { connectReady, kafkaReady, prometheusReady } from './readiness';
+import { STANDIN_NOTE, standInConnectionString, standInReady, standInServeCommand, standInWorkerEnvironment } from './standin';
 import { classifyService, emptyState, readState, tailFile, withLock, writeState, type RuntimeState, type ServiceState } from './state';
 
 /**
- * The local runtime: a KRaft Kafka, a Kafka Connect worker with the real plugins and the JMX agent,
+ * The local runtime: a KRaft Kafka, the MongoDB stand-in (mongo-java-server, not MongoDB), a Kafka Connect worker with the real plugins and the JMX agent,
  * the warehouse's PostgreSQL and Prometheus, as detached processes recorded in `<stateDir>/state.json`.
  * `up` starts what is not running, `down` ends exactly the recorded processes, `status` tells each
  * service's state without changing anything.
@@ -165,8 +166,10 @@ export async function restart(options: RuntimeOptions, service: ServiceName): Pr
       delete state.processes[service];
       writeState(layout.stateFile, state);
     }
-    await checkPortsFree(state.ports, [service], state.externalWarehouse);
-    await startService({ resolved: { ...resolved, runtimeDir: state.runtimeDir }, layout: runtimeLayout({ ...resolved, runtimeDir: state.runtimeDir }), state, ports: state.ports, progress }, service);
+    const ports = recordedPorts(resolved, state);
+    if (recorded) await waitForPortsReleased(ports, [service], state.externalWarehouse, resolved.stopTimeoutMs);
+    await checkPortsFree(ports, [service], state.externalWarehouse);
+    await startService({ resolved: { ...resolved, runtimeDir: state.runtimeDir }, layout: runtimeLayout({ ...resolved, runtimeDir: state.runtimeDir }), state, ports, progress }, service);
     return status(options);
   });
 }
@@ -176,7 +179,7 @@ export function status(options: RuntimeOptions = {}): RuntimeStatus {
   const resolved = resolveRuntimeOptions(options);
   const state = readState(runtimeLayout(resolved).stateFile);
   const layout = runtimeLayout({ stateDir: resolved.stateDir, runtimeDir: state?.runtimeDir ?? resolved.runtimeDir });
-  const ports = state?.ports ?? resolved.ports;
+  const ports = state ? recordedPorts(resolved, state) : resolved.ports;
   const serviceStatus = (service: ServiceName, url: string | undefined, extra: Partial<ServiceStatus> = {}): ServiceStatus => {
     const recorded = state?.processes[service];
     const serviceState = classifyService(recorded);
@@ -203,6 +206,7 @@ export function status(options: RuntimeOptions = {}): RuntimeStatus {
     ports,
     services: {
       kafka: serviceStatus('kafka', `127.0.0.1:${ports.kafka}`),
+      mongodb: serviceStatus('mongodb', standInConnectionString(ports.mongodb), { note: STANDIN_NOTE }),
       warehouse,
       connect: serviceStatus('connect', `http://127.0.0.1:${ports.connect}`, { metricsUrl: `http://127.0.0.1:${ports.connectJmx}/metrics` }),
       prometheus: prometheus.state === 'stopped' && !findPrometheus() ? { ...prometheus, state: 'not-installed', note: PROMETHEUS_MISSING_HINT } : prometheus,
@@ -218,14 +222,20 @@ export function logs(options: RuntimeOptions, service: ServiceName | 'install', 
   return tailFile(file, lines);
 }
 
+/** The ports a state file recorded; one recorded before a service existed takes the resolved port for it. */
+function recordedPorts(resolved: ResolvedRuntimeOptions, state: RuntimeState): ResolvedPorts {
+  return { ...resolved.ports, ...state.ports, mongodb: state.ports.mongodb ?? resolved.ports.mongodb };
+}
+
 /** The ports to use: a running runtime keeps its own; asking for others while it runs is an error. */
 function portsToUse(options: RuntimeOptions, resolved: ResolvedRuntimeOptions, previous: RuntimeState | undefined, running: ReadonlySet<ServiceName>): ResolvedPorts {
   if (!previous || running.size === 0) return resolved.ports;
+  const recorded = recordedPorts(resolved, previous);
   const conflicts = (Object.entries(options.ports ?? {}) as [keyof ResolvedPorts, number | undefined][])
-    .filter(([name, port]) => port !== undefined && port !== previous.ports[name])
+    .filter(([name, port]) => port !== undefined && previous.ports[name] !== undefined && port !== previous.ports[name])
     .map(([name, port]) => `ports.${name} (${PORT_FLAGS[name]}): asked for ${port}, but the running runtime uses ${previous.ports[name]}`);
   if (conflicts.length > 0) throw new LocalRuntimeError(conflicts.join('\n'), 'cdcctl local down first to change ports');
-  return previous.ports;
+  return recorded;
 }
 
 function checkWarehouseMode(previous: RuntimeState | undefined, running: ReadonlySet<ServiceName>, external: boolean, layout: RuntimeLayout): void {
@@ -245,10 +255,30 @@ async function checkExternalWarehouse(databaseUrl: string): Promise<void> {
 
 /** Every port of every service about to start must be free: all taken ones are reported at once. */
 async function checkPortsFree(ports: ResolvedPorts, services: readonly ServiceName[], warehouseExternal: boolean): Promise<void> {
-  const needed: (keyof ResolvedPorts)[] = services.flatMap((service): (keyof ResolvedPorts)[] => {
+  const needed = portsOf(services, warehouseExternal);
+  const taken: string[] = [];
+  for (const name of needed) {
+    if (!(await isPortFree(ports[name]))) taken.push(`port ${ports[name]} (ports.${name}, ${PORT_FLAGS[name]}) is already in use by another process`);
+  }
+  if (taken.length > 0) throw new LocalRuntimeError(taken.join('\n'), `stop what listens there, or choose other ports with ${taken.length > 1 ? 'those flags' : 'that flag'}`);
+}
+
+/**
+ * A JVM's main thread can be gone (the pid a zombie, "stopped" for us) while its other threads still
+ * hold its ports for a moment: a restart waits for them before it checks them.
+ */
+async function waitForPortsReleased(ports: ResolvedPorts, services: readonly ServiceName[], warehouseExternal: boolean, timeoutMs: number): Promise<void> {
+  const names = portsOf(services, warehouseExternal);
+  await waitUntil(async () => (await Promise.all(names.map((name) => isPortFree(ports[name])))).every(Boolean), timeoutMs, 200);
+}
+
+function portsOf(services: readonly ServiceName[], warehouseExternal: boolean): (keyof ResolvedPorts)[] {
+  return services.flatMap((service): (keyof ResolvedPorts)[] => {
     switch (service) {
       case 'kafka':
         return ['kafka', 'kafkaController'];
+      case 'mongodb':
+        return ['mongodb'];
       case 'warehouse':
         return warehouseExternal ? [] : ['postgres'];
       case 'connect':
@@ -257,11 +287,6 @@ async function checkPortsFree(ports: ResolvedPorts, services: readonly ServiceNa
         return ['prometheus'];
     }
   });
-  const taken: string[] = [];
-  for (const name of needed) {
-    if (!(await isPortFree(ports[name]))) taken.push(`port ${ports[name]} (ports.${name}, ${PORT_FLAGS[name]}) is already in use by another process`);
-  }
-  if (taken.length > 0) throw new LocalRuntimeError(taken.join('\n'), `stop what listens there, or choose other ports with ${taken.length > 1 ? 'those flags' : 'that flag'}`);
 }
 
 async function writeConfigFiles(layout: RuntimeLayout, ports: ResolvedPorts): Promise<void> {
@@ -305,6 +330,11 @@ async function startService(context: StartContext, service: ServiceName): Promis
       progress(`kafka ready on ${bootstrap}`);
       return true;
     }
+    case 'mongodb': {
+      await wait(await launch(standInServeCommand(layout, { port: ports.mongodb })), () => standInReady(ports.mongodb));
+      progress(`mongodb ready on ${standInConnectionString(ports.mongodb)} (${STANDIN_NOTE})`);
+      return true;
+    }
     case 'warehouse': {
       const prepared = prepareEmbeddedPostgres(layout, ports.postgres, progress);
       const adminUrl = embeddedWarehouseUrl(prepared.credentials, ports.postgres, 'postgres');
@@ -319,8 +349,9 @@ async function startService(context: StartContext, service: ServiceName): Promis
       const agent = `-javaagent:${layout.jmxAgentJar}=127.0.0.1:${ports.connectJmx}:${layout.jmxExporterConfig}`;
       const command = javaProcess(layout, '-Xmx1g', [agent], 'org.apache.kafka.connect.cli.ConnectDistributed', layout.connectProperties);
       const connectUrl = `http://127.0.0.1:${ports.connect}`;
-      // The worker resolves the connectors' ${env:CDC_WAREHOUSE_…} placeholders from its own environment.
-      await wait(await launch({ ...command, env: { ...process.env, ...warehouseWorkerEnvironment(databaseUrl) } }), () => connectReady(connectUrl));
+      // The worker resolves the connectors' ${env:CDC_WAREHOUSE_…} and ${env:CDC_STANDIN_…} placeholders from its own environment.
+      const env = { ...process.env, ...warehouseWorkerEnvironment(databaseUrl), ...standInWorkerEnvironment(ports.mongodb) };
+      await wait(await launch({ ...command, env }), () => connectReady(connectUrl));
       progress(`connect ready on ${connectUrl} (plugins listed), metrics on http://127.0.0.1:${ports.connectJmx}/metrics`);
       return true;
     }

@@ -29,6 +29,8 @@ const stateSchema = z.object({
     connectJmx: z.number(),
     prometheus: z.number(),
     postgres: z.number(),
+    /** Absent in state files written before the MongoDB stand-in existed: the resolved port fills in. */
+    mongodb: z.number().optional(),
   }),
   runtimeDir: z.string(),
   /** The KRaft cluster id the storage was formatted with. */

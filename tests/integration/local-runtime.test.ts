@@ -32,11 +32,13 @@ describe('cdcctl local status --output json', () => {
     const status = JSON.parse(result.stdout) as { services: Record<string, { state: string; url?: string; pid?: number }> };
     expect(Object.fromEntries(Object.entries(status.services).map(([name, service]) => [name, service.state]))).toEqual({
       kafka: 'running',
+      mongodb: 'running',
       warehouse: EXTERNAL_WAREHOUSE ? 'external' : 'running',
       connect: 'running',
       prometheus: 'running',
     });
     expect(status.services.kafka.url).toBe(`127.0.0.1:${TEST_PORTS.kafka}`);
+    expect(status.services.mongodb.url).toBe(`mongodb://127.0.0.1:${TEST_PORTS.mongodb}`);
     expect(status.services.connect.url).toBe(`http://127.0.0.1:${TEST_PORTS.connect}`);
     expect(status.services.prometheus.url).toBe(`http://127.0.0.1:${TEST_PORTS.prometheus}`);
     expect(status.services.warehouse.url).toMatch(EXTERNAL_WAREHOUSE ? /^postgres(ql)?:\/\// : new RegExp(`^postgres://cdc:[^@]+@127\\.0\\.0\\.1:${TEST_PORTS.postgres}/warehouse$`));

@@ -36,6 +36,7 @@ export const TEST_PORTS: ResolvedPorts = {
   connectJmx: 29404 + PORT_OFFSET,
   prometheus: 29090 + PORT_OFFSET,
   postgres: 25433 + PORT_OFFSET,
+  mongodb: 27019 + PORT_OFFSET,
 };
 
 /**

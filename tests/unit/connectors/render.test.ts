@@ -118,6 +118,6 @@ describe('environment schema', () => {
   });
 
   it('names the known environments for an unknown one', () => {
-    expect(() => loadEnvironment('prod')).toThrow('unknown environment "prod" (known: local, staging, production)');
+    expect(() => loadEnvironment('prod')).toThrow('unknown environment "prod" (known: local, local-standin, staging, production)');
   });
 });

@@ -1,0 +1,243 @@
+/**
+ * Source write → warehouse row visible, through the MongoDB STAND-IN (mongo-java-server, not MongoDB):
+ * writes acknowledged by the stand-in → real Debezium MongoDB source → Kafka → real JDBC sink →
+ * PostgreSQL, beside the replay path of the local runtime (Debezium-format events produced straight
+ * into Kafka → the same sink) in the same run, at the same rates. Prints figures and ratios; asserts
+ * nothing. Latency is measured from the write's acknowledgement (stand-in) or the produce's
+ * acknowledgement (replay) to the row seen by a poller (every 10 ms, so ±10 ms).
+ *
+ *  1. 100 and 1,000 writes/s for --seconds each: p50/p95/p99;
+ *  2. the highest sustained rate: rising steps (--steps) until a step is not sustained (the writer
+ *     falls below 95% of the target, or p99 exceeds 1 s, or rows are still missing 10 s after it).
+ *
+ *   node bin/run-ts bench/source-latency.ts [--state-dir .local/test] [--seconds 15] [--steps 2000,4000,8000]
+ *     [--poll-interval-ms N] [--max-batch-size N] [--sink-batch-size N] [--max-poll-records N]
+ * (tuning flags default to the local-standin environment's settings)
+ * (a running local runtime, with its `mongodb` stand-in: `cdcctl local up`)
+ */
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { parseEnvironment, type Environment } from '../config';
+import { localStandIn } from '../config/environments/local-standin';
+import { createConnectClient } from '../connectors/connect/client';
+import { pipelines } from '../connectors/pipelines';
+import { renderEnvironment } from '../connectors/render';
+import { changeEventRecords, Double, type MongoDocument } from '../scripts/local/debezium-events';
+import { ensureTopics, kafkaClient } from '../scripts/local/replay';
+import { status } from '../scripts/local/runtime';
+import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming, warehouseTable } from '../scripts/local/seed-standin';
+import { openStandInWriter, type StandInWriter } from '../scripts/local/standin';
+
+const { values } = parseArgs({
+  options: {
+    'state-dir': { type: 'string' },
+    seconds: { type: 'string', default: '15' },
+    steps: { type: 'string', default: '2000,4000,8000' },
+    'poll-interval-ms': { type: 'string' },
+    'max-batch-size': { type: 'string' },
+    'sink-batch-size': { type: 'string' },
+    'max-poll-records': { type: 'string' },
+  },
+});
+
+const RUN = Date.now().toString(36);
+const SCHEMA = `bench_${RUN}`;
+const POLL_MS = 10;
+const TICK_MS = 10;
+const orders = { ...pipelines.find((pipeline) => pipeline.name === 'orders')!, database: `bench_${RUN}` };
+
+function order(index: number, at: number): MongoDocument {
+  return { _id: `o-${index}`, customer_id: `c-${index % 500}`, status: 'new', sku: 'SKU-CABLE', quantity: (index % 5) + 1, unit_price: new Double(7.25), currency: 'EUR', created_at: new Date(at), updated_at: new Date(at) };
+}
+
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+interface Window {
+  readonly target: number;
+  readonly achieved: number;
+  readonly sent: number;
+  readonly seen: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+/** One path: how to write a document, and which table its row appears in. */
+interface Path {
+  readonly name: string;
+  readonly table: string;
+  /** Resolves with the time the write was acknowledged (ms since epoch). */
+  write(document: MongoDocument): Promise<number>;
+}
+
+/** Writes at `rate`/s for `seconds`, polls for the rows, returns the latency distribution. */
+async function runWindow(path: Path, database: Client, rate: number, seconds: number, firstIndex: number): Promise<Window> {
+  const acknowledged = new Map<string, number>();
+  const latencies: number[] = [];
+  const pending = new Set<string>();
+  let writing = true;
+  const poller = (async () => {
+    let quietSince = 0;
+    for (;;) {
+      const ids = [...pending].filter((id) => acknowledged.has(id));
+      if (ids.length) {
+        const rows = (await database.query(`SELECT _id FROM ${path.table} WHERE _id = ANY($1)`, [ids])).rows as Array<{ _id: string }>;
+        const observed = Date.now();
+        for (const { _id } of rows) {
+          latencies.push(observed - acknowledged.get(_id)!);
+          pending.delete(_id);
+        }
+      }
+      if (!writing) {
+        if (pending.size === 0) return;
+        quietSince ||= Date.now();
+        if (Date.now() - quietSince > 10_000) return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  })();
+  const writes: Promise<void>[] = [];
+  const started = Date.now();
+  const deadline = started + seconds * 1000;
+  let issued = 0;
+  while (Date.now() < deadline) {
+    // Paced by the clock, not by ticks: a late timer is caught up at the next tick.
+    const due = Math.floor((rate * (Date.now() - started)) / 1000) - issued;
+    for (let n = 0; n < due; n++) {
+      const document = order(firstIndex + issued++, Date.now());
+      pending.add(document._id);
+      writes.push(path.write(document).then((at) => void acknowledged.set(document._id, at)));
+    }
+    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+  }
+  await Promise.all(writes);
+  const writeSeconds = (Date.now() - started) / 1000;
+  writing = false;
+  await poller;
+  const sorted = latencies.sort((a, b) => a - b);
+  return { target: rate, achieved: acknowledged.size / writeSeconds, sent: acknowledged.size, seen: latencies.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+}
+
+const sustained = (window: Window) => window.achieved >= 0.95 * window.target && window.seen === window.sent && window.p99 <= 1_000;
+
+function line(path: string, window: Window): string {
+  return `  ${path.padEnd(9)} ${String(window.target).padStart(5)}/s  achieved ${window.achieved.toFixed(0).padStart(5)}/s  seen ${window.seen}/${window.sent}  p50 ${window.p50} ms  p95 ${window.p95} ms  p99 ${window.p99} ms`;
+}
+
+async function replayPath(environment: Environment, database: Client, bootstrap: string, connectUrl: string): Promise<{ path: Path; close: () => Promise<void> }> {
+  const topic = `bench-${RUN}.replay.orders`;
+  const table = `${SCHEMA}.orders_replay`;
+  await database.query(`CREATE TABLE ${table} (LIKE public.orders INCLUDING ALL)`);
+  const kafka = kafkaClient(bootstrap);
+  await ensureTopics(kafka, [topic], 3);
+  const template = renderEnvironment(environment, [orders]).find((connector) => connector.role === 'sink')!;
+  await createConnectClient({ url: connectUrl }).createConnector(`bench-${RUN}-replay-sink`, { ...template.config, topics: topic, 'collection.name.format': table, 'errors.deadletterqueue.topic.name': `bench-${RUN}.dlq.replay` });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const context = { topicPrefix: `bench-${RUN}`, database: 'replay', collection: 'orders' };
+  return {
+    path: {
+      name: 'replay',
+      table,
+      async write(document) {
+        const [record] = changeEventRecords({ ...context, timestampMs: Date.now() }, { kind: 'insert', document });
+        await producer.send({ topic, acks: -1, messages: [{ key: record!.key, value: record!.value }] });
+        return Date.now();
+      },
+    },
+    close: () => producer.disconnect(),
+  };
+}
+
+async function main(): Promise<void> {
+  const options = { stateDir: values['state-dir'] };
+  const runtime = status(options);
+  const { kafka, mongodb, connect, warehouse } = runtime.services;
+  if ([kafka, mongodb, connect, warehouse].some((service) => service.state !== 'running' && service.state !== 'external')) throw new Error(`the local runtime in ${runtime.stateDir} is not running (cdcctl local up)`);
+  // The local-standin environment's tuning unless a flag overrides it.
+  const defaults = parseEnvironment(localStandIn);
+  const tuning = {
+    pollIntervalMs: Number(values['poll-interval-ms'] ?? defaults.source.pollIntervalMs),
+    maxBatchSize: Number(values['max-batch-size'] ?? defaults.source.maxBatchSize),
+    sinkBatchSize: Number(values['sink-batch-size'] ?? defaults.sink.batchSize),
+    maxPollRecords: Number(values['max-poll-records'] ?? defaults.sink.maxPollRecords),
+  };
+  const environment = parseEnvironment({
+    ...localStandIn,
+    name: 'bench',
+    connect: { ...localStandIn.connect, url: connect.url as string },
+    kafka: { bootstrapServers: kafka.url as string, replicationFactor: 1 },
+    topicPrefix: `bench-${RUN}`,
+    managedConnectorPrefix: `bench-${RUN}-`,
+    warehouse: { ...localStandIn.warehouse, schema: SCHEMA },
+    source: { pollIntervalMs: tuning.pollIntervalMs, maxBatchSize: tuning.maxBatchSize, maxQueueSize: 4 * tuning.maxBatchSize },
+    sink: { batchSize: tuning.sinkBatchSize, maxPollRecords: tuning.maxPollRecords, tasksMax: 1 },
+  });
+  const database = new Client({ connectionString: warehouse.url });
+  await database.connect();
+  const client = createConnectClient({ url: connect.url as string });
+  let writer: StandInWriter | undefined;
+  let replay: Awaited<ReturnType<typeof replayPath>> | undefined;
+  try {
+    await database.query(`CREATE SCHEMA ${SCHEMA}`);
+    await database.query(`CREATE TABLE ${SCHEMA}.orders (LIKE public.orders INCLUDING ALL)`);
+    await applyStandInConnectors(environment, connect.url as string, kafka.url as string, [orders], () => undefined);
+    writer = openStandInWriter(runningRuntimeLayout(options), mongodb.url as string);
+    await waitUntilStreaming(writer, database, environment, [orders]);
+    const standInWriter = writer;
+    const standIn: Path = {
+      name: 'stand-in',
+      table: warehouseTable(environment, orders),
+      write: async (document) => (await standInWriter.write({ op: 'insert', database: orders.database, collection: orders.collection, document })).acknowledgedAtMs,
+    };
+    replay = await replayPath(environment, database, kafka.url as string, connect.url as string);
+    // Warm-up: a few hundred writes on each path, not counted (connections, JIT, the sink's first batches).
+    let index = 0;
+    for (const path of [standIn, replay.path]) {
+      await runWindow(path, database, 200, 3, index);
+      index += 1_000;
+    }
+    const seconds = Number(values.seconds);
+    console.log(`source latency bench, run ${RUN} (${runtime.stateDir}); tuning: poll.interval.ms=${tuning.pollIntervalMs} max.batch.size=${tuning.maxBatchSize} sink batch.size=${tuning.sinkBatchSize} max.poll.records=${tuning.maxPollRecords}; stand-in oplog retention 60 s`);
+    console.log(`latency, source write acknowledged → warehouse row visible (${seconds} s per rate, poll every ${POLL_MS} ms):`);
+    const results = new Map<string, Window>();
+    for (const rate of [100, 1000]) {
+      for (const path of [standIn, replay.path]) {
+        const window = await runWindow(path, database, rate, seconds, (index += 100_000));
+        results.set(`${path.name}@${rate}`, window);
+        console.log(line(path.name, window));
+      }
+      const a = results.get(`stand-in@${rate}`)!;
+      const b = results.get(`replay@${rate}`)!;
+      console.log(`  ratio stand-in/replay at ${rate}/s: p50 ${(a.p50 / b.p50).toFixed(2)} · p99 ${(a.p99 / b.p99).toFixed(2)}`);
+    }
+    console.log('highest sustained rate (achieved ≥ 95% of target, every row seen, p99 ≤ 1 s), steps of 10 s:');
+    for (const path of [standIn, replay.path]) {
+      let best = results.get(`${path.name}@1000`)!;
+      if (!sustained(best)) {
+        console.log(`  ${path.name}: not sustained at 1,000/s`);
+        continue;
+      }
+      for (const rate of values.steps!.split(',').map(Number)) {
+        const window = await runWindow(path, database, rate, 10, (index += 100_000));
+        console.log(line(path.name, window));
+        if (!sustained(window)) break;
+        best = window;
+      }
+      console.log(`  ${path.name}: highest sustained ${best.target}/s (achieved ${best.achieved.toFixed(0)}/s, p99 ${best.p99} ms)`);
+    }
+  } finally {
+    await replay?.close();
+    for (const connector of await client.listConnectors()) if (connector.name.startsWith(`bench-${RUN}-`)) await client.deleteConnector(connector.name);
+    // The stand-in keeps everything in its heap: the bench's documents go with its connectors.
+    await writer?.write({ op: 'dropDatabase', database: orders.database }).catch(() => undefined);
+    await writer?.close();
+    await database.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+    await database.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

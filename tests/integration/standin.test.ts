@@ -1,0 +1,166 @@
+/**
+ * The MongoDB STAND-IN end to end: inserts, updates, replaces and deletes written to mongo-java-server
+ * (an in-memory emulator, NOT MongoDB) are captured by the real Debezium MongoDB source, carried by
+ * the real Kafka, and written by the real Debezium JDBC sink into PostgreSQL. It proves the connector
+ * path and its stand-in configuration, not MongoDB: replica sets, snapshots, resume after oplog
+ * rollover, exact event shapes, transactions and pre/post images belong to a staging run on Atlas.
+ *
+ * Its connectors start with `standin-`, its tables live in the warehouse schema `standin`, and its
+ * topics and stand-in database carry a run id, so it runs beside pipeline.test.ts without touching it.
+ */
+import { Client } from 'pg';
+import { parseEnvironment, type Environment } from '../../config';
+import { localStandIn } from '../../config/environments/local-standin';
+import { createConnectClient, type ConnectClient } from '../../connectors/connect/client';
+import { sourceTopic, standInSourceConnectorName } from '../../connectors/naming';
+import { pipelines, type PipelineDefinition } from '../../connectors/pipelines';
+import { kafkaClient } from '../../scripts/local/replay';
+import { status } from '../../scripts/local/runtime';
+import { customerId, expectedFinalState, orderId, sampleChanges } from '../../scripts/local/sample-data';
+import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming, warehouseTable } from '../../scripts/local/seed-standin';
+import { openStandInWriter, standInOperations, type StandInWriter } from '../../scripts/local/standin';
+import { getTestRuntime, testRuntimeOptions } from './support/runtime';
+import { waitFor } from './support/wait';
+
+jest.setTimeout(240_000);
+
+const runtime = getTestRuntime();
+const PREFIX = 'standin-';
+const SCHEMA = 'standin';
+const runId = Date.now().toString(36);
+/** A database of its own on the long-lived stand-in, so that documents of earlier runs never collide. */
+const testPipelines: PipelineDefinition[] = pipelines.map((pipeline) => ({ ...pipeline, database: `standin_${runId}` }));
+const orders = testPipelines.find((pipeline) => pipeline.name === 'orders')!;
+const customers = testPipelines.find((pipeline) => pipeline.name === 'customers')!;
+
+let environment: Environment;
+let client: ConnectClient;
+let warehouse: Client;
+let writer: StandInWriter;
+
+async function rows(sql: string, params: unknown[] = []) {
+  return (await warehouse.query(sql, params)).rows;
+}
+
+async function deleteTestConnectors(): Promise<void> {
+  for (const connector of await client.listConnectors()) if (connector.name.startsWith(PREFIX)) await client.deleteConnector(connector.name);
+}
+
+beforeAll(async () => {
+  const local = status(testRuntimeOptions());
+  expect(local.services.mongodb.state).toBe('running');
+  environment = parseEnvironment({
+    ...localStandIn,
+    name: 'standin-test',
+    connect: { ...localStandIn.connect, url: runtime.connect.url },
+    kafka: { bootstrapServers: runtime.kafka.bootstrapServers, replicationFactor: 1 },
+    topicPrefix: `standin-${runId}`,
+    managedConnectorPrefix: PREFIX,
+    warehouse: { ...localStandIn.warehouse, schema: SCHEMA },
+  });
+  client = createConnectClient({ url: runtime.connect.url });
+  warehouse = new Client({ connectionString: runtime.warehouse.url });
+  await warehouse.connect();
+  await deleteTestConnectors();
+  await warehouse.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
+  for (const table of ['orders', 'customers']) {
+    await warehouse.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA}.${table} (LIKE public.${table} INCLUDING ALL)`);
+    await warehouse.query(`TRUNCATE ${SCHEMA}.${table}`);
+  }
+  writer = openStandInWriter(runningRuntimeLayout(testRuntimeOptions()), local.services.mongodb.url as string);
+});
+
+afterAll(async () => {
+  if (client) await deleteTestConnectors();
+  await writer?.write({ op: 'dropDatabase', database: `standin_${runId}` });
+  await writer?.close();
+  if (warehouse) {
+    await warehouse.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+    await warehouse.end();
+  }
+  const admin = kafkaClient(runtime.kafka.bootstrapServers).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`standin-${runId}`));
+    if (topics.length) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+});
+
+describe('MongoDB stand-in (mongo-java-server) → Debezium MongoDB source → Kafka → JDBC sink → PostgreSQL', () => {
+  const changes = sampleChanges({ customers: 6, orders: 40 });
+  const expected = expectedFinalState(changes);
+
+  it('applies one stand-in source per collection and the sinks, all RUNNING', async () => {
+    const names = await applyStandInConnectors(environment, runtime.connect.url, runtime.kafka.bootstrapServers, testPipelines, () => undefined);
+    expect(names).toEqual(['standin-customers-sink', 'standin-customers-standin-source', 'standin-orders-sink', 'standin-orders-standin-source']);
+    for (const name of names) expect((await client.status(name)).tasks.map((task) => task.state)).toEqual(['RUNNING']);
+  });
+
+  it('carries inserts, updates, a replace and deletes written to the stand-in into the warehouse', async () => {
+    await waitUntilStreaming(writer, warehouse, environment, testPipelines);
+    const databaseOf = () => `standin_${runId}`;
+    for (const operation of standInOperations(changes, databaseOf)) await writer.write(operation);
+
+    const ordersTable = warehouseTable(environment, orders);
+    const customersTable = warehouseTable(environment, customers);
+    await waitFor('every change in the warehouse', async () => {
+      const [{ count: orderCount }] = await rows(`SELECT count(*)::int AS count FROM ${ordersTable}`);
+      const [{ count: shipped }] = await rows(`SELECT count(*)::int AS count FROM ${ordersTable} WHERE status = 'shipped'`);
+      const [{ count: platinum }] = await rows(`SELECT count(*)::int AS count FROM ${customersTable} WHERE tier = 'platinum'`);
+      const [{ count: customerCount }] = await rows(`SELECT count(*)::int AS count FROM ${customersTable}`);
+      return orderCount === expected.get('orders')!.size && customerCount === expected.get('customers')!.size && shipped > 0 && platinum === 1 ? true : undefined;
+    }, 120_000);
+
+    for (const [id, document] of expected.get('orders')!) {
+      const [row] = await rows(`SELECT _id, customer_id, status, quantity, unit_price::float8 AS unit_price, created_at, updated_at FROM ${ordersTable} WHERE id = $1`, [id]);
+      expect(row).toEqual({
+        _id: id,
+        customer_id: document.customer_id,
+        status: document.status,
+        quantity: document.quantity,
+        unit_price: (document.unit_price as { value: number }).value,
+        created_at: document.created_at,
+        updated_at: document.updated_at,
+      });
+    }
+    const deleted = changes.flatMap((change) => (change.operation.kind === 'delete' ? [change.operation.id] : []));
+    expect(deleted.length).toBeGreaterThan(0);
+    expect(await rows(`SELECT id FROM ${ordersTable} WHERE id = ANY($1)`, [deleted])).toEqual([]);
+    const [replaced] = await rows(`SELECT tier, address_city, __op FROM ${customersTable} WHERE id = $1`, [customerId(2)]);
+    expect(replaced).toEqual({ tier: 'platinum', address_city: 'Porto', __op: 'u' });
+    const [inserted] = await rows(`SELECT __op FROM ${ordersTable} WHERE id = $1`, [orderId(1)]);
+    expect(inserted).toEqual({ __op: 'c' });
+  });
+
+  it('a stopped source resumes from its offset: writes made while it was stopped arrive once it runs again', async () => {
+    const source = standInSourceConnectorName(environment, orders);
+    await client.stop(source);
+    await waitFor('the source stopped', async () => ((await client.status(source)).connector.state === 'STOPPED' ? true : undefined));
+    const database = `standin_${runId}`;
+    await writer.write({ op: 'update', database, collection: 'orders', id: orderId(1), set: { status: 'refunded' } });
+    await writer.write({ op: 'delete', database, collection: 'orders', id: orderId(2) });
+    await client.resume(source);
+    const table = warehouseTable(environment, orders);
+    await waitFor('the writes made while stopped', async () => {
+      const [refunded] = await rows(`SELECT status FROM ${table} WHERE id = $1`, [orderId(1)]);
+      const gone = (await rows(`SELECT id FROM ${table} WHERE id = $1`, [orderId(2)])).length === 0;
+      return refunded?.status === 'refunded' && gone ? true : undefined;
+    }, 120_000);
+    expect((await client.status(source)).tasks.map((task) => task.state)).toEqual(['RUNNING']);
+  });
+
+  it("routes the stand-in sources' records to the topics the sinks read", async () => {
+    const admin = kafkaClient(runtime.kafka.bootstrapServers).admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(sourceTopic(environment, orders));
+      expect(offsets.reduce((sum, partition) => sum + Number(partition.high), 0)).toBeGreaterThanOrEqual(changes.filter((change) => change.collection === 'orders').length);
+      const topics = await admin.listTopics();
+      expect(topics.filter((topic) => topic.startsWith(`standin-${runId}-standin-`) && !topic.startsWith('__'))).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
