@@ -33,6 +33,9 @@ import { kafkaClient, replayChanges } from '../../scripts/local/replay';
 import { startFakeGitHubApi } from '../unit/gitops/fake-github-api';
 import { getTestRuntime } from './support/runtime';
 import { waitFor } from './support/wait';
+import { generatedSecret } from '../support/generated-secret';
+
+const TOKEN = generatedSecret('token');
 
 jest.setTimeout(240_000);
 
@@ -141,9 +144,9 @@ describe('connectors: apply, plan comment, drift', () => {
     expect(body).not.toContain(new URL(runtime.warehouse.url).password);
     writeFileSync(path.join(output, 'connectors-plan-comment.md'), body);
 
-    const github = await startFakeGitHubApi({ repository: 'acme/cdc', token: 'test-token' });
+    const github = await startFakeGitHubApi({ repository: 'acme/cdc', token: TOKEN });
     try {
-      const target = { apiUrl: github.url, repository: 'acme/cdc', pullRequest: 3, token: 'test-token' };
+      const target = { apiUrl: github.url, repository: 'acme/cdc', pullRequest: 3, token: TOKEN };
       expect((await upsertMarkedComment(target, markerComment('connectors-plan'), body)).action).toBe('created');
       const unchanged = composeComment('connectors-plan', 'Connectors plan', [(await planEnvironment(environment, { client, pipelines: PIPELINES })).markdown]);
       expect((await upsertMarkedComment(target, markerComment('connectors-plan'), unchanged)).action).toBe('updated');

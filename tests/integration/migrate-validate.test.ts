@@ -4,6 +4,9 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { validateShadow, type ValidateOptions, type ValidationResult } from '../../scripts/migrate/validate';
 import { getTestRuntime } from './support/runtime';
+import { generatedSecret } from '../support/generated-secret';
+
+const LEAKED = generatedSecret('password');
 
 /**
  * `cdcctl migrate validate` against the test runtime's real PostgreSQL: a trigger-side table and a
@@ -248,8 +251,8 @@ describe('cdcctl migrate validate (the command)', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('--sample must be a whole number ≥ 1 (got 0)');
     expect(stderr).toContain('--threshold must be a percentage between 0 and 100 (got 120)');
-    const bad = await cli(['--collection', 'orders', '--database-url', 'postgres://someone:not-the-password@127.0.0.1:1/none']);
+    const bad = await cli(['--collection', 'orders', '--database-url', `postgres://someone:${LEAKED}@127.0.0.1:1/none`]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).not.toContain('not-the-password');
+    expect(bad.stderr).not.toContain(LEAKED);
   });
 });

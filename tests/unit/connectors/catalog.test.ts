@@ -1,4 +1,7 @@
 import { formatIssue, validateConnectorJson, type ValidationIssue } from '../../../connectors/validate';
+import { generatedSecret } from '../../support/generated-secret';
+
+const LEAKED = generatedSecret('password');
 
 const source = (config: Record<string, unknown>) => ({
   name: 'src',
@@ -50,10 +53,10 @@ describe('catalog: Debezium MongoDB source', () => {
   });
 
   it('rejects a literal connection string and masks it in the message', () => {
-    const issues = errors(source({ 'mongodb.connection.string': 'mongodb+srv://cdc:hunter2@cluster0.example.net' }));
+    const issues = errors(source({ 'mongodb.connection.string': `mongodb+srv://cdc:${LEAKED}@cluster0.example.net` }));
     const issue = issues.find((candidate) => candidate.field === 'mongodb.connection.string');
     expect(issue?.message).toContain('placeholder');
-    expect(formatIssue(issue!)).not.toContain('hunter2');
+    expect(formatIssue(issue!)).not.toContain(LEAKED);
     expect(formatIssue(issue!)).toBe('src: mongodb.connection.string: carries a credential: must be a config-provider placeholder such as ${dir:/etc/connect-secrets:key}, never a literal (got "****")');
   });
 
@@ -97,7 +100,7 @@ describe('catalog: Debezium JDBC sink', () => {
   });
 
   it('rejects a literal password', () => {
-    const issues = errors(sink({ 'connection.password': 'hunter2' }));
+    const issues = errors(sink({ 'connection.password': LEAKED }));
     expect(fieldsOf(issues)).toEqual(['connection.password']);
     expect(issues[0]?.value).toBe('****');
   });
@@ -140,7 +143,7 @@ describe('catalog: Debezium JDBC sink', () => {
 
 describe('catalog: MongoDB Kafka connectors', () => {
   it('rejects a literal connection.uri on the MongoDB sink', () => {
-    const json = { name: 'm', config: { 'connector.class': 'com.mongodb.kafka.connect.MongoSinkConnector', topics: 't', database: 'd', 'connection.uri': 'mongodb://u:p@h' } };
+    const json = { name: 'm', config: { 'connector.class': 'com.mongodb.kafka.connect.MongoSinkConnector', topics: 't', database: 'd', 'connection.uri': `mongodb://u:${LEAKED}@h` } };
     expect(fieldsOf(errors(json))).toEqual(['connection.uri']);
   });
 

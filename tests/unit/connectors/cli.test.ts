@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { generatedSecret } from '../../support/generated-secret';
+
+const LEAKED = generatedSecret('password');
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -38,14 +41,14 @@ describe('cdcctl connectors (no worker needed)', () => {
       bad,
       JSON.stringify({
         name: 'hand-written',
-        config: { 'connector.class': 'io.debezium.connector.mongodb.MongoDbConnector', 'mongodb.hosts': 'rs0/h:27017', 'mongodb.connection.string': 'mongodb://u:secret-pw@h', 'topic.prefix': 'cdc' },
+        config: { 'connector.class': 'io.debezium.connector.mongodb.MongoDbConnector', 'mongodb.hosts': 'rs0/h:27017', 'mongodb.connection.string': `mongodb://u:${LEAKED}@h`, 'topic.prefix': 'cdc' },
       }),
     );
     const result = cdcctl(['connectors', 'validate', bad]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('hand-written: mongodb.hosts: is no longer supported by the Debezium MongoDB source connector: use mongodb.connection.string');
     expect(result.stdout).toContain('hand-written: mongodb.connection.string: carries a credential');
-    expect(result.stdout + result.stderr).not.toContain('secret-pw');
+    expect(result.stdout + result.stderr).not.toContain(LEAKED);
   });
 
   it('validate rejects an unknown class unless --allow-unknown-class', () => {

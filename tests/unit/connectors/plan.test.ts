@@ -3,6 +3,9 @@ import type { LiveConnector } from '../../../connectors/connect/client';
 import { formatPlanJson, formatPlanMarkdown } from '../../../connectors/connect/format-plan';
 import { diff, hasChanges } from '../../../connectors/connect/plan';
 import { renderEnvironment, type RenderedConnector } from '../../../connectors/render';
+import { generatedSecret } from '../../support/generated-secret';
+
+const LEAKED = generatedSecret('password');
 
 const desired = renderEnvironment(loadEnvironment('staging'));
 const options = { managedPrefix: 'cdc-' };
@@ -46,9 +49,9 @@ describe('plan', () => {
   it('masks a literal secret found on the worker', () => {
     const live = desired.map((connector) => echo(connector));
     const sink = live.findIndex((connector) => connector.name === 'cdc-orders-sink');
-    live[sink] = { ...live[sink]!, config: { ...live[sink]!.config, 'connection.password': 'hunter2' } };
+    live[sink] = { ...live[sink]!, config: { ...live[sink]!.config, 'connection.password': LEAKED } };
     const plan = diff(desired, live, options);
-    expect(formatPlanJson(plan)).not.toContain('hunter2');
+    expect(formatPlanJson(plan)).not.toContain(LEAKED);
     expect(plan.changes[sink]?.diff).toEqual([{ field: 'connection.password', before: '****', after: '${dir:/etc/connect-secrets:warehouse-password}' }]);
   });
 

@@ -6,6 +6,9 @@ import { validateConnectorConfig } from '../../../connectors/validate';
 import { pipelines } from '../../../connectors/pipelines';
 import { isConfigProviderPlaceholder } from '../../../config/secrets';
 import { isSecretKey } from '../../../connectors/secrets';
+import { generatedSecret } from '../../support/generated-secret';
+
+
 
 describe('render', () => {
   it.each(ENVIRONMENT_NAMES)('every connector of %s passes the validation gate', (name) => {
@@ -110,7 +113,7 @@ describe('environment schema', () => {
   });
 
   it('rejects a literal warehouse password', () => {
-    expect(() => parseEnvironment({ ...staging, warehouse: { ...staging.warehouse, password: 'hunter2' } })).toThrow(/warehouse\.password: must be a config-provider placeholder/);
+    expect(() => parseEnvironment({ ...staging, warehouse: { ...staging.warehouse, password: generatedSecret('password') } })).toThrow(/warehouse\.password: must be a config-provider placeholder/);
   });
 
   it('rejects an unknown phase', () => {

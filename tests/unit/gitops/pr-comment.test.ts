@@ -1,8 +1,11 @@
 import { fitCommentBody, markerComment, MAX_COMMENT_LENGTH, pullRequestNumber, upsertMarkedComment, type GitHubTarget } from '../../../scripts/gitops/github';
 import { composeComment, contextFromActions, orderSections } from '../../../scripts/gitops/pr-comment';
 import { startFakeGitHubApi, type FakeGitHubApi } from './fake-github-api';
+import { generatedSecret } from '../../support/generated-secret';
 
-const TOKEN = 'ghs_test-token-never-printed';
+
+
+const TOKEN = generatedSecret('token');
 const MARKER = markerComment('connectors-plan');
 
 describe('the pull-request comment against a fake GitHub API', () => {

@@ -1,5 +1,8 @@
 import * as path from 'node:path';
 import { DEFAULT_PORTS, DEFAULT_STATE_DIR, LocalRuntimeError, resolveRuntimeOptions, runtimeLayout } from '../../../scripts/local/options';
+import { generatedSecret } from '../../support/generated-secret';
+
+const LEAKED = generatedSecret('password');
 
 describe('resolveRuntimeOptions', () => {
   it('defaults to .local at the repository root and the documented ports', () => {
@@ -31,11 +34,11 @@ describe('resolveRuntimeOptions', () => {
   });
 
   it('checks DATABASE_URL without echoing it', () => {
-    expect(() => resolveRuntimeOptions({ databaseUrl: 'mysql://u:secret@h/db' })).toThrow('must start with postgres:// or postgresql://');
-    expect(() => resolveRuntimeOptions({ databaseUrl: 'postgres://u:secret@h:5432' })).toThrow('names no database');
+    expect(() => resolveRuntimeOptions({ databaseUrl: `mysql://u:${LEAKED}@h/db` })).toThrow('must start with postgres:// or postgresql://');
+    expect(() => resolveRuntimeOptions({ databaseUrl: `postgres://u:${LEAKED}@h:5432` })).toThrow('names no database');
     expect(() => resolveRuntimeOptions({ databaseUrl: 'not a url secret' })).toThrow(/not a URL \(got a value of 16 characters\)/);
-    expect(() => resolveRuntimeOptions({ databaseUrl: 'postgres://u:secret@h:5432' })).not.toThrow(/secret/);
-    expect(resolveRuntimeOptions({ databaseUrl: 'postgres://u:p@h:5432/db' }).databaseUrl).toBe('postgres://u:p@h:5432/db');
+    expect(() => resolveRuntimeOptions({ databaseUrl: `postgres://u:${LEAKED}@h:5432` })).not.toThrow(LEAKED);
+    expect(resolveRuntimeOptions({ databaseUrl: `postgres://u:${LEAKED}@h:5432/db` }).databaseUrl).toBe(`postgres://u:${LEAKED}@h:5432/db`);
   });
 });
 

@@ -1,4 +1,7 @@
 import { embeddedWarehouseUrl, maskDatabaseUrl, warehouseWorkerEnvironment } from '../../../scripts/local/postgres';
+import { generatedSecret } from '../../support/generated-secret';
+
+const LEAKED = generatedSecret('password');
 
 describe('warehouseWorkerEnvironment', () => {
   it('turns a postgres:// URL into the JDBC URL, user and password the connectors read through ${env:…}', () => {
@@ -10,11 +13,11 @@ describe('warehouseWorkerEnvironment', () => {
   });
 
   it('keeps connection parameters and defaults the port to 5432', () => {
-    expect(warehouseWorkerEnvironment('postgresql://u:p@db.internal/bi?sslmode=require').CDC_WAREHOUSE_JDBC_URL).toBe('jdbc:postgresql://db.internal:5432/bi?sslmode=require');
+    expect(warehouseWorkerEnvironment(`postgresql://u:${LEAKED}@db.internal/bi?sslmode=require`).CDC_WAREHOUSE_JDBC_URL).toBe('jdbc:postgresql://db.internal:5432/bi?sslmode=require');
   });
 
   it('never puts the password into the JDBC URL', () => {
-    expect(warehouseWorkerEnvironment('postgres://u:topsecret@h:1/d').CDC_WAREHOUSE_JDBC_URL).not.toContain('topsecret');
+    expect(warehouseWorkerEnvironment(`postgres://u:${LEAKED}@h:1/d`).CDC_WAREHOUSE_JDBC_URL).not.toContain(LEAKED);
   });
 });
 

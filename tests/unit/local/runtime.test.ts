@@ -7,6 +7,9 @@ import { DEFAULT_PORTS, runtimeLayout } from '../../../scripts/local/options';
 import { startDetached, waitUntil } from '../../../scripts/local/processes';
 import { down, kafkaClusterId, status } from '../../../scripts/local/runtime';
 import { emptyState, isRecordedProcessAlive, processStartMarker, readState, writeState, type RecordedProcess } from '../../../scripts/local/state';
+import { generatedSecret } from '../../support/generated-secret';
+
+
 
 /**
  * Status and down on a state dir of the test's own, with real (small) processes: no Kafka, no
@@ -88,7 +91,7 @@ describe('status', () => {
     const result = status({ stateDir });
     const text = formatStatusText({
       ...result,
-      services: { ...result.services, warehouse: { state: 'running', url: 'postgres://cdc:s3cret-pw@127.0.0.1:5433/warehouse', logFile: 'w.log' } },
+      services: { ...result.services, warehouse: { state: 'running', url: `postgres://cdc:${generatedSecret('password')}@127.0.0.1:5433/warehouse`, logFile: 'w.log' } },
     });
     expect(text).toMatch(/connect\s+\S*crashed/);
     expect(text).toContain('| fatal: out of disk');

@@ -1,6 +1,9 @@
 import { AdminApiError, createAdminApiClient, type AdminApiClient, type AdminLogEntry } from '../../../scripts/migrate/admin-api';
 import { startFakeAtlasAdminApi, type FakeAtlasAdminApi } from '../../support/fake-atlas-admin-api';
 import { APP_ID, fakeState, GROUP_ID, KEYS, TRIGGERS } from './atlas-fixture';
+import { generatedSecret } from '../../support/generated-secret';
+
+
 
 // The Admin API cannot run here: these tests talk to an HTTP FAKE of it on loopback.
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -77,7 +80,7 @@ describe('Admin API client against the fake Admin API', () => {
   });
 
   it('reports a refused key pair without showing it', async () => {
-    const error = (await createAdminApiClient({ baseUrl: fake.url, publicKey: KEYS.publicKey, privateKey: 'wrong-key-value' })
+    const error = (await createAdminApiClient({ baseUrl: fake.url, publicKey: KEYS.publicKey, privateKey: generatedSecret('wrong-key') })
       .listApps(GROUP_ID)
       .catch((caught: unknown) => caught)) as AdminApiError;
     expect(error.status).toBe(401);

