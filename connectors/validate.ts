@@ -2,7 +2,8 @@ import { DEAD_LETTER_QUEUE_KEYS } from './catalog/common';
 import { normaliseConfigValues } from './catalog/fields';
 import { findPlugin } from './catalog';
 import { findPredicate, findTransform } from './catalog/transforms';
-import { displayValue } from './secrets';
+import { isConfigProviderPlaceholder } from '../config/secrets';
+import { displayValue, isSecretKey } from './secrets';
 
 /**
  * One validation gate for typed definitions and hand-written JSON alike: the config is checked by
@@ -85,7 +86,7 @@ export function validateConnectorConfig(connector: string, config: Readonly<Reco
   }
   // Credentials: whatever the plugin, a credential-carrying key holds only a placeholder.
   for (const [key, value] of Object.entries(config)) {
-    if (value && displayValue(connectorClass, key, value) === '****' && !issues.some((existing) => existing.field === key)) {
+    if (value && isSecretKey(connectorClass, key) && !isConfigProviderPlaceholder(value) && !issues.some((existing) => existing.field === key)) {
       issue(key, 'carries a credential: must be a config-provider placeholder such as ${dir:/etc/connect-secrets:key}, never a literal');
     }
   }

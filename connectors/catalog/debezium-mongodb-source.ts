@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONNECT_PASS_THROUGH_PREFIXES, jsonConverters, sourceConnectorFields, sourceErrorHandling } from './common';
-import { boolean, integer, list, nonEmpty, oneOf, secret } from './fields';
+import { boolean, integer, jsonArray, list, nonEmpty, oneOf, secret } from './fields';
 import type { PluginSpec } from './plugin';
 
 export const DEBEZIUM_MONGODB_SOURCE_CLASS = 'io.debezium.connector.mongodb.MongoDbConnector';
@@ -38,16 +38,7 @@ const fields = {
       message: 'must be "none" or a comma-separated list of c, u, d, t',
     })
     .optional(),
-  'cursor.pipeline': z
-    .string()
-    .refine((value) => {
-      try {
-        return Array.isArray(JSON.parse(value));
-      } catch {
-        return false;
-      }
-    }, { message: 'must be a JSON array of aggregation stages' })
-    .optional(),
+  'cursor.pipeline': jsonArray('aggregation stages').optional(),
   'cursor.pipeline.order': oneOf(['internal_first', 'user_first', 'user_only']).optional(),
   'tombstones.on.delete': boolean().optional(),
   'mongodb.ssl.enabled': boolean().optional(),

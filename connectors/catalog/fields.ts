@@ -30,6 +30,20 @@ export function list() {
   });
 }
 
+/** A JSON array (an aggregation pipeline, say), as a string. */
+export function jsonArray(what: string) {
+  return z.string().refine(
+    (value) => {
+      try {
+        return Array.isArray(JSON.parse(value));
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a JSON array of ${what}` },
+  );
+}
+
 export function nonEmpty() {
   return z.string().min(1, { message: 'must not be empty' });
 }

@@ -1,18 +1,9 @@
 import { z } from 'zod';
 import { CONNECT_PASS_THROUGH_PREFIXES, sourceConnectorFields } from './common';
-import { boolean, integer, nonEmpty, oneOf, secret } from './fields';
+import { boolean, integer, jsonArray, nonEmpty, oneOf, secret } from './fields';
 import type { PluginSpec } from './plugin';
 
 export const MONGODB_SOURCE_CLASS = 'com.mongodb.kafka.connect.MongoSourceConnector';
-
-const jsonArray = (what: string) =>
-  z.string().refine((value) => {
-    try {
-      return Array.isArray(JSON.parse(value));
-    } catch {
-      return false;
-    }
-  }, { message: `must be a JSON array of ${what}` });
 
 const fields = {
   ...sourceConnectorFields,

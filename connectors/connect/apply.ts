@@ -1,5 +1,5 @@
 import type { RenderedConnector } from '../render';
-import type { ConnectClient, ConnectorOffsets, ConnectorStatus } from './client';
+import type { ConnectClient, ConnectorOffsets, ConnectorStatus, LiveConnector } from './client';
 import { ConnectError } from './errors';
 import { diff, type Change, type Plan, type PlanOptions } from './plan';
 
@@ -7,6 +7,13 @@ export interface OffsetsSnapshot {
   readonly takenAt: string;
   readonly worker: string;
   readonly connectors: Readonly<Record<string, { readonly config: Readonly<Record<string, string>>; readonly offsets: ConnectorOffsets['offsets'] }>>;
+}
+
+/** Reads the offsets of the given live connectors: the restore point before a change. */
+export async function snapshotOffsets(client: ConnectClient, connectors: readonly LiveConnector[], takenAt: Date): Promise<OffsetsSnapshot> {
+  const entries: Record<string, OffsetsSnapshot['connectors'][string]> = {};
+  for (const connector of connectors) entries[connector.name] = { config: connector.config, offsets: (await client.getOffsets(connector.name)).offsets };
+  return { takenAt: takenAt.toISOString(), worker: client.url, connectors: entries };
 }
 
 export interface ApplyOptions extends PlanOptions {
@@ -80,14 +87,9 @@ export async function apply(client: ConnectClient, desired: readonly RenderedCon
   const byName = new Map(desired.map((connector) => [connector.name, connector]));
   const changes = plan.changes.filter((change) => change.action !== 'none');
 
-  const touched = changes.filter((change) => change.action === 'update' || change.action === 'delete');
-  if (touched.length && options.onOffsetsSnapshot) {
-    const connectors: Record<string, OffsetsSnapshot['connectors'][string]> = {};
-    for (const change of touched) {
-      const current = live.find((connector) => connector.name === change.connector)!;
-      connectors[change.connector] = { config: current.config, offsets: (await client.getOffsets(change.connector)).offsets };
-    }
-    await options.onOffsetsSnapshot({ takenAt: now().toISOString(), worker: client.url, connectors });
+  const touched = new Set(changes.filter((change) => change.action === 'update' || change.action === 'delete').map((change) => change.connector));
+  if (touched.size && options.onOffsetsSnapshot) {
+    await options.onOffsetsSnapshot(await snapshotOffsets(client, live.filter((connector) => touched.has(connector.name)), now()));
   }
 
   const { done, failed } = await runBounded(changes, concurrency, async (change) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { loadEnvironment, ENVIRONMENT_NAMES, type Environment } from '../../config';
-import { apply } from '../../connectors/connect/apply';
+import { apply, snapshotOffsets, type OffsetsSnapshot } from '../../connectors/connect/apply';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText, planSummary } from '../../connectors/connect/format-plan';
 import { diff, hasChanges } from '../../connectors/connect/plan';
 import { renderEnvironment, toConnectJson, type RenderedConnector } from '../../connectors/render';
@@ -54,6 +54,13 @@ async function collectJsonFiles(paths: readonly string[]): Promise<string[]> {
     } else files.push(entry);
   }
   return files;
+}
+
+/** One snapshot file format for apply and export (what `offsets restore` reads); configs are masked. */
+async function writeOffsetsSnapshot(file: string, snapshot: OffsetsSnapshot): Promise<void> {
+  const masked = { ...snapshot, connectors: Object.fromEntries(Object.entries(snapshot.connectors).map(([name, entry]) => [name, { ...entry, config: maskConfig(entry.config) }])) };
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(masked, null, 2)}\n`);
 }
 
 function addEnvOptions(command: Command, required = true): Command {
@@ -179,10 +186,8 @@ export function registerConnectorCommands(program: Command): void {
       waitTimeoutMs: environment.connect.waitTimeoutMs,
       onProgress: progress,
       onOffsetsSnapshot: async (snapshot) => {
-        await mkdir(flags.offsetsDir, { recursive: true });
         snapshotFile = path.join(flags.offsetsDir, `${environment.name}-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
-        const masked = { ...snapshot, connectors: Object.fromEntries(Object.entries(snapshot.connectors).map(([name, entry]) => [name, { ...entry, config: maskConfig(entry.config) }])) };
-        await writeFile(snapshotFile, `${JSON.stringify(masked, null, 2)}\n`);
+        await writeOffsetsSnapshot(snapshotFile, snapshot);
         progress(`offsets of ${Object.keys(snapshot.connectors).length} connectors snapshotted to ${snapshotFile}`);
       },
     });
@@ -249,10 +254,7 @@ export function registerConnectorCommands(program: Command): void {
     const environment = environmentFrom(flags);
     const client = clientFor(environment);
     const live = (await client.listConnectors()).filter((connector) => connector.name.startsWith(environment.managedConnectorPrefix));
-    const connectorsOut: Record<string, unknown> = {};
-    for (const connector of live) connectorsOut[connector.name] = { config: maskConfig(connector.config), offsets: (await client.getOffsets(connector.name)).offsets };
-    await mkdir(path.dirname(flags.out), { recursive: true });
-    await writeFile(flags.out, `${JSON.stringify({ takenAt: new Date().toISOString(), worker: client.url, connectors: connectorsOut }, null, 2)}\n`);
+    await writeOffsetsSnapshot(flags.out, await snapshotOffsets(client, live, new Date()));
     process.stderr.write(`offsets of ${live.length} connectors written to ${flags.out}\n`);
   });
   registerOffsetsRestore(offsets);
