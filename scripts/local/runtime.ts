@@ -17,7 +17,7 @@ import {
   type RuntimeOptions,
   type ServiceName,
 } from './options';
-import { WAREHOUSE_DATABASE, createWarehouseDatabase, embeddedWarehouseUrl, postgresReady, prepareEmbeddedPostgres, warehouseCredentials, warehouseWorkerEnvironment } from './postgres';
+import { WAREHOUSE_DATABASE, createWarehouseDatabase, embeddedWarehouseUrl, postgresReady, prepareEmbeddedPostgres, relocatedWarehouseHome, warehouseCredentials, warehouseWorkerEnvironment } from './postgres';
 import { isPortFree, runToCompletion, startDetached, stopRecordedProcess, waitForReady, waitUntil, type DetachedCommand } from './processes';
 import { findPrometheus, PROMETHEUS_MISSING_HINT } from './prometheus';
 import { connectReady, kafkaReady, prometheusReady } from './readiness';
@@ -144,6 +144,8 @@ export async function down(options: RuntimeOptions = {}, downOptions: DownOption
     if (results.length === 0) progress(`no process recorded in ${layout.stateDir}: nothing to stop`);
     if (downOptions.purgeData) {
       fs.rmSync(layout.dataDir, { recursive: true, force: true });
+      // A root-run warehouse whose state dir its OS user could not reach keeps its data elsewhere.
+      fs.rmSync(relocatedWarehouseHome(layout), { recursive: true, force: true });
       progress(`deleted ${layout.dataDir}`);
     }
     return results;
