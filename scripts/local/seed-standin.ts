@@ -11,6 +11,7 @@ import { LocalRuntimeError, resolveRuntimeOptions, runtimeLayout, type RuntimeLa
 import { sleep } from './processes';
 import { ensureTopics, kafkaClient } from './replay';
 import { status, type RuntimeStatus } from './runtime';
+import { describeLag, finalStateLag, isFinalState } from './final-state';
 import { expectedFinalState, sampleChanges } from './sample-data';
 import { readState } from './state';
 import { openStandInWriter, standInOperations, type StandInWriter } from './standin';
@@ -79,15 +80,6 @@ export async function waitUntilStreaming(writer: StandInWriter, warehouse: Clien
   }
 }
 
-/**
- * Rows among `ids` whose last change is from this run. The stand-in's events carry its cluster time
- * only to the second (no wallTime), so "since" is rounded down to the second.
- */
-export async function rowsWrittenSince(database: Client, table: string, ids: readonly string[], sinceMs: number): Promise<number> {
-  const result = await database.query(`SELECT count(*) AS n FROM ${table} WHERE _id = ANY($1) AND __source_ts_ms >= $2`, [ids, Math.floor(sinceMs / 1000) * 1000]);
-  return Number(result.rows[0].n);
-}
-
 export async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -134,14 +126,12 @@ export async function seedStandIn(options: RuntimeOptions & { onProgress: (messa
     const rows: Record<string, number> = {};
     for (const pipeline of allPipelines) {
       const table = warehouseTable(environment, pipeline);
-      const kept = [...(expected.get(pipeline.collection)?.keys() ?? [])];
-      const deleted = [...(sampleIds.get(pipeline.collection) ?? [])].filter((id) => !kept.includes(id));
-      const arrived = await pollUntil(async () => {
-        const visible = await rowsWrittenSince(database, table, kept, started);
-        rows[table] = visible;
-        return visible === kept.length && (await database.query(`SELECT 1 FROM ${table} WHERE _id = ANY($1)`, [deleted])).rowCount === 0;
-      }, 120_000, 250);
-      if (!arrived) throw new LocalRuntimeError(`${table}: ${rows[table]} of ${kept.length} rows of this seed arrived within 120 s (or a deleted document's row remains)`, 'cdcctl connectors status --env local-standin; cdcctl local logs connect');
+      const final = expected.get(pipeline.collection) ?? new Map();
+      const deleted = [...(sampleIds.get(pipeline.collection) ?? [])].filter((id) => !final.has(id));
+      let lag = await finalStateLag(database, table, final, deleted, started);
+      const arrived = await pollUntil(async () => isFinalState((lag = await finalStateLag(database, table, final, deleted, started))), 120_000, 250);
+      rows[table] = final.size - lag.behind.length;
+      if (!arrived) throw new LocalRuntimeError(`${table}: the seed did not arrive within 120 s: ${describeLag(lag, final.size)}`, 'cdcctl connectors status --env local-standin; cdcctl local logs connect');
     }
     return { status: current, connectors, writes: changes.length, rows, secondsToRows: (Date.now() - started) / 1000 };
   } finally {

@@ -8,6 +8,7 @@ import { applyWarehouseMigrations } from '../../warehouse/migrate';
 import type { RuntimeOptions } from './options';
 import { replayChanges } from './replay';
 import { up, type RuntimeStatus } from './runtime';
+import { describeLag, finalStateLag, isFinalState } from './final-state';
 import { expectedFinalState, sampleChanges } from './sample-data';
 
 export interface StartSummary {
@@ -49,13 +50,19 @@ export async function startLocalPipeline(options: RuntimeOptions & { onProgress:
   const database = new Client({ connectionString: warehouse.url });
   await database.connect();
   try {
-    const count = async (table: string) => Number((await database.query(`SELECT count(*) AS n FROM ${table} WHERE _id = ANY($1)`, [[...expected.get(table)!.keys()]])).rows[0].n);
+    const deleted = changes.flatMap((change) => (change.operation.kind === 'delete' ? [change.operation.id] : []));
+    const tables = ['customers', 'orders'] as const;
+    const lagOf = async (table: (typeof tables)[number]) => finalStateLag(database, table, expected.get(table)!, deleted);
     const deadline = Date.now() + 120_000;
-    let rows: Record<string, number> = {};
+    const rows: Record<string, number> = {};
     for (;;) {
-      rows = { customers: await count('customers'), orders: await count('orders') };
-      if (rows.customers === expected.get('customers')!.size && rows.orders === expected.get('orders')!.size) break;
-      if (Date.now() > deadline) throw new Error(`rows did not arrive in time: ${JSON.stringify(rows)}; see cdcctl connectors status --env local`);
+      const lags = await Promise.all(tables.map(lagOf));
+      tables.forEach((table, i) => (rows[table] = expected.get(table)!.size - lags[i]!.behind.length));
+      if (lags.every(isFinalState)) break;
+      if (Date.now() > deadline) {
+        const detail = tables.map((table, i) => `${table}: ${describeLag(lags[i]!, expected.get(table)!.size)}`).join('; ');
+        throw new Error(`the sample changes did not reach the warehouse in time (${detail}); see cdcctl connectors status --env local`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const secondsToRows = (Date.now() - started) / 1000;

@@ -14,6 +14,7 @@ import { deadLetterTopic, sourceTopic } from '../../connectors/naming';
 import { pipelines } from '../../connectors/pipelines';
 import { Double } from '../../scripts/local/debezium-events';
 import { ensureTopics, kafkaClient, replayChanges } from '../../scripts/local/replay';
+import { describeLag, finalStateLag, isFinalState } from '../../scripts/local/final-state';
 import { customerId, expectedFinalState, orderId, sampleChanges, type SampleChange } from '../../scripts/local/sample-data';
 import { getTestRuntime } from './support/runtime';
 import { waitFor } from './support/wait';
@@ -153,11 +154,12 @@ describe('data: replayed Debezium events through the real sink path into Postgre
 
   it('inserts, updates, replaces and deletes arrive with the right values', async () => {
     const expected = expectedFinalState(changes);
+    const deleted = changes.flatMap((change) => (change.operation.kind === 'delete' ? [change.operation.id] : []));
+    expect(deleted.length).toBeGreaterThan(0);
     await waitFor('the warehouse to hold the final state', async () => {
-      const [{ count: orderCount }] = await rows('SELECT count(*)::int AS count FROM orders');
-      const [{ count: customerCount }] = await rows('SELECT count(*)::int AS count FROM customers');
-      const [{ count: paid }] = await rows("SELECT count(*)::int AS count FROM orders WHERE status IN ('paid', 'shipped')");
-      return orderCount === expected.get('orders')!.size && customerCount === expected.get('customers')!.size && paid > 0 ? true : undefined;
+      const lags = [await finalStateLag(warehouse, 'orders', expected.get('orders')!, deleted), await finalStateLag(warehouse, 'customers', expected.get('customers')!, [])];
+      if (lags.every(isFinalState)) return true;
+      throw new Error(`orders: ${describeLag(lags[0]!, expected.get('orders')!.size)} | customers: ${describeLag(lags[1]!, expected.get('customers')!.size)}`);
     }, 120_000);
     for (const [id, document] of expected.get('orders')!) {
       const [row] = await rows('SELECT _id, customer_id, status, quantity, unit_price::float8 AS unit_price, created_at, __op FROM orders WHERE id = $1', [id]);
@@ -171,8 +173,6 @@ describe('data: replayed Debezium events through the real sink path into Postgre
         __op: expect.stringMatching(/^[cu]$/),
       });
     }
-    const deleted = changes.filter((change) => change.operation.kind === 'delete').map((change) => (change.operation as { id: string }).id);
-    expect(deleted.length).toBeGreaterThan(0);
     expect(await rows('SELECT id FROM orders WHERE id = ANY($1)', [deleted])).toEqual([]);
     const [replaced] = await rows('SELECT tier, address_city FROM customers WHERE id = $1', [customerId(2)]);
     expect(replaced).toEqual({ tier: 'platinum', address_city: expect.any(String) });

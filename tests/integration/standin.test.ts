@@ -16,6 +16,7 @@ import { sourceTopic, standInSourceConnectorName } from '../../connectors/naming
 import { pipelines, type PipelineDefinition } from '../../connectors/pipelines';
 import { kafkaClient } from '../../scripts/local/replay';
 import { status } from '../../scripts/local/runtime';
+import { describeLag, finalStateLag, isFinalState } from '../../scripts/local/final-state';
 import { customerId, expectedFinalState, orderId, sampleChanges } from '../../scripts/local/sample-data';
 import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming, warehouseTable } from '../../scripts/local/seed-standin';
 import { openStandInWriter, standInOperations, type StandInWriter } from '../../scripts/local/standin';
@@ -105,12 +106,15 @@ describe('MongoDB stand-in (mongo-java-server) → Debezium MongoDB source → K
 
     const ordersTable = warehouseTable(environment, orders);
     const customersTable = warehouseTable(environment, customers);
+    const deleted = changes.flatMap((change) => (change.operation.kind === 'delete' ? [change.operation.id] : []));
+    expect(deleted.length).toBeGreaterThan(0);
     await waitFor('every change in the warehouse', async () => {
-      const [{ count: orderCount }] = await rows(`SELECT count(*)::int AS count FROM ${ordersTable}`);
-      const [{ count: shipped }] = await rows(`SELECT count(*)::int AS count FROM ${ordersTable} WHERE status = 'shipped'`);
-      const [{ count: platinum }] = await rows(`SELECT count(*)::int AS count FROM ${customersTable} WHERE tier = 'platinum'`);
-      const [{ count: customerCount }] = await rows(`SELECT count(*)::int AS count FROM ${customersTable}`);
-      return orderCount === expected.get('orders')!.size && customerCount === expected.get('customers')!.size && shipped > 0 && platinum === 1 ? true : undefined;
+      const lags = [
+        await finalStateLag(warehouse, ordersTable, expected.get('orders')!, deleted),
+        await finalStateLag(warehouse, customersTable, expected.get('customers')!, []),
+      ];
+      if (lags.every(isFinalState)) return true;
+      throw new Error(lags.map((lag, i) => describeLag(lag, [expected.get('orders')!, expected.get('customers')!][i]!.size)).join(' | '));
     }, 120_000);
 
     for (const [id, document] of expected.get('orders')!) {
@@ -125,8 +129,6 @@ describe('MongoDB stand-in (mongo-java-server) → Debezium MongoDB source → K
         updated_at: document.updated_at,
       });
     }
-    const deleted = changes.flatMap((change) => (change.operation.kind === 'delete' ? [change.operation.id] : []));
-    expect(deleted.length).toBeGreaterThan(0);
     expect(await rows(`SELECT id FROM ${ordersTable} WHERE id = ANY($1)`, [deleted])).toEqual([]);
     const [replaced] = await rows(`SELECT tier, address_city, __op FROM ${customersTable} WHERE id = $1`, [customerId(2)]);
     expect(replaced).toEqual({ tier: 'platinum', address_city: 'Porto', __op: 'u' });
