@@ -6,9 +6,10 @@ import { performance } from 'node:perf_hooks';
 
 /**
  * `node bin/run-ts bench/synth.ts [--runs N]`: wall time and peak memory of `npm run synth` (every
- * environment's stacks) beside, in the same run, loading the AWS provider from its package root and
- * the `cdktf synth` CLI path; prints the medians and their ratios. The issue's goal: the whole synth
- * in less than a third of the root load's time.
+ * environment's stacks, from the cached bundle of bin/synth.js) beside, in the same run, loading the
+ * AWS provider from its package root, the synth with its bundle rebuilt, `node bin/synth.js` without
+ * npm, the unbundled app through tsx, and the `cdktf synth` CLI path; prints the medians and their
+ * ratios. The issue's goal: the whole synth in less than a third of the root load's time.
  *
  * Peak memory is each node process's own maximum resident set size (getrusage), reported at exit by
  * a preload that NODE_OPTIONS hands to every node process a command starts (npm, npx, the cdktf CLI
@@ -19,6 +20,8 @@ interface Command {
   readonly label: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Runs before each measurement, outside the timing. */
+  readonly before?: () => void;
 }
 
 interface Sample {
@@ -34,10 +37,13 @@ const repository = path.resolve(__dirname, '..');
 const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 5;
 
+const bundleCache = path.join(repository, 'node_modules', '.cache', 'mongo-cdc-platform', 'synth');
 const commands: readonly Command[] = [
   { label: "require('@cdktf/provider-aws') (root)", command: process.execPath, args: ['-e', "require('@cdktf/provider-aws')"] },
   { label: 'npm run synth (all environments)', command: 'npm', args: ['run', '--silent', 'synth'] },
-  { label: 'node bin/run-ts main.ts (the app alone)', command: process.execPath, args: ['bin/run-ts', 'main.ts'] },
+  { label: 'npm run synth, bundle rebuilt', command: 'npm', args: ['run', '--silent', 'synth'], before: () => rmSync(bundleCache, { recursive: true, force: true }) },
+  { label: 'node bin/synth.js (no npm)', command: process.execPath, args: ['bin/synth.js'] },
+  { label: 'node bin/run-ts main.ts (unbundled)', command: process.execPath, args: ['bin/run-ts', 'main.ts'] },
   { label: 'npx cdktf synth (CLI path)', command: 'npx', args: ['--no-install', 'cdktf', 'synth'] },
 ];
 
@@ -50,7 +56,8 @@ writeFileSync(
   )}, usage.maxRSS + ' ' + (usage.userCPUTime + usage.systemCPUTime) + '\\n'); });\n`,
 );
 
-function measure({ command, args, label }: Command): Sample {
+function measure({ command, args, label, before }: Command): Sample {
+  before?.();
   const usageFile = path.join(workDirectory, 'usage');
   rmSync(usageFile, { force: true });
   const started = performance.now();
@@ -73,6 +80,8 @@ function measure({ command, args, label }: Command): Sample {
     processes: peaksKiB.length,
   };
 }
+
+type Row = { label: string; seconds: number; cpuSeconds: number; peakMiB: number; sumMiB: number; processes: number };
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -100,7 +109,7 @@ function main(): void {
       processes: taken[0]!.processes,
     };
   });
-  const [rootLoad, synth, app, cli] = summary as [(typeof summary)[0], (typeof summary)[0], (typeof summary)[0], (typeof summary)[0]];
+  const [rootLoad, synth, rebuilt, bundled, unbundled, cli] = summary as Array<(typeof summary)[0]> as [Row, Row, Row, Row, Row, Row];
 
   console.log(`bench/synth: median of ${runs} runs each (after one warm-up), interleaved\n`);
   console.log(`${'command'.padEnd(42)}${'wall s'.padStart(8)}${'cpu s'.padStart(8)}${'peak MiB'.padStart(10)}${'sum MiB'.padStart(9)}${'procs'.padStart(7)}`);
@@ -111,7 +120,10 @@ function main(): void {
   }
   console.log('');
   console.log(`npm run synth / root load:       time ${(synth.seconds / rootLoad.seconds).toFixed(2)}  cpu ${(synth.cpuSeconds / rootLoad.cpuSeconds).toFixed(2)}  peak memory ${(synth.peakMiB / rootLoad.peakMiB).toFixed(2)}  (goal: time < 0.33)`);
-  console.log(`the app alone / root load:       time ${(app.seconds / rootLoad.seconds).toFixed(2)}  cpu ${(app.cpuSeconds / rootLoad.cpuSeconds).toFixed(2)}  peak memory ${(app.peakMiB / rootLoad.peakMiB).toFixed(2)}`);
+  const ratio = (name: string, a: Row, b: Row) => console.log(`${name.padEnd(33)}time ${(a.seconds / b.seconds).toFixed(2)}  cpu ${(a.cpuSeconds / b.cpuSeconds).toFixed(2)}  peak memory ${(a.peakMiB / b.peakMiB).toFixed(2)}`);
+  ratio('synth, bundle rebuilt / root:', rebuilt, rootLoad);
+  ratio('node bin/synth.js / root load:', bundled, rootLoad);
+  ratio('bundled / unbundled app:', bundled, unbundled);
   console.log(`npx cdktf synth / npm run synth: time ${(cli.seconds / synth.seconds).toFixed(2)}  cpu ${(cli.cpuSeconds / synth.cpuSeconds).toFixed(2)}  memory (sum) ${(cli.sumMiB / synth.sumMiB).toFixed(2)}`);
   rmSync(workDirectory, { recursive: true, force: true });
 }
