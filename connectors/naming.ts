@@ -6,8 +6,9 @@ import type { PipelineDefinition } from './pipelines/define';
  * Stacks, alerts and dashboards use these so that a name is never spelled twice.
  */
 /**
- * One Debezium source per MongoDB database: its `topic.prefix` is also the `server` key of its JMX
- * metrics, which must be unique per worker, so pipelines of one database share their source.
+ * One Debezium source per MongoDB database (one change stream per database). All of an environment's
+ * sources share its `topic.prefix`, the `server` key of Debezium's MBeans; the `connector` metric tag
+ * that render adds tells them apart.
  */
 export function sourceConnectorName(environment: Environment, pipeline: Pick<PipelineDefinition, 'database'>): string {
   return `${environment.managedConnectorPrefix}${pipeline.database.replace(/_/g, '-')}-source`;
@@ -19,14 +20,6 @@ export function sourceConnectorName(environment: Environment, pipeline: Pick<Pip
  */
 export function standInSourceConnectorName(environment: Environment, pipeline: Pick<PipelineDefinition, 'name'>): string {
   return `${environment.managedConnectorPrefix}${pipeline.name.replace(/_/g, '-')}-standin-source`;
-}
-
-/**
- * A stand-in source's own `topic.prefix` (the `server` key of its JMX metrics must be unique per
- * worker); its records are routed back to `sourceTopic`, where the sink reads.
- */
-export function standInTopicPrefix(environment: Environment, pipeline: Pick<PipelineDefinition, 'name'>): string {
-  return `${environment.topicPrefix}-standin-${pipeline.name}`;
 }
 
 export function sinkConnectorName(environment: Environment, pipeline: PipelineDefinition): string {

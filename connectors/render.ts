@@ -3,7 +3,7 @@ import { debeziumJdbcSinkConfig } from './catalog/debezium-jdbc-sink';
 import { debeziumMongoDbSourceConfig } from './catalog/debezium-mongodb-source';
 import { cursorPipelineFor } from './change-filter';
 import { excludeFieldsStep, transformChain, unwrapDocumentStep, type TransformStep } from './catalog/transforms';
-import { deadLetterTopic, sinkConnectorName, sinkTable, sourceConnectorName, sourceTopic, standInSourceConnectorName, standInTopicPrefix } from './naming';
+import { deadLetterTopic, sinkConnectorName, sinkTable, sourceConnectorName, sourceTopic, standInSourceConnectorName } from './naming';
 import { pipelines as allPipelines, type PipelineDefinition } from './pipelines';
 
 export type ConnectorState = 'RUNNING' | 'PAUSED' | 'STOPPED';
@@ -46,20 +46,22 @@ function renderSources(environment: Environment, pipelines: readonly PipelineDef
   const byDatabase = new Map<string, PipelineDefinition[]>();
   for (const pipeline of pipelines) byDatabase.set(pipeline.database, [...(byDatabase.get(pipeline.database) ?? []), pipeline]);
   return [...byDatabase.values()].map((members) => {
-    const first = members[0]!;
+    const name = sourceConnectorName(environment, members[0]!);
     return {
-      name: sourceConnectorName(environment, first),
+      name,
       role: 'source' as const,
       pipelines: members.map((pipeline) => pipeline.name).sort(),
       state: combinedState(members.map((pipeline) => collectionSettings(environment, pipeline).state)),
-      config: debeziumMongoDbSourceConfig(sourceOptions(environment, mongodb.connectionString, members)),
+      config: debeziumMongoDbSourceConfig(sourceOptions(environment, name, mongodb.connectionString, members)),
     };
   });
 }
 
-function sourceOptions(environment: Environment, connectionString: string, members: readonly PipelineDefinition[]) {
+/** Every source of an environment shares its `topic.prefix`; the `connector` metric tag tells their metrics apart. */
+function sourceOptions(environment: Environment, name: string, connectionString: string, members: readonly PipelineDefinition[]) {
   return {
     connectionString,
+    metricTags: { connector: name },
     topicPrefix: environment.topicPrefix,
     collections: members.map((pipeline) => `${pipeline.database}.${pipeline.collection}`).sort(),
     pollIntervalMs: environment.source.pollIntervalMs,
@@ -76,9 +78,10 @@ function sourceOptions(environment: Environment, connectionString: string, membe
 
 /** One Debezium source per pipeline: the production source's config with `standInSourceDifferences` on top. */
 function renderStandInSource(environment: Environment, connectionString: string, pipeline: PipelineDefinition): RenderedConnector {
-  const production = debeziumMongoDbSourceConfig(sourceOptions(environment, connectionString, [pipeline]));
+  const name = standInSourceConnectorName(environment, pipeline);
+  const production = debeziumMongoDbSourceConfig(sourceOptions(environment, name, connectionString, [pipeline]));
   return {
-    name: standInSourceConnectorName(environment, pipeline),
+    name,
     role: 'source',
     pipelines: [pipeline.name],
     state: collectionSettings(environment, pipeline).state,
@@ -94,13 +97,11 @@ function renderStandInSource(environment: Environment, connectionString: string,
  *   (`operationTime`, `$clusterTime`) the snapshot's start position needs;
  * - `cursor.pipeline` with `cursor.pipeline.order=user_first`: its events lack `ns`, and an update's
  *   `documentKey` is the update spec (`{$set: …}`), which breaks Debezium's own stages; the repair
- *   stages (`standInEventRepair`) run first, then the pipeline's change condition, then Debezium's;
- * - its own `topic.prefix`, routed back to the production topic name: each source's prefix is its
- *   JMX `server` key, which must be unique per worker.
+ *   stages (`standInEventRepair`) run first, then the pipeline's change condition, then Debezium's.
+ * The topic prefix, topics and metric tags are the production source's.
  */
 export function standInSourceDifferences(environment: Environment, pipeline: PipelineDefinition): Record<string, string> {
   const namespace = `${pipeline.database}.${pipeline.collection}`;
-  const prefix = standInTopicPrefix(environment, pipeline);
   const condition = cursorPipelineFor([{ collection: pipeline.collection, condition: pipeline.changeCondition }]) ?? [];
   return {
     'capture.scope': 'collection',
@@ -108,14 +109,6 @@ export function standInSourceDifferences(environment: Environment, pipeline: Pip
     'snapshot.mode': 'no_data',
     'cursor.pipeline': JSON.stringify([...standInEventRepair(pipeline), ...condition]),
     'cursor.pipeline.order': 'user_first',
-    'topic.prefix': prefix,
-    ...transformChain([
-      {
-        alias: 'standInTopic',
-        type: 'org.apache.kafka.connect.transforms.RegexRouter',
-        options: { regex: `^${escapeRegex(`${prefix}.${namespace}`)}$`, replacement: sourceTopic(environment, pipeline) },
-      },
-    ]),
   };
 }
 
@@ -134,10 +127,6 @@ export function standInEventRepair(pipeline: Pick<PipelineDefinition, 'database'
     { $addFields: { ns: { db: pipeline.database, coll: pipeline.collection }, documentKey: { _id: '$standInDocumentId' } } },
     { $unset: 'standInDocumentId' },
   ];
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A shared source runs while any of its collections wants it running. */

@@ -45,6 +45,10 @@ const fields = {
   'mongodb.password': secret().optional(),
   'event.processing.failure.handling.mode': oneOf(['fail', 'warn', 'skip', 'ignore']).optional(),
   'schema.name.adjustment.mode': oneOf(['none', 'avro', 'avro_unicode']).optional(),
+  'custom.metric.tags': z
+    .string()
+    .regex(/^[A-Za-z0-9_]+=[^,=]+(,[A-Za-z0-9_]+=[^,=]+)*$/, { message: 'must be "key=value" pairs separated by ",", for example connector=cdc-app-db-source' })
+    .optional(),
   'tasks.max': z.literal('1', { message: 'must be "1": the Debezium MongoDB connector streams with a single task per connector' }).optional(),
 } as const;
 
@@ -121,6 +125,12 @@ export interface DebeziumMongoDbSourceOptions {
   readonly skippedOperations?: string;
   /** Extra aggregation stages appended to the change stream (JSON array). */
   readonly cursorPipeline?: readonly unknown[];
+  /**
+   * Keys appended to the names of Debezium's MBeans (`custom.metric.tags`). Their `server` key is the
+   * `topic.prefix`, shared by every source of an environment: a `connector` tag keeps two sources'
+   * metrics apart (without it, the second to start on a worker registers none).
+   */
+  readonly metricTags?: Readonly<Record<string, string>>;
 }
 
 export function debeziumMongoDbSourceConfig(options: DebeziumMongoDbSourceOptions): Record<string, string> {
@@ -148,6 +158,9 @@ export function debeziumMongoDbSourceConfig(options: DebeziumMongoDbSourceOption
     'skipped.operations': skippedOperations,
     'tombstones.on.delete': 'true',
     ...(options.cursorPipeline ? { 'cursor.pipeline': JSON.stringify(options.cursorPipeline) } : {}),
+    ...(options.metricTags && Object.keys(options.metricTags).length
+      ? { 'custom.metric.tags': Object.entries(options.metricTags).map(([key, value]) => `${key}=${value}`).join(',') }
+      : {}),
     ...jsonConverters(),
     ...sourceErrorHandling(),
   };

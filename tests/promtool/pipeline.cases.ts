@@ -149,7 +149,7 @@ export const pipelineCases: PromtoolCase[] = [
     name: 'processing lag adds the source lag and the sink drain time',
     ruleFiles: files,
     input: [
-      { series: 'debezium_mongodb_streaming_milliseconds_behind_source{server="cdc",task="0"}', values: '60000x30' },
+      { series: 'debezium_mongodb_streaming_milliseconds_behind_source{server="cdc",task="0",connector="cdc-app-db-source"}', values: '60000x30' },
       { series: lagSeries, values: '600x30' },
       { series: `kafka_connect_sink_consumer_records_consumed_total{${sink},task="0"}`, values: '0+600x30' },
     ],
@@ -161,7 +161,7 @@ export const pipelineCases: PromtoolCase[] = [
   {
     name: 'CdcRollbackProcessingLag fires when the source is more than an hour behind',
     ruleFiles: files,
-    input: [{ series: 'debezium_mongodb_streaming_milliseconds_behind_source{server="cdc",task="0"}', values: '4000000x20' }],
+    input: [{ series: 'debezium_mongodb_streaming_milliseconds_behind_source{server="cdc",task="0",connector="cdc-app-db-source"}', values: '4000000x20' }],
     alerts: [
       { at: '3m', alert: 'CdcRollbackProcessingLag', firing: [] },
       { at: '10m', alert: 'CdcRollbackProcessingLag', firing: [{ labels: { ...critical, ...ROLLBACK }, value: 4000 }] },

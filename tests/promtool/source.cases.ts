@@ -2,7 +2,7 @@ import type { PromtoolCase } from './harness';
 import { FILES, SOURCE } from './labels';
 
 const files = [FILES.platform, FILES.source];
-const server = 'server="cdc",task="0"';
+const server = 'server="cdc",task="0",connector="cdc-app-db-source"';
 const source = 'connector="cdc-app-db-source"';
 const labels = (severity: string, extra: Record<string, string> = {}) => ({ ...SOURCE, ...extra, severity });
 
@@ -57,6 +57,12 @@ export const sourceCases: PromtoolCase[] = [
       { at: '3m', alert: 'DebeziumBehindSource', firing: [] },
       { at: '8m', alert: 'DebeziumBehindSource', firing: [{ labels: labels('warning', { server: 'cdc', task: '0' }), value: 120000 }] },
     ],
+  },
+  {
+    name: 'DebeziumBehindSource ignores another source of the same topic prefix (told apart by its connector tag)',
+    ruleFiles: files,
+    input: [{ series: 'debezium_mongodb_streaming_milliseconds_behind_source{server="cdc",task="0",connector="cdc-other-db-source"}', values: '900000x20' }],
+    alerts: [{ at: '8m', alert: 'DebeziumBehindSource', firing: [] }],
   },
   {
     name: 'DebeziumBehindSource pages after ten minutes behind',

@@ -41,7 +41,10 @@ describe('the local-standin environment (MongoDB stand-in: mongo-java-server, no
       (connector) => connector.role === 'source',
     )!;
     const changed = Object.keys(source.config).filter((key) => source.config[key] !== production.config[key]);
-    expect(changed.sort()).toEqual(['mongodb.connection.string', ...Object.keys(differences)].sort());
+    // custom.metric.tags names each connector, and the two connectors' names differ.
+    expect(changed.sort()).toEqual(['custom.metric.tags', 'mongodb.connection.string', ...Object.keys(differences)].sort());
+    expect(source.config['custom.metric.tags']).toBe('connector=cdc-orders-standin-source');
+    expect(production.config['custom.metric.tags']).toBe('connector=cdc-app-db-source');
   });
 
   it('captures one collection per source, without a snapshot, with the repair stages first', () => {
@@ -50,15 +53,13 @@ describe('the local-standin environment (MongoDB stand-in: mongo-java-server, no
     expect(JSON.parse(config['cursor.pipeline']!)).toEqual(standInEventRepair(orders));
   });
 
-  it('gives each source its own topic prefix (JMX server key) and routes its records back to the topic the sink reads', () => {
-    const config = standInSourceDifferences(standIn, orders);
-    expect(config['topic.prefix']).toBe('cdc-standin-orders');
-    expect(config['transforms.standInTopic.type']).toBe('org.apache.kafka.connect.transforms.RegexRouter');
-    const router = new RegExp(config['transforms.standInTopic.regex']!);
-    expect('cdc-standin-orders.app_db.orders').toMatch(router);
-    expect('cdc-standin-ordersXapp_db.orders').not.toMatch(router);
-    expect('__debezium-heartbeat.cdc-standin-orders').not.toMatch(router);
-    expect(config['transforms.standInTopic.replacement']).toBe(sourceTopic(standIn, orders));
+  it("writes to the production topic under the environment's prefix, its metrics told apart by a connector tag", () => {
+    const sources = renderEnvironment(standIn).filter((connector) => connector.role === 'source');
+    expect(sources.map((source) => source.config['topic.prefix'])).toEqual(['cdc', 'cdc']);
+    expect(sources.map((source) => source.config['custom.metric.tags'])).toEqual(['connector=cdc-customers-standin-source', 'connector=cdc-orders-standin-source']);
+    const source = sources.find((connector) => connector.name === 'cdc-orders-standin-source')!;
+    expect(`${source.config['topic.prefix']}.${source.config['capture.target']}`).toBe(sourceTopic(standIn, orders));
+    expect(Object.keys(source.config).filter((key) => key.startsWith('transforms'))).toEqual([]);
   });
 
   it('adds ns, rebuilds documentKey as {_id}, and drops updates whose document is gone', () => {
