@@ -1,6 +1,7 @@
 import { DEAD_LETTER_QUEUE_KEYS } from './catalog/common';
 import { normaliseConfigValues } from './catalog/fields';
 import { findPlugin } from './catalog';
+import type { PluginSpec } from './catalog/plugin';
 import { findPredicate, findTransform } from './catalog/transforms';
 import { isConfigProviderPlaceholder } from '../config/secrets';
 import { displayValue, isSecretKey } from './secrets';
@@ -78,6 +79,10 @@ export function validateConnectorConfig(connector: string, config: Readonly<Reco
     for (const [key, replacement] of Object.entries(plugin.removedKeys)) {
       if (key in config) issue(key, `is no longer supported by the ${plugin.title} connector: use ${replacement}`);
     }
+    for (const key of Object.keys(config)) {
+      const nearest = nearMiss(plugin, key);
+      if (nearest) issue(key, `is not a key the ${plugin.title} connector knows: did you mean "${nearest}"? (Kafka Connect ignores keys a plugin does not read)`, 'warning');
+    }
     if (plugin.kind === 'source') {
       for (const key of DEAD_LETTER_QUEUE_KEYS) {
         if (key in config) issue(key, 'a dead-letter queue applies to sink connectors only: Kafka Connect never routes source records to it');
@@ -92,6 +97,44 @@ export function validateConnectorConfig(connector: string, config: Readonly<Reco
   }
   issues.push(...validateTransformChain(connector, config));
   return issues;
+}
+
+/**
+ * The known key `key` is probably a misspelling of: at most one edit away (two for keys longer than
+ * 12 characters). Transform and predicate keys are checked by the chain; removed keys have their own
+ * message; keys far from every known key pass, since no list of what a plugin reads is complete.
+ */
+export function nearMiss(plugin: Pick<PluginSpec, 'knownKeys' | 'removedKeys'>, key: string): string | undefined {
+  if (plugin.knownKeys.includes(key) || key in plugin.removedKeys || /^(transforms|predicates)\./.test(key)) return undefined;
+  const limit = key.length > 12 ? 2 : 1;
+  let best: { key: string; distance: number } | undefined;
+  for (const known of plugin.knownKeys) {
+    if (Math.abs(known.length - key.length) > limit) continue;
+    const distance = editDistance(known, key, limit);
+    if (distance <= limit && (!best || distance < best.distance)) best = { key: known, distance };
+  }
+  return best?.key;
+}
+
+/** Levenshtein distance with adjacent transpositions, giving up (returning limit + 1) past `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  let previous2: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, previous2[j - 2]! + 1);
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > limit) return limit + 1;
+    previous2 = previous;
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 function aliases(value: string | undefined): string[] {

@@ -54,6 +54,7 @@ export const debeziumJdbcSink: PluginSpec = {
   kind: 'sink',
   title: 'Debezium JDBC sink',
   schema,
+  knownKeys: Object.keys(fields),
   secretKeys: ['connection.password'],
   removedKeys: {
     'table.name.format': 'collection.name.format (renamed in Debezium 3.0)',

@@ -87,6 +87,7 @@ export const debeziumMongoDbSource: PluginSpec = {
   kind: 'source',
   title: 'Debezium MongoDB source',
   schema,
+  knownKeys: Object.keys(fields),
   secretKeys: ['mongodb.connection.string', 'mongodb.password', 'mongodb.ssl.keystore.password', 'mongodb.ssl.truststore.password'],
   removedKeys: {
     'mongodb.hosts': 'mongodb.connection.string (Debezium 2.x replaced host lists with a connection string)',

@@ -41,6 +41,7 @@ export const mongoDbSink: PluginSpec = {
   kind: 'sink',
   title: 'MongoDB Kafka sink',
   schema,
+  knownKeys: Object.keys(fields),
   secretKeys: ['connection.uri', 'connection.ssl.truststorePassword', 'connection.ssl.keystorePassword'],
   removedKeys: {},
   passThroughPrefixes: [

@@ -43,6 +43,7 @@ export const mongoDbSource: PluginSpec = {
   kind: 'source',
   title: 'MongoDB Kafka source',
   schema,
+  knownKeys: Object.keys(fields),
   secretKeys: ['connection.uri', 'connection.ssl.truststorePassword', 'connection.ssl.keystorePassword'],
   removedKeys: {},
   passThroughPrefixes: [...CONNECT_PASS_THROUGH_PREFIXES, 'startup.mode.', 'output.', 'mongo.errors.', 'server.api.', 'copy.existing.', 'offset.partition.', 'topic.'],

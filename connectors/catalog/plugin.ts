@@ -3,8 +3,8 @@ import type { z } from 'zod';
 export type ConnectorKind = 'source' | 'sink';
 
 /**
- * One connector plugin in the catalog: its class, the zod schema of its config (hand-written
- * refinements over the keys the worker reports in catalog/generated/), the keys that carry
+ * One connector plugin in the catalog: its class, the zod schema of its config (hand-written, checked
+ * by hand against the live worker's `GET /connector-plugins/{class}/config`), the keys that carry
  * credentials, and keys removed in earlier major versions with what replaces them.
  */
 export interface PluginSpec {
@@ -12,12 +12,17 @@ export interface PluginSpec {
   readonly kind: ConnectorKind;
   /** Short human name used in messages. */
   readonly title: string;
-  /** Schema over the whole string-valued config; unknown keys pass through (checked separately). */
+  /** Schema over the whole string-valued config; keys it does not type pass through. */
   readonly schema: z.ZodType<unknown>;
+  /**
+   * The keys the schema types. Not every key the plugin reads (the worker's own definitions miss some
+   * too), so an unknown key is reported only when it is a near miss of one of these.
+   */
+  readonly knownKeys: readonly string[];
   /** Keys whose value is a credential: only config-provider placeholders are accepted, and output masks them. */
   readonly secretKeys: readonly string[];
   /** Removed keys → the key (or advice) that replaces them. */
   readonly removedKeys: Readonly<Record<string, string>>;
-  /** Prefixes of pass-through keys the plugin forwards to a client library (never reported as unknown). */
+  /** Prefixes of pass-through keys the plugin forwards to a client library (reported only as near misses of a known key). */
   readonly passThroughPrefixes: readonly string[];
 }

@@ -207,6 +207,33 @@ describe('catalog: transforms and predicates', () => {
   });
 });
 
+describe('validation gate: misspelt keys (Connect would ignore them)', () => {
+  const warnings = (json: unknown) => validateConnectorJson(json).filter((issue) => issue.severity === 'warning');
+
+  it.each([
+    ['a letter missing', source({ 'collection.include.lst': 'app_db.orders' }), 'collection.include.lst', 'collection.include.list'],
+    ['two letters swapped', source({ 'snapshot.mdoe': 'no_data' }), 'snapshot.mdoe', 'snapshot.mode'],
+    ['under a pass-through prefix', source({ 'snapshot.mod': 'no_data' }), 'snapshot.mod', 'snapshot.mode'],
+    ['on a sink', sink({ 'delete.enable': 'true' }), 'delete.enable', 'delete.enabled'],
+    ['a common Connect key', sink({ 'errors.tolerence': 'all' }), 'errors.tolerence', 'errors.tolerance'],
+  ])('warns of %s with the key it probably means', (_what, json, field, meant) => {
+    const found = warnings(json);
+    expect(fieldsOf(found)).toEqual([field]);
+    expect(formatIssue(found[0]!)).toContain(`did you mean "${meant}"?`);
+    expect(errors(json)).toEqual([]);
+  });
+
+  it('stays quiet for keys far from every known key (no list of what a plugin reads is complete)', () => {
+    expect(warnings(source({ 'signal.data.collection': 'app_db.signals', 'mongodb.ssl.invalid.hostname.allowed': 'false', 'custom.option': 'x' }))).toEqual([]);
+    expect(warnings(sink({ 'hibernate.c3p0.max_size': '10', 'dialect.postgres.postgis.schema': 'public' }))).toEqual([]);
+  });
+
+  it('leaves removed keys and transform keys to their own checks', () => {
+    expect(warnings(source({ 'mongodb.name': 'app' }))).toEqual([]);
+    expect(warnings(source({ transforms: 'u', 'transforms.u.type': 'io.debezium.connector.mongodb.transforms.ExtractNewDocumentState' }))).toEqual([]);
+  });
+});
+
 describe('validation gate', () => {
   it('reports an unknown class unless allowed', () => {
     const json = { name: 'x', config: { 'connector.class': 'com.example.Custom', anything: 'goes' } };

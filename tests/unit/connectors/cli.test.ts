@@ -51,6 +51,16 @@ describe('cdcctl connectors (no worker needed)', () => {
     expect(result.stdout + result.stderr).not.toContain(LEAKED);
   });
 
+  it('validate warns of a misspelt key with the key it probably means, and still exits 0', () => {
+    const typo = path.join(dir, 'typo.json');
+    const rendered = readdirSync(path.join(dir, 'rendered')).find((file) => file.includes('sink'))!;
+    const body = JSON.parse(readFileSync(path.join(dir, 'rendered', rendered), 'utf8'));
+    writeFileSync(typo, JSON.stringify({ ...body, config: { ...body.config, 'delete.enable': 'true' } }));
+    const result = cdcctl(['connectors', 'validate', typo]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`warning: ${body.name}: delete.enable: is not a key the Debezium JDBC sink connector knows: did you mean "delete.enabled"?`);
+  });
+
   it('validate rejects an unknown class unless --allow-unknown-class', () => {
     const custom = path.join(dir, 'custom.json');
     writeFileSync(custom, JSON.stringify({ name: 'c', config: { 'connector.class': 'com.example.Custom' } }));
