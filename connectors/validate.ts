@@ -1,6 +1,7 @@
 import { DEAD_LETTER_QUEUE_KEYS } from './catalog/common';
 import { normaliseConfigValues } from './catalog/fields';
 import { findPlugin } from './catalog';
+import { GENERATED } from './catalog/generated';
 import type { PluginSpec } from './catalog/plugin';
 import { findPredicate, findTransform } from './catalog/transforms';
 import { isConfigProviderPlaceholder } from '../config/secrets';
@@ -101,17 +102,18 @@ export function validateConnectorConfig(connector: string, config: Readonly<Reco
 
 /**
  * The known key `key` is probably a misspelling of: at most one edit away (two for keys longer than
- * 12 characters). Transform and predicate keys are checked by the chain; removed keys have their own
+ * 12 characters). Known: the keys the catalog types and those the plugin declares (catalog/generated/). Transform and predicate keys are checked by the chain; removed keys have their own
  * message; keys far from every known key pass, since no list of what a plugin reads is complete.
  */
-export function nearMiss(plugin: Pick<PluginSpec, 'knownKeys' | 'removedKeys'>, key: string): string | undefined {
-  if (plugin.knownKeys.includes(key) || key in plugin.removedKeys || /^(transforms|predicates)\./.test(key)) return undefined;
+export function nearMiss(plugin: Pick<PluginSpec, 'connectorClass' | 'knownKeys' | 'removedKeys'>, key: string): string | undefined {
+  const known = [...plugin.knownKeys, ...Object.keys(GENERATED.get(plugin.connectorClass)?.keys ?? {})];
+  if (known.includes(key) || key in plugin.removedKeys || /^(transforms|predicates)\./.test(key)) return undefined;
   const limit = key.length > 12 ? 2 : 1;
   let best: { key: string; distance: number } | undefined;
-  for (const known of plugin.knownKeys) {
-    if (Math.abs(known.length - key.length) > limit) continue;
-    const distance = editDistance(known, key, limit);
-    if (distance <= limit && (!best || distance < best.distance)) best = { key: known, distance };
+  for (const candidate of known) {
+    if (Math.abs(candidate.length - key.length) > limit) continue;
+    const distance = editDistance(candidate, key, limit);
+    if (distance <= limit && (!best || distance < best.distance)) best = { key: candidate, distance };
   }
   return best?.key;
 }

@@ -55,6 +55,7 @@ export const debeziumJdbcSink: PluginSpec = {
   title: 'Debezium JDBC sink',
   schema,
   knownKeys: Object.keys(fields),
+  undeclaredKeys: {},
   secretKeys: ['connection.password'],
   removedKeys: {
     'table.name.format': 'collection.name.format (renamed in Debezium 3.0)',

@@ -82,12 +82,21 @@ const schema = z.looseObject(fields).superRefine((config, ctx) => {
   }
 });
 
+const READ_BUT_UNDECLARED =
+  "read by the connector (the MongoDB stand-in's sources depend on it in tests/integration/standin.test.ts) but absent from GET /connector-plugins/{class}/config";
+
 export const debeziumMongoDbSource: PluginSpec = {
   connectorClass: DEBEZIUM_MONGODB_SOURCE_CLASS,
   kind: 'source',
   title: 'Debezium MongoDB source',
   schema,
   knownKeys: Object.keys(fields),
+  undeclaredKeys: {
+    'capture.scope': READ_BUT_UNDECLARED,
+    'capture.target': READ_BUT_UNDECLARED,
+    'cursor.pipeline': READ_BUT_UNDECLARED,
+    'cursor.pipeline.order': READ_BUT_UNDECLARED,
+  },
   secretKeys: ['mongodb.connection.string', 'mongodb.password', 'mongodb.ssl.keystore.password', 'mongodb.ssl.truststore.password'],
   removedKeys: {
     'mongodb.hosts': 'mongodb.connection.string (Debezium 2.x replaced host lists with a connection string)',

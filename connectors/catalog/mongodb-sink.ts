@@ -42,6 +42,7 @@ export const mongoDbSink: PluginSpec = {
   title: 'MongoDB Kafka sink',
   schema,
   knownKeys: Object.keys(fields),
+  undeclaredKeys: {},
   secretKeys: ['connection.uri', 'connection.ssl.truststorePassword', 'connection.ssl.keystorePassword'],
   removedKeys: {},
   passThroughPrefixes: [

@@ -44,6 +44,7 @@ export const mongoDbSource: PluginSpec = {
   title: 'MongoDB Kafka source',
   schema,
   knownKeys: Object.keys(fields),
+  undeclaredKeys: {},
   secretKeys: ['connection.uri', 'connection.ssl.truststorePassword', 'connection.ssl.keystorePassword'],
   removedKeys: {},
   passThroughPrefixes: [...CONNECT_PASS_THROUGH_PREFIXES, 'startup.mode.', 'output.', 'mongo.errors.', 'server.api.', 'copy.existing.', 'offset.partition.', 'topic.'],

@@ -23,6 +23,11 @@ export interface PluginSpec {
   readonly secretKeys: readonly string[];
   /** Removed keys → the key (or advice) that replaces them. */
   readonly removedKeys: Readonly<Record<string, string>>;
+  /**
+   * Typed keys the plugin reads but does not declare in its ConfigDef (so they are missing from
+   * `catalog/generated/`), each with how that was established. A unit test keeps this list exact.
+   */
+  readonly undeclaredKeys: Readonly<Record<string, string>>;
   /** Prefixes of pass-through keys the plugin forwards to a client library (reported only as near misses of a known key). */
   readonly passThroughPrefixes: readonly string[];
 }

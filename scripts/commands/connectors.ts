@@ -5,13 +5,18 @@ import pc from 'picocolors';
 import { loadEnvironment, ENVIRONMENT_NAMES, type Environment } from '../../config';
 import { apply, snapshotOffsets, type OffsetsSnapshot } from '../../connectors/connect/apply';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText, planSummary } from '../../connectors/connect/format-plan';
+import { generateCatalogFiles, type GeneratedFile } from '../../connectors/connect/generate-catalog';
 import { diff, hasChanges } from '../../connectors/connect/plan';
+import { GENERATED_MODULES } from '../../connectors/catalog/generate';
 import { renderEnvironment, toConnectJson, type RenderedConnector } from '../../connectors/render';
 import { displayValue, maskConfig } from '../../connectors/secrets';
 import { formatIssue, validateConnectorConfig, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
 import { CliError, EXIT, progress } from '../cli-support';
 import { clientFor } from './connect-client';
 import { registerOffsetsRestore } from './offsets-restore';
+
+/** Where `connectors catalog generate` writes, relative to the repository. */
+const GENERATED_CATALOG_DIR = path.join(__dirname, '..', '..', 'connectors', 'catalog', 'generated');
 
 interface EnvFlags {
   env: string;
@@ -240,6 +245,42 @@ export function registerConnectorCommands(program: Command): void {
       },
     );
   }
+
+  const catalog = connectors.command('catalog').description("the catalog's generated config definitions (connectors/catalog/generated/)");
+  addEnvOptions(
+    catalog
+      .command('generate')
+      .description("write each catalog plugin's config definitions as the worker reports them (GET /connector-plugins/{class}/config)")
+      .option('--out <dir>', 'output folder', GENERATED_CATALOG_DIR)
+      .option('--check', 'write nothing; exit 1 when a file differs from what the worker reports'),
+    false,
+  ).action(async (flags: Partial<EnvFlags> & { out: string; check?: boolean }) => {
+    const environment = environmentFrom({ env: flags.env ?? 'local', connectUrl: flags.connectUrl });
+    process.stderr.write(`asking ${environment.connect.url} for the config definitions of ${Object.keys(GENERATED_MODULES).length} plugins\n`);
+    let files: GeneratedFile[];
+    try {
+      files = await generateCatalogFiles(clientFor(environment));
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    const stale: string[] = [];
+    for (const file of files) {
+      const target = path.join(flags.out, file.path);
+      const current = await readFile(target, 'utf8').catch(() => undefined);
+      if (current === file.content) continue;
+      stale.push(path.relative(process.cwd(), target) || target);
+      if (!flags.check) {
+        await mkdir(flags.out, { recursive: true });
+        await writeFile(target, file.content);
+      }
+    }
+    if (flags.check) {
+      if (stale.length) throw new CliError(`${stale.length} generated file${stale.length === 1 ? ' differs' : 's differ'} from what the worker reports: ${stale.join(', ')} (run cdcctl connectors catalog generate)`);
+      process.stderr.write(`${files.length} generated files match the worker\n`);
+      return;
+    }
+    process.stderr.write(stale.length ? `wrote ${stale.join(', ')}\n` : `${files.length} generated files already match the worker\n`);
+  });
 
   const offsets = connectors.command('offsets').description("read and export connectors' offsets (Kafka ≥ 3.6)");
   addEnvOptions(offsets.command('get').description("print a connector's offsets as JSON").argument('<name>')).action(async (name: string, flags: EnvFlags) => {

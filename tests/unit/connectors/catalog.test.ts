@@ -216,6 +216,7 @@ describe('validation gate: misspelt keys (Connect would ignore them)', () => {
     ['under a pass-through prefix', source({ 'snapshot.mod': 'no_data' }), 'snapshot.mod', 'snapshot.mode'],
     ['on a sink', sink({ 'delete.enable': 'true' }), 'delete.enable', 'delete.enabled'],
     ['a common Connect key', sink({ 'errors.tolerence': 'all' }), 'errors.tolerence', 'errors.tolerance'],
+    ['a key the plugin declares but the catalog does not type (catalog/generated/)', source({ 'snapshot.fetch.sise': '1000' }), 'snapshot.fetch.sise', 'snapshot.fetch.size'],
   ])('warns of %s with the key it probably means', (_what, json, field, meant) => {
     const found = warnings(json);
     expect(fieldsOf(found)).toEqual([field]);
