@@ -251,11 +251,13 @@ export function registerConnectorCommands(program: Command): void {
     catalog
       .command('generate')
       .description("write each catalog plugin's config definitions as the worker reports them (GET /connector-plugins/{class}/config)")
-      .option('--out <dir>', 'output folder', GENERATED_CATALOG_DIR)
+      .option('--out <dir>', "output folder (default: this repository's connectors/catalog/generated)")
       .option('--check', 'write nothing; exit 1 when a file differs from what the worker reports'),
     false,
-  ).action(async (flags: Partial<EnvFlags> & { out: string; check?: boolean }) => {
+  ).action(async (flags: Partial<EnvFlags> & { out?: string; check?: boolean }) => {
+    // The local worker runs the pinned plugins: it is the default source of truth.
     const environment = environmentFrom({ env: flags.env ?? 'local', connectUrl: flags.connectUrl });
+    const out = flags.out ?? GENERATED_CATALOG_DIR;
     process.stderr.write(`asking ${environment.connect.url} for the config definitions of ${Object.keys(GENERATED_MODULES).length} plugins\n`);
     let files: GeneratedFile[];
     try {
@@ -265,12 +267,12 @@ export function registerConnectorCommands(program: Command): void {
     }
     const stale: string[] = [];
     for (const file of files) {
-      const target = path.join(flags.out, file.path);
+      const target = path.join(out, file.path);
       const current = await readFile(target, 'utf8').catch(() => undefined);
       if (current === file.content) continue;
       stale.push(path.relative(process.cwd(), target) || target);
       if (!flags.check) {
-        await mkdir(flags.out, { recursive: true });
+        await mkdir(out, { recursive: true });
         await writeFile(target, file.content);
       }
     }
