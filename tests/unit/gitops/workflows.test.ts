@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { versions } from '../../../config';
+import { REQUIRED_TERRAFORM_VERSION } from '../../../stacks/common';
 
 /**
  * The GitHub Actions workflows: valid against the workflow schema (@action-validator/cli, offline),
@@ -131,6 +133,14 @@ describe('connectors workflow', () => {
 
 describe('stacks workflow', () => {
   const stacks = workflow('stacks.yml');
+
+  it("installs the Terraform version config/versions.ts pins, one the stacks' required_version accepts", () => {
+    const env = (stacks as unknown as { env: Record<string, string | number> }).env;
+    expect(String(env.TERRAFORM_VERSION)).toBe(versions.terraform);
+    const [major, minor] = versions.terraform.split('.').map(Number) as [number, number];
+    expect(REQUIRED_TERRAFORM_VERSION).toBe('>= 1.11.0');
+    expect(major > 1 || (major === 1 && minor >= 11)).toBe(true);
+  });
 
   it('runs for changes to stacks/, config/ or main.ts', () => {
     expect((stacks.on.pull_request as { paths: string[] }).paths).toEqual(expect.arrayContaining(['stacks/**', 'config/**', 'main.ts']));
