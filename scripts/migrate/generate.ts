@@ -6,7 +6,7 @@ import { pipelines as repositoryPipelines, type PipelineDefinition } from '../..
 import { formatIssue, validateConnectorConfig } from '../../connectors/validate';
 import { AdminApiError, LOG_TYPES, type AdminApiClient, type AdminApp, type LogScan, type TriggerLogType } from './admin-api';
 import { createBaselineAccumulator } from './baseline';
-import { buildInventory, type InventoryFunction, type InventoryProblem, type InventoryTrigger, type PlannedPipeline } from './inventory';
+import { buildInventory, type InventoryDocument, type InventoryFunction, type InventoryProblem, type InventoryTrigger, type PlannedPipeline } from './inventory';
 import { maskCredentials, toFileStem, uniqueName, writeInside } from './output';
 import { renderReport } from './report';
 
@@ -41,24 +41,6 @@ export interface InventoryOptions {
   /** Pipelines already in the repository. @default connectors/pipelines */
   readonly existingPipelines?: readonly PipelineDefinition[];
   readonly onProgress?: (message: string) => void;
-}
-
-export interface InventoryDocument {
-  readonly generatedBy: 'cdcctl migrate inventory';
-  readonly project: string;
-  readonly app: { readonly id: string; readonly name: string; readonly clientAppId?: string };
-  readonly environment: string;
-  readonly baselineWindow: {
-    readonly since: string;
-    readonly until: string;
-    readonly scans: ReadonlyArray<LogScan & { readonly type: TriggerLogType; readonly errorsOnly: boolean }>;
-    readonly unattributedEntries: number;
-  };
-  readonly triggers: readonly InventoryTrigger[];
-  readonly functions: readonly InventoryFunction[];
-  readonly pipelines: ReadonlyArray<{ readonly name: string; readonly namespace: string; readonly table: string; readonly file: string; readonly triggers: readonly string[] }>;
-  readonly connectors: ReadonlyArray<{ readonly name: string; readonly file: string; readonly issues: readonly string[] }>;
-  readonly problems: readonly InventoryProblem[];
 }
 
 export interface InventoryRun {

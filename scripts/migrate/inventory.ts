@@ -7,6 +7,8 @@ import {
   type AdminApp,
   type AdminTrigger,
   type DatabaseTriggerConfig,
+  type LogScan,
+  type TriggerLogType,
 } from './admin-api';
 import type { TriggerBaseline } from './baseline';
 import { anyOf, projectionToExcludedFields, triggerCondition, type ChangeCondition } from './change-filter';
@@ -334,4 +336,23 @@ export function buildInventory(input: InventoryInput): InventoryResult {
 
   for (const fn of input.functions) if (fn.error) problems.push({ where: `function ${shown(fn.name)}`, message: fn.error });
   return { triggers, pipelines, problems };
+}
+
+/** `inventory.json`: what `cdcctl migrate inventory` found and proposes. */
+export interface InventoryDocument {
+  readonly generatedBy: 'cdcctl migrate inventory';
+  readonly project: string;
+  readonly app: { readonly id: string; readonly name: string; readonly clientAppId?: string };
+  readonly environment: string;
+  readonly baselineWindow: {
+    readonly since: string;
+    readonly until: string;
+    readonly scans: ReadonlyArray<LogScan & { readonly type: TriggerLogType; readonly errorsOnly: boolean }>;
+    readonly unattributedEntries: number;
+  };
+  readonly triggers: readonly InventoryTrigger[];
+  readonly functions: readonly InventoryFunction[];
+  readonly pipelines: ReadonlyArray<{ readonly name: string; readonly namespace: string; readonly table: string; readonly file: string; readonly triggers: readonly string[] }>;
+  readonly connectors: ReadonlyArray<{ readonly name: string; readonly file: string; readonly issues: readonly string[] }>;
+  readonly problems: readonly InventoryProblem[];
 }

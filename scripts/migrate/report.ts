@@ -1,5 +1,4 @@
-import type { InventoryDocument } from './generate';
-import type { InventoryTrigger } from './inventory';
+import type { InventoryDocument, InventoryTrigger } from './inventory';
 
 /**
  * The inventory as a Markdown report for people: every trigger, its settings, its baseline and the
