@@ -52,6 +52,13 @@ describe('workflow files', () => {
     expect({ code: result.status, errors: result.stdout }).toEqual({ code: 0, errors: '' });
   });
 
+  it.each(files)('%s pins every action by commit, with the release it is in a comment', (file) => {
+    const uses = readFileSync(path.join(WORKFLOWS, file), 'utf8').split('\n').filter((line) => /^\s*(- )?uses:/.test(line));
+    expect(uses.length).toBeGreaterThan(0);
+    // A tag can be moved to other code; a commit cannot.
+    expect(uses.filter((line) => !/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(line))).toEqual([]);
+  });
+
   it('the validator does reject a broken workflow (so the check above can fail)', () => {
     const broken = path.join(mkdtempSync(path.join(tmpdir(), 'workflow-')), 'broken.yml');
     writeFileSync(broken, 'name: broken\non: push\njobs:\n  build:\n    runs-onn: ubuntu-latest\n    steps: []\n');
