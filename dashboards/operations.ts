@@ -129,7 +129,8 @@ export function operationsDashboard(targets: MonitoringTargets): DashboardBuilde
       timeseriesPanel({
         title: 'Debezium behind source',
         description: 'Milliseconds between a change in MongoDB and its processing by the source connector.',
-        queries: [{ expr: 'max by (server, task) (debezium_mongodb_streaming_milliseconds_behind_source)', legend: '{{server}}/{{task}}' }],
+        // By connector: every source of an environment has the same server (topic.prefix); the connector tag tells them apart.
+        queries: [{ expr: 'max by (connector, task) (debezium_mongodb_streaming_milliseconds_behind_source)', legend: '{{connector}}/{{task}}' }],
         unit: 'ms',
         warning: config.debezium.behindSourceWarningMs,
         critical: config.debezium.behindSourceCriticalMs,
