@@ -243,12 +243,12 @@ describe('validation gate', () => {
   });
 
   it('still checks credentials of an unknown class', () => {
-    const json = { name: 'x', config: { 'connector.class': 'com.example.Custom', 'db.password': 'plain' } };
+    const json = { name: 'x', config: { 'connector.class': 'com.example.Custom', 'db.password': LEAKED } };
     expect(fieldsOf(errors(json, { allowUnknownClass: true }))).toEqual(['db.password']);
   });
 
   it('reports every problem at once', () => {
-    const issues = errors(sink({ 'connection.password': 'plain', 'batch.size': 'x', 'insert.mode': 'merge', 'mongodb.hosts': 'h' }));
+    const issues = errors(sink({ 'connection.password': LEAKED, 'batch.size': 'x', 'insert.mode': 'merge', 'mongodb.hosts': 'h' }));
     expect(fieldsOf(issues).sort()).toEqual(['batch.size', 'connection.password', 'insert.mode']);
   });
 

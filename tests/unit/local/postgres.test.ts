@@ -2,13 +2,17 @@ import { embeddedWarehouseUrl, maskDatabaseUrl, warehouseWorkerEnvironment } fro
 import { generatedSecret } from '../../support/generated-secret';
 
 const LEAKED = generatedSecret('password');
+/** Generated too, with the characters a URL must encode. */
+const SPECIAL = `${generatedSecret('p')}@/+`;
+const SPECIAL_ENCODED = encodeURIComponent(SPECIAL);
 
 describe('warehouseWorkerEnvironment', () => {
   it('turns a postgres:// URL into the JDBC URL, user and password the connectors read through ${env:…}', () => {
-    expect(warehouseWorkerEnvironment('postgres://cdc:p%40ss%2Fword@127.0.0.1:5433/warehouse')).toEqual({
+    expect(SPECIAL_ENCODED).toMatch(/%40%2F%2B$/);
+    expect(warehouseWorkerEnvironment(`postgres://cdc:${SPECIAL_ENCODED}@127.0.0.1:5433/warehouse`)).toEqual({
       CDC_WAREHOUSE_JDBC_URL: 'jdbc:postgresql://127.0.0.1:5433/warehouse',
       CDC_WAREHOUSE_USER: 'cdc',
-      CDC_WAREHOUSE_PASSWORD: 'p@ss/word',
+      CDC_WAREHOUSE_PASSWORD: SPECIAL,
     });
   });
 
@@ -23,12 +27,12 @@ describe('warehouseWorkerEnvironment', () => {
 
 describe('embeddedWarehouseUrl and maskDatabaseUrl', () => {
   it('encodes the generated password and masks it for text output', () => {
-    const url = embeddedWarehouseUrl({ user: 'cdc', password: 'a/b+c', database: 'warehouse' }, 5433);
-    expect(url).toBe('postgres://cdc:a%2Fb%2Bc@127.0.0.1:5433/warehouse');
+    const url = embeddedWarehouseUrl({ user: 'cdc', password: SPECIAL, database: 'warehouse' }, 5433);
+    expect(url).toBe(`postgres://cdc:${SPECIAL_ENCODED}@127.0.0.1:5433/warehouse`);
     expect(maskDatabaseUrl(url)).toBe('postgres://cdc:****@127.0.0.1:5433/warehouse');
   });
 
   it('can address another database of the same server', () => {
-    expect(embeddedWarehouseUrl({ user: 'cdc', password: 'x', database: 'warehouse' }, 1, 'postgres')).toBe('postgres://cdc:x@127.0.0.1:1/postgres');
+    expect(embeddedWarehouseUrl({ user: 'cdc', password: LEAKED, database: 'warehouse' }, 1, 'postgres')).toBe(`postgres://cdc:${LEAKED}@127.0.0.1:1/postgres`);
   });
 });
