@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { DEAD_LETTER_QUEUE_KEYS } from './catalog/common';
 import { normaliseConfigValues } from './catalog/fields';
 import { findPlugin } from './catalog';
@@ -163,41 +164,29 @@ function validateTransformChain(connector: string, config: Readonly<Record<strin
       seen.add(alias);
     }
   }
-  for (const alias of predicateAliases) {
-    const prefix = `predicates.${alias}.`;
+  // Both kinds of alias: a type is required and must be one the catalog knows; its options parse.
+  const checkAlias = <S extends { readonly options: z.ZodType<unknown> }>(
+    kind: 'transforms' | 'predicates',
+    alias: string,
+    find: (type: string) => S | undefined,
+  ) => {
+    const prefix = `${kind}.${alias}.`;
     const type = config[`${prefix}type`];
-    if (!type) {
-      add(`${prefix}type`, 'is required for every alias in predicates');
-      continue;
-    }
-    const spec = findPredicate(type);
-    if (!spec) {
-      add(`${prefix}type`, 'is not a predicate this catalog knows', type);
-      continue;
-    }
-    const result = spec.options.safeParse(optionsOf(config, prefix));
-    if (!result.success) for (const zodIssue of result.error.issues) add(`${prefix}${zodIssue.path.join('.')}`, zodIssue.message);
-  }
-  for (const alias of transformAliases) {
-    const prefix = `transforms.${alias}.`;
-    const type = config[`${prefix}type`];
-    if (!type) {
-      add(`${prefix}type`, 'is required for every alias in transforms');
-      continue;
-    }
-    const spec = findTransform(type);
-    if (!spec) {
-      add(`${prefix}type`, 'is not a transform this catalog knows', type);
-      continue;
-    }
+    if (!type) return void add(`${prefix}type`, `is required for every alias in ${kind}`);
+    const spec = find(type);
+    if (!spec) return void add(`${prefix}type`, `is not a ${kind === 'transforms' ? 'transform' : 'predicate'} this catalog knows`, type);
     const options = optionsOf(config, prefix);
-    const result = spec.options.safeParse(options);
-    if (!result.success) {
-      for (const zodIssue of result.error.issues) {
-        const key = zodIssue.path.join('.');
-        add(`${prefix}${key}`, options[key] === undefined ? 'is required' : zodIssue.message, options[key]);
-      }
+    for (const zodIssue of spec.options.safeParse(options).error?.issues ?? []) {
+      const key = zodIssue.path.join('.');
+      add(`${prefix}${key}`, options[key] === undefined ? 'is required' : zodIssue.message, options[key]);
     }
+    return { spec, options, prefix };
+  };
+  for (const alias of predicateAliases) checkAlias('predicates', alias, findPredicate);
+  for (const alias of transformAliases) {
+    const checked = checkAlias('transforms', alias, findTransform);
+    if (!checked) continue;
+    const { spec, options, prefix } = checked;
     for (const [removed, replacement] of Object.entries(spec.removedOptions ?? {})) {
       if (removed in options) add(`${prefix}${removed}`, `is no longer supported by ${spec.title}: use ${replacement}`);
     }
