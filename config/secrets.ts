@@ -21,5 +21,16 @@ export const secretReference = z
     message: `must be a config-provider placeholder such as \${dir:/etc/connect-secrets:key} (providers: ${SECRET_PROVIDERS.join(', ')}), never a literal credential`,
   });
 
-/** A value that is either plain configuration or a placeholder (a URL that may embed a password, say). */
+/** What every output shows in place of a secret value. */
 export const MASK = '****';
+
+/** A URL with its password (if any) replaced by the mask, for messages, text output and logs. */
+export function maskUrlPassword(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = MASK;
+    return url.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}

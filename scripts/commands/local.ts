@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { CliError, EXIT, progress } from '../cli-support';
 import { PORT_FLAGS, SERVICES, type RuntimeOptions, type RuntimePorts, type ServiceName } from '../local/options';
-import { maskDatabaseUrl } from '../local/postgres';
+import { maskUrlPassword } from '../../config/secrets';
 import { down, install, logs, restart, status, up, type RuntimeStatus, type ServiceStatus } from '../local/runtime';
 
 /** `cdcctl local …`: the local runtime (Kafka, the MongoDB stand-in, Connect with the real plugins, PostgreSQL, Prometheus). */
@@ -84,7 +84,7 @@ export function formatStatusText(runtime: RuntimeStatus): string {
   const lines = [`local runtime in ${runtime.stateDir}`];
   for (const service of SERVICES) {
     const entry = runtime.services[service];
-    const url = entry.url === undefined ? '' : service === 'warehouse' ? maskDatabaseUrl(entry.url) : entry.url;
+    const url = entry.url === undefined ? '' : service === 'warehouse' ? maskUrlPassword(entry.url) : entry.url;
     const details = [url, entry.metricsUrl ? `metrics ${entry.metricsUrl}` : '', entry.pid && entry.state === 'running' ? `pid ${entry.pid}` : '', entry.note ?? '']
       .filter(Boolean)
       .join('  ');

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ConfigError, ENVIRONMENT_NAMES, loadAllEnvironments, loadEnvironment, MIGRATION_PHASES, type Environment } from '../../config';
 import { isMigrationPhase } from '../../config/phases';
+import { maskUrlPassword } from '../../config/secrets';
 import { pipelines as allPipelines, type PipelineDefinition } from '../../connectors/pipelines';
 import { CliError, EXIT, progress } from '../cli-support';
 import { AdminApiError, ATLAS_ADMIN_API_URL, createAdminApiClient } from '../migrate/admin-api';
@@ -37,17 +38,6 @@ function number(flag: string, value: string | undefined, check: (parsed: number)
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || !check(parsed)) throw new CliError(`${flag} must be ${expected} (got ${value})`);
   return parsed;
-}
-
-/** The URL without its password, for messages. */
-function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '****';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
 }
 
 function percent(value: number | null): string {
@@ -298,7 +288,7 @@ export function registerMigrateCommands(program: Command): void {
         } catch (error) {
           if (error instanceof ValidationError) throw new CliError(error.message);
           const message = (error as Error).message;
-          throw Object.assign(new CliError(`warehouse ${safeUrl(databaseUrl!)}: ${message}`), { suggestion: 'check --database-url / DATABASE_URL and that the tables exist' });
+          throw Object.assign(new CliError(`warehouse ${maskUrlPassword(databaseUrl!)}: ${message}`), { suggestion: 'check --database-url / DATABASE_URL and that the tables exist' });
         }
       },
     );

@@ -63,16 +63,6 @@ export function embeddedWarehouseUrl(credentials: WarehouseCredentials, port: nu
   return `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 }
 
-/** The password of a postgres:// URL replaced by `****`, for text output and logs. */
-export function maskDatabaseUrl(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    if (url.password) url.password = '****';
-    return url.toString();
-  } catch {
-    return '(an unparsable URL)';
-  }
-}
 
 /**
  * The Connect worker's environment for the `local` environment's `${env:…}` placeholders: the

@@ -9,7 +9,7 @@ import { DEBEZIUM_MONGODB_SOURCE_CLASS } from '../../connectors/catalog/debezium
 import { MONGODB_SINK_CLASS } from '../../connectors/catalog/mongodb-sink';
 import { MONGODB_SOURCE_CLASS } from '../../connectors/catalog/mongodb-source';
 import { DEFAULT_PORTS, REPOSITORY_ROOT, runtimeLayout } from '../../scripts/local/options';
-import { maskDatabaseUrl } from '../../scripts/local/postgres';
+import { maskUrlPassword } from '../../config/secrets';
 import { up } from '../../scripts/local/runtime';
 import { emptyState, processStartMarker, writeState } from '../../scripts/local/state';
 import { getTestRuntime, TEST_PORTS, TEST_RUNTIME_DIR, TEST_STATE_DIR, testRuntimeOptions } from './support/runtime';
@@ -48,7 +48,7 @@ describe('cdcctl local status --output json', () => {
     const result = cdcctl('local', 'status', '--state-dir', TEST_STATE_DIR);
     const password = decodeURIComponent(new URL(runtime.warehouse.url).password);
     expect(EXTERNAL_WAREHOUSE || password.length > 0).toBe(true);
-    expect(result.stdout).toContain(maskDatabaseUrl(runtime.warehouse.url));
+    expect(result.stdout).toContain(maskUrlPassword(runtime.warehouse.url));
     if (password) expect(result.stdout).not.toContain(password);
   });
 });

@@ -1,4 +1,5 @@
-import { embeddedWarehouseUrl, maskDatabaseUrl, warehouseWorkerEnvironment } from '../../../scripts/local/postgres';
+import { maskUrlPassword } from '../../../config/secrets';
+import { embeddedWarehouseUrl, warehouseWorkerEnvironment } from '../../../scripts/local/postgres';
 import { generatedSecret } from '../../support/generated-secret';
 
 const LEAKED = generatedSecret('password');
@@ -25,11 +26,11 @@ describe('warehouseWorkerEnvironment', () => {
   });
 });
 
-describe('embeddedWarehouseUrl and maskDatabaseUrl', () => {
+describe('embeddedWarehouseUrl and maskUrlPassword', () => {
   it('encodes the generated password and masks it for text output', () => {
     const url = embeddedWarehouseUrl({ user: 'cdc', password: SPECIAL, database: 'warehouse' }, 5433);
     expect(url).toBe(`postgres://cdc:${SPECIAL_ENCODED}@127.0.0.1:5433/warehouse`);
-    expect(maskDatabaseUrl(url)).toBe('postgres://cdc:****@127.0.0.1:5433/warehouse');
+    expect(maskUrlPassword(url)).toBe('postgres://cdc:****@127.0.0.1:5433/warehouse');
   });
 
   it('can address another database of the same server', () => {
