@@ -4,6 +4,7 @@ import { progress } from '../cli-support';
 import { seedStandIn } from '../local/seed-standin';
 import { startLocalPipeline } from '../local/start';
 import { addPortFlags, addStateFlags, formatStatusText, runtimeOptionsFrom, type RuntimeFlags } from './local';
+import { formatStandInSummary } from './local-standin';
 
 /**
  * `cdcctl local start` (`npm start`): up, apply the local connectors, replay sample Debezium-format events,
@@ -27,11 +28,7 @@ export function registerLocalStart(local: Command): void {
 
     // The same sample day, now written to the MongoDB stand-in and carried by the real Debezium source.
     const standIn = await seedStandIn({ ...runtimeOptionsFrom(flags), onProgress: progress });
-    out.write(`\n${pc.bold('MongoDB stand-in')} (mongo-java-server, in memory — NOT MongoDB) → Debezium MongoDB source → Kafka → JDBC sink\n`);
-    out.write(`  connectors (local-standin environment): ${standIn.connectors.join(', ')}\n`);
-    out.write(`  ${standIn.writes} changes written to the stand-in; rows visible after ${standIn.secondsToRows.toFixed(1)} s\n`);
-    for (const [table, rows] of Object.entries(standIn.rows)) out.write(`  ${table.padEnd(18)} ${rows} rows\n`);
-    out.write(`  ${pc.yellow('Replica sets, snapshots, resume after oplog rollover, exact event shapes, transactions and pre/post images are proved only against Atlas (staging).')}\n`);
+    out.write(formatStandInSummary(standIn));
     out.write(`\nNext: cdcctl connectors plan --env local-standin · cdcctl local status · npm stop\n`);
   });
 }
