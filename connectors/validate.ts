@@ -107,8 +107,8 @@ export function validateConnectorConfig(connector: string, config: Readonly<Reco
  * message; keys far from every known key pass, since no list of what a plugin reads is complete.
  */
 export function nearMiss(plugin: Pick<PluginSpec, 'connectorClass' | 'knownKeys' | 'removedKeys'>, key: string): string | undefined {
-  const known = [...plugin.knownKeys, ...Object.keys(GENERATED.get(plugin.connectorClass)?.keys ?? {})];
-  if (known.includes(key) || key in plugin.removedKeys || /^(transforms|predicates)\./.test(key)) return undefined;
+  const known = knownKeysOf(plugin);
+  if (known.has(key) || key in plugin.removedKeys || /^(transforms|predicates)\./.test(key)) return undefined;
   const limit = key.length > 12 ? 2 : 1;
   let best: { key: string; distance: number } | undefined;
   for (const candidate of known) {
@@ -117,6 +117,15 @@ export function nearMiss(plugin: Pick<PluginSpec, 'connectorClass' | 'knownKeys'
     if (distance <= limit && (!best || distance < best.distance)) best = { key: candidate, distance };
   }
   return best?.key;
+}
+
+const knownKeys = new Map<string, ReadonlySet<string>>();
+
+/** Typed and declared keys of a plugin, built once per class (validation runs on every render, plan and apply). */
+function knownKeysOf(plugin: Pick<PluginSpec, 'connectorClass' | 'knownKeys'>): ReadonlySet<string> {
+  let known = knownKeys.get(plugin.connectorClass);
+  if (!known) knownKeys.set(plugin.connectorClass, (known = new Set([...plugin.knownKeys, ...Object.keys(GENERATED.get(plugin.connectorClass)?.keys ?? {})])));
+  return known;
 }
 
 /** Levenshtein distance with adjacent transpositions, giving up (returning limit + 1) past `limit`. */
