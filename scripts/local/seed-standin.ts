@@ -8,7 +8,7 @@ import { renderEnvironment } from '../../connectors/render';
 import { formatIssue, validateConnectorConfig } from '../../connectors/validate';
 import { applyWarehouseMigrations } from '../../warehouse/migrate';
 import { LocalRuntimeError, resolveRuntimeOptions, runtimeLayout, type RuntimeLayout, type RuntimeOptions } from './options';
-import { sleep } from './processes';
+import { waitUntil } from './processes';
 import { ensureTopics, kafkaClient } from './replay';
 import { status, type RuntimeStatus } from './runtime';
 import { describeLag, finalStateLag, isFinalState } from './final-state';
@@ -71,21 +71,12 @@ export async function waitUntilStreaming(writer: StandInWriter, warehouse: Clien
       const id = `${PROBE_PREFIX}${attempt}_${Date.now()}`;
       probes.push(id);
       await writer.write({ op: 'insert', ...target, document: { _id: id } });
-      const seen = await pollUntil(async () => (await warehouse.query(`SELECT 1 FROM ${table} WHERE _id = ANY($1)`, [probes])).rowCount! > 0, Math.min(5_000, deadline - Date.now()));
+      const seen = await waitUntil(async () => (await warehouse.query(`SELECT 1 FROM ${table} WHERE _id = ANY($1)`, [probes])).rowCount! > 0, Math.min(5_000, deadline - Date.now()), 100);
       if (seen) break;
       if (Date.now() > deadline) throw new LocalRuntimeError(`no probe document written to the stand-in's ${target.database}.${target.collection} reached ${table} within ${timeoutMs / 1000} s`, 'cdcctl connectors status --env local-standin; cdcctl local logs connect');
     }
     for (const id of probes) await writer.write({ op: 'delete', ...target, id });
-    await pollUntil(async () => (await warehouse.query(`SELECT 1 FROM ${table} WHERE _id = ANY($1)`, [probes])).rowCount === 0, Math.max(1, deadline - Date.now()));
-  }
-}
-
-export async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() >= deadline) return false;
-    await sleep(intervalMs);
+    await waitUntil(async () => (await warehouse.query(`SELECT 1 FROM ${table} WHERE _id = ANY($1)`, [probes])).rowCount === 0, Math.max(1, deadline - Date.now()), 100);
   }
 }
 
@@ -129,7 +120,7 @@ export async function seedStandIn(options: RuntimeOptions & { onProgress: (messa
       const final = expected.get(pipeline.collection) ?? new Map();
       const deleted = [...(sampleIds.get(pipeline.collection) ?? [])].filter((id) => !final.has(id));
       let lag = await finalStateLag(database, table, final, deleted, started);
-      const arrived = await pollUntil(async () => isFinalState((lag = await finalStateLag(database, table, final, deleted, started))), 120_000, 250);
+      const arrived = await waitUntil(async () => isFinalState((lag = await finalStateLag(database, table, final, deleted, started))), 120_000, 250);
       rows[table] = final.size - lag.behind.length;
       if (!arrived) throw new LocalRuntimeError(`${table}: the seed did not arrive within 120 s: ${describeLag(lag, final.size)}`, 'cdcctl connectors status --env local-standin; cdcctl local logs connect');
     }

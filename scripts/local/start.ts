@@ -8,7 +8,8 @@ import { applyWarehouseMigrations } from '../../warehouse/migrate';
 import type { RuntimeOptions } from './options';
 import { replayChanges } from './replay';
 import { up, type RuntimeStatus } from './runtime';
-import { describeLag, finalStateLag, isFinalState } from './final-state';
+import { describeLag, finalStateLag, isFinalState, type FinalStateLag } from './final-state';
+import { waitUntil } from './processes';
 import { expectedFinalState, sampleChanges } from './sample-data';
 
 export interface StartSummary {
@@ -50,20 +51,19 @@ export async function startLocalPipeline(options: RuntimeOptions & { onProgress:
   const database = new Client({ connectionString: warehouse.url });
   await database.connect();
   try {
-    const deleted = changes.flatMap((change) => (change.operation.kind === 'delete' ? [change.operation.id] : []));
     const tables = ['customers', 'orders'] as const;
-    const lagOf = async (table: (typeof tables)[number]) => finalStateLag(database, table, expected.get(table)!, deleted);
-    const deadline = Date.now() + 120_000;
+    const deletedFrom = (table: string) => changes.flatMap(({ collection, operation }) => (collection === table && operation.kind === 'delete' ? [operation.id] : []));
+    const lagOf = (table: (typeof tables)[number]) => finalStateLag(database, table, expected.get(table)!, deletedFrom(table));
     const rows: Record<string, number> = {};
-    for (;;) {
-      const lags = await Promise.all(tables.map(lagOf));
+    let lags: FinalStateLag[] = [];
+    const arrived = await waitUntil(async () => {
+      lags = await Promise.all(tables.map(lagOf));
       tables.forEach((table, i) => (rows[table] = expected.get(table)!.size - lags[i]!.behind.length));
-      if (lags.every(isFinalState)) break;
-      if (Date.now() > deadline) {
-        const detail = tables.map((table, i) => `${table}: ${describeLag(lags[i]!, expected.get(table)!.size)}`).join('; ');
-        throw new Error(`the sample changes did not reach the warehouse in time (${detail}); see cdcctl connectors status --env local`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      return lags.every(isFinalState);
+    }, 120_000, 250);
+    if (!arrived) {
+      const detail = tables.map((table, i) => `${table}: ${describeLag(lags[i]!, expected.get(table)!.size)}`).join('; ');
+      throw new Error(`the sample changes did not reach the warehouse in time (${detail}); see cdcctl connectors status --env local`);
     }
     const secondsToRows = (Date.now() - started) / 1000;
     for (const view of ['fact_orders', 'orders_per_minute']) rows[view] = Number((await database.query(`SELECT count(*) AS n FROM ${view}`)).rows[0].n);
