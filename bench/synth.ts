@@ -81,7 +81,8 @@ function measure({ command, args, label, before }: Command): Sample {
   };
 }
 
-type Row = { label: string; seconds: number; cpuSeconds: number; peakMiB: number; sumMiB: number; processes: number };
+/** One command's medians. */
+type Row = Sample & { readonly label: string };
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -98,7 +99,7 @@ function main(): void {
     for (const command of commands) samples.get(command.label)!.push(measure(command));
   }
 
-  const summary = commands.map(({ label }) => {
+  const summary = commands.map(({ label }): Row => {
     const taken = samples.get(label)!;
     return {
       label,
@@ -109,7 +110,7 @@ function main(): void {
       processes: taken[0]!.processes,
     };
   });
-  const [rootLoad, synth, rebuilt, bundled, unbundled, cli] = summary as Array<(typeof summary)[0]> as [Row, Row, Row, Row, Row, Row];
+  const [rootLoad, synth, rebuilt, bundled, unbundled, cli] = summary as [Row, Row, Row, Row, Row, Row];
 
   console.log(`bench/synth: median of ${runs} runs each (after one warm-up), interleaved\n`);
   console.log(`${'command'.padEnd(42)}${'wall s'.padStart(8)}${'cpu s'.padStart(8)}${'peak MiB'.padStart(10)}${'sum MiB'.padStart(9)}${'procs'.padStart(7)}`);
