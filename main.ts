@@ -2,7 +2,7 @@ import './stacks/synth-process';
 import { App } from 'cdktf';
 import { ConfigError, loadAllEnvironments } from './config';
 import { APP_CONTEXT, buildStacks } from './stacks/app';
-import { StackInputError } from './stacks/validate';
+import { StackInputError } from './stacks/input-checks';
 
 /**
  * The cdktf app: every environment's stacks into cdktf.out/stacks/<stack>/cdk.tf.json.

@@ -17,8 +17,8 @@ import { parseEnvironment } from '../config';
 import { local } from '../config/environments/local';
 import { createConnectClient } from '../connectors/connect/client';
 import { renderEnvironment } from '../connectors/render';
-import { changeEventRecords, Double, type MongoDocument } from '../scripts/local/debezium-events';
-import { ensureTopics, kafkaClient, sendRecords } from '../scripts/local/replay';
+import { changeEventRecords, Double, type MongoDocument } from '../local/debezium-events';
+import { ensureTopics, kafkaClient, sendRecords } from '../local/replay';
 
 const { values } = parseArgs({
   options: {

@@ -22,11 +22,11 @@ import { localStandIn } from '../config/environments/local-standin';
 import { createConnectClient } from '../connectors/connect/client';
 import { pipelines } from '../connectors/pipelines';
 import { renderEnvironment } from '../connectors/render';
-import { changeEventRecords, Double, type MongoDocument } from '../scripts/local/debezium-events';
-import { ensureTopics, kafkaClient } from '../scripts/local/replay';
-import { status } from '../scripts/local/runtime';
-import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming, warehouseTable } from '../scripts/local/seed-standin';
-import { openStandInWriter, type StandInWriter } from '../scripts/local/standin';
+import { changeEventRecords, Double, type MongoDocument } from '../local/debezium-events';
+import { ensureTopics, kafkaClient } from '../local/replay';
+import { status } from '../local/runtime';
+import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming, warehouseTable } from '../local/standin-seed';
+import { openStandInWriter, type StandInWriter } from '../local/standin-writer';
 
 const { values } = parseArgs({
   options: {

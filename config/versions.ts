@@ -1,6 +1,6 @@
 /**
  * The one list of pinned versions. `local/pom.xml` receives these as Maven properties
- * (see scripts/local/install.ts), the connect stack builds its image tag from them, and the
+ * (see local/install.ts), the connect stack builds its image tag from them, and the
  * catalog's generated plugin definitions record which plugin versions they were read from.
  *
  * Kafka 4.1.1 with Debezium 3.5.0.Final: Debezium 3.5 is built against Kafka 4.1.1

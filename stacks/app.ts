@@ -5,7 +5,7 @@ import { AtlasStack } from './atlas-stack';
 import { ConnectStack } from './connect-stack';
 import { KafkaStack } from './kafka-stack';
 import { MonitoringStack } from './monitoring-stack';
-import { assertStackInputs } from './validate';
+import { assertStackInputs } from './input-checks';
 
 /** cdktf context of every app (main.ts and tests alike): logical ids without the stack id, as `cdktf init` sets today. */
 export const APP_CONTEXT = { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' } as const;

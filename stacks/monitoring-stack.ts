@@ -15,7 +15,7 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { monitoringConfig } from '../alerts/config';
 import { ruleFiles } from '../alerts';
-import { renderRuleFile } from '../alerts/render';
+import { renderRuleFile } from '../alerts/rule-file';
 import type { Environment } from '../config';
 import { monitoringSettingsSchema, type MonitoringSettings, type MonitoringSettingsInput } from '../config/infrastructure';
 import { versions } from '../config/versions';

@@ -1,7 +1,7 @@
 import type { EnvironmentInput } from '../schema';
 
 /**
- * The laptop/CI environment that `npm start` brings up (scripts/local/). No MongoDB server can run
+ * The laptop/CI environment that `npm start` brings up (local/). No MongoDB server can run
  * here, so change events are replayed into the source topics in Debezium's exact format.
  * Warehouse coordinates come from the worker's own environment (the local runtime sets them).
  */
@@ -25,7 +25,7 @@ export const local: EnvironmentInput = {
   },
   /**
    * A developer's own AWS sandbox account: only the kafka stack, with its state on the laptop, to try
-   * an MSK change before staging. The laptop runtime above (scripts/local) does not use it.
+   * an MSK change before staging. The laptop runtime above (local/) does not use it.
    */
   infrastructure: {
     stateBackend: { kind: 'local' },

@@ -146,6 +146,9 @@ export function diff(desired: readonly RenderedConnector[], actual: readonly Liv
   return { changes: changes.sort((a, b) => a.connector.localeCompare(b.connector)), unmanaged: unmanaged.sort(), orphaned: orphaned.sort() };
 }
 
+/** Exit codes of every plan (connectors and stacks), like `terraform plan -detailed-exitcode`. */
+export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
+
 export function hasChanges(plan: Plan): boolean {
   return plan.changes.some((change) => change.action !== 'none');
 }

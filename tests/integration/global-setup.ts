@@ -1,5 +1,5 @@
-import { ensurePrometheusInstalled } from '../../scripts/local/prometheus';
-import { down, up } from '../../scripts/local/runtime';
+import { ensurePrometheusInstalled } from '../../local/prometheus';
+import { down, up } from '../../local/runtime';
 import { applyWarehouseMigrations } from '../../warehouse/migrate';
 import { testRuntimeOptions, writeTestRuntime } from './support/runtime';
 

@@ -1,4 +1,4 @@
-import { down } from '../../scripts/local/runtime';
+import { down } from '../../local/runtime';
 import { removeTestRuntime, testRuntimeOptions } from './support/runtime';
 
 /**

@@ -8,10 +8,10 @@ import { DEBEZIUM_JDBC_SINK_CLASS } from '../../connectors/catalog/debezium-jdbc
 import { DEBEZIUM_MONGODB_SOURCE_CLASS } from '../../connectors/catalog/debezium-mongodb-source';
 import { MONGODB_SINK_CLASS } from '../../connectors/catalog/mongodb-sink';
 import { MONGODB_SOURCE_CLASS } from '../../connectors/catalog/mongodb-source';
-import { DEFAULT_PORTS, REPOSITORY_ROOT, runtimeLayout } from '../../scripts/local/options';
+import { DEFAULT_PORTS, REPOSITORY_ROOT, runtimeLayout } from '../../local/options';
 import { maskUrlPassword } from '../../config/secrets';
-import { up } from '../../scripts/local/runtime';
-import { emptyState, processStartMarker, writeState } from '../../scripts/local/state';
+import { up } from '../../local/runtime';
+import { emptyState, processStartMarker, writeState } from '../../local/state';
 import { getTestRuntime, TEST_PORTS, TEST_RUNTIME_DIR, TEST_STATE_DIR, testRuntimeOptions } from './support/runtime';
 import { waitFor } from './support/wait';
 

@@ -21,10 +21,10 @@ import { jmxExporterConfigYaml } from '../../alerts/jmx-exporter';
 import { MSK_OPEN_MONITORING_METRICS, selectedNameLabels } from '../../alerts/msk-open-monitoring';
 import { isRecordingRuleName, metricNames, SYNTHETIC_METRICS } from '../../alerts/promql';
 import { loadAllEnvironments } from '../../config';
-import { ensureTopics, kafkaClient } from '../../scripts/local/replay';
+import { ensureTopics, kafkaClient } from '../../local/replay';
 import { dashboards } from '../../dashboards';
 import { PROMTOOL_ENVIRONMENTS } from '../promtool/environments';
-import { panelQueries } from '../unit/monitoring/dashboard-queries';
+import { panelQueries } from '../unit/dashboards/dashboard-queries';
 import { getTestRuntime, TEST_RUNTIME_DIR } from './support/runtime';
 import { waitFor } from './support/wait';
 

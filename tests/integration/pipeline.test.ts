@@ -1,7 +1,7 @@
 /**
  * The connectors and the data path against the real servers of the test runtime: a real Kafka
  * Connect worker with the real Debezium plugins, real Kafka and a real PostgreSQL. MongoDB cannot
- * run here: change events are replayed in Debezium's exact format (scripts/local/debezium-events.ts).
+ * run here: change events are replayed in Debezium's exact format (local/debezium-events.ts).
  */
 import { Client } from 'pg';
 import { loadEnvironment, parseEnvironment, type Environment } from '../../config';
@@ -12,10 +12,10 @@ import { diff, hasChanges } from '../../connectors/connect/plan';
 import { renderEnvironment, type RenderedConnector } from '../../connectors/render';
 import { deadLetterTopic, sourceTopic } from '../../connectors/naming';
 import { pipelines } from '../../connectors/pipelines';
-import { Double } from '../../scripts/local/debezium-events';
-import { ensureTopics, kafkaClient, replayChanges } from '../../scripts/local/replay';
-import { describeLag, finalStateLag, isFinalState } from '../../scripts/local/final-state';
-import { customerId, expectedFinalState, orderId, sampleChanges, type SampleChange } from '../../scripts/local/sample-data';
+import { Double } from '../../local/debezium-events';
+import { ensureTopics, kafkaClient, replayChanges } from '../../local/replay';
+import { describeLag, finalStateLag, isFinalState } from '../../local/final-state';
+import { customerId, expectedFinalState, orderId, sampleChanges, type SampleChange } from '../../local/sample-data';
 import { getTestRuntime } from './support/runtime';
 import { waitFor } from './support/wait';
 

@@ -14,12 +14,12 @@ import { localStandIn } from '../../config/environments/local-standin';
 import { createConnectClient, type ConnectClient } from '../../connectors/connect/client';
 import { sourceTopic, standInSourceConnectorName } from '../../connectors/naming';
 import { pipelines, type PipelineDefinition } from '../../connectors/pipelines';
-import { kafkaClient } from '../../scripts/local/replay';
-import { status } from '../../scripts/local/runtime';
-import { describeLag, finalStateLag, isFinalState } from '../../scripts/local/final-state';
-import { customerId, expectedFinalState, orderId, sampleChanges } from '../../scripts/local/sample-data';
-import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming, warehouseTable } from '../../scripts/local/seed-standin';
-import { openStandInWriter, standInOperations, type StandInWriter } from '../../scripts/local/standin';
+import { kafkaClient } from '../../local/replay';
+import { status } from '../../local/runtime';
+import { describeLag, finalStateLag, isFinalState } from '../../local/final-state';
+import { customerId, expectedFinalState, orderId, sampleChanges } from '../../local/sample-data';
+import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming, warehouseTable } from '../../local/standin-seed';
+import { openStandInWriter, standInOperations, type StandInWriter } from '../../local/standin-writer';
 import { getTestRuntime, testRuntimeOptions } from './support/runtime';
 import { waitFor } from './support/wait';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ruleFiles } from '../../alerts';
-import { renderRuleFile } from '../../alerts/render';
+import { renderRuleFile } from '../../alerts/rule-file';
 import type { Environment } from '../../config';
 import { PROMTOOL_ENVIRONMENTS } from './environments';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPOSITORY_ROOT, type ResolvedPorts, type RuntimeOptions } from '../../../scripts/local/options';
-import { restart } from '../../../scripts/local/runtime';
+import { REPOSITORY_ROOT, type ResolvedPorts, type RuntimeOptions } from '../../../local/options';
+import { restart } from '../../../local/runtime';
 
 /**
  * The servers the integration tests run against: a runtime of their own in `.local/test` on ports

@@ -3,8 +3,8 @@ import type { LiveConnector } from '../../../connectors/connect/client';
 import { formatPlanMarkdown } from '../../../connectors/connect/format-plan';
 import { diff } from '../../../connectors/connect/plan';
 import { renderEnvironment, type RenderedConnector } from '../../../connectors/render';
-import { describeDrift, driftOf } from '../../../scripts/gitops/drift';
-import { assessHealth } from '../../../scripts/gitops/healthy';
+import { describeDrift, driftOf } from '../../../gitops/drift';
+import { assessHealth } from '../../../gitops/health';
 import { generatedSecret } from '../../support/generated-secret';
 
 const LEAKED = generatedSecret('password');

@@ -1,5 +1,5 @@
-import { fitCommentBody, markerComment, MAX_COMMENT_LENGTH, pullRequestNumber, upsertMarkedComment, type GitHubTarget } from '../../../scripts/gitops/github';
-import { composeComment, contextFromActions, orderSections } from '../../../scripts/gitops/pr-comment';
+import { fitCommentBody, markerComment, MAX_COMMENT_LENGTH, pullRequestNumber, upsertMarkedComment, type GitHubTarget } from '../../../gitops/github';
+import { composeComment, contextFromActions, orderSections } from '../../../gitops/pr-comment';
 import { startFakeGitHubApi, type FakeGitHubApi } from './fake-github-api';
 import { generatedSecret } from '../../support/generated-secret';
 

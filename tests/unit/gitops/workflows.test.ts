@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { versions } from '../../../config';
+import type { Command } from 'commander';
+import { buildProgram } from '../../../cli/cdcctl';
 import { REQUIRED_TERRAFORM_VERSION } from '../../../stacks/common';
 
 /**
@@ -14,6 +16,13 @@ import { REQUIRED_TERRAFORM_VERSION } from '../../../stacks/common';
 const ROOT = path.resolve(__dirname, '../../..');
 const WORKFLOWS = path.join(ROOT, '.github/workflows');
 const files = readdirSync(WORKFLOWS).filter((name) => name.endsWith('.yml')).sort();
+/** Whether `cdcctl <words…>` names a command of the real program. */
+function commandExists(words: readonly string[]): boolean {
+  let command: Command | undefined = buildProgram();
+  for (const word of words) command = command?.commands.find((candidate) => candidate.name() === word);
+  return command !== undefined;
+}
+
 const scripts: Record<string, string> = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
 
 interface Step {
@@ -73,9 +82,9 @@ describe('workflow files', () => {
         if (run === 'npm ci') continue;
         const script = run.match(/^npm run ([\w:-]+)/)?.[1];
         expect({ run, exists: script !== undefined && script in scripts }).toEqual({ run, exists: true });
-        // …and the file a gitops script runs exists.
-        const entry = scripts[script!]!.match(/(scripts\/\S+\.ts)/)?.[1];
-        if (entry) expect(existsSync(path.join(ROOT, entry))).toBe(true);
+        // …and the cdcctl command a gitops script runs exists.
+        const command = scripts[script!]!.match(/^node bin\/cdcctl ((?:[a-z][a-z-]* ?)+)/)?.[1]?.trim().split(' ');
+        if (command) expect({ script, command: command.join(' '), exists: commandExists(command) }).toEqual({ script, command: command.join(' '), exists: true });
       }
     }
   });

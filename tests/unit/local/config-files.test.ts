@@ -7,8 +7,8 @@ import {
   log4jProperties,
   prometheusConfig,
   propertiesText,
-} from '../../../scripts/local/config-files';
-import { DEFAULT_PORTS, runtimeLayout } from '../../../scripts/local/options';
+} from '../../../local/config-files';
+import { DEFAULT_PORTS, runtimeLayout } from '../../../local/options';
 
 /** Java properties text → map (the generators' output read back as the JVM reads it, minus escapes). */
 function readProperties(text: string): Record<string, string> {

@@ -1,5 +1,5 @@
-import { changeEventRecords, Double, toExtendedJson } from '../../../scripts/local/debezium-events';
-import { expectedFinalState, sampleChanges } from '../../../scripts/local/sample-data';
+import { changeEventRecords, Double, toExtendedJson } from '../../../local/debezium-events';
+import { expectedFinalState, sampleChanges } from '../../../local/sample-data';
 
 const context = { topicPrefix: 'cdc', database: 'app_db', collection: 'orders', timestampMs: 1_767_600_000_000 };
 const doc = { _id: 'o-1', status: 'new', quantity: 2, unit_price: new Double(3), created_at: new Date('2026-01-05T09:00:00Z'), address: { city: 'Oslo' } };

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { versions } from '../../../config/versions';
-import { checkInstalled, expectedRuntimeFiles, installStamp, mavenArguments, mavenVersionProperties, POM_FILE, readBuildInputs, STANDIN_MODULE_DIR } from '../../../scripts/local/install';
+import { checkInstalled, expectedRuntimeFiles, installStamp, mavenArguments, mavenVersionProperties, POM_FILE, readBuildInputs, STANDIN_MODULE_DIR } from '../../../local/install';
 
 const pomText = fs.readFileSync(POM_FILE, 'utf8');
 /** The runtime's pom and the stand-in module's pom: between them they use every version property. */

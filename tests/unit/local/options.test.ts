@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { DEFAULT_PORTS, DEFAULT_STATE_DIR, LocalRuntimeError, resolveRuntimeOptions, runtimeLayout } from '../../../scripts/local/options';
+import { DEFAULT_PORTS, DEFAULT_STATE_DIR, LocalRuntimeError, resolveRuntimeOptions, runtimeLayout } from '../../../local/options';
 import { generatedSecret } from '../../support/generated-secret';
 
 const LEAKED = generatedSecret('password');

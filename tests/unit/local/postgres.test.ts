@@ -1,5 +1,5 @@
 import { maskUrlPassword } from '../../../config/secrets';
-import { embeddedWarehouseUrl, warehouseWorkerEnvironment } from '../../../scripts/local/postgres';
+import { embeddedWarehouseUrl, warehouseWorkerEnvironment } from '../../../local/postgres';
 import { generatedSecret } from '../../support/generated-secret';
 
 const LEAKED = generatedSecret('password');

@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatStatusText } from '../../../scripts/commands/local';
-import { DEFAULT_PORTS, runtimeLayout } from '../../../scripts/local/options';
-import { startDetached, waitUntil } from '../../../scripts/local/processes';
-import { down, kafkaClusterId, status } from '../../../scripts/local/runtime';
-import { emptyState, isRecordedProcessAlive, processStartMarker, readState, writeState, type RecordedProcess } from '../../../scripts/local/state';
+import { formatStatusText } from '../../../cli/commands/local';
+import { DEFAULT_PORTS, runtimeLayout } from '../../../local/options';
+import { startDetached, waitUntil } from '../../../local/processes';
+import { down, kafkaClusterId, status } from '../../../local/runtime';
+import { emptyState, isRecordedProcessAlive, processStartMarker, readState, writeState, type RecordedProcess } from '../../../local/state';
 import { generatedSecret } from '../../support/generated-secret';
 
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_PORTS, LocalRuntimeError } from '../../../scripts/local/options';
+import { DEFAULT_PORTS, LocalRuntimeError } from '../../../local/options';
 import {
   classifyService,
   emptyState,
@@ -12,7 +12,7 @@ import {
   withLock,
   writeState,
   type RecordedProcess,
-} from '../../../scripts/local/state';
+} from '../../../local/state';
 
 let dir: string;
 beforeEach(() => {

@@ -2,7 +2,7 @@ import { Testing } from 'cdktf';
 import { loadAllEnvironments } from '../../../config';
 import { buildStacks } from '../../../stacks/app';
 import { KafkaStack } from '../../../stacks/kafka-stack';
-import { StackInputError } from '../../../stacks/validate';
+import { StackInputError } from '../../../stacks/input-checks';
 import { environment } from './fixtures';
 
 const stackNames = (environments: Parameters<typeof buildStacks>[1]) => buildStacks(Testing.app(), environments).map((stack) => stack.node.id);

@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { reportError } from './support';
+import { registerConnectorCommands } from './commands/connectors';
+import { registerGitopsCommands } from './commands/gitops';
+import { registerLocalCommands } from './commands/local';
+import { registerLocalStart } from './commands/local-start';
+import { registerLocalStandIn } from './commands/local-standin';
+import { registerMigrateCommands } from './commands/migrate';
+import { registerMonitoringCommands } from './commands/monitoring';
+
+/**
+ * `cdcctl`: the platform's command line. Each command group lives in cli/commands/<group>.ts
+ * and only parses flags and prints; the work is done by the layers it calls.
+ */
+export function buildProgram(): Command {
+  const program = new Command('cdcctl')
+    .description('MongoDB change-data-capture platform as code: connectors, local runtime, monitoring, migration')
+    .option('--debug', 'print stack traces and HTTP details on errors')
+    .showHelpAfterError()
+    .exitOverride();
+  registerConnectorCommands(program);
+  registerLocalStart(registerLocalStandIn(registerLocalCommands(program)));
+  registerMonitoringCommands(program);
+  registerMigrateCommands(program);
+  registerGitopsCommands(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    // commander throws for --help/--version and usage errors once exitOverride() is set.
+    const code = (error as { code?: string; exitCode?: number }).code;
+    if (code?.startsWith('commander.')) return (error as { exitCode: number }).exitCode;
+    return reportError(error);
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('cdcctl')) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

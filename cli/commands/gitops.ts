@@ -1,0 +1,166 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadAllEnvironments, loadEnvironment } from '../../config';
+import { EXIT } from '../../connectors/connect/plan';
+import { formatIssue } from '../../connectors/validate';
+import { planEnvironment } from '../../gitops/connectors-plan';
+import { detectDrift } from '../../gitops/drift';
+import { waitHealthy } from '../../gitops/health';
+import { appendStepSummary, GITOPS_OUTPUT_DIR, writeOutputFile } from '../../gitops/outputs';
+import { composeComment, contextFromActions, publishComment, readSections } from '../../gitops/pr-comment';
+import { renderAll, renderErrors, writeRendered } from '../../gitops/render-all';
+import { applyEnvironmentStacks } from '../../gitops/stacks-apply';
+import { planEnvironmentStacks } from '../../gitops/stacks-plan';
+import { CliError, environmentFromFlags, environmentOptions, progress, type EnvironmentFlags } from '../support';
+
+/**
+ * `cdcctl gitops …`: the steps the GitOps workflows run (each through a one-line `npm run gitops:…`
+ * alias), so that the same step runs on a laptop. Each parses its flags, calls one function of
+ * gitops/ and prints; the exit code says what the workflow needs to know.
+ */
+export function registerGitopsCommands(program: Command): void {
+  const gitops = program.command('gitops').description('the steps of the GitOps workflows: validate, render, plan, comment, health, drift, stacks');
+  registerRender(gitops);
+  registerConnectorsPlan(gitops);
+  registerPrComment(gitops);
+  registerHealth(gitops);
+  registerDrift(gitops);
+  registerStacks(gitops);
+}
+
+/** A plan step exits 0 whenever the plan was made, unless asked for terraform's detailed exit code. */
+function planExitCode(exitCode: number, detailed: boolean | undefined): number {
+  return exitCode === EXIT.changes && !detailed ? EXIT.ok : exitCode;
+}
+
+function registerRender(gitops: Command): void {
+  const run = async (flags: { out?: string; check?: boolean }) => {
+    const results = renderAll(loadAllEnvironments());
+    for (const result of results) for (const issue of result.issues.filter((candidate) => candidate.severity === 'warning')) process.stderr.write(`warning: ${result.environment}: ${formatIssue(issue)}\n`);
+    const errors = renderErrors(results);
+    if (errors.length) {
+      for (const line of errors) process.stderr.write(`${line}\n`);
+      throw new CliError(`${errors.length} invalid field${errors.length === 1 ? '' : 's'} across ${results.length} environments`);
+    }
+    const summary = results.map((result) => `${result.environment} ${result.connectors.length}`).join(', ');
+    if (flags.check) {
+      process.stdout.write(`connectors valid in every environment (${summary})\n`);
+      return;
+    }
+    const out = flags.out || path.join(GITOPS_OUTPUT_DIR, 'rendered');
+    await writeRendered(results, out);
+    process.stdout.write(`rendered ${summary} connectors to ${out}\n`);
+  };
+  gitops.command('validate').description("validate every environment's connectors; exit 1 on any invalid field").action(() => run({ check: true }));
+  gitops
+    .command('render')
+    .description('validate, then write <out>/<environment>/<connector>.json for every environment')
+    .option('--out <dir>', 'output folder', path.join(GITOPS_OUTPUT_DIR, 'rendered'))
+    .action(run);
+}
+
+function registerConnectorsPlan(gitops: Command): void {
+  environmentOptions(
+    gitops
+      .command('connectors-plan')
+      .description('plan the connectors of one environment; write the Markdown section for the pull-request comment')
+      .option('--out <file>', 'Markdown section file (default: .local/gitops/connectors-plan/<env>.md)')
+      .option('--prune', 'plan deletes of managed connectors that are no longer defined')
+      .option('--detailed-exitcode', 'exit 2 when there are changes (default: 0 whenever the plan was made)'),
+  ).action(async (flags: EnvironmentFlags & { out?: string; prune?: boolean; detailedExitcode?: boolean }) => {
+    const environment = environmentFromFlags(flags);
+    const report = await planEnvironment(environment, { prune: flags.prune });
+    const out = flags.out || path.join(GITOPS_OUTPUT_DIR, 'connectors-plan', `${environment.name}.md`);
+    await writeOutputFile(out, report.markdown);
+    await appendStepSummary(report.markdown);
+    process.stdout.write(`${report.text}\n`);
+    process.stderr.write(`section written to ${out}\n`);
+    process.exitCode = planExitCode(report.exitCode, flags.detailedExitcode);
+  });
+}
+
+function registerPrComment(gitops: Command): void {
+  gitops
+    .command('pr-comment')
+    .description('join the plan sections into one pull-request comment and create or update it')
+    .requiredOption('--marker <id>', 'hidden marker that identifies the comment (e.g. connectors-plan)')
+    .requiredOption('--title <title>', 'comment heading')
+    .requiredOption('--sections <dir>', 'folder of <environment>.md sections')
+    .option('--artifact <name...>', 'artifact names to mention')
+    .option('--out <file>', 'also write the body to this file')
+    .option('--dry-run', 'print the body instead of posting it')
+    .action(async (flags: { marker: string; title: string; sections: string; artifact?: string[]; out?: string; dryRun?: boolean }) => {
+      const body = composeComment(flags.marker, flags.title, await readSections(flags.sections), { ...contextFromActions(), artifacts: flags.artifact });
+      if (flags.out) await writeOutputFile(flags.out, body);
+      if (flags.dryRun) {
+        process.stdout.write(body);
+        return;
+      }
+      const result = await publishComment({ marker: flags.marker, body });
+      process.stdout.write(`${result.action} comment ${result.url}\n`);
+    });
+}
+
+function positiveSeconds(flag: string, value: string, allowZero: boolean): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0 || (!allowZero && seconds === 0)) throw new CliError(`${flag} must be a number ${allowZero ? '≥' : '>'} 0 (got ${value})`);
+  return seconds;
+}
+
+function registerHealth(gitops: Command): void {
+  environmentOptions(
+    gitops
+      .command('health')
+      .description('wait until every connector of the environment is in its wanted state, nothing failed, and it stays so')
+      .option('--settle-seconds <n>', 'how long everything must stay healthy', '30')
+      .option('--timeout-seconds <n>', 'give up after', '300'),
+  ).action(async (flags: EnvironmentFlags & { settleSeconds: string; timeoutSeconds: string }) => {
+    const settle = positiveSeconds('--settle-seconds', flags.settleSeconds, true);
+    const timeout = positiveSeconds('--timeout-seconds', flags.timeoutSeconds, false);
+    const environment = environmentFromFlags(flags);
+    const result = await waitHealthy(environment, { settleMs: settle * 1000, timeoutMs: timeout * 1000, onProgress: progress });
+    await appendStepSummary(result.markdown);
+    process.stdout.write(result.markdown);
+    if (!result.healthy) throw new CliError(`${environment.name} is not healthy after the apply: ${[...result.last.failed, ...result.last.waiting].join('; ') || 'the live state differs from main'}`);
+  });
+}
+
+function registerDrift(gitops: Command): void {
+  environmentOptions(gitops.command('drift').description('compare the live worker with main; exit 0 no drift, 2 drift (each drifted field named), 1 error')).action(
+    async (flags: EnvironmentFlags) => {
+      const environment = environmentFromFlags(flags);
+      const report = await detectDrift(environment);
+      await appendStepSummary(report.markdown);
+      process.stdout.write(`${report.text}\n`);
+      process.exitCode = report.exitCode;
+    },
+  );
+}
+
+function registerStacks(gitops: Command): void {
+  gitops
+    .command('stacks-plan')
+    .description('plan every stack of one environment with cdktf diff (after npm run synth); write the Markdown section for the pull-request comment')
+    .requiredOption('--env <name>', 'environment whose stacks (<stack>-<env>) are planned')
+    .option('--out <file>', 'Markdown section file (default: .local/gitops/stacks-plan/<env>.md)')
+    .option('--detailed-exitcode', 'exit 2 when there are changes (default: 0 whenever every plan was made)')
+    .action(async (flags: { env: string; out?: string; detailedExitcode?: boolean }) => {
+      const environment = loadEnvironment(flags.env);
+      const report = await planEnvironmentStacks(environment.name, { echo: true });
+      const out = flags.out || path.join(GITOPS_OUTPUT_DIR, 'stacks-plan', `${environment.name}.md`);
+      await writeOutputFile(out, report.markdown);
+      await appendStepSummary(report.markdown);
+      process.stdout.write(report.markdown);
+      for (const failure of report.failures) process.stderr.write(`${failure.stack}: ${failure.error}\n`);
+      process.exitCode = planExitCode(report.exitCode, flags.detailedExitcode);
+    });
+  gitops
+    .command('stacks-apply')
+    .description('deploy every stack of one environment with cdktf deploy --auto-approve (after npm run synth)')
+    .requiredOption('--env <name>', 'environment whose stacks (<stack>-<env>) are deployed')
+    .action(async (flags: { env: string }) => {
+      const environment = loadEnvironment(flags.env);
+      const { stacks } = await applyEnvironmentStacks(environment.name, { onProgress: progress });
+      process.stdout.write(`deployed ${stacks.length} stacks of ${environment.name}\n`);
+    });
+}

@@ -1,0 +1,165 @@
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { CliError, EXIT, progress } from '../support';
+import { PORT_FLAGS, SERVICES, type RuntimeOptions, type RuntimePorts, type ServiceName } from '../../local/options';
+import { maskUrlPassword } from '../../config/secrets';
+import { down, install, logs, restart, status, up, type RuntimeStatus, type ServiceStatus } from '../../local/runtime';
+
+/** `cdcctl local …`: the local runtime (Kafka, the MongoDB stand-in, Connect with the real plugins, PostgreSQL, Prometheus). */
+
+export interface RuntimeFlags {
+  stateDir?: string;
+  runtimeDir?: string;
+  kafkaPort?: string;
+  kafkaControllerPort?: string;
+  connectPort?: string;
+  connectJmxPort?: string;
+  prometheusPort?: string;
+  postgresPort?: string;
+  mongodbPort?: string;
+}
+
+const PORT_FLAG_KEYS: Readonly<Record<keyof RuntimePorts, keyof RuntimeFlags>> = {
+  kafka: 'kafkaPort',
+  kafkaController: 'kafkaControllerPort',
+  connect: 'connectPort',
+  connectJmx: 'connectJmxPort',
+  prometheus: 'prometheusPort',
+  postgres: 'postgresPort',
+  mongodb: 'mongodbPort',
+};
+
+/** --state-dir and --runtime-dir, for every local command. */
+export function addStateFlags(command: Command): Command {
+  return command
+    .option('--state-dir <dir>', 'where data, logs, pids and configuration live (default: .local at the repository root)')
+    .option('--runtime-dir <dir>', 'where Maven installs Kafka, the plugins and the JMX agent (default: <state-dir>/runtime)');
+}
+
+/** The port flags of `up` (and of `start`, which brings the runtime up first). */
+export function addPortFlags(command: Command): Command {
+  return command
+    .option(`${PORT_FLAGS.kafka} <port>`, "Kafka's bootstrap port (default 9092)")
+    .option(`${PORT_FLAGS.kafkaController} <port>`, 'the KRaft controller port (default 9093)')
+    .option(`${PORT_FLAGS.connect} <port>`, "Kafka Connect's REST port (default 8083)")
+    .option(`${PORT_FLAGS.connectJmx} <port>`, "the Connect worker's metrics port (JMX exporter agent; default 9404)")
+    .option(`${PORT_FLAGS.prometheus} <port>`, "Prometheus' port (default 9090)")
+    .option(`${PORT_FLAGS.postgres} <port>`, 'the port of the PostgreSQL this tool starts when DATABASE_URL is not set (default 5433)')
+    .option(`${PORT_FLAGS.mongodb} <port>`, 'the MongoDB stand-in (mongo-java-server, in memory, not MongoDB; loopback only; default 27018)');
+}
+
+/**
+ * Runtime options from the flags; the warehouse comes from DATABASE_URL (an environment variable,
+ * not a flag, so its password never shows in a process list). Progress goes to stderr.
+ */
+export function runtimeOptionsFrom(flags: RuntimeFlags): RuntimeOptions {
+  const problems: string[] = [];
+  const ports: Record<string, number> = {};
+  for (const [name, key] of Object.entries(PORT_FLAG_KEYS) as [keyof RuntimePorts, keyof RuntimeFlags][]) {
+    const raw = flags[key];
+    if (raw === undefined) continue;
+    if (!/^\d+$/.test(raw)) problems.push(`${PORT_FLAGS[name]} must be a port number (got ${raw})`);
+    else ports[name] = Number(raw);
+  }
+  if (problems.length > 0) throw new CliError(problems.join('\n'));
+  return {
+    stateDir: flags.stateDir,
+    runtimeDir: flags.runtimeDir,
+    ports,
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    onProgress: progress,
+  };
+}
+
+const STATE_COLOURS: Readonly<Record<ServiceStatus['state'], (text: string) => string>> = {
+  running: pc.green,
+  stopped: pc.dim,
+  crashed: pc.red,
+  external: pc.cyan,
+  'not-installed': pc.yellow,
+};
+
+/** Text form of the status: the warehouse password masked, crashed services with their log's tail. */
+export function formatStatusText(runtime: RuntimeStatus): string {
+  const lines = [`local runtime in ${runtime.stateDir}`];
+  for (const service of SERVICES) {
+    const entry = runtime.services[service];
+    const url = entry.url === undefined ? '' : service === 'warehouse' ? maskUrlPassword(entry.url) : entry.url;
+    const details = [url, entry.metricsUrl ? `metrics ${entry.metricsUrl}` : '', entry.pid && entry.state === 'running' ? `pid ${entry.pid}` : '', entry.note ?? '']
+      .filter(Boolean)
+      .join('  ');
+    lines.push(`  ${service.padEnd(11)} ${STATE_COLOURS[entry.state](entry.state.padEnd(13))} ${details}`);
+    if (entry.state === 'crashed') {
+      lines.push(pc.dim(`    last lines of ${entry.logFile}:`));
+      lines.push(...(entry.logTail || '(empty log)').split('\n').map((line) => `    | ${line}`));
+    }
+  }
+  return lines.join('\n');
+}
+
+function parseService(name: string, allowed: readonly string[]): ServiceName {
+  if (!allowed.includes(name)) throw new CliError(`unknown service "${name}" (known: ${allowed.join(', ')})`);
+  return name as ServiceName;
+}
+
+/** Registers `cdcctl local …` and returns the group, so that other commands (`local start`) can join it. */
+export function registerLocalCommands(program: Command): Command {
+  const local = program.command('local').description('the local runtime: Kafka, a MongoDB stand-in (mongo-java-server), Kafka Connect with the real plugins, PostgreSQL and Prometheus');
+
+  addStateFlags(local.command('install').description('fetch Kafka, the connector plugins and the JMX agent with Maven (skipped when already installed)')).action(
+    async (flags: RuntimeFlags) => {
+      await install(runtimeOptionsFrom(flags));
+    },
+  );
+
+  addPortFlags(addStateFlags(local.command('up').description('start what is not running: Kafka (KRaft), the MongoDB stand-in (mongo-java-server, not MongoDB), PostgreSQL (or DATABASE_URL), Connect, Prometheus'))).action(
+    async (flags: RuntimeFlags) => {
+      const result = await up(runtimeOptionsFrom(flags));
+      process.stdout.write(`${formatStatusText(result.status)}\n`);
+    },
+  );
+
+  addStateFlags(
+    local
+      .command('down')
+      .description('stop exactly the processes `up` started (recorded pids), last started first')
+      .option('--purge', "also delete the data (Kafka's topics, the warehouse, Prometheus' samples); logs are kept"),
+  ).action(async (flags: RuntimeFlags & { purge?: boolean }) => {
+    const results = await down(runtimeOptionsFrom(flags), { purgeData: flags.purge });
+    for (const { service, pid, result } of results) process.stdout.write(`${service.padEnd(11)} pid ${pid}: ${result}\n`);
+  });
+
+  addStateFlags(
+    local
+      .command('status')
+      .description("each service's state (running, stopped, crashed) and where it listens; exit 1 when one crashed")
+      .option('--output <format>', 'text|json (json carries the warehouse URL with its local password)', 'text'),
+  ).action((flags: RuntimeFlags & { output: string }) => {
+    if (!['text', 'json'].includes(flags.output)) throw new CliError(`--output must be one of text, json (got ${flags.output})`);
+    const runtime = status(runtimeOptionsFrom(flags));
+    process.stdout.write(flags.output === 'json' ? `${JSON.stringify(runtime, null, 2)}\n` : `${formatStatusText(runtime)}\n`);
+    if (Object.values(runtime.services).some((service) => service.state === 'crashed')) process.exitCode = EXIT.error;
+  });
+
+  addStateFlags(
+    local
+      .command('logs')
+      .description("the end of a service's log")
+      .argument('<service>', `${SERVICES.join('|')}|install`)
+      .option('--lines <n>', 'how many lines', '100'),
+  ).action((service: string, flags: RuntimeFlags & { lines: string }) => {
+    const lines = Number(flags.lines);
+    if (!Number.isInteger(lines) || lines < 1) throw new CliError(`--lines must be a whole number ≥ 1 (got ${flags.lines})`);
+    const text = logs(runtimeOptionsFrom(flags), parseService(service, [...SERVICES, 'install']), lines);
+    process.stdout.write(text ? `${text}\n` : '');
+  });
+
+  addStateFlags(
+    local.command('restart').description('stop one service and start it again with the same ports').argument('<service>', SERVICES.join('|')),
+  ).action(async (service: string, flags: RuntimeFlags) => {
+    const runtime = await restart(runtimeOptionsFrom(flags), parseService(service, SERVICES));
+    process.stdout.write(`${formatStatusText(runtime)}\n`);
+  });
+
+  return local;
+}

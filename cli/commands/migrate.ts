@@ -1,0 +1,295 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { ConfigError, ENVIRONMENT_NAMES, loadAllEnvironments, loadEnvironment, MIGRATION_PHASES, type Environment } from '../../config';
+import { isMigrationPhase } from '../../config/phases';
+import { maskUrlPassword } from '../../config/secrets';
+import { pipelines as allPipelines, type PipelineDefinition } from '../../connectors/pipelines';
+import { CliError, EXIT, progress } from '../support';
+import { AdminApiError, ATLAS_ADMIN_API_URL, createAdminApiClient } from '../../migration/admin-api';
+import { parseSince } from '../../migration/baseline';
+import { DEFAULT_TOLERANCES } from '../../migration/compare';
+import { runInventory } from '../../migration/generate';
+import { collectionStatuses, formatStatusText, transitionPlan } from '../../migration/status';
+import { validateShadow, ValidationError, type ValidationProgress, type ValidationResult } from '../../migration/shadow-validation';
+import { sinkTable } from '../../connectors/naming';
+import { collectionSettings } from '../../connectors/render';
+
+/** `cdcctl migrate validate` exits with this when accuracy is under the cut-over threshold (1 stays "error"). */
+export const EXIT_BELOW_THRESHOLD = 3;
+
+function environmentNamed(name: string): Environment {
+  try {
+    return loadEnvironment(name);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+function pipelineNamed(name: string): PipelineDefinition {
+  const pipeline = allPipelines.find((candidate) => candidate.name === name);
+  if (!pipeline) throw new CliError(`--collection: no pipeline named ${JSON.stringify(name)} (pipelines: ${allPipelines.map((entry) => entry.name).join(', ')})`);
+  return pipeline;
+}
+
+function number(flag: string, value: string | undefined, check: (parsed: number) => boolean, expected: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || !check(parsed)) throw new CliError(`${flag} must be ${expected} (got ${value})`);
+  return parsed;
+}
+
+function percent(value: number | null): string {
+  return value === null ? 'n/a' : `${value.toFixed(3)} %`;
+}
+
+export function formatValidationText(result: ValidationResult): string {
+  const colour = result.passed ? pc.green : pc.red;
+  const lines = [
+    `validation of ${result.collection}: ${result.triggerTable} (trigger path) vs ${result.streamTable} (stream path), ${result.mode}${result.mode === 'full' ? '' : ' mode'}`,
+    `  rows examined          ${result.rowsExamined}`,
+    `  rows matching          ${result.rowsMatching}`,
+    `  rows with differences  ${result.rowsWithDifferences}`,
+    `  missing on stream      ${result.missingOnStream}   (in ${result.triggerTable}, not in ${result.streamTable})`,
+    `  missing on trigger     ${result.missingOnTrigger}   (in ${result.streamTable}, not in ${result.triggerTable})`,
+    `  accuracy               ${colour(percent(result.accuracyPercent))}   (cut-over threshold ${result.threshold} %)`,
+    `  recommendation         ${colour(result.recommendation)}`,
+    `  tolerances             timestamps ±${result.tolerances.timestampMs} ms, numbers ±${(result.tolerances.numericRelative * 100).toFixed(2)} % relative`,
+    `  key                    ${result.keyColumns.join(', ')}; ${result.comparedColumns.length} columns compared`,
+  ];
+  if (result.columnsOnlyInTrigger.length) lines.push(`  only in ${result.triggerTable}: ${result.columnsOnlyInTrigger.join(', ')}`);
+  if (result.columnsOnlyInStream.length) lines.push(`  only in ${result.streamTable}: ${result.columnsOnlyInStream.join(', ')}`);
+  if (result.fields.length) {
+    lines.push('  fields that differ most:');
+    for (const field of result.fields.slice(0, 10)) {
+      const kinds = Object.entries(field.kinds).map(([kind, count]) => `${kind} ${count}`).join(', ');
+      lines.push(`    ${field.field.padEnd(32)} ${String(field.count).padStart(8)}   (${kinds})`);
+    }
+  }
+  lines.push(
+    result.discrepanciesStored
+      ? `  ${result.discrepanciesStored} discrepancies stored: SELECT * FROM migration_discrepancies WHERE run_id = '${result.runId}'`
+      : `  run ${result.runId}`,
+  );
+  lines.push(`  took ${(result.durationMs / 1000).toFixed(1)} s (${Math.round(result.rowsExamined / Math.max(result.durationMs / 1000, 0.001))} rows/s)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function throttledProgress(): (update: ValidationProgress) => void {
+  let last = 0;
+  let pass = '';
+  return (update) => {
+    const now = Date.now();
+    if (update.pass === pass && now - last < 1000) return;
+    last = now;
+    pass = update.pass;
+    const share = update.estimatedRows > 0 ? ` (~${Math.min(100, Math.round((update.rows / update.estimatedRows) * 100))} %)` : '';
+    progress(`${update.pass}: ${update.rows} of ~${update.estimatedRows} rows${share}`);
+  };
+}
+
+export function registerMigrateCommands(program: Command): void {
+  const migrate = program.command('migrate').description('the migration off Atlas Triggers: inventory, phases, shadow validation');
+
+  migrate
+    .command('inventory')
+    .description("list an App Services app's triggers and functions with a baseline from its logs; generate the connector definitions that replace its Database triggers")
+    .requiredOption('--project <id>', 'Atlas project (group) id')
+    .requiredOption('--app <app>', "the app's _id, client app id or name")
+    .option('--api-url <url>', 'App Services Admin API base URL', ATLAS_ADMIN_API_URL)
+    .option('--out <dir>', 'output folder (inventory.json, report.md, functions/, connectors/)', 'migration')
+    .option('--pipelines-dir <dir>', 'where the generated TypeScript pipelines go (default: <out>/pipelines)')
+    .option('--env <name>', `environment the connectors are rendered for (${ENVIRONMENT_NAMES.join(', ')})`, 'production')
+    .option('--since <when>', 'baseline window start: a duration (7d, 24h) or an ISO 8601 time', '7d')
+    .option('--max-log-pages <n>', 'pages of 100 log entries read per query at most', '1000')
+    .option('--owner <team>', 'owner written into generated pipelines', 'unassigned')
+    .action(async (flags: { project: string; app: string; apiUrl: string; out: string; pipelinesDir?: string; env: string; since: string; maxLogPages: string; owner: string }) => {
+      const publicKey = process.env.ATLAS_PUBLIC_KEY;
+      const privateKey = process.env.ATLAS_PRIVATE_KEY;
+      const missing = [!publicKey && 'ATLAS_PUBLIC_KEY', !privateKey && 'ATLAS_PRIVATE_KEY'].filter(Boolean);
+      if (missing.length) throw new CliError(`the Atlas API key pair is read from the environment: set ${missing.join(' and ')} (never a flag: it would land in shell history)`);
+      const now = new Date();
+      let since: Date;
+      try {
+        since = parseSince(flags.since, now);
+      } catch (error) {
+        throw new CliError((error as Error).message);
+      }
+      const maxLogPages = number('--max-log-pages', flags.maxLogPages, (value) => Number.isInteger(value) && value >= 1, 'a whole number ≥ 1')!;
+      const environment = environmentNamed(flags.env);
+      const client = createAdminApiClient({ baseUrl: flags.apiUrl, publicKey: publicKey!, privateKey: privateKey! });
+      try {
+        const { document, files } = await runInventory({
+          client,
+          project: flags.project,
+          app: flags.app,
+          outDir: flags.out,
+          pipelinesDir: flags.pipelinesDir,
+          environment,
+          since,
+          now,
+          maxLogPages,
+          owner: flags.owner,
+          onProgress: progress,
+        });
+        const kinds = (kind: string) => document.triggers.filter((trigger) => trigger.replacement.kind === kind).length;
+        process.stdout.write(
+          `${document.triggers.length} triggers (${kinds('connector')} → connector, ${kinds('scheduled-job')} → scheduled job, ${kinds('deprecated')} deprecated), ` +
+            `${document.functions.length} functions, ${document.pipelines.length} pipelines generated, ${document.connectors.length} connector definitions rendered for ${environment.name}\n`,
+        );
+        process.stdout.write(`wrote ${files.length} files; read ${path.join(flags.out, 'report.md')}\n`);
+        if (document.problems.length) {
+          for (const problem of document.problems) process.stderr.write(`${pc.yellow('warning')}: ${problem.where}: ${problem.message}\n`);
+        }
+        if (document.connectors.some((connector) => connector.issues.length)) {
+          throw new CliError('a generated connector definition does not pass validation (see above and report.md)');
+        }
+      } catch (error) {
+        if (error instanceof AdminApiError) {
+          throw Object.assign(new CliError(`Admin API ${error.method} ${error.path}: ${error.message}`), { suggestion: error.suggestion });
+        }
+        if (error instanceof CliError) throw error;
+        throw new CliError((error as Error).message);
+      }
+    });
+
+  migrate
+    .command('status')
+    .description("each collection's phase, what the atlas stack and the connectors do in it, and the commands of the next step and of a rollback")
+    .option('--env <name>', `one environment (${ENVIRONMENT_NAMES.join(', ')}); default: all`)
+    .option('--collection <pipeline>', 'one pipeline')
+    .option('--output <format>', 'text|json', 'text')
+    .action((flags: { env?: string; collection?: string; output: string }) => {
+      if (!['text', 'json'].includes(flags.output)) throw new CliError(`--output must be text or json (got ${flags.output})`);
+      const environments = flags.env ? [environmentNamed(flags.env)] : loadAllEnvironments();
+      const pipelines = flags.collection ? [pipelineNamed(flags.collection)] : allPipelines;
+      const statuses = environments.flatMap((environment) => collectionStatuses(environment, pipelines));
+      process.stdout.write(flags.output === 'json' ? `${JSON.stringify(statuses, null, 2)}\n` : formatStatusText(statuses));
+    });
+
+  migrate
+    .command('transition')
+    .description('check a phase change against the migration rules and print its steps in order; exit 1 when the rules refuse it')
+    .requiredOption('--env <name>', `environment (${ENVIRONMENT_NAMES.join(', ')})`)
+    .requiredOption('--collection <pipeline>', 'the pipeline whose phase changes')
+    .requiredOption('--to <phase>', MIGRATION_PHASES.join('|'))
+    .action((flags: { env: string; collection: string; to: string }) => {
+      if (!isMigrationPhase(flags.to)) throw new CliError(`--to must be one of ${MIGRATION_PHASES.join(', ')} (got ${flags.to})`);
+      const environment = environmentNamed(flags.env);
+      const pipeline = pipelineNamed(flags.collection);
+      const plan = transitionPlan(environment, pipeline, flags.to);
+      if (!plan.check.allowed) throw new CliError(`${environment.name}/${pipeline.name}: ${plan.check.from} → ${plan.check.to} is refused: ${plan.check.reason}`);
+      process.stdout.write(`${environment.name}/${pipeline.name}: ${plan.check.from} → ${plan.check.to} (${plan.check.kind}): ${plan.check.description}\n`);
+      plan.steps.forEach((step, index) => process.stdout.write(`  ${index + 1}. ${step}\n`));
+    });
+
+  migrate
+    .command('validate')
+    .description(`compare the trigger path's table with the stream path's table in the warehouse; exit ${EXIT_BELOW_THRESHOLD} under the cut-over threshold, 1 on error`)
+    .requiredOption('--collection <pipeline>', 'the pipeline (its tables: <table> and its shadow), or a label when both tables are given')
+    .option('--env <name>', "environment whose warehouse schema to read (default: the --schema flag or 'public')")
+    .option('--database-url <url>', 'PostgreSQL URL of the warehouse (default: DATABASE_URL)')
+    .option('--schema <schema>', 'schema of both tables')
+    .option('--trigger-table <table>', "the trigger path's table (default: the pipeline's table)")
+    .option('--stream-table <table>', "the stream path's table (default: the pipeline's shadow table)")
+    .option('--key <columns>', 'key columns, comma-separated (default: the primary key)')
+    .option('--ignore-columns <columns>', 'columns left out of the comparison, comma-separated')
+    .option('--include-metadata-columns', 'also compare the stream metadata columns starting with __')
+    .option('--sample <n>', 'compare about n rows drawn at random from each side')
+    .option('--seed <n>', 'seed of the sample (repeatable runs)', '1')
+    .option('--since <when>', 'only rows changed since: a duration (24h) or an ISO 8601 time')
+    .option('--since-column <column>', 'the change-time column --since reads', 'updated_at')
+    .option('--timestamp-tolerance-ms <ms>', 'timestamps this close are equal', String(DEFAULT_TOLERANCES.timestampMs))
+    .option('--numeric-tolerance <fraction>', 'numbers within this relative difference are equal', String(DEFAULT_TOLERANCES.numericRelative))
+    .option('--threshold <percent>', 'cut-over threshold: minimum accuracy in percent', '99.9')
+    .option('--batch-size <n>', 'rows read per batch', '5000')
+    .option('--no-persist', 'do not write migration_discrepancies / migration_validation_runs')
+    .option('--results-schema <schema>', 'schema of the result tables (default: the tables’ schema)')
+    .option('--output <format>', 'text|json', 'text')
+    .action(
+      async (flags: {
+        collection: string;
+        env?: string;
+        databaseUrl?: string;
+        schema?: string;
+        triggerTable?: string;
+        streamTable?: string;
+        key?: string;
+        ignoreColumns?: string;
+        includeMetadataColumns?: boolean;
+        sample?: string;
+        seed: string;
+        since?: string;
+        sinceColumn: string;
+        timestampToleranceMs: string;
+        numericTolerance: string;
+        threshold: string;
+        batchSize: string;
+        persist: boolean;
+        resultsSchema?: string;
+        output: string;
+      }) => {
+        const problems: string[] = [];
+        const attempt = <T>(work: () => T): T | undefined => {
+          try {
+            return work();
+          } catch (error) {
+            problems.push((error as Error).message);
+            return undefined;
+          }
+        };
+        if (!['text', 'json'].includes(flags.output)) problems.push(`--output must be text or json (got ${flags.output})`);
+        const databaseUrl = flags.databaseUrl ?? process.env.DATABASE_URL;
+        if (!databaseUrl) problems.push('no warehouse: give --database-url or set DATABASE_URL');
+        const environment = flags.env ? attempt(() => environmentNamed(flags.env!)) : undefined;
+        const pipeline = allPipelines.find((candidate) => candidate.name === flags.collection);
+        if (!pipeline && !(flags.triggerTable && flags.streamTable)) {
+          problems.push(`--collection: no pipeline named ${JSON.stringify(flags.collection)}: name a pipeline (${allPipelines.map((entry) => entry.name).join(', ')}) or give --trigger-table and --stream-table`);
+        }
+        const shadowTable =
+          pipeline && environment
+            ? sinkTable({ ...environment, collections: { ...environment.collections, [pipeline.name]: { ...collectionSettings(environment, pipeline), phase: 'shadow' } } }, pipeline)
+            : pipeline
+              ? `${pipeline.table}_shadow`
+              : undefined;
+        const sample = attempt(() => number('--sample', flags.sample, (value) => Number.isInteger(value) && value >= 1, 'a whole number ≥ 1'));
+        const seed = attempt(() => number('--seed', flags.seed, Number.isInteger, 'a whole number'));
+        const timestampMs = attempt(() => number('--timestamp-tolerance-ms', flags.timestampToleranceMs, (value) => value >= 0, 'a number of milliseconds ≥ 0'));
+        const numericRelative = attempt(() => number('--numeric-tolerance', flags.numericTolerance, (value) => value >= 0 && value < 1, 'a fraction between 0 and 1, e.g. 0.01 for 1 %'));
+        const threshold = attempt(() => number('--threshold', flags.threshold, (value) => value >= 0 && value <= 100, 'a percentage between 0 and 100'));
+        const batchSize = attempt(() => number('--batch-size', flags.batchSize, (value) => Number.isInteger(value) && value >= 1, 'a whole number ≥ 1'));
+        const since = flags.since ? attempt(() => parseSince(flags.since!, new Date())) : undefined;
+        if (problems.length) throw new CliError(problems.join('\n'));
+        const split = (value?: string) => (value ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : undefined);
+        try {
+          const result = await validateShadow({
+            databaseUrl: databaseUrl!,
+            collection: flags.collection,
+            schema: flags.schema ?? environment?.warehouse.schema ?? 'public',
+            triggerTable: flags.triggerTable ?? pipeline!.table,
+            streamTable: flags.streamTable ?? shadowTable!,
+            keyColumns: split(flags.key),
+            ignoreColumns: split(flags.ignoreColumns),
+            ignoreMetadataColumns: !flags.includeMetadataColumns,
+            tolerances: { timestampMs: timestampMs!, numericRelative: numericRelative! },
+            batchSize,
+            sample,
+            sampleSeed: seed,
+            since,
+            sinceColumn: flags.sinceColumn,
+            threshold,
+            persist: flags.persist,
+            resultsSchema: flags.resultsSchema,
+            onProgress: throttledProgress(),
+          });
+          process.stdout.write(flags.output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatValidationText(result));
+          process.exitCode = result.passed ? EXIT.ok : EXIT_BELOW_THRESHOLD;
+        } catch (error) {
+          if (error instanceof ValidationError) throw new CliError(error.message);
+          const message = (error as Error).message;
+          throw Object.assign(new CliError(`warehouse ${maskUrlPassword(databaseUrl!)}: ${message}`), { suggestion: 'check --database-url / DATABASE_URL and that the tables exist' });
+        }
+      },
+    );
+}

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { ENVIRONMENT_NAMES, loadEnvironment, type Environment } from '../config';
+import { EXIT } from '../connectors/connect/plan';
+
+/**
+ * A failure the CLI reports as one clear line (no stack trace unless --debug) with an exit code.
+ * Errors from the layers below (ConnectError, ConfigError, …) are turned into this at the edge.
+ */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** Exit codes shared by every command: like `terraform plan -detailed-exitcode`. */
+export { EXIT } from '../connectors/connect/plan';
+
+export function isDebug(): boolean {
+  return process.argv.includes('--debug') || process.env.CDCCTL_DEBUG === '1';
+}
+
+/** Prints an error as one line (plus the suggestion a typed error carries) and returns the exit code. */
+export function reportError(error: unknown): number {
+  const exitCode = error instanceof CliError ? error.exitCode : EXIT.error;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${pc.red('error')}: ${message}\n`);
+  const suggestion = (error as { suggestion?: string } | null)?.suggestion;
+  if (suggestion) process.stderr.write(`  ${pc.dim('hint')}: ${suggestion}\n`);
+  if (isDebug() && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return exitCode;
+}
+
+/** Progress lines go to stderr so that stdout stays machine-readable (`--output json`). */
+export function progress(message: string): void {
+  process.stderr.write(`${pc.dim('…')} ${message}\n`);
+}
+
+/** The flags of every command that talks to an environment's worker. */
+export interface EnvironmentFlags {
+  readonly env: string;
+  readonly connectUrl?: string;
+}
+
+/**
+ * The environment the flags name. Errors are not re-wrapped: `reportError` prints every error's
+ * message and suggestion, and `--debug` its stack.
+ */
+export function environmentFromFlags(flags: EnvironmentFlags): Environment {
+  return loadEnvironment(flags.env, { connectUrl: flags.connectUrl });
+}
+
+/** `--env` (required unless said otherwise) and `--connect-url`, worded the same on every command. */
+export function environmentOptions(command: Command, required = true): Command {
+  const description = `environment (${ENVIRONMENT_NAMES.join(', ')})`;
+  (required ? command.requiredOption('--env <name>', description) : command.option('--env <name>', description)).option(
+    '--connect-url <url>',
+    "override the environment's Kafka Connect REST URL",
+  );
+  return command;
+}
+
+/** `--output <format>` with its first format as the default. */
+export function outputOption(command: Command, formats: readonly string[]): Command {
+  return command.option('--output <format>', `output format: ${formats.join('|')}`, formats[0]);
+}
+
+export function checkOutputFormat(format: string, formats: readonly string[]): void {
+  if (!formats.includes(format)) throw new CliError(`--output must be one of ${formats.join(', ')} (got ${format})`);
+}

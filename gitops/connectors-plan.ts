@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { Environment } from '../config';
+import type { ConnectClient } from '../connectors/connect/client';
+import { formatPlanMarkdown, formatPlanText } from '../connectors/connect/format-plan';
+import { diff, hasChanges, type Plan } from '../connectors/connect/plan';
+import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
+import { renderEnvironment, type RenderedConnector } from '../connectors/render';
+import { formatIssue, validateConnectorConfig } from '../connectors/validate';
+import { EXIT } from '../connectors/connect/plan';
+import { clientFor } from '../connectors/connect/environment-client';
+
+/**
+ * `cdcctl gitops connectors-plan --env <name>`: the connectors plan of one environment as a
+ * Markdown section for the pull-request comment (pr-comment.ts joins the sections). A plan that
+ * cannot be made (invalid definition, worker unreachable) becomes a section that says why, so the
+ * comment always tells the reviewer something.
+ */
+
+const plain = { green: String, yellow: String, red: String, dim: String, bold: String };
+
+export interface PlanReportOptions {
+  /** @default a client for the environment's worker, credentials from the variables its config names */
+  readonly client?: ConnectClient;
+  /** @default every pipeline of the repository */
+  readonly pipelines?: readonly PipelineDefinition[];
+  /** Plan deletes of managed connectors no longer defined. @default false */
+  readonly prune?: boolean;
+}
+
+export interface PlanReport {
+  readonly environment: string;
+  /** 0 no changes, 2 changes, 1 the plan could not be made. */
+  readonly exitCode: 0 | 1 | 2;
+  readonly plan?: Plan;
+  /** Why there is no plan: every validation error, or the one request that failed. */
+  readonly problems: readonly string[];
+  readonly markdown: string;
+  readonly text: string;
+}
+
+export function sectionTitle(environment: string): string {
+  return `Connectors plan: ${environment}`;
+}
+
+/** Renders, validates (nothing is sent when a definition is invalid), reads the worker once, diffs. */
+export async function planEnvironment(environment: Environment, options: PlanReportOptions = {}): Promise<PlanReport> {
+  const title = sectionTitle(environment.name);
+  const failed = (problems: string[], what: string): PlanReport => ({
+    environment: environment.name,
+    exitCode: EXIT.error,
+    problems,
+    text: `${title}: ${what}\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
+    markdown: [`### ${title}`, '', `**no plan** · exit code ${EXIT.error}`, '', '> [!CAUTION]', `> ${what}`, '', '```', ...problems, '```', ''].join('\n'),
+  });
+  let desired: RenderedConnector[];
+  try {
+    desired = renderEnvironment(environment, options.pipelines ?? allPipelines);
+  } catch (error) {
+    return failed([(error as Error).message], 'the connectors could not be rendered');
+  }
+  const errors = desired.flatMap((connector) => validateConnectorConfig(connector.name, connector.config)).filter((issue) => issue.severity === 'error');
+  if (errors.length) return failed(errors.map(formatIssue), `${errors.length} invalid field${errors.length === 1 ? '' : 's'}: no plan was made`);
+  let plan: Plan;
+  try {
+    const client = options.client ?? clientFor(environment);
+    plan = diff(desired, await client.listConnectors(), { managedPrefix: environment.managedConnectorPrefix, prune: options.prune });
+  } catch (error) {
+    return failed([(error as Error).message], `the worker at ${environment.connect.url} could not be read`);
+  }
+  const exitCode = hasChanges(plan) ? EXIT.changes : EXIT.ok;
+  return {
+    environment: environment.name,
+    exitCode,
+    plan,
+    problems: [],
+    text: `${title}\n${formatPlanText(plan, plain)}`,
+    markdown: `${formatPlanMarkdown(plan, title, exitCode)}\n`,
+  };
+}

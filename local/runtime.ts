@@ -1,0 +1,416 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { jmxExporterConfigYaml } from '../alerts/jmx-exporter';
+import { writeLocalPrometheusRules } from './prometheus-rules';
+import { connectWorkerProperties, kafkaServerProperties, log4jProperties, prometheusConfig } from './config-files';
+import { installRuntime, javaCommand, type InstallResult } from './install';
+import {
+  LocalRuntimeError,
+  PORT_FLAGS,
+  SERVICES,
+  resolveRuntimeOptions,
+  runtimeLayout,
+  type ResolvedPorts,
+  type ResolvedRuntimeOptions,
+  type RuntimeLayout,
+  type RuntimeOptions,
+  type ServiceName,
+} from './options';
+import { WAREHOUSE_DATABASE, createWarehouseDatabase, embeddedWarehouseUrl, postgresReady, prepareEmbeddedPostgres, relocatedWarehouseHome, warehouseCredentials, warehouseWorkerEnvironment } from './postgres';
+import { isPortFree, runToCompletion, startDetached, stopRecordedProcess, waitForReady, waitUntil, type DetachedCommand } from './processes';
+import { findPrometheus, PROMETHEUS_MISSING_HINT } from './prometheus';
+import { connectReady, kafkaReady, prometheusReady } from './readiness';
+import { STANDIN_NOTE, standInConnectionString, standInReady, standInServeCommand, standInWorkerEnvironment } from './standin-writer';
+import { classifyService, emptyState, readState, tailFile, withLock, writeState, type RuntimeState, type ServiceState } from './state';
+
+/**
+ * The local runtime: a KRaft Kafka, the MongoDB stand-in (mongo-java-server, not MongoDB), a Kafka Connect worker with the real plugins and the JMX agent,
+ * the warehouse's PostgreSQL and Prometheus, as detached processes recorded in `<stateDir>/state.json`.
+ * `up` starts what is not running, `down` ends exactly the recorded processes, `status` tells each
+ * service's state without changing anything.
+ */
+
+export interface ServiceStatus {
+  /** `external`: the warehouse is the user's DATABASE_URL. `not-installed`: Prometheus is absent. */
+  readonly state: ServiceState | 'external' | 'not-installed';
+  /**
+   * Where it listens: Kafka's bootstrap address (`127.0.0.1:9092`), an http URL, or the warehouse's
+   * `postgres://` URL (with the local, generated password; mask it before printing as text).
+   */
+  readonly url?: string;
+  /** The Connect worker's Prometheus metrics (its JMX agent). */
+  readonly metricsUrl?: string;
+  readonly pid?: number;
+  readonly logFile: string;
+  /** The end of the log of a crashed service. */
+  readonly logTail?: string;
+  readonly note?: string;
+}
+
+export interface RuntimeStatus {
+  readonly stateDir: string;
+  readonly ports: ResolvedPorts;
+  readonly services: Readonly<Record<ServiceName, ServiceStatus>>;
+}
+
+export interface UpResult {
+  /** Services started by this call (empty when everything already ran). */
+  readonly started: readonly ServiceName[];
+  readonly status: RuntimeStatus;
+  readonly install?: InstallResult;
+}
+
+const CRASH_LOG_LINES = 20;
+
+export async function install(options: RuntimeOptions = {}): Promise<InstallResult> {
+  const resolved = resolveRuntimeOptions(options);
+  const result = await installRuntime(resolved);
+  if (!result.ranMaven) resolved.onProgress(`runtime already installed in ${result.runtimeDir}`);
+  return result;
+}
+
+/** Starts every service that is not running; a second call while all run changes nothing. */
+export async function up(options: RuntimeOptions = {}): Promise<UpResult> {
+  const resolved = resolveRuntimeOptions(options);
+  const layout = runtimeLayout(resolved);
+  const progress = elapsedProgress(resolved.onProgress);
+  return withLock(layout.lockFile, 'local up', async () => {
+    const previous = readState(layout.stateFile);
+    const running = new Set(SERVICES.filter((service) => previous && classifyService(previous.processes[service]) === 'running'));
+    const ports = portsToUse(options, resolved, previous, running);
+    const warehouseExternal = resolved.databaseUrl !== undefined;
+    checkWarehouseMode(previous, running, warehouseExternal, layout);
+    const prometheusInstalled = findPrometheus() !== undefined;
+    const wanted = SERVICES.filter((service) => (service !== 'warehouse' || !warehouseExternal) && (service !== 'prometheus' || prometheusInstalled));
+    const toStart = wanted.filter((service) => !running.has(service));
+    if (warehouseExternal) await checkExternalWarehouse(resolved.databaseUrl as string);
+    if (toStart.length === 0) {
+      progress(`the local runtime in ${layout.stateDir} is already running; nothing changed`);
+      return { started: [], status: status({ ...options, stateDir: resolved.stateDir }) };
+    }
+    await checkPortsFree(ports, toStart, warehouseExternal);
+
+    // Services that still run keep the jars they started from: the others join them.
+    const runtimeDir = previous && running.size > 0 ? previous.runtimeDir : resolved.runtimeDir;
+    const installResult = await installRuntime({ ...resolved, runtimeDir, onProgress: progress });
+    const state: RuntimeState = { ...(previous ?? emptyState(ports, runtimeDir)), ports, runtimeDir, externalWarehouse: warehouseExternal };
+    const startLayout = runtimeLayout({ stateDir: resolved.stateDir, runtimeDir });
+    // Records of processes that are gone would only say "crashed" from now on: this start replaces them.
+    for (const service of toStart) delete state.processes[service];
+    writeState(layout.stateFile, state);
+    await writeConfigFiles(startLayout, ports);
+
+    const context: StartContext = { resolved, layout: startLayout, state, ports, progress };
+    const started: ServiceName[] = [];
+    for (const service of toStart) {
+      if (await startService(context, service)) started.push(service);
+    }
+    if (!prometheusInstalled) progress(`Prometheus skipped: it is not installed (${PROMETHEUS_MISSING_HINT})`);
+    progress(`local runtime up: ${started.length > 0 ? `started ${started.join(', ')}` : 'nothing to start'}`);
+    return { started, status: status({ ...options, stateDir: resolved.stateDir }), install: installResult };
+  });
+}
+
+export interface DownOptions {
+  /** Also delete `<stateDir>/data` (Kafka's log, the warehouse, Prometheus' TSDB) once every process is gone; logs stay. @default false */
+  readonly purgeData?: boolean;
+}
+
+export interface StoppedProcess {
+  readonly service: ServiceName;
+  readonly pid: number;
+  readonly result: 'stopped' | 'killed' | 'already-gone';
+}
+
+/** Ends exactly the recorded processes, in reverse start order; returns how each ended. */
+export async function down(options: RuntimeOptions = {}, downOptions: DownOptions = {}): Promise<StoppedProcess[]> {
+  const resolved = resolveRuntimeOptions(options);
+  const layout = runtimeLayout(resolved);
+  const progress = elapsedProgress(resolved.onProgress);
+  return withLock(layout.lockFile, 'local down', async () => {
+    const state = readState(layout.stateFile);
+    const results: StoppedProcess[] = [];
+    for (const service of [...SERVICES].reverse()) {
+      const recorded = state?.processes[service];
+      if (!state || !recorded) continue;
+      progress(`stopping ${service} (pid ${recorded.pid})`);
+      const result = await stopRecordedProcess(recorded, resolved.stopTimeoutMs);
+      if (result === 'killed') progress(`${service} did not stop within ${resolved.stopTimeoutMs / 1000} s: killed`);
+      delete state.processes[service];
+      writeState(layout.stateFile, state);
+      results.push({ service, pid: recorded.pid, result });
+    }
+    if (results.length === 0) progress(`no process recorded in ${layout.stateDir}: nothing to stop`);
+    if (downOptions.purgeData) {
+      fs.rmSync(layout.dataDir, { recursive: true, force: true });
+      // A root-run warehouse whose state dir its OS user could not reach keeps its data elsewhere.
+      fs.rmSync(relocatedWarehouseHome(layout), { recursive: true, force: true });
+      progress(`deleted ${layout.dataDir}`);
+    }
+    return results;
+  });
+}
+
+/** Stops one service (if it runs) and starts it again with the same ports and configuration. */
+export async function restart(options: RuntimeOptions, service: ServiceName): Promise<RuntimeStatus> {
+  const resolved = resolveRuntimeOptions(options);
+  const layout = runtimeLayout(resolved);
+  const progress = elapsedProgress(resolved.onProgress);
+  return withLock(layout.lockFile, `local restart ${service}`, async () => {
+    const state = readState(layout.stateFile);
+    if (!state) throw new LocalRuntimeError(`nothing recorded in ${layout.stateDir}`, 'cdcctl local up');
+    if (service === 'warehouse' && state.externalWarehouse) throw new LocalRuntimeError('the warehouse is an external server (DATABASE_URL): this tool does not run it');
+    const recorded = state.processes[service];
+    if (recorded) {
+      progress(`stopping ${service} (pid ${recorded.pid})`);
+      await stopRecordedProcess(recorded, resolved.stopTimeoutMs);
+      delete state.processes[service];
+      writeState(layout.stateFile, state);
+    }
+    const ports = recordedPorts(resolved, state);
+    if (recorded) await waitForPortsReleased(ports, [service], state.externalWarehouse, resolved.stopTimeoutMs);
+    await checkPortsFree(ports, [service], state.externalWarehouse);
+    await startService({ resolved: { ...resolved, runtimeDir: state.runtimeDir }, layout: runtimeLayout({ ...resolved, runtimeDir: state.runtimeDir }), state, ports, progress }, service);
+    return status(options);
+  });
+}
+
+/** Each service's state and where it listens; changes nothing. */
+export function status(options: RuntimeOptions = {}): RuntimeStatus {
+  const resolved = resolveRuntimeOptions(options);
+  const state = readState(runtimeLayout(resolved).stateFile);
+  const layout = runtimeLayout({ stateDir: resolved.stateDir, runtimeDir: state?.runtimeDir ?? resolved.runtimeDir });
+  const ports = state ? recordedPorts(resolved, state) : resolved.ports;
+  const serviceStatus = (service: ServiceName, url: string | undefined, extra: Partial<ServiceStatus> = {}): ServiceStatus => {
+    const recorded = state?.processes[service];
+    const serviceState = classifyService(recorded);
+    return {
+      state: serviceState,
+      url,
+      pid: recorded?.pid,
+      logFile: layout.logFile(service),
+      ...(serviceState === 'crashed' ? { logTail: tailFile(layout.logFile(service), CRASH_LOG_LINES), note: `pid ${recorded?.pid} is gone without cdcctl local down` } : {}),
+      ...extra,
+    };
+  };
+  const externalWarehouse = state?.externalWarehouse ?? resolved.databaseUrl !== undefined;
+  const warehouse: ServiceStatus = externalWarehouse
+    ? { state: 'external', url: resolved.databaseUrl, logFile: layout.logFile('warehouse'), note: resolved.databaseUrl ? 'DATABASE_URL' : 'DATABASE_URL (not set in this shell)' }
+    : serviceStatus(
+        'warehouse',
+        // Before the first start there are no credentials yet: where it will listen, without them.
+        fs.existsSync(layout.postgresCredentials) ? embeddedWarehouseUrl(warehouseCredentials(layout), ports.postgres) : `postgres://127.0.0.1:${ports.postgres}/${WAREHOUSE_DATABASE}`,
+      );
+  const prometheus = serviceStatus('prometheus', `http://127.0.0.1:${ports.prometheus}`);
+  return {
+    stateDir: resolved.stateDir,
+    ports,
+    services: {
+      kafka: serviceStatus('kafka', `127.0.0.1:${ports.kafka}`),
+      mongodb: serviceStatus('mongodb', standInConnectionString(ports.mongodb), { note: STANDIN_NOTE }),
+      warehouse,
+      connect: serviceStatus('connect', `http://127.0.0.1:${ports.connect}`, { metricsUrl: `http://127.0.0.1:${ports.connectJmx}/metrics` }),
+      prometheus: prometheus.state === 'stopped' && !findPrometheus() ? { ...prometheus, state: 'not-installed', note: PROMETHEUS_MISSING_HINT } : prometheus,
+    },
+  };
+}
+
+/** The last `lines` lines of a service's log (or of the Maven install). */
+export function logs(options: RuntimeOptions, service: ServiceName | 'install', lines = 100): string {
+  const layout = runtimeLayout(resolveRuntimeOptions(options));
+  const file = layout.logFile(service);
+  if (!fs.existsSync(file)) throw new LocalRuntimeError(`no log for ${service} yet (${file})`, 'cdcctl local up');
+  return tailFile(file, lines);
+}
+
+/** The ports a state file recorded; one recorded before a service existed takes the resolved port for it. */
+function recordedPorts(resolved: ResolvedRuntimeOptions, state: RuntimeState): ResolvedPorts {
+  return { ...resolved.ports, ...state.ports, mongodb: state.ports.mongodb ?? resolved.ports.mongodb };
+}
+
+/** The ports to use: a running runtime keeps its own; asking for others while it runs is an error. */
+function portsToUse(options: RuntimeOptions, resolved: ResolvedRuntimeOptions, previous: RuntimeState | undefined, running: ReadonlySet<ServiceName>): ResolvedPorts {
+  if (!previous || running.size === 0) return resolved.ports;
+  const recorded = recordedPorts(resolved, previous);
+  const conflicts = (Object.entries(options.ports ?? {}) as [keyof ResolvedPorts, number | undefined][])
+    .filter(([name, port]) => port !== undefined && previous.ports[name] !== undefined && port !== previous.ports[name])
+    .map(([name, port]) => `ports.${name} (${PORT_FLAGS[name]}): asked for ${port}, but the running runtime uses ${previous.ports[name]}`);
+  if (conflicts.length > 0) throw new LocalRuntimeError(conflicts.join('\n'), 'cdcctl local down first to change ports');
+  return recorded;
+}
+
+function checkWarehouseMode(previous: RuntimeState | undefined, running: ReadonlySet<ServiceName>, external: boolean, layout: RuntimeLayout): void {
+  if (!previous) return;
+  if (external && running.has('warehouse')) {
+    throw new LocalRuntimeError(`DATABASE_URL is set, but the runtime in ${layout.stateDir} runs its own PostgreSQL`, 'cdcctl local down first, or unset DATABASE_URL');
+  }
+  if (!external && previous.externalWarehouse && running.has('connect')) {
+    throw new LocalRuntimeError(`the runtime in ${layout.stateDir} runs with DATABASE_URL, which is not set now`, 'set DATABASE_URL as before, or cdcctl local down first');
+  }
+}
+
+async function checkExternalWarehouse(databaseUrl: string): Promise<void> {
+  const ready = await postgresReady(databaseUrl);
+  if (ready !== true) throw new LocalRuntimeError(`the warehouse at DATABASE_URL does not answer: ${ready}`, 'check DATABASE_URL, or unset it to let this tool run its own PostgreSQL');
+}
+
+/** Every port of every service about to start must be free: all taken ones are reported at once. */
+async function checkPortsFree(ports: ResolvedPorts, services: readonly ServiceName[], warehouseExternal: boolean): Promise<void> {
+  const needed = portsOf(services, warehouseExternal);
+  const taken: string[] = [];
+  for (const name of needed) {
+    if (!(await isPortFree(ports[name]))) taken.push(`port ${ports[name]} (ports.${name}, ${PORT_FLAGS[name]}) is already in use by another process`);
+  }
+  if (taken.length > 0) throw new LocalRuntimeError(taken.join('\n'), `stop what listens there, or choose other ports with ${taken.length > 1 ? 'those flags' : 'that flag'}`);
+}
+
+/**
+ * A JVM's main thread can be gone (the pid a zombie, "stopped" for us) while its other threads still
+ * hold its ports for a moment: a restart waits for them before it checks them.
+ */
+async function waitForPortsReleased(ports: ResolvedPorts, services: readonly ServiceName[], warehouseExternal: boolean, timeoutMs: number): Promise<void> {
+  const names = portsOf(services, warehouseExternal);
+  await waitUntil(async () => (await Promise.all(names.map((name) => isPortFree(ports[name])))).every(Boolean), timeoutMs, 200);
+}
+
+function portsOf(services: readonly ServiceName[], warehouseExternal: boolean): (keyof ResolvedPorts)[] {
+  return services.flatMap((service): (keyof ResolvedPorts)[] => {
+    switch (service) {
+      case 'kafka':
+        return ['kafka', 'kafkaController'];
+      case 'mongodb':
+        return ['mongodb'];
+      case 'warehouse':
+        return warehouseExternal ? [] : ['postgres'];
+      case 'connect':
+        return ['connect', 'connectJmx'];
+      case 'prometheus':
+        return ['prometheus'];
+    }
+  });
+}
+
+async function writeConfigFiles(layout: RuntimeLayout, ports: ResolvedPorts): Promise<void> {
+  fs.mkdirSync(layout.configDir, { recursive: true });
+  fs.writeFileSync(layout.serverProperties, kafkaServerProperties(ports, layout));
+  fs.writeFileSync(layout.connectProperties, connectWorkerProperties(ports, layout));
+  fs.writeFileSync(layout.log4jProperties, log4jProperties());
+  fs.writeFileSync(layout.jmxExporterConfig, jmxExporterConfigYaml());
+  fs.rmSync(layout.prometheusRulesDir, { recursive: true, force: true });
+  fs.mkdirSync(layout.prometheusRulesDir, { recursive: true });
+  const ruleFiles = await writeLocalPrometheusRules(layout.prometheusRulesDir);
+  fs.writeFileSync(layout.prometheusConfig, prometheusConfig(ports, ruleFiles.map((file) => path.resolve(layout.prometheusRulesDir, file))));
+}
+
+interface StartContext {
+  readonly resolved: ResolvedRuntimeOptions;
+  readonly layout: RuntimeLayout;
+  readonly state: RuntimeState;
+  readonly ports: ResolvedPorts;
+  readonly progress: (message: string) => void;
+}
+
+/** Starts one service, records its pid at once (so `down` can end it even if the wait fails), waits until ready. */
+async function startService(context: StartContext, service: ServiceName): Promise<boolean> {
+  const { layout, state, ports, progress, resolved } = context;
+  const launch = async (command: Omit<DetachedCommand, 'logFile'>) => {
+    const recorded = await startDetached({ ...command, logFile: layout.logFile(service) });
+    state.processes[service] = recorded;
+    writeState(layout.stateFile, state);
+    progress(`${service} started (pid ${recorded.pid}), waiting until it is ready`);
+    return recorded;
+  };
+  const wait = (recorded: Awaited<ReturnType<typeof launch>>, isReady: () => Promise<true | string>) =>
+    waitForReady(service, recorded, layout.logFile(service), resolved.readyTimeoutMs, isReady);
+
+  switch (service) {
+    case 'kafka': {
+      formatKafkaStorage(layout, state, progress);
+      const bootstrap = `127.0.0.1:${ports.kafka}`;
+      await wait(await launch(javaProcess(layout, '-Xmx512m', [], 'kafka.Kafka', layout.serverProperties)), () => kafkaReady(bootstrap));
+      progress(`kafka ready on ${bootstrap}`);
+      return true;
+    }
+    case 'mongodb': {
+      await wait(await launch(standInServeCommand(layout, { port: ports.mongodb })), () => standInReady(ports.mongodb));
+      progress(`mongodb ready on ${standInConnectionString(ports.mongodb)} (${STANDIN_NOTE})`);
+      return true;
+    }
+    case 'warehouse': {
+      const prepared = prepareEmbeddedPostgres(layout, ports.postgres, progress);
+      const adminUrl = embeddedWarehouseUrl(prepared.credentials, ports.postgres, 'postgres');
+      await wait(await launch(prepared.command), () => postgresReady(adminUrl));
+      await createWarehouseDatabase(prepared.credentials, ports.postgres);
+      progress(`warehouse (PostgreSQL) ready on 127.0.0.1:${ports.postgres}, database ${prepared.credentials.database}`);
+      return true;
+    }
+    case 'connect': {
+      const databaseUrl = state.externalWarehouse ? resolved.databaseUrl : embeddedWarehouseUrl(warehouseCredentials(layout), ports.postgres);
+      if (!databaseUrl) throw new LocalRuntimeError('the runtime was brought up with DATABASE_URL, which is not set now', 'set DATABASE_URL as before');
+      const agent = `-javaagent:${layout.jmxAgentJar}=127.0.0.1:${ports.connectJmx}:${layout.jmxExporterConfig}`;
+      const command = javaProcess(layout, '-Xmx1g', [agent], 'org.apache.kafka.connect.cli.ConnectDistributed', layout.connectProperties);
+      const connectUrl = `http://127.0.0.1:${ports.connect}`;
+      // The worker resolves the connectors' ${env:CDC_WAREHOUSE_…} and ${env:CDC_STANDIN_…} placeholders from its own environment.
+      const env = { ...process.env, ...warehouseWorkerEnvironment(databaseUrl), ...standInWorkerEnvironment(ports.mongodb) };
+      await wait(await launch({ ...command, env }), () => connectReady(connectUrl));
+      progress(`connect ready on ${connectUrl} (plugins listed), metrics on http://127.0.0.1:${ports.connectJmx}/metrics`);
+      return true;
+    }
+    case 'prometheus': {
+      const binary = findPrometheus();
+      if (!binary) return false;
+      const prometheusUrl = `http://127.0.0.1:${ports.prometheus}`;
+      const args = [
+        `--config.file=${layout.prometheusConfig}`,
+        `--storage.tsdb.path=${layout.prometheusDataDir}`,
+        '--storage.tsdb.retention.time=2d',
+        `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+        '--web.enable-lifecycle',
+      ];
+      await wait(await launch({ command: binary, args }), () => prometheusReady(prometheusUrl));
+      progress(`prometheus ready on ${prometheusUrl}`);
+      return true;
+    }
+  }
+}
+
+function javaProcess(layout: RuntimeLayout, heap: string, agents: readonly string[], mainClass: string, propertiesFile: string): Omit<DetachedCommand, 'logFile'> {
+  return {
+    command: javaCommand(),
+    args: [heap, ...agents, `-Dlog4j2.configurationFile=${layout.log4jProperties}`, '-cp', `${layout.kafkaLibs}/*`, mainClass, propertiesFile],
+    cwd: layout.stateDir,
+  };
+}
+
+/** KRaft storage is formatted once per state dir, with a cluster id kept in the state. */
+function formatKafkaStorage(layout: RuntimeLayout, state: RuntimeState, progress: (message: string) => void): void {
+  if (fs.existsSync(path.join(layout.kafkaDataDir, 'meta.properties'))) return;
+  const clusterId = state.kafkaClusterId ?? kafkaClusterId();
+  progress(`formatting Kafka's KRaft storage in ${layout.kafkaDataDir} (cluster ${clusterId})`);
+  runToCompletion(
+    javaCommand(),
+    ['-Xmx256m', `-Dlog4j2.configurationFile=${layout.log4jProperties}`, '-cp', `${layout.kafkaLibs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', layout.serverProperties, '--standalone'],
+    layout.logFile('kafka'),
+    { what: 'kafka storage format' },
+  );
+  state.kafkaClusterId = clusterId;
+  writeState(layout.stateFile, state);
+}
+
+/**
+ * A cluster id as `kafka-storage random-uuid` makes it (a random UUID, base64url without padding,
+ * never starting with '-'), without starting a JVM for it.
+ */
+export function kafkaClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+/** Prefixes each progress line with the seconds since the command began. */
+function elapsedProgress(onProgress: (message: string) => void): (message: string) => void {
+  const started = Date.now();
+  return (message) => onProgress(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+}

@@ -1,0 +1,104 @@
+import { Testing } from 'cdktf';
+import { loadEnvironment, MIGRATION_PHASES, type Environment, type MigrationPhase } from '../../../config';
+import { allowedTargets, checkTransition, nextPhase, PHASE_BEHAVIOUR } from '../../../config/phases';
+import { orders } from '../../../connectors/pipelines/orders';
+import { renderEnvironment } from '../../../connectors/render';
+import { collectionStatuses, transitionPlan } from '../../../migration/status';
+import { AtlasStack } from '../../../stacks/atlas-stack';
+
+/** Every ordered pair of phases and what the rules say of it. */
+const EXPECTED: Record<MigrationPhase, Record<MigrationPhase, 'unchanged' | 'forward' | 'rollback' | 'refused'>> = {
+  trigger: { trigger: 'unchanged', shadow: 'forward', stream: 'refused', decommissioned: 'refused' },
+  shadow: { trigger: 'rollback', shadow: 'unchanged', stream: 'forward', decommissioned: 'refused' },
+  stream: { trigger: 'rollback', shadow: 'rollback', stream: 'unchanged', decommissioned: 'forward' },
+  decommissioned: { trigger: 'refused', shadow: 'refused', stream: 'rollback', decommissioned: 'unchanged' },
+};
+
+const pairs = MIGRATION_PHASES.flatMap((from) => MIGRATION_PHASES.map((to) => [from, to, EXPECTED[from][to]] as const));
+
+describe('phase transitions', () => {
+  it.each(pairs)('%s → %s is %s', (from, to, expected) => {
+    const check = checkTransition(from, to);
+    if (expected === 'refused') {
+      expect(check.allowed).toBe(false);
+      if (!check.allowed) expect(check.reason.length).toBeGreaterThan(20);
+    } else {
+      expect(check).toMatchObject({ allowed: true, kind: expected });
+    }
+  });
+
+  it('moves forward one phase at a time', () => {
+    expect(MIGRATION_PHASES.map((phase) => nextPhase(phase))).toEqual(['shadow', 'stream', 'decommissioned', undefined]);
+    for (const phase of MIGRATION_PHASES) {
+      const forward = allowedTargets(phase).filter((to) => MIGRATION_PHASES.indexOf(to) > MIGRATION_PHASES.indexOf(phase));
+      expect(forward).toEqual(nextPhase(phase) ? [nextPhase(phase)] : []);
+    }
+  });
+
+  it('explains a refusal in terms of what would be lost', () => {
+    const refused = checkTransition('decommissioned', 'trigger');
+    expect(refused.allowed).toBe(false);
+    if (!refused.allowed) expect(refused.reason).toMatch(/resume token/);
+  });
+});
+
+function productionWith(phase: MigrationPhase): Environment {
+  const production = loadEnvironment('production');
+  return { ...production, collections: { ...production.collections, orders: { ...production.collections.orders!, phase } } };
+}
+
+function eventTriggers(environment: Environment): Record<string, { name: string; disabled?: boolean }> {
+  const app = Testing.app();
+  const stack = new AtlasStack(app, 'atlas-production', { environment });
+  const synthesized = JSON.parse(Testing.synth(stack)) as { resource?: Record<string, Record<string, { name: string; disabled?: boolean }>> };
+  return synthesized.resource?.mongodbatlas_event_trigger ?? {};
+}
+
+describe('a collection in each phase: the synthesized atlas stack and the rendered connectors', () => {
+  it.each(MIGRATION_PHASES)('phase %s', (phase) => {
+    const environment = productionWith(phase);
+    const behaviour = PHASE_BEHAVIOUR[phase];
+
+    const trigger = Object.values(eventTriggers(environment)).find((resource) => resource.name === 'syncOrdersToWarehouse');
+    if (behaviour.trigger === 'removed') expect(trigger).toBeUndefined();
+    else expect(trigger?.disabled).toBe(behaviour.trigger === 'disabled');
+
+    const connectors = renderEnvironment(environment).filter((connector) => connector.pipelines.includes(orders.name));
+    const sink = connectors.find((connector) => connector.role === 'sink');
+    if (behaviour.sinkTarget === 'none') {
+      expect(connectors).toEqual([]);
+    } else {
+      expect(sink?.config['collection.name.format']).toBe(behaviour.sinkTarget === 'shadow' ? `${orders.table}_shadow` : orders.table);
+      expect(connectors.find((connector) => connector.role === 'source')?.config['collection.include.list']).toContain(`${orders.database}.${orders.collection}`);
+    }
+  });
+});
+
+describe('migrate status and transition steps', () => {
+  it('shows what the stack and the connectors do, and the next step', () => {
+    const [status] = collectionStatuses(productionWith('shadow'), [orders]);
+    expect(status).toMatchObject({ phase: 'shadow', triggers: [{ name: 'syncOrdersToWarehouse', state: 'enabled' }] });
+    expect(status!.connectors.find((connector) => connector.role === 'sink')).toMatchObject({ table: 'orders_shadow' });
+    expect(status!.next?.check).toMatchObject({ allowed: true, to: 'stream' });
+    expect(status!.rollback?.check).toMatchObject({ allowed: true, to: 'trigger' });
+  });
+
+  it('cuts over by moving the sink before disabling the trigger, after validation', () => {
+    const steps = transitionPlan(productionWith('shadow'), orders, 'stream').steps;
+    const at = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step));
+    expect(at(/migrate validate/)).toBe(0);
+    expect(at(/connectors apply --env production /)).toBeGreaterThan(at(/phase: 'shadow' → 'stream'/));
+    expect(at(/cdktf deploy atlas-production/)).toBeGreaterThan(at(/connectors apply/));
+  });
+
+  it('rolls back by re-enabling the trigger before the sink leaves the production table', () => {
+    const steps = transitionPlan(productionWith('stream'), orders, 'shadow').steps;
+    expect(steps.findIndex((step) => /cdktf deploy atlas-production/.test(step))).toBeLessThan(steps.findIndex((step) => /connectors apply/.test(step)));
+  });
+
+  it('gives no steps for a refused transition', () => {
+    const plan = transitionPlan(productionWith('trigger'), orders, 'stream');
+    expect(plan.check.allowed).toBe(false);
+    expect(plan.steps).toEqual([]);
+  });
+});

@@ -1,0 +1,134 @@
+import { AdminApiError, createAdminApiClient, type AdminApiClient, type AdminLogEntry } from '../../../migration/admin-api';
+import { startFakeAtlasAdminApi, type FakeAtlasAdminApi } from '../../support/fake-atlas-admin-api';
+import { APP_ID, fakeState, GROUP_ID, KEYS, TRIGGERS } from './atlas-fixture';
+import { generatedSecret } from '../../support/generated-secret';
+
+
+
+// The Admin API cannot run here: these tests talk to an HTTP FAKE of it on loopback.
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+let fake: FakeAtlasAdminApi;
+let waits: number[];
+
+function client(overrides: Partial<Parameters<typeof createAdminApiClient>[0]> = {}): AdminApiClient {
+  return createAdminApiClient({ baseUrl: fake.url, ...KEYS, sleep: async (ms) => void waits.push(ms), retryBaseDelayMs: 10, ...overrides });
+}
+
+beforeEach(async () => {
+  fake = await startFakeAtlasAdminApi(fakeState(NOW));
+  waits = [];
+});
+afterEach(() => fake.close());
+
+describe('Admin API client against the fake Admin API', () => {
+  it('logs in with the key pair in the body and lists apps with the access token', async () => {
+    const apps = await client().listApps(GROUP_ID);
+    expect(apps.map((app) => app._id)).toEqual([APP_ID]);
+    const [login, list] = fake.requests;
+    expect(login).toMatchObject({ method: 'POST', path: '/api/admin/v3.0/auth/providers/mongodb-cloud/login', status: 200 });
+    expect(JSON.parse(login!.body)).toEqual({ username: KEYS.publicKey, apiKey: KEYS.privateKey });
+    expect(list).toMatchObject({ credential: 'access', status: 200 });
+    // The private key travels in one request body only: never in a URL.
+    expect(fake.requests.filter((request) => JSON.stringify(request).includes(KEYS.privateKey))).toHaveLength(1);
+    expect(fake.requests.some((request) => request.path.includes(KEYS.privateKey) || Object.values(request.query).includes(KEYS.privateKey))).toBe(false);
+  });
+
+  it('refreshes the session on 401 and repeats the request once', async () => {
+    const api = client();
+    await api.listApps(GROUP_ID);
+    fake.expireAccessTokens();
+    const triggers = await api.listTriggers(GROUP_ID, APP_ID);
+    expect(triggers.length).toBeGreaterThan(5);
+    expect(fake.requests.map((request) => `${request.method} ${request.path.replace('/api/admin/v3.0', '')} ${request.status}`)).toEqual([
+      'POST /auth/providers/mongodb-cloud/login 200',
+      `GET /groups/${GROUP_ID}/apps 200`,
+      `GET /groups/${GROUP_ID}/apps/${APP_ID}/triggers 401`,
+      'POST /auth/session 201',
+      `GET /groups/${GROUP_ID}/apps/${APP_ID}/triggers 200`,
+    ]);
+  });
+
+  it('logs in again when the refresh token is refused too', async () => {
+    const api = client();
+    await api.listApps(GROUP_ID);
+    fake.expireSession();
+    await api.listApps(GROUP_ID);
+    const paths = fake.requests.map((request) => `${request.path.replace('/api/admin/v3.0', '')} ${request.status}`);
+    expect(paths.slice(2)).toEqual([`/groups/${GROUP_ID}/apps 401`, '/auth/session 401', '/auth/providers/mongodb-cloud/login 200', `/groups/${GROUP_ID}/apps 200`]);
+  });
+
+  it('retries 429 (honouring Retry-After) and 5xx with backoff, then succeeds', async () => {
+    fake.inject(/\/functions$/, { status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '2' } });
+    fake.inject(/\/functions$/, { status: 503, body: 'upstream unavailable' }, 2);
+    const functions = await client().listFunctions(GROUP_ID, APP_ID);
+    expect(functions.map((fn) => fn._id)).toContain('f-orders');
+    expect(waits[0]).toBe(2000);
+    expect(waits).toHaveLength(3);
+    // Exponential ceiling with jitter: the second wait is 10–20 ms, the third 20–40 ms.
+    expect(waits[1]).toBeGreaterThanOrEqual(10);
+    expect(waits[1]).toBeLessThanOrEqual(20);
+    expect(waits[2]).toBeGreaterThanOrEqual(20);
+    expect(waits[2]).toBeLessThanOrEqual(40);
+  });
+
+  it('gives up after maxRetries with the status and a hint', async () => {
+    fake.inject(/\/apps$/, { status: 500, body: { error: 'internal', error_code: 'InternalServerError' } }, 10);
+    const error = await client({ maxRetries: 2 }).listApps(GROUP_ID).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AdminApiError);
+    expect(error).toMatchObject({ status: 500, message: 'HTTP 500: internal (InternalServerError)', suggestion: 'gave up after 2 retries' });
+    expect(waits).toHaveLength(2);
+  });
+
+  it('reports a refused key pair without showing it', async () => {
+    const error = (await createAdminApiClient({ baseUrl: fake.url, publicKey: KEYS.publicKey, privateKey: generatedSecret('wrong-key') })
+      .listApps(GROUP_ID)
+      .catch((caught: unknown) => caught)) as AdminApiError;
+    expect(error.status).toBe(401);
+    expect(error.suggestion).toMatch(/ATLAS_PUBLIC_KEY/);
+    expect(`${error.message} ${error.suggestion}`).not.toContain('wrong-key-value');
+  });
+
+  it('rejects a response that does not have the documented shape, saying which field', async () => {
+    fake.inject(/\/apps$/, { status: 200, body: [{ name: 'no id here' }] });
+    await expect(client().listApps(GROUP_ID)).rejects.toThrow(/documented shape: 0\._id: /);
+  });
+
+  it('rejects a body that is not JSON', async () => {
+    fake.inject(/\/functions\/f-orders$/, { status: 200, body: '{"_id": "f-orders", "source": ' });
+    await expect(client().getFunction(GROUP_ID, APP_ID, 'f-orders')).rejects.toThrow(/documented shape/);
+  });
+
+  it('fails a response larger than the configured limit instead of reading it all', async () => {
+    fake.inject(/\/functions\/f-orders$/, { status: 200, body: { _id: 'f-orders', name: 'huge', source: 'x'.repeat(200_000) } });
+    await expect(client({ maxResponseBytes: 100_000 }).getFunction(GROUP_ID, APP_ID, 'f-orders')).rejects.toThrow(/larger than 100000 bytes/);
+  });
+
+  it('reads every log page once, following nextEndDate and nextSkip across equal timestamps', async () => {
+    const seen: AdminLogEntry[] = [];
+    const scan = await client().scanLogs(GROUP_ID, APP_ID, { type: 'DB_TRIGGER', errorsOnly: false, startDate: new Date(NOW.getTime() - 7 * 86_400_000).toISOString() }, (entry) => seen.push(entry));
+    // 250 syncOrders + 3 onPaymentPaid successes inside the window; the 8-day-old entry is outside.
+    expect(scan).toEqual({ pages: 3, entries: 253, malformedEntries: 0 });
+    expect(new Set(seen.map((entry) => `${entry.started}|${entry.completed}`)).size).toBe(253);
+    const pageRequests = fake.requests.filter((request) => request.path.endsWith('/logs'));
+    // The boundary splits four entries of one instant: two were on page one, so page two skips two.
+    expect(pageRequests[1]!.query).toMatchObject({ end_date: expect.any(String), skip: '2' });
+    expect(pageRequests.every((request) => request.query.type === 'DB_TRIGGER' && !('errors_only' in request.query))).toBe(true);
+  });
+
+  it('asks for errors with errors_only and counts entries of the wrong shape', async () => {
+    fake.inject(/\/logs$/, { status: 200, body: { logs: [{ started: 12 }, { started: NOW.toISOString(), error: 'boom', event_subscription_id: TRIGGERS.orders._id }] } });
+    const seen: AdminLogEntry[] = [];
+    const scan = await client().scanLogs(GROUP_ID, APP_ID, { type: 'DB_TRIGGER', errorsOnly: true, startDate: '2026-01-01T00:00:00Z' }, (entry) => seen.push(entry));
+    expect(scan).toEqual({ pages: 1, entries: 1, malformedEntries: 1 });
+    expect(fake.requests.at(-1)!.query.errors_only).toBe('true');
+  });
+
+  it('stops on a repeated page cursor and at the page limit, saying so', async () => {
+    const looping = { status: 200, body: { logs: [], nextEndDate: '2026-02-01T00:00:00.000Z', nextSkip: 1 } };
+    fake.inject(/\/logs$/, looping, 5);
+    const scan = await client().scanLogs(GROUP_ID, APP_ID, { type: 'DB_TRIGGER', errorsOnly: false, startDate: '2026-01-01T00:00:00Z' }, () => undefined);
+    expect(scan.truncated).toMatch(/repeated the page cursor/);
+    const limited = await client().scanLogs(GROUP_ID, APP_ID, { type: 'DB_TRIGGER', errorsOnly: false, startDate: '2026-01-01T00:00:00Z', maxPages: 1 }, () => undefined);
+    expect(limited).toMatchObject({ pages: 1, truncated: expect.stringMatching(/after 1 pages/) });
+  });
+});

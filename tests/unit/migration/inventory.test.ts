@@ -1,0 +1,223 @@
+import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import ts from 'typescript';
+import { loadEnvironment } from '../../../config';
+import { validateConnectorJson } from '../../../connectors/validate';
+import { createAdminApiClient } from '../../../migration/admin-api';
+import { runInventory, type InventoryRun } from '../../../migration/generate';
+import { maskCredentials, OutsideOutputError, toIdentifier, writeInside } from '../../../migration/output';
+import { startFakeAtlasAdminApi, type FakeAtlasAdminApi } from '../../support/fake-atlas-admin-api';
+import { APP_ID, fakeState, GROUP_ID, KEYS, LEAKY_URI, TRIGGERS } from './atlas-fixture';
+import { generatedSecret } from '../../support/generated-secret';
+
+const LEAKED = generatedSecret('password');
+
+// Runs the inventory against the HTTP FAKE of the Admin API (the real one cannot run here).
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+const SINCE = new Date(NOW.getTime() - 7 * 86_400_000);
+let fake: FakeAtlasAdminApi;
+let workspace: string;
+
+async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+async function inventory(options: { pipelinesDir?: string; maxResponseBytes?: number } = {}): Promise<InventoryRun> {
+  const client = createAdminApiClient({ baseUrl: fake.url, ...KEYS, maxResponseBytes: options.maxResponseBytes, sleep: async () => undefined });
+  return runInventory({
+    client,
+    project: GROUP_ID,
+    app: 'shop-app',
+    outDir: path.join(workspace, 'out'),
+    pipelinesDir: options.pipelinesDir,
+    environment: loadEnvironment('production'),
+    since: SINCE,
+    now: NOW,
+  });
+}
+
+beforeEach(async () => {
+  fake = await startFakeAtlasAdminApi(fakeState(NOW));
+  workspace = await mkdtemp(path.join(os.tmpdir(), 'migrate-inventory-'));
+});
+afterEach(async () => {
+  await fake.close();
+  await rm(workspace, { recursive: true, force: true });
+});
+
+describe('migrate inventory against the fake Admin API', () => {
+  let run: InventoryRun;
+  beforeEach(async () => {
+    run = await inventory();
+  });
+  const triggerNamed = (name: string) => run.document.triggers.find((trigger) => trigger.name === name)!;
+
+  it('maps each trigger type to its replacement', () => {
+    expect(triggerNamed('syncOrders').replacement).toMatchObject({ kind: 'connector', pipeline: 'orders_2' });
+    expect(triggerNamed('onPaymentPaid').replacement).toMatchObject({ kind: 'connector', pipeline: 'payments' });
+    expect(triggerNamed('nightlyRollup')).toMatchObject({ schedule: '0 2 * * *', replacement: { kind: 'scheduled-job' } });
+    expect(triggerNamed('nightlyRollup').replacement.summary).toMatch(/CronJob/);
+    expect(triggerNamed('welcomeEmail').replacement).toMatchObject({ kind: 'deprecated' });
+    expect(triggerNamed('welcomeEmail').replacement.summary).toMatch(/deprecated/);
+  });
+
+  it("names each trigger's function from the function list, with its source file", () => {
+    expect(triggerNamed('nightlyRollup').function).toEqual({ id: 'f-rollup', name: 'nightlyRollup', file: 'functions/nightlyRollup.js' });
+    expect(triggerNamed('onPaymentPaid').function).toEqual({ id: 'f-payments', name: 'payments/../../handler', file: 'functions/payments_handler.js' });
+  });
+
+  it('lists what a connector cannot express instead of dropping it', () => {
+    const payments = triggerNamed('onPaymentPaid').replacement;
+    expect(payments.expressed.join('\n')).toMatch(/operationType ∈ \[insert, update\]/);
+    expect(payments.expressed.join('\n')).toMatch(/fullDocument\.status/);
+    expect(payments.unexpressed.join('\n')).toMatch(/CREATE_COLLECTION/);
+    expect(payments.unexpressed.join('\n')).toMatch(/full_document off/);
+    expect(payments.notes.join('\n')).toMatch(/unordered/);
+    expect(triggerNamed('auditEverything').replacement.unexpressed.join('\n')).toMatch(/every collection of database shop/);
+    expect(triggerNamed('brokenTrigger').replacement.unexpressed.join('\n')).toMatch(/config is missing/);
+    expect(triggerNamed('syncOrders').replacement.expressed.join('\n')).toMatch(/excludeFields \[internal_notes\]/);
+    expect(triggerNamed('syncOrders').replacement.notes.join('\n')).toMatch(/auditOrderDeletes/);
+  });
+
+  it('reports malformed and unknown items as problems and keeps going', () => {
+    const problems = run.document.problems.map((problem) => `${problem.where}: ${problem.message}`).join('\n');
+    expect(problems).toMatch(/noIdOrType.*_id/);
+    expect(problems).toMatch(/not a trigger in the documented shape/);
+    expect(problems).toMatch(/LOGIN_STREAM/);
+    expect(run.document.triggers).toHaveLength(Object.keys(TRIGGERS).length);
+  });
+
+  it('computes the baseline from success and error logs', () => {
+    expect(triggerNamed('syncOrders').baseline).toEqual({
+      executions: 255,
+      failures: 5,
+      p50_ms: 137,
+      p95_ms: 252,
+      top_errors: [
+        { message: 'connection refused by warehouse', count: 3 },
+        { message: 'duplicate key', count: 2 },
+      ],
+    });
+    expect(triggerNamed('onPaymentPaid').baseline).toMatchObject({ executions: 3, failures: 0, p50_ms: 100 });
+    expect(triggerNamed('nightlyRollup').baseline).toMatchObject({ executions: 2, p95_ms: 5000 });
+    expect(triggerNamed('welcomeEmail').baseline).toEqual({ executions: 0, failures: 0, p50_ms: null, p95_ms: null, top_errors: [] });
+  });
+
+  it('generates one pipeline per safe namespace, with the triggers’ conditions on the source', async () => {
+    expect(run.document.pipelines.map((pipeline) => [pipeline.name, pipeline.namespace])).toEqual([
+      ['orders_2', 'shop.orders'],
+      ['payments', 'shop.payments'],
+    ]);
+    const source = JSON.parse(await readFile(path.join(workspace, 'out', 'connectors', 'cdc-shop-source.json'), 'utf8'));
+    expect(source.config['collection.include.list']).toBe('shop.orders,shop.payments');
+    expect(JSON.parse(source.config['cursor.pipeline'])).toEqual([
+      {
+        $match: {
+          $or: [
+            { 'ns.coll': { $nin: ['payments'] } },
+            { $and: [{ 'ns.coll': 'payments' }, { $and: [{ operationType: { $in: ['insert', 'update'] } }, { 'fullDocument.status': 'paid' }] }] },
+          ],
+        },
+      },
+    ]);
+    const sink = JSON.parse(await readFile(path.join(workspace, 'out', 'connectors', 'cdc-orders_2-sink.json'), 'utf8'));
+    expect(sink.config['collection.name.format']).toBe('orders_2_shadow');
+  });
+
+  it('writes connector definitions that pass the validator', async () => {
+    const files = await filesUnder(path.join(workspace, 'out', 'connectors'));
+    expect(files).toHaveLength(3);
+    for (const file of files) expect(validateConnectorJson(JSON.parse(await readFile(file, 'utf8')), {}, file)).toEqual([]);
+    expect(run.document.connectors.every((connector) => connector.issues.length === 0)).toBe(true);
+  });
+
+  it('writes pipeline files that type-check against definePipeline', async () => {
+    const files = (await filesUnder(path.join(workspace, 'out', 'pipelines'))).sort();
+    expect(files.map((file) => path.basename(file))).toEqual(['migrated-from-triggers.ts', 'orders_2.ts', 'payments.ts']);
+    const program = ts.createProgram(files, { strict: true, noEmit: true, module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, types: [], skipLibCheck: true });
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('never writes outside the output folder, whatever the names', async () => {
+    const outside = (await filesUnder(workspace)).filter((file) => !file.startsWith(path.join(workspace, 'out') + path.sep));
+    expect(outside).toEqual([]);
+    const names = (await filesUnder(path.join(workspace, 'out'))).map((file) => path.relative(path.join(workspace, 'out'), file));
+    expect(names.every((name) => !name.includes('..') && /^[A-Za-z0-9_./-]+$/.test(name))).toBe(true);
+    expect(names).toContain('functions/payments_handler.js');
+    expect(triggerNamed('../../etc/passwd').replacement.unexpressed.join('\n')).toMatch(/cannot carry/);
+    expect(triggerNamed('orders/archive\\x').replacement.pipeline).toBeUndefined();
+  });
+
+  it('masks credential literals found in function sources', async () => {
+    for (const file of await filesUnder(path.join(workspace, 'out'))) expect(await readFile(file, 'utf8')).not.toContain(LEAKY_URI);
+    expect(run.document.functions.find((fn) => fn.name === 'syncOrders')).toMatchObject({ maskedCredentials: 1 });
+    expect(await readFile(path.join(workspace, 'out', 'report.md'), 'utf8')).toMatch(/rotate them/);
+  });
+
+  it('writes a report covering every trigger with its baseline and its fenced function source', async () => {
+    const report = await readFile(path.join(workspace, 'out', 'report.md'), 'utf8');
+    for (const trigger of run.document.triggers) expect(report).toContain(`| ${trigger.name.replace(/\|/g, '\\|')} |`);
+    expect(report).toMatch(/\| syncOrders \| DATABASE \| shop\.orders \| no \| syncOrders \| connector \(orders_2\) \| 255 \| 5 \| 137 \| 252 \|/);
+    // The welcome function's source contains a ``` fence: the report's fence is longer.
+    expect(report).toContain('````js\n// ```');
+  });
+});
+
+describe('migrate inventory: hostile and failing responses', () => {
+  it('records a function whose source is too large to read and goes on', async () => {
+    fake.inject(/\/functions\/f-rollup$/, { status: 200, body: { _id: 'f-rollup', name: 'nightlyRollup', source: 'x'.repeat(300_000) } });
+    const run = await inventory({ maxResponseBytes: 200_000 });
+    expect(run.document.functions.find((fn) => fn.id === 'f-rollup')?.error).toMatch(/larger than 200000 bytes/);
+    expect(run.document.problems.map((problem) => problem.where)).toContain('function nightlyRollup');
+    expect(run.document.triggers).toHaveLength(Object.keys(TRIGGERS).length);
+  });
+
+  it('leaves a hand-written file in the pipelines folder alone', async () => {
+    const pipelinesDir = path.join(workspace, 'pipelines');
+    await mkdir(pipelinesDir, { recursive: true });
+    await writeFile(path.join(pipelinesDir, 'payments.ts'), '// hand-written\n');
+    const run = await inventory({ pipelinesDir });
+    expect(await readFile(path.join(pipelinesDir, 'payments.ts'), 'utf8')).toBe('// hand-written\n');
+    expect(run.document.problems.find((problem) => problem.where === 'pipeline payments')?.message).toMatch(/not generated by this command/);
+  });
+
+  it('names the apps when --app matches none', async () => {
+    await expect(
+      runInventory({
+        client: createAdminApiClient({ baseUrl: fake.url, ...KEYS }),
+        project: GROUP_ID,
+        app: 'nope',
+        outDir: path.join(workspace, 'out'),
+        environment: loadEnvironment('production'),
+        since: SINCE,
+        now: NOW,
+      }),
+    ).rejects.toThrow(`--app: no app "nope" in project ${GROUP_ID} (apps: shop-app (${APP_ID}))`);
+  });
+});
+
+describe('output safety', () => {
+  it('refuses paths that resolve outside the folder, and folders that link outside', async () => {
+    const root = path.join(workspace, 'root');
+    await mkdir(root, { recursive: true });
+    await expect(writeInside(root, '../escape.txt', 'x')).rejects.toThrow(OutsideOutputError);
+    await expect(writeInside(root, '/etc/escape.txt', 'x')).rejects.toThrow(OutsideOutputError);
+    await symlink(workspace, path.join(root, 'linked'));
+    await expect(writeInside(root, 'linked/escape.txt', 'x')).rejects.toThrow(/links outside/);
+    await expect(writeInside(root, 'inside/ok.txt', 'x')).resolves.toBe(path.join(root, 'inside', 'ok.txt'));
+  });
+
+  it('turns any name into an identifier definePipeline accepts', () => {
+    for (const raw of ['../../etc', 'Orders Archive', '2024_orders', 'Çafé', '', '_', 'ordersV2']) expect(toIdentifier(raw, 'collection')).toMatch(/^[a-z][a-z0-9_]*$/);
+    expect(toIdentifier('ordersV2', 'x')).toBe('orders_v2');
+  });
+
+  it('masks URI passwords, AWS key ids and quoted secrets', () => {
+    const masked = maskCredentials(`const a = "${LEAKY_URI}"; const b = { password: '${LEAKED}' }; // AKIA${'A'.repeat(16)}`);
+    expect(masked.masked).toBe(3);
+    expect(masked.text).not.toMatch(new RegExp(`fixture-password|${LEAKED}|AKIAA`));
+  });
+});
