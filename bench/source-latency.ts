@@ -20,12 +20,13 @@ import { Client } from 'pg';
 import { parseEnvironment, type Environment } from '../config';
 import { localStandIn } from '../config/environments/local-standin';
 import { createConnectClient } from '../connectors/connect/client';
+import { qualifiedTable, sinkTable } from '../connectors/naming';
 import { pipelines } from '../connectors/pipelines';
 import { renderEnvironment } from '../connectors/render';
 import { changeEventRecords, Double, type MongoDocument } from '../local/debezium-events';
 import { ensureTopics, kafkaClient } from '../local/replay';
 import { status } from '../local/runtime';
-import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming, warehouseTable } from '../local/standin-seed';
+import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming } from '../local/standin-seed';
 import { openStandInWriter, type StandInWriter } from '../local/standin-writer';
 
 const { values } = parseArgs({
@@ -187,7 +188,7 @@ async function main(): Promise<void> {
     const standInWriter = writer;
     const standIn: Path = {
       name: 'stand-in',
-      table: warehouseTable(environment, orders),
+      table: qualifiedTable(environment, sinkTable(environment, orders)),
       write: async (document) => (await standInWriter.write({ op: 'insert', database: orders.database, collection: orders.collection, document })).acknowledgedAtMs,
     };
     replay = await replayPath(environment, database, kafka.url as string, connect.url as string);

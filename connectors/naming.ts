@@ -1,4 +1,5 @@
-import type { Environment } from '../config';
+import type { Environment, MigrationPhase } from '../config';
+import { PHASE_BEHAVIOUR } from '../config/phases';
 import type { PipelineDefinition } from './pipelines/define';
 
 /**
@@ -40,8 +41,22 @@ export function sinkConsumerGroup(environment: Environment, pipeline: PipelineDe
   return `connect-${sinkConnectorName(environment, pipeline)}`;
 }
 
-/** Where the sink writes: the production table, or its shadow while the trigger still runs. */
+/** The shadow twin of a pipeline's table, which the stream path writes while the trigger still writes the table. */
+export function shadowTable(pipeline: Pick<PipelineDefinition, 'table'>): string {
+  return `${pipeline.table}_shadow`;
+}
+
+/** The table the stream path's sink writes in a phase (PHASE_BEHAVIOUR's `sinkTarget`): the shadow, else the table. */
+export function tableInPhase(pipeline: Pick<PipelineDefinition, 'table'>, phase: MigrationPhase): string {
+  return PHASE_BEHAVIOUR[phase].sinkTarget === 'shadow' ? shadowTable(pipeline) : pipeline.table;
+}
+
+/** Where the sink writes in an environment: the production table, or its shadow while the trigger still runs. */
 export function sinkTable(environment: Environment, pipeline: PipelineDefinition): string {
-  const phase = environment.collections[pipeline.name]?.phase ?? 'stream';
-  return phase === 'shadow' ? `${pipeline.table}_shadow` : pipeline.table;
+  return tableInPhase(pipeline, environment.collections[pipeline.name]?.phase ?? 'stream');
+}
+
+/** A table name qualified by the environment's warehouse schema (unqualified in `public`). */
+export function qualifiedTable(environment: Environment, table: string): string {
+  return environment.warehouse.schema === 'public' ? table : `${environment.warehouse.schema}.${table}`;
 }

@@ -3,7 +3,7 @@ import { debeziumJdbcSinkConfig } from './catalog/debezium-jdbc-sink';
 import { debeziumMongoDbSourceConfig } from './catalog/debezium-mongodb-source';
 import { cursorPipelineFor } from './change-filter';
 import { excludeFieldsStep, transformChain, unwrapDocumentStep, type TransformStep } from './catalog/transforms';
-import { deadLetterTopic, sinkConnectorName, sinkTable, sourceConnectorName, sourceTopic, standInSourceConnectorName } from './naming';
+import { deadLetterTopic, qualifiedTable, sinkConnectorName, sinkTable, sourceConnectorName, sourceTopic, standInSourceConnectorName } from './naming';
 import { pipelines as allPipelines, type PipelineDefinition } from './pipelines';
 
 export type ConnectorState = 'RUNNING' | 'PAUSED' | 'STOPPED';
@@ -159,10 +159,6 @@ function renderSink(environment: Environment, pipeline: PipelineDefinition): Ren
       transforms: transformChain(steps),
     }),
   };
-}
-
-function qualifiedTable(environment: Environment, table: string): string {
-  return environment.warehouse.schema === 'public' ? table : `${environment.warehouse.schema}.${table}`;
 }
 
 /** The exact body `POST /connectors` takes. */

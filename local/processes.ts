@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { waitUntil } from '../connectors/connect/poll';
 import { LocalRuntimeError } from './options';
 import { isRecordedProcessAlive, processStartMarker, tailFile, type RecordedProcess } from './state';
 
@@ -91,19 +92,6 @@ function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 /** Polls `check` every `intervalMs` until it is true (→ true) or `timeoutMs` passed (→ false). */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() >= deadline) return false;
-    await sleep(intervalMs);
-  }
-}
-
-export function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
-
 /** True when nothing listens on 127.0.0.1:<port> and we may bind it. */
 export function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

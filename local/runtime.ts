@@ -18,7 +18,8 @@ import {
   type ServiceName,
 } from './options';
 import { WAREHOUSE_DATABASE, createWarehouseDatabase, embeddedWarehouseUrl, postgresReady, prepareEmbeddedPostgres, relocatedWarehouseHome, warehouseCredentials, warehouseWorkerEnvironment } from './postgres';
-import { isPortFree, runToCompletion, startDetached, stopRecordedProcess, waitForReady, waitUntil, type DetachedCommand } from './processes';
+import { waitUntil } from '../connectors/connect/poll';
+import { isPortFree, runToCompletion, startDetached, stopRecordedProcess, waitForReady, type DetachedCommand } from './processes';
 import { findPrometheus, PROMETHEUS_MISSING_HINT } from './prometheus';
 import { connectReady, kafkaReady, prometheusReady } from './readiness';
 import { STANDIN_NOTE, standInConnectionString, standInReady, standInServeCommand, standInWorkerEnvironment } from './standin-writer';

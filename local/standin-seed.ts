@@ -2,13 +2,13 @@ import { Client } from 'pg';
 import { loadEnvironment, type Environment } from '../config';
 import { apply } from '../connectors/connect/apply';
 import { createConnectClient } from '../connectors/connect/client';
-import { sinkTable, sourceTopic } from '../connectors/naming';
+import { qualifiedTable, sinkTable, sourceTopic } from '../connectors/naming';
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { renderEnvironment } from '../connectors/render';
 import { formatIssue, validateConnectorConfig } from '../connectors/validate';
 import { applyWarehouseMigrations } from '../warehouse/migrate';
 import { LocalRuntimeError, resolveRuntimeOptions, runtimeLayout, type RuntimeLayout, type RuntimeOptions } from './options';
-import { waitUntil } from './processes';
+import { waitUntil } from '../connectors/connect/poll';
 import { ensureTopics, kafkaClient } from './replay';
 import { status, type RuntimeStatus } from './runtime';
 import { describeLag, finalStateLag, isFinalState } from './final-state';
@@ -31,12 +31,6 @@ export interface StandInSeedSummary {
   readonly rows: Readonly<Record<string, number>>;
   /** From the first write to the last row visible. */
   readonly secondsToRows: number;
-}
-
-/** Qualified warehouse table of a pipeline in an environment (its schema unless `public`). */
-export function warehouseTable(environment: Environment, pipeline: PipelineDefinition): string {
-  const table = sinkTable(environment, pipeline);
-  return environment.warehouse.schema === 'public' ? table : `${environment.warehouse.schema}.${table}`;
 }
 
 /** Renders, validates (all problems at once), creates the topics, and applies; waits until all run. */
@@ -64,7 +58,7 @@ const PROBE_PREFIX = '__standin_probe_';
 export async function waitUntilStreaming(writer: StandInWriter, warehouse: Client, environment: Environment, pipelines: readonly PipelineDefinition[], timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const pipeline of pipelines) {
-    const table = warehouseTable(environment, pipeline);
+    const table = qualifiedTable(environment, sinkTable(environment, pipeline));
     const target = { database: pipeline.database, collection: pipeline.collection };
     const probes: string[] = [];
     for (let attempt = 1; ; attempt++) {
@@ -116,7 +110,7 @@ export async function seedStandIn(options: RuntimeOptions & { onProgress: (messa
     options.onProgress(`wrote ${changes.length} changes to the MongoDB stand-in (${mongodb.url}, mongo-java-server, not MongoDB)`);
     const rows: Record<string, number> = {};
     for (const pipeline of allPipelines) {
-      const table = warehouseTable(environment, pipeline);
+      const table = qualifiedTable(environment, sinkTable(environment, pipeline));
       const final = expected.get(pipeline.collection) ?? new Map();
       const deleted = [...(sampleIds.get(pipeline.collection) ?? [])].filter((id) => !final.has(id));
       let lag = await finalStateLag(database, table, final, deleted, started);

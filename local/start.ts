@@ -9,7 +9,7 @@ import type { RuntimeOptions } from './options';
 import { replayChanges } from './replay';
 import { up, type RuntimeStatus } from './runtime';
 import { describeLag, finalStateLag, isFinalState, type FinalStateLag } from './final-state';
-import { waitUntil } from './processes';
+import { waitUntil } from '../connectors/connect/poll';
 import { expectedFinalState, sampleChanges } from './sample-data';
 
 export interface StartSummary {

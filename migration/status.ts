@@ -1,6 +1,6 @@
 import { MIGRATION_PHASES, type Environment, type MigrationPhase } from '../config';
 import { checkTransition, nextPhase, PHASE_BEHAVIOUR, type TransitionCheck } from '../config/phases';
-import { sinkTable } from '../connectors/naming';
+import { tableInPhase } from '../connectors/naming';
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { collectionSettings, renderEnvironment } from '../connectors/render';
 
@@ -36,12 +36,6 @@ function environmentFile(environment: Environment): string {
   return `config/environments/${environment.name}.ts`;
 }
 
-/** The pipeline's sink table in a given phase, through the one naming function. */
-function tableIn(environment: Environment, pipeline: PipelineDefinition, phase: MigrationPhase): string {
-  const settings = collectionSettings(environment, pipeline);
-  return sinkTable({ ...environment, collections: { ...environment.collections, [pipeline.name]: { ...settings, phase } } }, pipeline);
-}
-
 export function transitionPlan(environment: Environment, pipeline: PipelineDefinition, to: MigrationPhase): TransitionPlan {
   const from = collectionSettings(environment, pipeline).phase;
   const check = checkTransition(from, to);
@@ -53,7 +47,7 @@ export function transitionPlan(environment: Environment, pipeline: PipelineDefin
   const atlasDeploy = (why: string) =>
     hasAtlasStack ? `npx cdktf deploy atlas-${env}   # ${why}` : `(no atlas stack in ${env}: ${why.replace(/^the /, 'the ')} by hand in Atlas)`;
   const validate = `npx cdcctl migrate validate --env ${env} --collection ${pipeline.name}   # must pass before the cut-over`;
-  const shadow = tableIn(environment, pipeline, 'shadow');
+  const shadow = tableInPhase(pipeline, 'shadow');
   const production = pipeline.table;
   const steps: string[] = [];
   const key = `${from}->${to}`;
@@ -122,7 +116,7 @@ export function collectionStatuses(environment: Environment, pipelines: readonly
         name: connector.name,
         role: connector.role,
         state: connector.state,
-        ...(connector.role === 'sink' ? { table: tableIn(environment, pipeline, phase) } : {}),
+        ...(connector.role === 'sink' ? { table: tableInPhase(pipeline, phase) } : {}),
       }));
     const forward = nextPhase(phase);
     const back = MIGRATION_PHASES[MIGRATION_PHASES.indexOf(phase) - 1];

@@ -12,7 +12,7 @@ import { DEFAULT_TOLERANCES } from '../../migration/compare';
 import { runInventory } from '../../migration/generate';
 import { collectionStatuses, formatStatusText, transitionPlan } from '../../migration/status';
 import { validateShadow, ValidationError, type ValidationProgress, type ValidationResult } from '../../migration/shadow-validation';
-import { sinkTable } from '../../connectors/naming';
+import { shadowTable } from '../../connectors/naming';
 import { collectionSettings } from '../../connectors/render';
 
 /** `cdcctl migrate validate` exits with this when accuracy is under the cut-over threshold (1 stays "error"). */
@@ -247,12 +247,7 @@ export function registerMigrateCommands(program: Command): void {
         if (!pipeline && !(flags.triggerTable && flags.streamTable)) {
           problems.push(`--collection: no pipeline named ${JSON.stringify(flags.collection)}: name a pipeline (${allPipelines.map((entry) => entry.name).join(', ')}) or give --trigger-table and --stream-table`);
         }
-        const shadowTable =
-          pipeline && environment
-            ? sinkTable({ ...environment, collections: { ...environment.collections, [pipeline.name]: { ...collectionSettings(environment, pipeline), phase: 'shadow' } } }, pipeline)
-            : pipeline
-              ? `${pipeline.table}_shadow`
-              : undefined;
+        const shadow = pipeline ? shadowTable(pipeline) : undefined;
         const sample = attempt(() => number('--sample', flags.sample, (value) => Number.isInteger(value) && value >= 1, 'a whole number ≥ 1'));
         const seed = attempt(() => number('--seed', flags.seed, Number.isInteger, 'a whole number'));
         const timestampMs = attempt(() => number('--timestamp-tolerance-ms', flags.timestampToleranceMs, (value) => value >= 0, 'a number of milliseconds ≥ 0'));
@@ -268,7 +263,7 @@ export function registerMigrateCommands(program: Command): void {
             collection: flags.collection,
             schema: flags.schema ?? environment?.warehouse.schema ?? 'public',
             triggerTable: flags.triggerTable ?? pipeline!.table,
-            streamTable: flags.streamTable ?? shadowTable!,
+            streamTable: flags.streamTable ?? shadow!,
             keyColumns: split(flags.key),
             ignoreColumns: split(flags.ignoreColumns),
             ignoreMetadataColumns: !flags.includeMetadataColumns,

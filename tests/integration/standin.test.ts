@@ -12,13 +12,13 @@ import { Client } from 'pg';
 import { parseEnvironment, type Environment } from '../../config';
 import { localStandIn } from '../../config/environments/local-standin';
 import { createConnectClient, type ConnectClient } from '../../connectors/connect/client';
-import { sourceTopic, standInSourceConnectorName } from '../../connectors/naming';
+import { qualifiedTable, sinkTable, sourceTopic, standInSourceConnectorName } from '../../connectors/naming';
 import { pipelines, type PipelineDefinition } from '../../connectors/pipelines';
 import { kafkaClient } from '../../local/replay';
 import { status } from '../../local/runtime';
 import { describeLag, finalStateLag, isFinalState } from '../../local/final-state';
 import { customerId, expectedFinalState, orderId, sampleChanges } from '../../local/sample-data';
-import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming, warehouseTable } from '../../local/standin-seed';
+import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming } from '../../local/standin-seed';
 import { openStandInWriter, standInOperations, type StandInWriter } from '../../local/standin-writer';
 import { getTestRuntime, testRuntimeOptions } from './support/runtime';
 import { waitFor } from './support/wait';
@@ -115,8 +115,8 @@ describe('MongoDB stand-in (mongo-java-server) → Debezium MongoDB source → K
     const databaseOf = () => `standin_${runId}`;
     for (const operation of standInOperations(changes, databaseOf)) await writer.write(operation);
 
-    const ordersTable = warehouseTable(environment, orders);
-    const customersTable = warehouseTable(environment, customers);
+    const ordersTable = qualifiedTable(environment, sinkTable(environment, orders));
+    const customersTable = qualifiedTable(environment, sinkTable(environment, customers));
     const deleted = changes.flatMap((change) => (change.operation.kind === 'delete' ? [change.operation.id] : []));
     expect(deleted.length).toBeGreaterThan(0);
     await waitFor('every change in the warehouse', async () => {
@@ -155,7 +155,7 @@ describe('MongoDB stand-in (mongo-java-server) → Debezium MongoDB source → K
     await writer.write({ op: 'update', database, collection: 'orders', id: orderId(1), set: { status: 'refunded' } });
     await writer.write({ op: 'delete', database, collection: 'orders', id: orderId(2) });
     await client.resume(source);
-    const table = warehouseTable(environment, orders);
+    const table = qualifiedTable(environment, sinkTable(environment, orders));
     await waitFor('the writes made while stopped', async () => {
       const [refunded] = await rows(`SELECT status FROM ${table} WHERE id = $1`, [orderId(1)]);
       const gone = (await rows(`SELECT id FROM ${table} WHERE id = $1`, [orderId(2)])).length === 0;
