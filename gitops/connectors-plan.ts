@@ -4,8 +4,9 @@ import type { ConnectClient } from '../connectors/connect/client';
 import { formatPlanMarkdown, formatPlanText } from '../connectors/connect/format-plan';
 import { diff, hasChanges, type Plan } from '../connectors/connect/plan';
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
-import { renderEnvironment, type RenderedConnector } from '../connectors/render';
-import { formatIssue, validateConnectorConfig } from '../connectors/validate';
+import type { RenderedConnector } from '../connectors/render';
+import { formatIssue } from '../connectors/validate';
+import { InvalidConnectorDefinitions, renderValidated } from '../connectors/connect/deploy';
 import { EXIT } from '../connectors/connect/plan';
 import { clientFor } from '../connectors/connect/environment-client';
 
@@ -52,14 +53,13 @@ export async function planEnvironment(environment: Environment, options: PlanRep
     text: `${title}: ${what}\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
     markdown: [`### ${title}`, '', `**no plan** · exit code ${EXIT.error}`, '', '> [!CAUTION]', `> ${what}`, '', '```', ...problems, '```', ''].join('\n'),
   });
-  let desired: RenderedConnector[];
+  let desired: readonly RenderedConnector[];
   try {
-    desired = renderEnvironment(environment, options.pipelines ?? allPipelines);
+    desired = renderValidated(environment, options.pipelines ?? allPipelines).connectors;
   } catch (error) {
+    if (error instanceof InvalidConnectorDefinitions) return failed(error.issues.map(formatIssue), `${error.issues.length} invalid field${error.issues.length === 1 ? '' : 's'}: no plan was made`);
     return failed([(error as Error).message], 'the connectors could not be rendered');
   }
-  const errors = desired.flatMap((connector) => validateConnectorConfig(connector.name, connector.config)).filter((issue) => issue.severity === 'error');
-  if (errors.length) return failed(errors.map(formatIssue), `${errors.length} invalid field${errors.length === 1 ? '' : 's'}: no plan was made`);
   let plan: Plan;
   try {
     const client = options.client ?? clientFor(environment);

@@ -1,6 +1,8 @@
 import type { Environment } from '../config';
 import type { ConnectClient, LiveConnector } from '../connectors/connect/client';
+import { describeWaiting, failures, progressTowards } from '../connectors/connect/desired-state';
 import { diff, hasChanges } from '../connectors/connect/plan';
+import { waitUntil } from '../connectors/connect/poll';
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { renderEnvironment, type RenderedConnector } from '../connectors/render';
 import { clientFor } from '../connectors/connect/environment-client';
@@ -22,24 +24,15 @@ export interface HealthAssessment {
   readonly converged: boolean;
 }
 
-/** Pure: desired connectors + one read of the worker → what is not healthy. */
+/** Pure: desired connectors + one read of the worker → what is not healthy (the one desired-state rule). */
 export function assessHealth(desired: readonly RenderedConnector[], live: readonly LiveConnector[], managedPrefix: string): HealthAssessment {
   const byName = new Map(live.map((connector) => [connector.name, connector]));
   const failed: string[] = [];
   const waiting: string[] = [];
   for (const connector of desired) {
     const status = byName.get(connector.name)?.status;
-    if (!status) {
-      waiting.push(`${connector.name}: no status yet`);
-      continue;
-    }
-    const firstLine = (trace?: string) => (trace ? `: ${trace.split('\n')[0]}` : '');
-    if (status.connector.state === 'FAILED') failed.push(`${connector.name}: connector FAILED${firstLine(status.connector.trace)}`);
-    for (const task of status.tasks.filter((candidate) => candidate.state === 'FAILED')) failed.push(`${connector.name}: task ${task.id} FAILED${firstLine(task.trace)}`);
-    const tasksReady = connector.state === 'STOPPED' ? status.tasks.length === 0 : status.tasks.length > 0 && status.tasks.every((task) => task.state === connector.state);
-    if (status.connector.state !== connector.state || !tasksReady) {
-      waiting.push(`${connector.name}: ${status.connector.state} (tasks ${status.tasks.map((task) => `${task.id}:${task.state}`).join(' ') || 'none'}), main wants ${connector.state}`);
-    }
+    failed.push(...failures(connector.name, status));
+    if (progressTowards(status, connector.state) !== 'reached') waiting.push(`${connector.name}: ${describeWaiting(status, connector.state)}`);
   }
   const converged = !hasChanges(diff(desired, live, { managedPrefix }));
   return { failed, waiting, converged };
@@ -63,30 +56,33 @@ export interface HealthReport {
   readonly markdown: string;
 }
 
+function healthMarkdown(environment: string, desiredCount: number, settleMs: number, healthy: boolean, last: HealthAssessment): string {
+  const problems = [...last.failed, ...last.waiting, ...(last.converged ? [] : ['the live state still differs from main (see the plan)'])];
+  const verdict = healthy ? `${desiredCount} connectors in their wanted state for ${settleMs / 1000} s, nothing left to change.` : 'Not healthy:';
+  return [`### Connectors health: ${environment}`, '', verdict, '', ...problems.map((line) => `- ${line}`), ''].join('\n');
+}
+
+/**
+ * Polls until every connector has been healthy for `settleMs` (healthy), any is FAILED (not healthy,
+ * at once), or `timeoutMs` has passed (not healthy).
+ */
 export async function waitHealthy(environment: Environment, options: WaitHealthyOptions = {}): Promise<HealthReport> {
   const { settleMs = 30_000, pollIntervalMs = 2_000, timeoutMs = 300_000, onProgress = () => {} } = options;
   const client = options.client ?? clientFor(environment);
   const desired = renderEnvironment(environment, options.pipelines ?? allPipelines);
-  const deadline = Date.now() + timeoutMs;
   let healthySince: number | undefined;
   let lastReport = '';
-  for (;;) {
-    const last = assessHealth(desired, await client.listConnectors(), environment.managedConnectorPrefix);
-    const report = (healthy: boolean) => ({
-      healthy,
-      last,
-      markdown: [`### Connectors health: ${environment.name}`, '', healthy ? `${desired.length} connectors in their wanted state for ${settleMs / 1000} s, nothing left to change.` : 'Not healthy:', '',
-        ...[...last.failed, ...last.waiting, ...(last.converged ? [] : ['the live state still differs from main (see the plan)'])].map((line) => `- ${line}`), ''].join('\n'),
-    });
-    if (last.failed.length) return report(false);
+  let last: HealthAssessment = { failed: [], waiting: [], converged: false };
+  const settled = await waitUntil(async () => {
+    last = assessHealth(desired, await client.listConnectors(), environment.managedConnectorPrefix);
+    if (last.failed.length) return true;
     const ok = last.waiting.length === 0 && last.converged;
-    if (!ok) healthySince = undefined;
-    else healthySince ??= Date.now();
-    if (healthySince !== undefined && Date.now() - healthySince >= settleMs) return report(true);
+    healthySince = ok ? (healthySince ?? Date.now()) : undefined;
+    if (healthySince !== undefined && Date.now() - healthySince >= settleMs) return true;
     const line = ok ? `all ${desired.length} connectors healthy; settling` : `waiting: ${[...last.waiting, ...(last.converged ? [] : ['live state differs from main'])].join('; ')}`;
-    if (line !== lastReport) onProgress(line);
-    lastReport = line;
-    if (Date.now() > deadline) return report(false);
-    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
-  }
+    if (line !== lastReport) onProgress((lastReport = line));
+    return false;
+  }, timeoutMs, pollIntervalMs);
+  const healthy = settled && last.failed.length === 0;
+  return { healthy, last, markdown: healthMarkdown(environment.name, desired.length, settleMs, healthy, last) };
 }

@@ -1,11 +1,9 @@
 import { Client } from 'pg';
 import { loadEnvironment, type Environment } from '../config';
-import { apply } from '../connectors/connect/apply';
 import { createConnectClient } from '../connectors/connect/client';
+import { deployEnvironment, renderValidated } from '../connectors/connect/deploy';
 import { qualifiedTable, sinkTable, sourceTopic } from '../connectors/naming';
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
-import { renderEnvironment } from '../connectors/render';
-import { formatIssue, validateConnectorConfig } from '../connectors/validate';
 import { applyWarehouseMigrations } from '../warehouse/migrate';
 import { LocalRuntimeError, resolveRuntimeOptions, runtimeLayout, type RuntimeLayout, type RuntimeOptions } from './options';
 import { waitUntil } from '../connectors/connect/poll';
@@ -36,15 +34,12 @@ export interface StandInSeedSummary {
 /** Renders, validates (all problems at once), creates the topics, and applies; waits until all run. */
 export async function applyStandInConnectors(environment: Environment, connectUrl: string, bootstrapServers: string, pipelines: readonly PipelineDefinition[], onProgress: (message: string) => void): Promise<string[]> {
   if (environment.mongodb.kind !== 'stand-in') throw new LocalRuntimeError(`environment ${environment.name}: mongodb.kind must be "stand-in" (got "${environment.mongodb.kind}")`);
-  const desired = renderEnvironment(environment, pipelines);
-  const issues = desired.flatMap((connector) => validateConnectorConfig(connector.name, connector.config)).filter((issue) => issue.severity === 'error');
-  if (issues.length) throw new LocalRuntimeError(`invalid connector definitions:\n${issues.map(formatIssue).join('\n')}`);
+  const { connectors } = renderValidated(environment, pipelines);
   // The sinks subscribe before the sources first write: the topics exist from the start.
   await ensureTopics(kafkaClient(bootstrapServers), pipelines.map((pipeline) => sourceTopic(environment, pipeline)));
-  const client = createConnectClient({ url: connectUrl });
-  const result = await apply(client, desired, { managedPrefix: environment.managedConnectorPrefix, concurrency: environment.connect.concurrency, waitTimeoutMs: environment.connect.waitTimeoutMs, onProgress });
+  const result = await deployEnvironment(environment, { client: createConnectClient({ url: connectUrl }), pipelines, onProgress });
   if (result.error) throw result.error;
-  return desired.map((connector) => connector.name);
+  return connectors.map((connector) => connector.name);
 }
 
 const PROBE_PREFIX = '__standin_probe_';

@@ -1,16 +1,19 @@
 import { Client } from 'pg';
 import { loadEnvironment } from '../config';
-import { apply } from '../connectors/connect/apply';
+import type { Environment } from '../config';
 import { createConnectClient } from '../connectors/connect/client';
-import { renderEnvironment } from '../connectors/render';
-import { validateConnectorConfig, formatIssue } from '../connectors/validate';
+import { deployEnvironment } from '../connectors/connect/deploy';
+import { qualifiedTable, sinkTable } from '../connectors/naming';
+import { pipelines } from '../connectors/pipelines';
+import { REPORTING_VIEWS } from '../warehouse/views';
 import { applyWarehouseMigrations } from '../warehouse/migrate';
 import type { RuntimeOptions } from './options';
 import { replayChanges } from './replay';
 import { up, type RuntimeStatus } from './runtime';
 import { describeLag, finalStateLag, isFinalState, type FinalStateLag } from './final-state';
+import type { MongoDocument } from './debezium-events';
 import { waitUntil } from '../connectors/connect/poll';
-import { expectedFinalState, sampleChanges } from './sample-data';
+import { expectedFinalState, sampleChanges, type SampleChange } from './sample-data';
 
 export interface StartSummary {
   readonly status: RuntimeStatus;
@@ -34,11 +37,8 @@ export async function startLocalPipeline(options: RuntimeOptions & { onProgress:
   if (migrated.length) options.onProgress(`warehouse migrations applied: ${migrated.join(', ')}`);
 
   const environment = loadEnvironment('local', { connectUrl: connect.url });
-  const desired = renderEnvironment(environment);
-  const issues = desired.flatMap((connector) => validateConnectorConfig(connector.name, connector.config)).filter((issue) => issue.severity === 'error');
-  if (issues.length) throw new Error(`invalid connector definitions:\n${issues.map(formatIssue).join('\n')}`);
   const client = createConnectClient({ url: connect.url });
-  const result = await apply(client, desired, { managedPrefix: environment.managedConnectorPrefix, concurrency: environment.connect.concurrency, waitTimeoutMs: environment.connect.waitTimeoutMs, onProgress: options.onProgress });
+  const result = await deployEnvironment(environment, { client, onProgress: options.onProgress });
   if (result.error) throw result.error;
 
   const changes = sampleChanges();
@@ -51,22 +51,9 @@ export async function startLocalPipeline(options: RuntimeOptions & { onProgress:
   const database = new Client({ connectionString: warehouse.url });
   await database.connect();
   try {
-    const tables = ['customers', 'orders'] as const;
-    const deletedFrom = (table: string) => changes.flatMap(({ collection, operation }) => (collection === table && operation.kind === 'delete' ? [operation.id] : []));
-    const lagOf = (table: (typeof tables)[number]) => finalStateLag(database, table, expected.get(table)!, deletedFrom(table));
-    const rows: Record<string, number> = {};
-    let lags: FinalStateLag[] = [];
-    const arrived = await waitUntil(async () => {
-      lags = await Promise.all(tables.map(lagOf));
-      tables.forEach((table, i) => (rows[table] = expected.get(table)!.size - lags[i]!.behind.length));
-      return lags.every(isFinalState);
-    }, 120_000, 250);
-    if (!arrived) {
-      const detail = tables.map((table, i) => `${table}: ${describeLag(lags[i]!, expected.get(table)!.size)}`).join('; ');
-      throw new Error(`the sample changes did not reach the warehouse in time (${detail}); see cdcctl connectors status --env local`);
-    }
+    const rows = await waitForFinalState(database, environment, changes, expected);
     const secondsToRows = (Date.now() - started) / 1000;
-    for (const view of ['fact_orders', 'orders_per_minute']) rows[view] = Number((await database.query(`SELECT count(*) AS n FROM ${view}`)).rows[0].n);
+    for (const view of REPORTING_VIEWS) rows[view] = Number((await database.query(`SELECT count(*) AS n FROM ${view}`)).rows[0].n);
     const live = await client.listConnectors();
     const connectors = live
       .filter((connector) => connector.name.startsWith(environment.managedConnectorPrefix))
@@ -75,4 +62,27 @@ export async function startLocalPipeline(options: RuntimeOptions & { onProgress:
   } finally {
     await database.end();
   }
+}
+
+/**
+ * Waits until every pipeline's table holds the final state of the sample changes (each document's
+ * last version, deleted ones gone), and returns the rows per table; a timeout names what is behind.
+ */
+async function waitForFinalState(database: Client, environment: Environment, changes: readonly SampleChange[], expected: ReadonlyMap<string, ReadonlyMap<string, MongoDocument>>): Promise<Record<string, number>> {
+  const tables = pipelines.map((pipeline) => ({
+    name: pipeline.table,
+    table: qualifiedTable(environment, sinkTable(environment, pipeline)),
+    final: expected.get(pipeline.collection) ?? new Map<string, MongoDocument>(),
+    deleted: changes.flatMap(({ collection, operation }) => (collection === pipeline.collection && operation.kind === 'delete' ? [operation.id] : [])),
+  }));
+  let lags: FinalStateLag[] = [];
+  const arrived = await waitUntil(async () => {
+    lags = await Promise.all(tables.map(({ table, final, deleted }) => finalStateLag(database, table, final, deleted)));
+    return lags.every(isFinalState);
+  }, 120_000, 250);
+  if (!arrived) {
+    const detail = tables.map(({ name, final }, i) => `${name}: ${describeLag(lags[i]!, final.size)}`).join('; ');
+    throw new Error(`the sample changes did not reach the warehouse in time (${detail}); see cdcctl connectors status --env local`);
+  }
+  return Object.fromEntries(tables.map(({ name, final }, i) => [name, final.size - lags[i]!.behind.length]));
 }

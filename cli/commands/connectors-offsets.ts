@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { ENVIRONMENT_NAMES, loadEnvironment, type Environment } from '../../config';
+import { ENVIRONMENT_NAMES } from '../../config';
 import { canonical, parseOffsetsSnapshot, restoreOffsets } from '../../connectors/connect/offsets-restore';
 import { renderEnvironment } from '../../connectors/render';
-import { CliError, progress } from '../support';
+import { CliError, environmentFromFlags, progress } from '../support';
 import { clientFor } from '../../connectors/connect/environment-client';
 
 interface RestoreFlags {
@@ -33,12 +33,7 @@ export function registerOffsetsRestore(offsets: Command): void {
     .option('--connector <name...>', 'restore only these connectors of the snapshot')
     .option('--dry-run', 'check the snapshot against the live connectors and say what would be restored; change nothing')
     .action(async (file: string, flags: RestoreFlags) => {
-      let environment: Environment;
-      try {
-        environment = loadEnvironment(flags.env, { connectUrl: flags.connectUrl });
-      } catch (error) {
-        throw new CliError((error as Error).message);
-      }
+      const environment = environmentFromFlags(flags);
       let json: unknown;
       try {
         json = JSON.parse(await readFile(file, 'utf8'));

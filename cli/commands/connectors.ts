@@ -2,37 +2,54 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import type { Environment } from '../../config';
-import { apply, snapshotOffsets, type OffsetsSnapshot } from '../../connectors/connect/apply';
-import { formatPlanJson, formatPlanMarkdown, formatPlanText, planSummary } from '../../connectors/connect/format-plan';
-import { generateCatalogFiles, type GeneratedFile } from '../../connectors/connect/generate-catalog';
-import { diff, hasChanges } from '../../connectors/connect/plan';
-import { GENERATED_MODULES } from '../../connectors/catalog/generate';
-import { renderEnvironment, toConnectJson, type RenderedConnector } from '../../connectors/render';
-import { displayValue, maskConfig } from '../../connectors/secrets';
-import { formatIssue, validateConnectorConfig, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
-import { checkOutputFormat, CliError, environmentFromFlags, environmentOptions, EXIT, outputOption, progress, type EnvironmentFlags } from '../support';
+import type { LiveConnector } from '../../connectors/connect/client';
+import { deployEnvironment, renderValidated } from '../../connectors/connect/deploy';
 import { clientFor } from '../../connectors/connect/environment-client';
+import { formatPlanJson, formatPlanMarkdown, formatPlanText, planSummary } from '../../connectors/connect/format-plan';
+import { GENERATED_MODULES } from '../../connectors/catalog/generate';
+import { syncGeneratedCatalog } from '../../connectors/connect/generate-catalog';
+import { offsetsSnapshotFileName, serializeOffsetsSnapshot, snapshotOffsets, type OffsetsSnapshot } from '../../connectors/connect/offsets-snapshot';
+import { diff, hasChanges } from '../../connectors/connect/plan';
+import { remoteValidationIssues, type ConnectorBody } from '../../connectors/connect/remote-validation';
+import { rootCause } from '../../connectors/connect/desired-state';
+import { renderEnvironment, toConnectJson } from '../../connectors/render';
+import { formatIssue, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
+import { checkOutputFormat, CliError, environmentFromFlags, environmentOptions, EXIT, outputOption, progress, type EnvironmentFlags } from '../support';
 import { registerOffsetsRestore } from './connectors-offsets';
 
 /** Where `connectors catalog generate` writes, relative to the repository. */
 const GENERATED_CATALOG_DIR = path.join(__dirname, '..', '..', 'connectors', 'catalog', 'generated');
 
-/** Renders and validates; any invalid definition stops everything before a request is sent. */
-function renderValidated(environment: Environment): RenderedConnector[] {
-  const connectors = renderEnvironment(environment);
-  const issues = connectors.flatMap((connector) => validateConnectorConfig(connector.name, connector.config));
-  failOnIssues(issues);
-  return connectors;
+export function registerConnectorCommands(program: Command): void {
+  const connectors = program.command('connectors').description('render, validate, plan and apply the Kafka Connect connectors');
+  registerRender(connectors);
+  registerValidate(connectors);
+  registerPlan(connectors);
+  registerApply(connectors);
+  registerStatus(connectors);
+  registerLifecycle(connectors);
+  registerCatalog(connectors);
+  registerOffsets(connectors);
 }
 
-function failOnIssues(issues: readonly ValidationIssue[]): void {
-  for (const issue of issues.filter((candidate) => candidate.severity === 'warning')) process.stderr.write(`${pc.yellow('warning')}: ${formatIssue(issue)}\n`);
-  const errors = issues.filter((issue) => issue.severity === 'error');
-  if (errors.length) {
-    for (const issue of errors) process.stderr.write(`${formatIssue(issue)}\n`);
-    throw new CliError(`${errors.length} invalid field${errors.length === 1 ? '' : 's'}: nothing was sent to Kafka Connect`);
-  }
+function printWarnings(warnings: readonly ValidationIssue[]): void {
+  for (const issue of warnings) process.stderr.write(`${pc.yellow('warning')}: ${formatIssue(issue)}\n`);
+}
+
+function registerRender(connectors: Command): void {
+  environmentOptions(
+    connectors
+      .command('render')
+      .description('write one JSON file per connector, the exact body Kafka Connect takes ({"name", "config"})')
+      .requiredOption('--out <dir>', 'output folder'),
+  ).action(async (flags: EnvironmentFlags & { out: string }) => {
+    const environment = environmentFromFlags(flags);
+    const { connectors: rendered, warnings } = renderValidated(environment);
+    printWarnings(warnings);
+    await mkdir(flags.out, { recursive: true });
+    for (const connector of rendered) await writeFile(path.join(flags.out, `${connector.name}.json`), toConnectJson(connector));
+    process.stderr.write(`wrote ${rendered.length} connector files for ${environment.name} to ${flags.out}\n`);
+  });
 }
 
 async function collectJsonFiles(paths: readonly string[]): Promise<string[]> {
@@ -48,29 +65,27 @@ async function collectJsonFiles(paths: readonly string[]): Promise<string[]> {
   return files;
 }
 
-/** One snapshot file format for apply and export (what `offsets restore` reads); configs are masked. */
-async function writeOffsetsSnapshot(file: string, snapshot: OffsetsSnapshot): Promise<void> {
-  const masked = { ...snapshot, connectors: Object.fromEntries(Object.entries(snapshot.connectors).map(([name, entry]) => [name, { ...entry, config: maskConfig(entry.config) }])) };
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(masked, null, 2)}\n`);
+const UNPARSABLE = Symbol.for('unparsable');
+
+/** The definitions to validate: the files and folders given, else the rendered connectors of --env. */
+async function readBodies(paths: readonly string[], flags: Partial<EnvironmentFlags>): Promise<ConnectorBody[]> {
+  const bodies: ConnectorBody[] = [];
+  if (paths.length === 0) {
+    if (!flags.env) throw new CliError('give JSON files or folders, or --env to validate the rendered connectors');
+    for (const connector of renderEnvironment(environmentFromFlags(flags as EnvironmentFlags))) bodies.push({ origin: connector.name, json: JSON.parse(toConnectJson(connector)) });
+  }
+  for (const file of await collectJsonFiles(paths)) {
+    try {
+      bodies.push({ origin: file, json: JSON.parse(await readFile(file, 'utf8')) });
+    } catch (error) {
+      bodies.push({ origin: file, json: UNPARSABLE });
+      process.stderr.write(`${file}: (file): not valid JSON: ${(error as Error).message}\n`);
+    }
+  }
+  return bodies;
 }
 
-export function registerConnectorCommands(program: Command): void {
-  const connectors = program.command('connectors').description('render, validate, plan and apply the Kafka Connect connectors');
-
-  environmentOptions(
-    connectors
-      .command('render')
-      .description('write one JSON file per connector, the exact body Kafka Connect takes ({"name", "config"})')
-      .requiredOption('--out <dir>', 'output folder'),
-  ).action(async (flags: EnvironmentFlags & { out: string }) => {
-    const environment = environmentFromFlags(flags);
-    const rendered = renderValidated(environment);
-    await mkdir(flags.out, { recursive: true });
-    for (const connector of rendered) await writeFile(path.join(flags.out, `${connector.name}.json`), toConnectJson(connector));
-    process.stderr.write(`wrote ${rendered.length} connector files for ${environment.name} to ${flags.out}\n`);
-  });
-
+function registerValidate(connectors: Command): void {
   environmentOptions(
     connectors
       .command('validate')
@@ -80,45 +95,23 @@ export function registerConnectorCommands(program: Command): void {
       .option('--remote', "also ask the worker's own validation (PUT /connector-plugins/{class}/config/validate)"),
     false,
   ).action(async (paths: string[], flags: Partial<EnvironmentFlags> & { allowUnknownClass?: boolean; remote?: boolean }) => {
-    const bodies: Array<{ origin: string; json: unknown }> = [];
-    if (paths.length === 0) {
-      if (!flags.env) throw new CliError('give JSON files or folders, or --env to validate the rendered connectors');
-      for (const connector of renderEnvironment(environmentFromFlags(flags as EnvironmentFlags))) bodies.push({ origin: connector.name, json: JSON.parse(toConnectJson(connector)) });
-    }
-    for (const file of await collectJsonFiles(paths)) {
-      try {
-        bodies.push({ origin: file, json: JSON.parse(await readFile(file, 'utf8')) });
-      } catch (error) {
-        bodies.push({ origin: file, json: Symbol.for('unparsable') });
-        process.stderr.write(`${file}: (file): not valid JSON: ${(error as Error).message}\n`);
-      }
-    }
+    const bodies = await readBodies(paths, flags);
     const issues = bodies.flatMap(({ origin, json }) =>
-      typeof json === 'symbol' ? [{ connector: origin, field: '(file)', message: 'not valid JSON', severity: 'error' as const }] : validateConnectorJson(json, { allowUnknownClass: flags.allowUnknownClass }, origin),
+      json === UNPARSABLE ? [{ connector: origin, field: '(file)', message: 'not valid JSON', severity: 'error' as const }] : validateConnectorJson(json, { allowUnknownClass: flags.allowUnknownClass }, origin),
     );
     if (flags.remote) {
       if (!flags.env) throw new CliError('--remote needs --env (or --env with --connect-url) to know which worker to ask');
-      const client = clientFor(environmentFromFlags(flags as EnvironmentFlags));
-      for (const { json } of bodies) {
-        if (typeof json !== 'object' || json === null) continue;
-        const body = json as { name?: string; config?: Record<string, string> };
-        const config = { ...(body.config ?? (json as Record<string, string>)) };
-        const name = body.name ?? config.name ?? '?';
-        if (!config['connector.class']) continue;
-        const result = await client.validate(config['connector.class'], { ...config, name });
-        for (const entry of result.configs) {
-          for (const message of entry.value.errors) {
-            issues.push({ connector: name, field: entry.value.name, message: `worker: ${message}`, value: displayValue(config['connector.class'], entry.value.name, config[entry.value.name]), severity: 'error' });
-          }
-        }
-      }
+      issues.push(...(await remoteValidationIssues(clientFor(environmentFromFlags(flags as EnvironmentFlags)), bodies)));
     }
     const errors = issues.filter((issue) => issue.severity === 'error');
     for (const issue of issues) process.stdout.write(`${issue.severity === 'warning' ? 'warning: ' : ''}${formatIssue(issue)}\n`);
     if (errors.length) throw new CliError(`${errors.length} problem${errors.length === 1 ? '' : 's'} in ${bodies.length} connector definition${bodies.length === 1 ? '' : 's'}`);
     process.stderr.write(`${bodies.length} connector definition${bodies.length === 1 ? '' : 's'} valid\n`);
   });
+}
 
+function registerPlan(connectors: Command): void {
+  const formats = ['text', 'json', 'markdown'];
   outputOption(
     environmentOptions(
       connectors
@@ -126,20 +119,29 @@ export function registerConnectorCommands(program: Command): void {
         .description('compare the definitions with the live worker; exit 0 no changes, 2 changes, 1 error')
         .option('--prune', 'plan deletes of managed connectors that are no longer defined'),
     ),
-    ['text', 'json', 'markdown'],
+    formats,
   ).action(async (flags: EnvironmentFlags & { prune?: boolean; output: string }) => {
-    checkOutputFormat(flags.output, ['text', 'json', 'markdown']);
+    checkOutputFormat(flags.output, formats);
     const environment = environmentFromFlags(flags);
-    const desired = renderValidated(environment);
-    const client = clientFor(environment);
-    const plan = diff(desired, await client.listConnectors(), { managedPrefix: environment.managedConnectorPrefix, prune: flags.prune });
+    const { connectors: desired, warnings } = renderValidated(environment);
+    printWarnings(warnings);
+    const plan = diff(desired, await clientFor(environment).listConnectors(), { managedPrefix: environment.managedConnectorPrefix, prune: flags.prune });
     const exitCode = hasChanges(plan) ? EXIT.changes : EXIT.ok;
     if (flags.output === 'json') process.stdout.write(`${formatPlanJson(plan)}\n`);
     else if (flags.output === 'markdown') process.stdout.write(`${formatPlanMarkdown(plan, `Connectors plan: ${environment.name}`)}\nExit code: ${exitCode}\n`);
     else process.stdout.write(`${formatPlanText(plan, pc)}\n`);
     process.exitCode = exitCode;
   });
+}
 
+async function writeSnapshotFile(dir: string, environment: string, snapshot: OffsetsSnapshot): Promise<void> {
+  const file = path.join(dir, offsetsSnapshotFileName(environment, snapshot));
+  await mkdir(dir, { recursive: true });
+  await writeFile(file, serializeOffsetsSnapshot(snapshot));
+  progress(`offsets of ${Object.keys(snapshot.connectors).length} connectors snapshotted to ${file}`);
+}
+
+function registerApply(connectors: Command): void {
   environmentOptions(
     connectors
       .command('apply')
@@ -150,24 +152,17 @@ export function registerConnectorCommands(program: Command): void {
       .option('--offsets-dir <dir>', 'where the offsets snapshot is written', '.local/offsets'),
   ).action(async (flags: EnvironmentFlags & { prune?: boolean; concurrency?: string; restartFailed?: boolean; offsetsDir: string }) => {
     const environment = environmentFromFlags(flags);
-    const concurrency = flags.concurrency === undefined ? environment.connect.concurrency : Number(flags.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError(`--concurrency must be a whole number ≥ 1 (got ${flags.concurrency})`);
-    const desired = renderValidated(environment);
-    const client = clientFor(environment);
-    let snapshotFile: string | undefined;
-    const result = await apply(client, desired, {
-      managedPrefix: environment.managedConnectorPrefix,
+    const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
+    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new CliError(`--concurrency must be a whole number ≥ 1 (got ${flags.concurrency})`);
+    const result = await deployEnvironment(environment, {
+      client: clientFor(environment),
       prune: flags.prune,
       concurrency,
       restartFailed: flags.restartFailed,
-      waitTimeoutMs: environment.connect.waitTimeoutMs,
       onProgress: progress,
-      onOffsetsSnapshot: async (snapshot) => {
-        snapshotFile = path.join(flags.offsetsDir, `${environment.name}-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
-        await writeOffsetsSnapshot(snapshotFile, snapshot);
-        progress(`offsets of ${Object.keys(snapshot.connectors).length} connectors snapshotted to ${snapshotFile}`);
-      },
+      onOffsetsSnapshot: (snapshot) => writeSnapshotFile(flags.offsetsDir, environment.name, snapshot),
     });
+    printWarnings(result.warnings);
     process.stdout.write(`${formatPlanText(result.plan, pc)}\n`);
     if (result.error) {
       process.stdout.write(`applied: ${result.applied.map((change) => `${change.action} ${change.connector}`).join(', ') || 'nothing'}\n`);
@@ -176,28 +171,46 @@ export function registerConnectorCommands(program: Command): void {
     }
     process.stdout.write(`Applied: ${planSummary(result.plan)}${result.restarted.length ? `; restarted ${result.restarted.join(', ')}` : ''}.\n`);
   });
+}
 
+function statusJson(live: readonly LiveConnector[]): string {
+  const entries = live.map((connector) => ({
+    name: connector.name,
+    state: connector.status?.connector.state,
+    tasks: connector.status?.tasks.map((task) => ({ id: task.id, state: task.state, ...(task.trace ? { trace: task.trace } : {}) })) ?? [],
+  }));
+  return `${JSON.stringify(entries, null, 2)}\n`;
+}
+
+/** One line per connector; a FAILED one (or the one asked for) with its root cause, or its trace's first lines. */
+function statusText(live: readonly LiveConnector[], detailed: boolean): string {
+  return live
+    .map((connector) => {
+      const state = connector.status?.connector.state ?? 'UNKNOWN';
+      const paint = state === 'RUNNING' ? pc.green : state === 'FAILED' ? pc.red : pc.yellow;
+      const tasks = connector.status?.tasks.map((task) => `${task.id}:${task.state}`).join(' ') ?? '';
+      const trace = connector.status?.connector.trace ?? connector.status?.tasks.find((task) => task.trace)?.trace;
+      const line = `${paint(state.padEnd(9))} ${connector.name}  tasks ${tasks || '-'}\n`;
+      if (!trace || !(detailed || state === 'FAILED' || connector.status?.tasks.some((task) => task.state === 'FAILED'))) return line;
+      const shown = detailed ? trace.split('\n').slice(0, 8) : [rootCause(trace)];
+      return `${line}          ${pc.dim(shown.join('\n          '))}\n`;
+    })
+    .join('');
+}
+
+function registerStatus(connectors: Command): void {
   outputOption(environmentOptions(connectors.command('status').description('state of each managed connector and its tasks').argument('[name]')), ['text', 'json']).action(
     async (name: string | undefined, flags: EnvironmentFlags & { output: string }) => {
       checkOutputFormat(flags.output, ['text', 'json']);
       const environment = environmentFromFlags(flags);
       const live = (await clientFor(environment).listConnectors()).filter((connector) => (name ? connector.name === name : connector.name.startsWith(environment.managedConnectorPrefix)));
       if (name && live.length === 0) throw new CliError(`${name}: no such connector on ${environment.connect.url}`);
-      if (flags.output === 'json') {
-        process.stdout.write(`${JSON.stringify(live.map((connector) => ({ name: connector.name, state: connector.status?.connector.state, tasks: connector.status?.tasks.map((task) => ({ id: task.id, state: task.state, ...(task.trace ? { trace: task.trace } : {}) })) ?? [] })), null, 2)}\n`);
-        return;
-      }
-      for (const connector of live) {
-        const state = connector.status?.connector.state ?? 'UNKNOWN';
-        const paint = state === 'RUNNING' ? pc.green : state === 'FAILED' ? pc.red : pc.yellow;
-        const tasks = connector.status?.tasks.map((task) => `${task.id}:${task.state}`).join(' ') ?? '';
-        process.stdout.write(`${paint(state.padEnd(9))} ${connector.name}  tasks ${tasks || '-'}\n`);
-        const trace = connector.status?.connector.trace ?? connector.status?.tasks.find((task) => task.trace)?.trace;
-        if (trace && (name || state === 'FAILED')) process.stdout.write(`          ${pc.dim(trace.split('\n').slice(0, name ? 8 : 1).join('\n          '))}\n`);
-      }
+      process.stdout.write(flags.output === 'json' ? statusJson(live) : statusText(live, Boolean(name)));
     },
   );
+}
 
+function registerLifecycle(connectors: Command): void {
   environmentOptions(
     connectors
       .command('restart')
@@ -208,7 +221,6 @@ export function registerConnectorCommands(program: Command): void {
     await clientFor(environmentFromFlags(flags)).restart(name, { includeTasks: true, onlyFailed: Boolean(flags.onlyFailed) });
     process.stdout.write(`restart requested for ${name}${flags.onlyFailed ? ' (failed parts only)' : ''}\n`);
   });
-
   for (const verb of ['pause', 'resume', 'stop'] as const) {
     environmentOptions(connectors.command(verb).description(`${verb} a connector (the next apply puts back the state the config asks for)`).argument('<name>')).action(
       async (name: string, flags: EnvironmentFlags) => {
@@ -217,7 +229,9 @@ export function registerConnectorCommands(program: Command): void {
       },
     );
   }
+}
 
+function registerCatalog(connectors: Command): void {
   const catalog = connectors.command('catalog').description("the catalog's generated config definitions (connectors/catalog/generated/)");
   environmentOptions(
     catalog
@@ -229,33 +243,19 @@ export function registerConnectorCommands(program: Command): void {
   ).action(async (flags: Partial<EnvironmentFlags> & { out?: string; check?: boolean }) => {
     // The local worker runs the pinned plugins: it is the default source of truth.
     const environment = environmentFromFlags({ env: flags.env ?? 'local', connectUrl: flags.connectUrl });
-    const out = flags.out ?? GENERATED_CATALOG_DIR;
     process.stderr.write(`asking ${environment.connect.url} for the config definitions of ${Object.keys(GENERATED_MODULES).length} plugins\n`);
-    let files: GeneratedFile[];
-    try {
-      files = await generateCatalogFiles(clientFor(environment));
-    } catch (error) {
-      throw new CliError((error as Error).message);
-    }
-    const stale: string[] = [];
-    for (const file of files) {
-      const target = path.join(out, file.path);
-      const current = await readFile(target, 'utf8').catch(() => undefined);
-      if (current === file.content) continue;
-      stale.push(path.relative(process.cwd(), target) || target);
-      if (!flags.check) {
-        await mkdir(out, { recursive: true });
-        await writeFile(target, file.content);
-      }
-    }
+    const { files, stale } = await syncGeneratedCatalog(clientFor(environment), flags.out ?? GENERATED_CATALOG_DIR, { check: flags.check });
+    const shown = stale.map((file) => path.relative(process.cwd(), file) || file);
     if (flags.check) {
-      if (stale.length) throw new CliError(`${stale.length} generated file${stale.length === 1 ? ' differs' : 's differ'} from what the worker reports: ${stale.join(', ')} (run cdcctl connectors catalog generate)`);
+      if (shown.length) throw new CliError(`${shown.length} generated file${shown.length === 1 ? ' differs' : 's differ'} from what the worker reports: ${shown.join(', ')} (run cdcctl connectors catalog generate)`);
       process.stderr.write(`${files.length} generated files match the worker\n`);
       return;
     }
-    process.stderr.write(stale.length ? `wrote ${stale.join(', ')}\n` : `${files.length} generated files already match the worker\n`);
+    process.stderr.write(shown.length ? `wrote ${shown.join(', ')}\n` : `${files.length} generated files already match the worker\n`);
   });
+}
 
+function registerOffsets(connectors: Command): void {
   const offsets = connectors.command('offsets').description("read and export connectors' offsets (Kafka ≥ 3.6)");
   environmentOptions(offsets.command('get').description("print a connector's offsets as JSON").argument('<name>')).action(async (name: string, flags: EnvironmentFlags) => {
     process.stdout.write(`${JSON.stringify(await clientFor(environmentFromFlags(flags)).getOffsets(name), null, 2)}\n`);
@@ -269,7 +269,8 @@ export function registerConnectorCommands(program: Command): void {
     const environment = environmentFromFlags(flags);
     const client = clientFor(environment);
     const live = (await client.listConnectors()).filter((connector) => connector.name.startsWith(environment.managedConnectorPrefix));
-    await writeOffsetsSnapshot(flags.out, await snapshotOffsets(client, live, new Date()));
+    await mkdir(path.dirname(flags.out), { recursive: true });
+    await writeFile(flags.out, serializeOffsetsSnapshot(await snapshotOffsets(client, live, new Date())));
     process.stderr.write(`offsets of ${live.length} connectors written to ${flags.out}\n`);
   });
   registerOffsetsRestore(offsets);

@@ -34,11 +34,7 @@ export function monitoringFiles(environments: readonly Environment[]): Monitorin
 }
 
 function environmentsFrom(name: string | undefined): Environment[] {
-  try {
-    return name ? [loadEnvironment(name)] : loadAllEnvironments();
-  } catch (error) {
-    throw new CliError((error as Error).message);
-  }
+  return name ? [loadEnvironment(name)] : loadAllEnvironments();
 }
 
 async function render(flags: { out: string; env?: string; check?: boolean }): Promise<void> {

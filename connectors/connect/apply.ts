@@ -1,20 +1,10 @@
 import type { RenderedConnector } from '../render';
-import type { ConnectClient, ConnectorOffsets, ConnectorStatus, LiveConnector } from './client';
+import type { ConnectClient, ConnectorStatus, LiveConnector } from './client';
+import { describeWaiting, firstFailureCause, progressTowards } from './desired-state';
 import { ConnectError } from './errors';
+import { snapshotOffsets, type OffsetsSnapshot } from './offsets-snapshot';
 import { diff, type Change, type Plan, type PlanOptions } from './plan';
-
-export interface OffsetsSnapshot {
-  readonly takenAt: string;
-  readonly worker: string;
-  readonly connectors: Readonly<Record<string, { readonly config: Readonly<Record<string, string>>; readonly offsets: ConnectorOffsets['offsets'] }>>;
-}
-
-/** Reads the offsets of the given live connectors: the restore point before a change. */
-export async function snapshotOffsets(client: ConnectClient, connectors: readonly LiveConnector[], takenAt: Date): Promise<OffsetsSnapshot> {
-  const entries: Record<string, OffsetsSnapshot['connectors'][string]> = {};
-  for (const connector of connectors) entries[connector.name] = { config: connector.config, offsets: (await client.getOffsets(connector.name)).offsets };
-  return { takenAt: takenAt.toISOString(), worker: client.url, connectors: entries };
-}
+import { waitUntil } from './poll';
 
 export interface ApplyOptions extends PlanOptions {
   /** Changes in flight at once. @default 4 */
@@ -42,7 +32,7 @@ export interface ApplyResult {
 }
 
 /** Runs `work` over items with at most `limit` in flight; after the first failure starts no new item. */
-async function runBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<{ done: T[]; failed?: { item: T; error: Error } }> {
+export async function runBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<{ done: T[]; failed?: { item: T; error: Error } }> {
   const done: T[] = [];
   let failed: { item: T; error: Error } | undefined;
   let next = 0;
@@ -61,19 +51,6 @@ async function runBounded<T>(items: readonly T[], limit: number, work: (item: T)
   return { done, failed };
 }
 
-function reached(status: ConnectorStatus | undefined, desired: RenderedConnector['state']): 'yes' | 'no' | 'failed' {
-  if (!status) return 'no';
-  if (status.connector.state === 'FAILED' || status.tasks.some((task) => task.state === 'FAILED')) return 'failed';
-  if (desired === 'RUNNING') return status.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((task) => task.state === 'RUNNING') ? 'yes' : 'no';
-  if (desired === 'PAUSED') return status.connector.state === 'PAUSED' ? 'yes' : 'no';
-  return status.connector.state === 'STOPPED' ? 'yes' : 'no';
-}
-
-function firstTraceLine(status: ConnectorStatus): string {
-  const trace = status.connector.trace ?? status.tasks.find((task) => task.trace)?.trace ?? '';
-  return trace.split('\n')[0] ?? '';
-}
-
 /**
  * Reconciles the worker with the desired connectors: one read, a pure diff, then only the changes,
  * at bounded concurrency. Offsets of connectors about to change are snapshotted first. The first
@@ -81,56 +58,76 @@ function firstTraceLine(status: ConnectorStatus): string {
  * converges because it starts again from a fresh read.
  */
 export async function apply(client: ConnectClient, desired: readonly RenderedConnector[], options: ApplyOptions): Promise<ApplyResult> {
-  const { concurrency = 4, waitTimeoutMs = 120_000, pollIntervalMs = 500, onProgress = () => {}, now = () => new Date() } = options;
+  const { concurrency = 4, waitTimeoutMs = 120_000, pollIntervalMs = 500, onProgress = () => {} } = options;
   const live = await client.listConnectors();
   const plan = diff(desired, live, options);
   const byName = new Map(desired.map((connector) => [connector.name, connector]));
   const changes = plan.changes.filter((change) => change.action !== 'none');
-
-  const touched = new Set(changes.filter((change) => change.action === 'update' || change.action === 'delete').map((change) => change.connector));
-  if (touched.size && options.onOffsetsSnapshot) {
-    await options.onOffsetsSnapshot(await snapshotOffsets(client, live.filter((connector) => touched.has(connector.name)), now()));
-  }
+  await snapshotBeforeChanges(client, live, changes, options);
 
   const { done, failed } = await runBounded(changes, concurrency, async (change) => {
-    const connector = byName.get(change.connector);
-    switch (change.action) {
-      case 'create':
-        await client.createConnector(change.connector, { ...connector!.config }, connector!.state);
-        break;
-      case 'update':
-        await client.putConfig(change.connector, { ...connector!.config });
-        if (change.then) await client[change.then](change.connector);
-        break;
-      case 'delete':
-        await client.deleteConnector(change.connector);
-        break;
-      case 'pause':
-      case 'resume':
-      case 'stop':
-        await client[change.action](change.connector);
-        break;
-    }
+    await writeChange(client, change, byName.get(change.connector));
     onProgress(`${change.action} ${change.connector}`);
   });
-
-  const restarted: string[] = [];
-  if (!failed && options.restartFailed) {
-    for (const change of plan.changes.filter((candidate) => candidate.failed && candidate.action !== 'delete')) {
-      await client.restart(change.connector, { includeTasks: true, onlyFailed: true });
-      restarted.push(change.connector);
-      onProgress(`restart failed tasks of ${change.connector}`);
-    }
-  }
-
   const notApplied = changes.filter((change) => !done.includes(change));
-  if (failed) return { plan, applied: done, notApplied, restarted, error: failed.error };
+  if (failed) return { plan, applied: done, notApplied, restarted: [], error: failed.error };
 
+  const restarted = options.restartFailed ? await restartFailed(client, plan, onProgress) : [];
   const waitFor = [...done.filter((change) => change.action !== 'delete').map((change) => change.connector), ...restarted];
   const error = await waitForDesiredStates(client, waitFor, byName, { waitTimeoutMs, pollIntervalMs, onProgress });
   return { plan, applied: done, notApplied, restarted, error };
 }
 
+/** The restore point: offsets of the live connectors an update or delete is about to touch. */
+async function snapshotBeforeChanges(client: ConnectClient, live: readonly LiveConnector[], changes: readonly Change[], options: ApplyOptions): Promise<void> {
+  const touched = new Set(changes.filter((change) => change.action === 'update' || change.action === 'delete').map((change) => change.connector));
+  if (touched.size === 0 || !options.onOffsetsSnapshot) return;
+  const now = options.now ?? (() => new Date());
+  await options.onOffsetsSnapshot(await snapshotOffsets(client, live.filter((connector) => touched.has(connector.name)), now()));
+}
+
+/** One change, as the REST calls it takes. */
+async function writeChange(client: ConnectClient, change: Change, connector: RenderedConnector | undefined): Promise<void> {
+  switch (change.action) {
+    case 'create':
+      await client.createConnector(change.connector, { ...connector!.config }, connector!.state);
+      return;
+    case 'update':
+      await client.putConfig(change.connector, { ...connector!.config });
+      if (change.then) await client[change.then](change.connector);
+      return;
+    case 'delete':
+      await client.deleteConnector(change.connector);
+      return;
+    case 'pause':
+    case 'resume':
+    case 'stop':
+      await client[change.action](change.connector);
+      return;
+    case 'none':
+      return;
+  }
+}
+
+/** `POST …/restart?includeTasks=true&onlyFailed=true` for every connector the plan saw failed (not those being deleted). */
+async function restartFailed(client: ConnectClient, plan: Plan, onProgress: (message: string) => void): Promise<string[]> {
+  const restarted: string[] = [];
+  for (const change of plan.changes.filter((candidate) => candidate.failed && candidate.action !== 'delete')) {
+    await client.restart(change.connector, { includeTasks: true, onlyFailed: true });
+    restarted.push(change.connector);
+    onProgress(`restart failed tasks of ${change.connector}`);
+  }
+  return restarted;
+}
+
+function failedAfterApply(client: ConnectClient, name: string, status: ConnectorStatus): ConnectError {
+  return new ConnectError(`${name}: FAILED after apply: ${firstFailureCause(status)}`, {
+    method: 'GET', url: `${client.url}/connectors/${name}/status`, connector: name,
+    suggestion: `see the trace with cdcctl connectors status ${name}; fix the definition and apply again, or cdcctl connectors restart ${name} --only-failed`,
+  });
+}
+
+/** Polls every changed connector's status (one read per poll for all of them) until each reaches its desired state. */
 async function waitForDesiredStates(
   client: ConnectClient,
   names: readonly string[],
@@ -138,33 +135,24 @@ async function waitForDesiredStates(
   options: { waitTimeoutMs: number; pollIntervalMs: number; onProgress: (message: string) => void },
 ): Promise<Error | undefined> {
   if (names.length === 0) return undefined;
-  const deadline = Date.now() + options.waitTimeoutMs;
-  const pending = new Set(names);
+  const pending = new Map(names.map((name) => [name, desired.get(name)?.state ?? ('RUNNING' as const)]));
   let lastReport = '';
-  while (pending.size) {
-    const statuses = await client.listStatuses();
-    for (const name of [...pending]) {
-      const want = desired.get(name)?.state ?? 'RUNNING';
-      const status = statuses.get(name);
-      const outcome = reached(status, want);
-      if (outcome === 'yes') pending.delete(name);
-      if (outcome === 'failed') {
-        return new ConnectError(`${name}: FAILED after apply: ${firstTraceLine(status!)}`, {
-          method: 'GET', url: `${client.url}/connectors/${name}/status`, connector: name,
-          suggestion: `see the trace with cdcctl connectors status ${name}; fix the definition and apply again, or cdcctl connectors restart ${name} --only-failed`,
-        });
-      }
+  let lastStatuses = new Map<string, ConnectorStatus>();
+  const settled = await waitUntil(async () => {
+    lastStatuses = await client.listStatuses();
+    for (const [name, want] of pending) {
+      const progress = progressTowards(lastStatuses.get(name), want);
+      if (progress === 'failed') throw failedAfterApply(client, name, lastStatuses.get(name)!);
+      if (progress === 'reached') pending.delete(name);
     }
     const report = `waiting for ${pending.size}/${names.length} connectors to reach their desired state`;
-    if (pending.size && report !== lastReport) {
-      options.onProgress(report);
-      lastReport = report;
-    }
-    if (!pending.size) break;
-    if (Date.now() > deadline) {
-      return new Error(`timed out after ${options.waitTimeoutMs} ms waiting for: ${[...pending].join(', ')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs));
+    if (pending.size && report !== lastReport) options.onProgress((lastReport = report));
+    return pending.size === 0;
+  }, options.waitTimeoutMs, options.pollIntervalMs).catch((error: Error) => error);
+  if (settled instanceof Error) return settled;
+  if (!settled) {
+    const waiting = [...pending].map(([name, want]) => `${name}: ${describeWaiting(lastStatuses.get(name), want)}`);
+    return new Error(`timed out after ${options.waitTimeoutMs} ms waiting for: ${waiting.join('; ')}`);
   }
   options.onProgress(`${names.length} connectors reached their desired state`);
   return undefined;

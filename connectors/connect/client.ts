@@ -1,6 +1,8 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { z } from 'zod';
 import { ConnectError, connectMessage, suggestionFor } from './errors';
+import { connectorOffsetsSchema, type ConnectorOffsets } from './offsets-snapshot';
+import { sleep } from './poll';
 
 export const connectorStateSchema = z.enum(['RUNNING', 'PAUSED', 'STOPPED', 'FAILED', 'UNASSIGNED', 'RESTARTING']);
 export type LiveState = z.infer<typeof connectorStateSchema>;
@@ -34,10 +36,6 @@ export interface LiveConnector {
   readonly status?: ConnectorStatus;
 }
 
-const offsetsSchema = z.object({
-  offsets: z.array(z.object({ partition: z.record(z.string(), z.unknown()), offset: z.record(z.string(), z.unknown()).nullable() })),
-});
-export type ConnectorOffsets = z.infer<typeof offsetsSchema>;
 
 const validationSchema = z.object({
   name: z.string(),
@@ -58,7 +56,11 @@ export interface ConnectClientOptions {
   readonly url: string;
   /** Per-request timeout. @default 15000 */
   readonly timeoutMs?: number;
-  /** Retries after the first attempt on network errors, 5xx and 409 rebalance. @default 5 */
+  /**
+   * Retries after the first attempt on network errors, 5xx and 409 rebalance (never on 409 "already
+   * exists"), after the server's `Retry-After` when it sends one (up to MAX_RETRY_AFTER_MS), else a
+   * full-jitter backoff. @default 5
+   */
   readonly retries?: number;
   /** First backoff; doubles with full jitter up to maxBackoffMs. @default 250 */
   readonly backoffMs?: number;
@@ -73,12 +75,45 @@ export interface ConnectClientOptions {
 function isRetryable(status: number | undefined, body: unknown): boolean {
   if (status === undefined) return true;
   if (status >= 500) return true;
-  if (status === 409) return !/already exists/i.test(connectMessage(body) ?? '');
+  if (status === 409) return !isAlreadyExists(status, body);
   return false;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+function isAlreadyExists(status: number | undefined, body: unknown): boolean {
+  return status === 409 && /already exists/i.test(connectMessage(body) ?? '');
+}
+
+/** Full jitter: a random wait below min(max, base·2^attempt), so that many clients do not retry in step. */
+export function backoffCeiling(attempt: number, backoffMs: number, maxBackoffMs: number): number {
+  return Math.min(maxBackoffMs, backoffMs * 2 ** attempt);
+}
+
 const encode = encodeURIComponent;
+
+interface Answer {
+  readonly status?: number;
+  readonly body?: unknown;
+  readonly networkError?: string;
+  /** `Retry-After` in milliseconds, when the answer carried it as seconds. */
+  readonly retryAfterMs?: number;
+}
+
+/** A `Retry-After` longer than this is not waited for: the request fails and says so. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+function retryAfterMs(header: unknown): number | undefined {
+  const seconds = typeof header === 'string' && /^\d+$/.test(header.trim()) ? Number(header) : undefined;
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+interface RequestConfig extends AxiosRequestConfig {
+  readonly connector?: string;
+  /**
+   * Called when a retry of a request that may have been carried out already (a POST whose answer was
+   * lost) meets 409 "already exists": true when what exists is what was sent, so the request succeeded.
+   */
+  readonly alreadyDone?: () => Promise<boolean>;
+}
 
 export type ConnectClient = ReturnType<typeof createConnectClient>;
 
@@ -95,43 +130,55 @@ export function createConnectClient(options: ConnectClientOptions) {
     proxy: false,
   });
 
-  async function request<T>(method: string, path: string, schema: z.ZodType<T> | null, config: AxiosRequestConfig & { connector?: string; okStatuses?: number[] } = {}): Promise<T> {
+  async function send(method: string, path: string, config: RequestConfig): Promise<Answer> {
+    options.onRequest?.(method, path);
+    try {
+      const response = await http.request({ method, url: path, ...config });
+      return { status: response.status, body: response.data, retryAfterMs: retryAfterMs(response.headers['retry-after']) };
+    } catch (error) {
+      return { networkError: (error as { code?: string; message?: string }).code ?? (error as Error).message };
+    }
+  }
+
+  function parsed<T>(method: string, path: string, schema: z.ZodType<T> | null, answer: Answer, config: RequestConfig): T {
+    if (!schema) return undefined as T;
+    const result = schema.safeParse(answer.body);
+    if (result.success) return result.data;
+    throw new ConnectError(`${method} ${path}: unexpected response from the worker: ${result.error.issues[0]?.message ?? 'shape mismatch'}`, {
+      method, url: `${baseURL}${path}`, status: answer.status, body: answer.body, connector: config.connector,
+      suggestion: 'is the URL a Kafka Connect worker of a supported version (Kafka ≥ 3.7)?',
+    });
+  }
+
+  function failure(method: string, path: string, answer: Answer, config: RequestConfig): ConnectError {
     const url = `${baseURL}${path}`;
+    const message = connectMessage(answer.body);
+    const what = answer.networkError ? `cannot reach the worker (${answer.networkError})` : `${answer.status} ${message ?? ''}`.trim();
+    const subject = config.connector ? `${config.connector}: ` : '';
+    return new ConnectError(`${subject}${method} ${url}: ${what}`, {
+      method, url, status: answer.status, body: answer.body, connector: config.connector, suggestion: suggestionFor(answer.status, message),
+    });
+  }
+
+  async function request<T>(method: string, path: string, schema: z.ZodType<T> | null, config: RequestConfig = {}): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      options.onRequest?.(method, path);
-      let status: number | undefined;
-      let body: unknown;
-      let networkError: string | undefined;
-      try {
-        const response = await http.request({ method, url: path, ...config });
-        status = response.status;
-        body = response.data;
-      } catch (error) {
-        networkError = (error as { code?: string; message?: string }).code ?? (error as Error).message;
-      }
-      const ok = status !== undefined && (status < 300 || config.okStatuses?.includes(status));
-      if (ok) {
-        if (!schema) return undefined as T;
-        const parsed = schema.safeParse(body);
-        if (!parsed.success) {
-          throw new ConnectError(`${method} ${path}: unexpected response from the worker: ${parsed.error.issues[0]?.message ?? 'shape mismatch'}`, {
-            method, url, status, body, connector: config.connector,
-            suggestion: 'is the URL a Kafka Connect worker of a supported version (Kafka ≥ 3.7)?',
-          });
-        }
-        return parsed.data;
-      }
-      if (attempt < retries && isRetryable(status, body)) {
-        const ceiling = Math.min(maxBackoffMs, backoffMs * 2 ** attempt);
-        await sleep(Math.random() * ceiling);
+      const answer = await send(method, path, config);
+      if (answer.status !== undefined && answer.status < 300) return parsed(method, path, schema, answer, config);
+      if (attempt > 0 && config.alreadyDone && isAlreadyExists(answer.status, answer.body) && (await config.alreadyDone())) return undefined as T;
+      const waitMs = answer.retryAfterMs ?? Math.random() * backoffCeiling(attempt, backoffMs, maxBackoffMs);
+      if (attempt < retries && isRetryable(answer.status, answer.body) && waitMs <= MAX_RETRY_AFTER_MS) {
+        await sleep(waitMs);
         continue;
       }
-      const what = networkError ? `cannot reach the worker (${networkError})` : `${status} ${connectMessage(body) ?? ''}`.trim();
-      const subject = config.connector ? `${config.connector}: ` : '';
-      throw new ConnectError(`${subject}${method} ${url}: ${what}`, {
-        method, url, status, body, connector: config.connector, suggestion: suggestionFor(status, connectMessage(body)),
-      });
+      throw failure(method, path, answer, config);
     }
+  }
+
+  /** Whether the live connector's config is the one sent (Connect adds `name` itself). */
+  async function existsAsSent(name: string, config: Readonly<Record<string, string>>): Promise<boolean> {
+    const live = await request('GET', `/connectors/${encode(name)}/config`, z.record(z.string(), z.string()), { connector: name });
+    const strip = (entries: Readonly<Record<string, string>>) => JSON.stringify(Object.entries(entries).filter(([key]) => key !== 'name').sort(([a], [b]) => a.localeCompare(b)));
+    return strip(live) === strip(config);
   }
 
   return {
@@ -152,8 +199,13 @@ export function createConnectClient(options: ConnectClientOptions) {
       return new Map(Object.entries(expanded).flatMap(([name, entry]) => (entry.status ? [[name, entry.status] as const] : [])));
     },
 
+    /**
+     * `POST /connectors` is not idempotent: when an attempt's answer is lost (timeout, 5xx) the retry
+     * may meet 409 "already exists" for the connector the first attempt created. That is a success when
+     * the live config is the one sent, and the error it is otherwise.
+     */
     createConnector: (name: string, config: Record<string, string>, initialState: 'RUNNING' | 'PAUSED' | 'STOPPED' = 'RUNNING') =>
-      request('POST', '/connectors', null, { data: { name, config, initial_state: initialState }, connector: name }),
+      request('POST', '/connectors', null, { data: { name, config, initial_state: initialState }, connector: name, alreadyDone: () => existsAsSent(name, config) }),
     putConfig: (name: string, config: Record<string, string>) =>
       request('PUT', `/connectors/${encode(name)}/config`, null, { data: config, connector: name }),
     deleteConnector: (name: string) => request('DELETE', `/connectors/${encode(name)}`, null, { connector: name }),
@@ -164,7 +216,7 @@ export function createConnectClient(options: ConnectClientOptions) {
       request('POST', `/connectors/${encode(name)}/restart?includeTasks=${Boolean(opts.includeTasks)}&onlyFailed=${Boolean(opts.onlyFailed)}`, null, { connector: name }),
     status: (name: string) => request('GET', `/connectors/${encode(name)}/status`, connectorStatusSchema, { connector: name }),
     getConfig: (name: string) => request('GET', `/connectors/${encode(name)}/config`, z.record(z.string(), z.string()), { connector: name }),
-    getOffsets: (name: string) => request('GET', `/connectors/${encode(name)}/offsets`, offsetsSchema, { connector: name }),
+    getOffsets: (name: string) => request('GET', `/connectors/${encode(name)}/offsets`, connectorOffsetsSchema, { connector: name }),
     patchOffsets: (name: string, offsets: ConnectorOffsets) =>
       request('PATCH', `/connectors/${encode(name)}/offsets`, null, { data: offsets, connector: name }),
     validate: (connectorClass: string, config: Record<string, string>) =>

@@ -1,3 +1,5 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { GENERATED_MODULES, generatedIndex, generatedModule, pluginDefinitions } from '../catalog/generate';
 import type { ConnectClient } from './client';
 
@@ -23,4 +25,26 @@ export async function generateCatalogFiles(client: ConnectClient): Promise<Gener
   }
   files.push({ path: 'index.ts', content: generatedIndex() });
   return files;
+}
+
+export interface CatalogSync {
+  readonly files: readonly GeneratedFile[];
+  /** Files (as given to `out`) whose content differed from the worker's; written unless checking. */
+  readonly stale: readonly string[];
+}
+
+/** Generates the files and writes those that differ into `out` — or, with `check`, only reports them. */
+export async function syncGeneratedCatalog(client: ConnectClient, out: string, options: { readonly check?: boolean } = {}): Promise<CatalogSync> {
+  const files = await generateCatalogFiles(client);
+  const stale: string[] = [];
+  for (const file of files) {
+    const target = path.join(out, file.path);
+    if ((await readFile(target, 'utf8').catch(() => undefined)) === file.content) continue;
+    stale.push(target);
+    if (!options.check) {
+      await mkdir(out, { recursive: true });
+      await writeFile(target, file.content);
+    }
+  }
+  return { files, stale };
 }

@@ -1,10 +1,11 @@
-import { z } from 'zod';
 import { findPlugin, type ConnectorKind } from '../catalog';
 import { DEBEZIUM_MONGODB_SOURCE_CLASS } from '../catalog/debezium-mongodb-source';
 import type { ConnectorState } from '../render';
-import type { OffsetsSnapshot } from './apply';
-import type { ConnectClient, ConnectorOffsets, ConnectorStatus, LiveConnector } from './client';
+import type { ConnectClient, ConnectorStatus, LiveConnector } from './client';
+import { offsetsSnapshotSchema, type OffsetEntry, type OffsetsSnapshot } from './offsets-snapshot';
+import { describeWaiting, firstFailureCause, progressTowards } from './desired-state';
 import { ConnectError } from './errors';
+import { waitUntil } from './poll';
 
 /**
  * Rollback of offsets: a snapshot written by `connectors apply` (before a change) or by
@@ -12,19 +13,6 @@ import { ConnectError } from './errors';
  * (KIP-875, Kafka ≥ 3.6). Everything is checked before the first write, and every mismatch is
  * reported at once: a snapshot restored into the wrong connector silently skips or replays data.
  */
-
-type OffsetEntry = ConnectorOffsets['offsets'][number];
-
-const offsetEntrySchema = z.object({
-  partition: z.record(z.string(), z.unknown()),
-  offset: z.record(z.string(), z.unknown()).nullable(),
-});
-
-export const offsetsSnapshotSchema = z.object({
-  takenAt: z.string().min(1),
-  worker: z.string().min(1),
-  connectors: z.record(z.string(), z.object({ config: z.record(z.string(), z.string()), offsets: z.array(offsetEntrySchema) })),
-});
 
 /** The snapshot cannot be restored as asked: every reason, one per line. Nothing was written. */
 export class OffsetsRestoreRefused extends Error {
@@ -232,34 +220,21 @@ export interface RestoreResult {
   readonly restored: readonly RestoredConnector[];
 }
 
-type Reached = 'yes' | 'no' | 'failed';
-
-function reachedState(status: ConnectorStatus, want: ConnectorState): Reached {
-  if (status.connector.state === 'FAILED' || status.tasks.some((task) => task.state === 'FAILED')) return 'failed';
-  if (want === 'STOPPED') return status.connector.state === 'STOPPED' && status.tasks.length === 0 ? 'yes' : 'no';
-  if (want === 'PAUSED') return status.connector.state === 'PAUSED' && status.tasks.every((task) => task.state === 'PAUSED') ? 'yes' : 'no';
-  return status.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((task) => task.state === 'RUNNING') ? 'yes' : 'no';
-}
-
+/** Waits until the connector reaches `want` (the one desired-state rule); a FAILED part on the way up ends the wait. */
 async function waitForState(client: ConnectClient, name: string, want: ConnectorState, options: { waitTimeoutMs: number; pollIntervalMs: number }): Promise<void> {
-  const deadline = Date.now() + options.waitTimeoutMs;
-  for (;;) {
-    const status = await client.status(name);
-    const outcome = reachedState(status, want);
-    if (outcome === 'yes') return;
-    // A stopping connector's failed task is being shut down anyway: only a failure on the way up counts.
-    if (outcome === 'failed' && want !== 'STOPPED') {
-      const trace = (status.connector.trace ?? status.tasks.find((task) => task.trace)?.trace ?? '').split('\n')[0];
-      throw new ConnectError(`${name}: FAILED while going to ${want} after the offsets restore: ${trace}`, {
+  let status: ConnectorStatus | undefined;
+  const reached = await waitUntil(async () => {
+    status = await client.status(name);
+    const progress = progressTowards(status, want);
+    if (progress === 'failed') {
+      throw new ConnectError(`${name}: FAILED while going to ${want} after the offsets restore: ${firstFailureCause(status)}`, {
         method: 'GET', url: `${client.url}/connectors/${name}/status`, connector: name,
         suggestion: `see cdcctl connectors status ${name}; the offsets are restored, fix the cause and cdcctl connectors restart ${name}`,
       });
     }
-    if (Date.now() > deadline) {
-      throw new Error(`${name}: still ${status.connector.state} (tasks: ${status.tasks.map((task) => task.state).join(',') || 'none'}) after ${options.waitTimeoutMs} ms waiting for ${want}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs));
-  }
+    return progress === 'reached';
+  }, options.waitTimeoutMs, options.pollIntervalMs);
+  if (!reached) throw new Error(`${name}: still ${describeWaiting(status, want)} after ${options.waitTimeoutMs} ms`);
 }
 
 async function moveTo(client: ConnectClient, name: string, state: ConnectorState): Promise<void> {

@@ -75,7 +75,7 @@ describe('health after an apply', () => {
   it('a connector without tasks yet is still waiting, and a changed config is not converged', () => {
     const live = withLive('cdc-orders-sink', (connector) => ({ ...connector, config: { ...connector.config, 'tasks.max': '9' }, status: { ...connector.status!, tasks: [] } }));
     const health = assessHealth(desired, live, PREFIX);
-    expect(health.waiting).toEqual(['cdc-orders-sink: RUNNING (tasks none), main wants RUNNING']);
+    expect(health.waiting).toEqual(['cdc-orders-sink: RUNNING (tasks none), wants RUNNING']);
     expect(health.converged).toBe(false);
   });
 });

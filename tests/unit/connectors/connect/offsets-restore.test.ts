@@ -1,4 +1,4 @@
-import type { OffsetsSnapshot } from '../../../../connectors/connect/apply';
+import type { OffsetsSnapshot } from '../../../../connectors/connect/offsets-snapshot';
 import type { LiveConnector } from '../../../../connectors/connect/client';
 import { canonical, checkRestore, offsetsNotMatching, OffsetsRestoreRefused, parseOffsetsSnapshot, stateAfterRestore, supportsOffsetChanges } from '../../../../connectors/connect/offsets-restore';
 

@@ -1,0 +1,127 @@
+import { backoffCeiling, createConnectClient, MAX_RETRY_AFTER_MS } from '../../../../connectors/connect/client';
+import { ConnectError } from '../../../../connectors/connect/errors';
+import { startScriptedServer, type ScriptedServer } from '../../../support/scripted-http-server';
+
+/**
+ * The Connect client's retry rules against a scripted HTTP server (the faults here — a lost answer,
+ * a 503 with Retry-After, a rebalance 409 on cue — are ones a real worker cannot be made to produce).
+ */
+let server: ScriptedServer;
+beforeEach(async () => {
+  server = await startScriptedServer();
+});
+afterEach(() => server.close());
+
+const fast = { backoffMs: 1, maxBackoffMs: 5 };
+const CONFIG = { 'connector.class': 'io.debezium.connector.jdbc.JdbcSinkConnector', topics: 't' };
+const rebalance = { status: 409, body: { error_code: 409, message: 'Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)' } };
+const exists = { status: 409, body: { error_code: 409, message: 'Connector sink already exists' } };
+
+describe('which answers are retried', () => {
+  it.each([
+    ['a 500', { status: 500, body: { error_code: 500, message: 'boom' } }],
+    ['a 503', { status: 503, body: { error_code: 503, message: 'unavailable' } }],
+    ['a 409 rebalance', rebalance],
+  ])('retries %s and then succeeds', async (_what, failure) => {
+    server.script('GET /connectors/sink/status', failure, { status: 200, body: { name: 'sink', connector: { state: 'RUNNING' }, tasks: [] } });
+    const client = createConnectClient({ url: server.url, ...fast });
+    await expect(client.status('sink')).resolves.toMatchObject({ name: 'sink' });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it.each([
+    ['a 400', { status: 400, body: { error_code: 400, message: 'bad config' } }],
+    ['a 404', { status: 404, body: { error_code: 404, message: 'Connector sink not found' } }],
+    ['a 401', { status: 401, body: { error_code: 401, message: 'no' } }],
+    ['a 409 "already exists"', exists],
+  ])('does not retry %s', async (_what, failure) => {
+    server.script('POST /connectors', failure);
+    const client = createConnectClient({ url: server.url, ...fast });
+    await expect(client.createConnector('sink', CONFIG)).rejects.toBeInstanceOf(ConnectError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('gives up after `retries` retries, with the last status in the error', async () => {
+    for (let i = 0; i < 4; i++) server.script('GET /connectors/sink/status', { status: 502, body: { error_code: 502, message: `gateway ${i}` } });
+    const client = createConnectClient({ url: server.url, retries: 3, ...fast });
+    const error = await client.status('sink').catch((caught: ConnectError) => caught);
+    expect(server.requests).toHaveLength(4);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect((error as ConnectError).status).toBe(502);
+    expect((error as ConnectError).message).toContain('gateway 3');
+  });
+
+  it('retries a request whose answer never came (a timeout) and names the network error when all fail', async () => {
+    server.script('GET /connectors/sink/status', { status: 200, body: {}, delayMs: 500 }, { status: 200, body: {}, delayMs: 500 });
+    const client = createConnectClient({ url: server.url, timeoutMs: 50, retries: 1, ...fast });
+    await expect(client.status('sink')).rejects.toThrow(/cannot reach the worker \(ECONNABORTED\)/);
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe('how long it waits between attempts', () => {
+  it('doubles the backoff ceiling per attempt up to the maximum', () => {
+    expect([0, 1, 2, 3, 4, 5].map((attempt) => backoffCeiling(attempt, 250, 5_000))).toEqual([250, 500, 1_000, 2_000, 4_000, 5_000]);
+  });
+
+  it('waits at most the ceiling (full jitter) between attempts', async () => {
+    for (let i = 0; i < 3; i++) server.script('GET /connectors/sink/status', rebalance);
+    const client = createConnectClient({ url: server.url, retries: 3, backoffMs: 40, maxBackoffMs: 60 });
+    await client.status('sink').catch(() => undefined);
+    const gaps = server.requests.slice(1).map((request, i) => request.at - server.requests[i]!.at);
+    // Ceilings 40, 60, 60 ms; a little slack for the event loop and the request itself.
+    gaps.forEach((gap, i) => expect(gap).toBeLessThanOrEqual([40, 60, 60][i]! + 50));
+  });
+
+  it("waits the server's Retry-After before the next attempt", async () => {
+    server.script('GET /connectors/sink/status', { status: 503, body: {}, headers: { 'retry-after': '1' } }, { status: 200, body: { name: 'sink', connector: { state: 'RUNNING' }, tasks: [] } });
+    const client = createConnectClient({ url: server.url, ...fast });
+    await client.status('sink');
+    expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('fails at once when Retry-After asks for longer than it will wait', async () => {
+    server.script('GET /connectors/sink/status', { status: 503, body: {}, headers: { 'retry-after': String(MAX_RETRY_AFTER_MS / 1000 + 1) } });
+    const client = createConnectClient({ url: server.url, ...fast });
+    await expect(client.status('sink')).rejects.toThrow(/503/);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('a create whose first answer was lost', () => {
+  it('is a success when the retry meets "already exists" with the config it sent', async () => {
+    server.script('POST /connectors', { status: 201, body: {}, delayMs: 300 }, exists);
+    server.script('GET /connectors/sink/config', { status: 200, body: { ...CONFIG, name: 'sink' } });
+    const client = createConnectClient({ url: server.url, timeoutMs: 100, ...fast });
+    await expect(client.createConnector('sink', CONFIG)).resolves.toBeUndefined();
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /connectors', 'POST /connectors', 'GET /connectors/sink/config']);
+  });
+
+  it('is the "already exists" error when the connector that exists has another config', async () => {
+    server.script('POST /connectors', { status: 500, body: { error_code: 500, message: 'lost' } }, exists);
+    server.script('GET /connectors/sink/config', { status: 200, body: { ...CONFIG, topics: 'other', name: 'sink' } });
+    const client = createConnectClient({ url: server.url, ...fast });
+    await expect(client.createConnector('sink', CONFIG)).rejects.toThrow(/409 Connector sink already exists/);
+  });
+
+  it('is the "already exists" error on a first attempt, without reading the config', async () => {
+    server.script('POST /connectors', exists);
+    const client = createConnectClient({ url: server.url, ...fast });
+    await expect(client.createConnector('sink', CONFIG)).rejects.toThrow(/already exists/);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('answers', () => {
+  it('refuses a 2xx body of the wrong shape, naming the endpoint', async () => {
+    server.script('GET /connectors/sink/status', { status: 200, body: { unexpected: true } });
+    const client = createConnectClient({ url: server.url, ...fast });
+    await expect(client.status('sink')).rejects.toThrow(/GET \/connectors\/sink\/status: unexpected response from the worker/);
+  });
+
+  it('encodes connector names in paths', async () => {
+    server.script('PUT /connectors/a%20b/pause', { status: 202 });
+    await createConnectClient({ url: server.url, ...fast }).pause('a b');
+    expect(server.requests[0]!.path).toBe('/connectors/a%20b/pause');
+  });
+});
