@@ -98,9 +98,19 @@ function debeziumRules(context: 'streaming' | 'snapshot', attributes: readonly D
  * `records-lag` also match `records-lag-max`.
  */
 export function jmxExporterRules(): JmxExporterRule[] {
-  const taskTypes = TASK_METRIC_TYPES.join('|');
   return [
-    // Status attributes are strings: one series per state with value 1 (Strimzi's convention).
+    ...connectStatusRules(),
+    ...connectTaskRules(),
+    ...connectWorkerRules(),
+    ...sinkConsumerRules(),
+    ...debeziumRules('streaming', DEBEZIUM_STREAMING_ATTRIBUTES),
+    ...debeziumRules('snapshot', DEBEZIUM_SNAPSHOT_ATTRIBUTES),
+  ];
+}
+
+/** Status attributes are strings: one series per state with value 1 (Strimzi's convention). */
+function connectStatusRules(): JmxExporterRule[] {
+  return [
     {
       pattern: 'kafka.connect<type=connector-metrics, connector=(.+)><>status: ([a-z-]+)',
       name: 'kafka_connect_connector_status',
@@ -125,6 +135,13 @@ export function jmxExporterRules(): JmxExporterRule[] {
       labels: { connector: '$1', task: '$2', status: '$3' },
       help: 'Task state (running, paused, failed, restarting, unassigned, destroyed): 1 for the current one',
     },
+  ];
+}
+
+/** Every numeric attribute of the per-task MBeans: `…-total` ones are counters. */
+function connectTaskRules(): JmxExporterRule[] {
+  const taskTypes = TASK_METRIC_TYPES.join('|');
+  return [
     {
       pattern: `kafka.connect<type=(${taskTypes})-metrics, connector=(.+), task=(\\d+)><>([a-z-]+-total)`,
       name: 'kafka_connect_$1_$4',
@@ -139,6 +156,12 @@ export function jmxExporterRules(): JmxExporterRule[] {
       labels: { connector: '$2', task: '$3' },
       help: 'Kafka Connect $1 metric',
     },
+  ];
+}
+
+/** The worker's own MBeans (per connector, overall, rebalances): `…-total` ones are counters. */
+function connectWorkerRules(): JmxExporterRule[] {
+  return [
     {
       pattern: 'kafka.connect<type=connect-worker-metrics, connector=(.+)><>([a-z-]+)',
       name: 'kafka_connect_worker_$2',
@@ -170,8 +193,15 @@ export function jmxExporterRules(): JmxExporterRule[] {
       type: 'GAUGE',
       help: 'Kafka Connect worker rebalance metric',
     },
-    // Sink lag: the sink task's own consumer measures it at every fetch (records between its position and
-    // the log end), per partition. Connect's `sink-record-lag-max` is declared but never filled.
+  ];
+}
+
+/**
+ * Sink lag: the sink task's own consumer measures it at every fetch (records between its position and
+ * the log end), per partition. Connect's `sink-record-lag-max` is declared but never filled.
+ */
+function sinkConsumerRules(): JmxExporterRule[] {
+  return [
     {
       pattern:
         'kafka.consumer<type=consumer-fetch-manager-metrics, client-id=connector-consumer-(.+)-(\\d+), topic=(.+), partition=(\\d+)><>records-lag:',
@@ -196,8 +226,6 @@ export function jmxExporterRules(): JmxExporterRule[] {
       labels: { connector: '$1', task: '$2' },
       help: 'Sink task consumer poll metric',
     },
-    ...debeziumRules('streaming', DEBEZIUM_STREAMING_ATTRIBUTES),
-    ...debeziumRules('snapshot', DEBEZIUM_SNAPSHOT_ATTRIBUTES),
   ];
 }
 

@@ -150,91 +150,153 @@ async function replayPath(environment: Environment, database: Client, bootstrap:
   };
 }
 
-async function main(): Promise<void> {
-  const options = { stateDir: values['state-dir'] };
-  const runtime = status(options);
-  const { kafka, mongodb, connect, warehouse } = runtime.services;
-  if ([kafka, mongodb, connect, warehouse].some((service) => service.state !== 'running' && service.state !== 'external')) throw new Error(`the local runtime in ${runtime.stateDir} is not running (cdcctl local up)`);
-  // The local-standin environment's tuning unless a flag overrides it.
+/** The settings the bench measures under: the local-standin environment's unless a flag overrides them. */
+interface Tuning {
+  readonly pollIntervalMs: number;
+  readonly maxBatchSize: number;
+  readonly sinkBatchSize: number;
+  readonly maxPollRecords: number;
+}
+
+function tuningFromFlags(): Tuning {
   const defaults = parseEnvironment(localStandIn);
-  const tuning = {
+  return {
     pollIntervalMs: Number(values['poll-interval-ms'] ?? defaults.source.pollIntervalMs),
     maxBatchSize: Number(values['max-batch-size'] ?? defaults.source.maxBatchSize),
     sinkBatchSize: Number(values['sink-batch-size'] ?? defaults.sink.batchSize),
     maxPollRecords: Number(values['max-poll-records'] ?? defaults.sink.maxPollRecords),
   };
-  const environment = parseEnvironment({
+}
+
+/** Where the running local runtime's services listen. */
+interface RunningServices {
+  readonly stateDir: string;
+  readonly kafkaUrl: string;
+  readonly mongodbUrl: string;
+  readonly connectUrl: string;
+  readonly warehouseUrl?: string;
+}
+
+/** The services the bench needs, each running (or the warehouse external); otherwise an error naming the state dir. */
+function runningServices(options: { readonly stateDir?: string }): RunningServices {
+  const runtime = status(options);
+  const { kafka, mongodb, connect, warehouse } = runtime.services;
+  if ([kafka, mongodb, connect, warehouse].some((service) => service.state !== 'running' && service.state !== 'external')) throw new Error(`the local runtime in ${runtime.stateDir} is not running (cdcctl local up)`);
+  return { stateDir: runtime.stateDir, kafkaUrl: kafka.url as string, mongodbUrl: mongodb.url as string, connectUrl: connect.url as string, warehouseUrl: warehouse.url };
+}
+
+/** The local-standin environment under this run's own names (topics, connectors, schema), with the tuning applied. */
+function benchEnvironment(tuning: Tuning, kafkaUrl: string, connectUrl: string): Environment {
+  return parseEnvironment({
     ...localStandIn,
     name: 'bench',
-    connect: { ...localStandIn.connect, url: connect.url as string },
-    kafka: { bootstrapServers: kafka.url as string, replicationFactor: 1 },
+    connect: { ...localStandIn.connect, url: connectUrl },
+    kafka: { bootstrapServers: kafkaUrl, replicationFactor: 1 },
     topicPrefix: `bench-${RUN}`,
     managedConnectorPrefix: `bench-${RUN}-`,
     warehouse: { ...localStandIn.warehouse, schema: SCHEMA },
     source: { pollIntervalMs: tuning.pollIntervalMs, maxBatchSize: tuning.maxBatchSize, maxQueueSize: 4 * tuning.maxBatchSize },
     sink: { batchSize: tuning.sinkBatchSize, maxPollRecords: tuning.maxPollRecords, tasksMax: 1 },
   });
-  const database = new Client({ connectionString: warehouse.url });
+}
+
+function standInPath(writer: StandInWriter, environment: Environment): Path {
+  return {
+    name: 'stand-in',
+    table: qualifiedTable(environment, sinkTable(environment, orders)),
+    write: async (document) => (await writer.write({ op: 'insert', database: orders.database, collection: orders.collection, document })).acknowledgedAtMs,
+  };
+}
+
+/** A few hundred writes on each path, not counted (connections, JIT, the sink's first batches); returns the next free document index. */
+async function warmUp(paths: readonly Path[], database: Client): Promise<number> {
+  let index = 0;
+  for (const path of paths) {
+    await runWindow(path, database, 200, 3, index);
+    index += 1_000;
+  }
+  return index;
+}
+
+/** The first document index of each measured window, from where the warm-up stopped: no window reuses an _id. */
+function windowIndexes(after: number): () => number {
+  let index = after;
+  return () => (index += 100_000);
+}
+
+/** 100 and 1,000 writes/s on each path, with the stand-in/replay ratios; returns each window by `<path>@<rate>`. */
+async function measureFixedRates(paths: readonly Path[], database: Client, seconds: number, nextIndex: () => number): Promise<Map<string, Window>> {
+  const results = new Map<string, Window>();
+  for (const rate of [100, 1000]) {
+    for (const path of paths) {
+      const window = await runWindow(path, database, rate, seconds, nextIndex());
+      results.set(`${path.name}@${rate}`, window);
+      console.log(line(path.name, window));
+    }
+    const a = results.get(`stand-in@${rate}`)!;
+    const b = results.get(`replay@${rate}`)!;
+    console.log(`  ratio stand-in/replay at ${rate}/s: p50 ${(a.p50 / b.p50).toFixed(2)} · p99 ${(a.p99 / b.p99).toFixed(2)}`);
+  }
+  return results;
+}
+
+/** Rising steps from 1,000/s until one is not sustained; prints the highest sustained rate of each path. */
+async function findHighestSustained(paths: readonly Path[], database: Client, results: ReadonlyMap<string, Window>, nextIndex: () => number): Promise<void> {
+  console.log('highest sustained rate (achieved ≥ 95% of target, every row seen, p99 ≤ 1 s), steps of 10 s:');
+  for (const path of paths) {
+    let best = results.get(`${path.name}@1000`)!;
+    if (!sustained(best)) {
+      console.log(`  ${path.name}: not sustained at 1,000/s`);
+      continue;
+    }
+    for (const rate of values.steps!.split(',').map(Number)) {
+      const window = await runWindow(path, database, rate, 10, nextIndex());
+      console.log(line(path.name, window));
+      if (!sustained(window)) break;
+      best = window;
+    }
+    console.log(`  ${path.name}: highest sustained ${best.target}/s (achieved ${best.achieved.toFixed(0)}/s, p99 ${best.p99} ms)`);
+  }
+}
+
+/** Removes what this run made: its connectors, the stand-in's documents, its schema. */
+async function cleanUp(connectUrl: string, database: Client, writer: StandInWriter | undefined, replay: { close: () => Promise<void> } | undefined): Promise<void> {
+  await replay?.close();
+  const client = createConnectClient({ url: connectUrl });
+  for (const connector of await client.listConnectors()) if (connector.name.startsWith(`bench-${RUN}-`)) await client.deleteConnector(connector.name);
+  // The stand-in keeps everything in its heap: the bench's documents go with its connectors.
+  await writer?.write({ op: 'dropDatabase', database: orders.database }).catch(() => undefined);
+  await writer?.close();
+  await database.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await database.end();
+}
+
+async function main(): Promise<void> {
+  const options = { stateDir: values['state-dir'] };
+  const runtime = runningServices(options);
+  const tuning = tuningFromFlags();
+  const environment = benchEnvironment(tuning, runtime.kafkaUrl, runtime.connectUrl);
+  const database = new Client({ connectionString: runtime.warehouseUrl });
   await database.connect();
-  const client = createConnectClient({ url: connect.url as string });
   let writer: StandInWriter | undefined;
   let replay: Awaited<ReturnType<typeof replayPath>> | undefined;
   try {
     await database.query(`CREATE SCHEMA ${SCHEMA}`);
     await database.query(`CREATE TABLE ${SCHEMA}.orders (LIKE public.orders INCLUDING ALL)`);
-    await applyStandInConnectors(environment, connect.url as string, kafka.url as string, [orders], () => undefined);
-    writer = openStandInWriter(runningRuntimeLayout(options), mongodb.url as string);
+    await applyStandInConnectors(environment, runtime.connectUrl, runtime.kafkaUrl, [orders], () => undefined);
+    writer = openStandInWriter(runningRuntimeLayout(options), runtime.mongodbUrl);
     await waitUntilStreaming(writer, database, environment, [orders]);
-    const standInWriter = writer;
-    const standIn: Path = {
-      name: 'stand-in',
-      table: qualifiedTable(environment, sinkTable(environment, orders)),
-      write: async (document) => (await standInWriter.write({ op: 'insert', database: orders.database, collection: orders.collection, document })).acknowledgedAtMs,
-    };
-    replay = await replayPath(environment, database, kafka.url as string, connect.url as string);
-    // Warm-up: a few hundred writes on each path, not counted (connections, JIT, the sink's first batches).
-    let index = 0;
-    for (const path of [standIn, replay.path]) {
-      await runWindow(path, database, 200, 3, index);
-      index += 1_000;
-    }
+    const standIn = standInPath(writer, environment);
+    replay = await replayPath(environment, database, runtime.kafkaUrl, runtime.connectUrl);
+    const paths = [standIn, replay.path];
+    const nextIndex = windowIndexes(await warmUp(paths, database));
     const seconds = Number(values.seconds);
     console.log(`source latency bench, run ${RUN} (${runtime.stateDir}); tuning: poll.interval.ms=${tuning.pollIntervalMs} max.batch.size=${tuning.maxBatchSize} sink batch.size=${tuning.sinkBatchSize} max.poll.records=${tuning.maxPollRecords}; stand-in oplog retention 60 s`);
     console.log(`latency, source write acknowledged → warehouse row visible (${seconds} s per rate, poll every ${POLL_MS} ms):`);
-    const results = new Map<string, Window>();
-    for (const rate of [100, 1000]) {
-      for (const path of [standIn, replay.path]) {
-        const window = await runWindow(path, database, rate, seconds, (index += 100_000));
-        results.set(`${path.name}@${rate}`, window);
-        console.log(line(path.name, window));
-      }
-      const a = results.get(`stand-in@${rate}`)!;
-      const b = results.get(`replay@${rate}`)!;
-      console.log(`  ratio stand-in/replay at ${rate}/s: p50 ${(a.p50 / b.p50).toFixed(2)} · p99 ${(a.p99 / b.p99).toFixed(2)}`);
-    }
-    console.log('highest sustained rate (achieved ≥ 95% of target, every row seen, p99 ≤ 1 s), steps of 10 s:');
-    for (const path of [standIn, replay.path]) {
-      let best = results.get(`${path.name}@1000`)!;
-      if (!sustained(best)) {
-        console.log(`  ${path.name}: not sustained at 1,000/s`);
-        continue;
-      }
-      for (const rate of values.steps!.split(',').map(Number)) {
-        const window = await runWindow(path, database, rate, 10, (index += 100_000));
-        console.log(line(path.name, window));
-        if (!sustained(window)) break;
-        best = window;
-      }
-      console.log(`  ${path.name}: highest sustained ${best.target}/s (achieved ${best.achieved.toFixed(0)}/s, p99 ${best.p99} ms)`);
-    }
+    const results = await measureFixedRates(paths, database, seconds, nextIndex);
+    await findHighestSustained(paths, database, results, nextIndex);
   } finally {
-    await replay?.close();
-    for (const connector of await client.listConnectors()) if (connector.name.startsWith(`bench-${RUN}-`)) await client.deleteConnector(connector.name);
-    // The stand-in keeps everything in its heap: the bench's documents go with its connectors.
-    await writer?.write({ op: 'dropDatabase', database: orders.database }).catch(() => undefined);
-    await writer?.close();
-    await database.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-    await database.end();
+    await cleanUp(runtime.connectUrl, database, writer, replay);
   }
 }
 

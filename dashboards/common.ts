@@ -1,5 +1,5 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import { DashboardBuilder, DashboardCursorSync, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardBuilder, DashboardCursorSync, RowBuilder, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
@@ -86,6 +86,24 @@ export function statPanel(options: PanelOptions): StatPanelBuilder {
     .colorMode(common.BigValueColorMode.Background)
     .graphMode(common.BigValueGraphMode.Area)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']));
+}
+
+/** Either kind of panel this project draws. */
+export type PanelBuilder = StatPanelBuilder | TimeseriesPanelBuilder;
+
+/** A titled row and the panels under it, in layout order. */
+export interface DashboardRow {
+  readonly title: string;
+  readonly panels: readonly PanelBuilder[];
+}
+
+/** Adds each row's title, then its panels: the grid fills left to right, row after row. */
+export function withRows(dashboard: DashboardBuilder, rows: readonly DashboardRow[]): DashboardBuilder {
+  for (const row of rows) {
+    dashboard.withRow(new RowBuilder(row.title));
+    for (const panel of row.panels) dashboard.withPanel(panel);
+  }
+  return dashboard;
 }
 
 export interface DashboardFrame {

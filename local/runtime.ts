@@ -183,37 +183,33 @@ export function status(options: RuntimeOptions = {}): RuntimeStatus {
   const state = readState(runtimeLayout(resolved).stateFile);
   const layout = runtimeLayout({ stateDir: resolved.stateDir, runtimeDir: state?.runtimeDir ?? resolved.runtimeDir });
   const ports = state ? recordedPorts(resolved, state) : resolved.ports;
-  const serviceStatus = (service: ServiceName, url: string | undefined, extra: Partial<ServiceStatus> = {}): ServiceStatus => {
-    const recorded = state?.processes[service];
-    const serviceState = classifyService(recorded);
-    return {
-      state: serviceState,
-      url,
-      pid: recorded?.pid,
-      logFile: layout.logFile(service),
-      ...(serviceState === 'crashed' ? { logTail: tailFile(layout.logFile(service), CRASH_LOG_LINES), note: `pid ${recorded?.pid} is gone without cdcctl local down` } : {}),
-      ...extra,
-    };
-  };
   const externalWarehouse = state?.externalWarehouse ?? resolved.databaseUrl !== undefined;
-  const warehouse: ServiceStatus = externalWarehouse
-    ? { state: 'external', url: resolved.databaseUrl, logFile: layout.logFile('warehouse'), note: resolved.databaseUrl ? 'DATABASE_URL' : 'DATABASE_URL (not set in this shell)' }
-    : serviceStatus(
-        'warehouse',
-        // Before the first start there are no credentials yet: where it will listen, without them.
-        fs.existsSync(layout.postgresCredentials) ? embeddedWarehouseUrl(warehouseCredentials(layout), ports.postgres) : `postgres://127.0.0.1:${ports.postgres}/${WAREHOUSE_DATABASE}`,
-      );
-  const prometheus = serviceStatus('prometheus', `http://127.0.0.1:${ports.prometheus}`);
+  const serviceStatus = (service: ServiceName): ServiceStatus =>
+    SERVICE_DESCRIPTIONS[service].status({
+      resolved,
+      layout,
+      ports,
+      externalWarehouse,
+      recorded: (url, extra) => recordedServiceStatus(service, state, layout, url, extra),
+    });
   return {
     stateDir: resolved.stateDir,
     ports,
-    services: {
-      kafka: serviceStatus('kafka', `127.0.0.1:${ports.kafka}`),
-      mongodb: serviceStatus('mongodb', standInConnectionString(ports.mongodb), { note: STANDIN_NOTE }),
-      warehouse,
-      connect: serviceStatus('connect', `http://127.0.0.1:${ports.connect}`, { metricsUrl: `http://127.0.0.1:${ports.connectJmx}/metrics` }),
-      prometheus: prometheus.state === 'stopped' && !findPrometheus() ? { ...prometheus, state: 'not-installed', note: PROMETHEUS_MISSING_HINT } : prometheus,
-    },
+    services: Object.fromEntries(SERVICES.map((service) => [service, serviceStatus(service)])) as Record<ServiceName, ServiceStatus>,
+  };
+}
+
+/** A service's status from its recorded process: running, stopped, or crashed with the tail of its log. */
+function recordedServiceStatus(service: ServiceName, state: RuntimeState | undefined, layout: RuntimeLayout, url: string | undefined, extra: Partial<ServiceStatus> = {}): ServiceStatus {
+  const recorded = state?.processes[service];
+  const serviceState = classifyService(recorded);
+  return {
+    state: serviceState,
+    url,
+    pid: recorded?.pid,
+    logFile: layout.logFile(service),
+    ...(serviceState === 'crashed' ? { logTail: tailFile(layout.logFile(service), CRASH_LOG_LINES), note: `pid ${recorded?.pid} is gone without cdcctl local down` } : {}),
+    ...extra,
   };
 }
 
@@ -276,20 +272,7 @@ async function waitForPortsReleased(ports: ResolvedPorts, services: readonly Ser
 }
 
 function portsOf(services: readonly ServiceName[], warehouseExternal: boolean): (keyof ResolvedPorts)[] {
-  return services.flatMap((service): (keyof ResolvedPorts)[] => {
-    switch (service) {
-      case 'kafka':
-        return ['kafka', 'kafkaController'];
-      case 'mongodb':
-        return ['mongodb'];
-      case 'warehouse':
-        return warehouseExternal ? [] : ['postgres'];
-      case 'connect':
-        return ['connect', 'connectJmx'];
-      case 'prometheus':
-        return ['prometheus'];
-    }
-  });
+  return services.flatMap((service) => SERVICE_DESCRIPTIONS[service].ports(warehouseExternal));
 }
 
 async function writeConfigFiles(layout: RuntimeLayout, ports: ResolvedPorts): Promise<void> {
@@ -312,68 +295,140 @@ interface StartContext {
   readonly progress: (message: string) => void;
 }
 
+interface StatusContext {
+  readonly resolved: ResolvedRuntimeOptions;
+  readonly layout: RuntimeLayout;
+  readonly ports: ResolvedPorts;
+  readonly externalWarehouse: boolean;
+  /** The service's status from its recorded process, listening at `url`. */
+  recorded(url: string | undefined, extra?: Partial<ServiceStatus>): ServiceStatus;
+}
+
+/** Starts `command` as the service's process, records its pid at once, and waits until `isReady`. */
+type LaunchAndWait = (command: Omit<DetachedCommand, 'logFile'>, isReady: () => Promise<true | string>) => Promise<void>;
+
+/** One service: how it starts, the ports it binds, its status entry. Start, the port checks and `status` read it here. */
+interface ServiceDescription {
+  /** The ports it binds: checked free before it starts, awaited released after a restart stopped it. */
+  ports(warehouseExternal: boolean): (keyof ResolvedPorts)[];
+  /** Its entry in `status`: state, where it listens, notes. */
+  status(context: StatusContext): ServiceStatus;
+  /** Starts it and waits until it is ready; false when it cannot run on this machine. */
+  start(context: StartContext, launchAndWait: LaunchAndWait): Promise<boolean>;
+}
+
+const kafkaBootstrap = (ports: ResolvedPorts): string => `127.0.0.1:${ports.kafka}`;
+const connectUrl = (ports: ResolvedPorts): string => `http://127.0.0.1:${ports.connect}`;
+const connectMetricsUrl = (ports: ResolvedPorts): string => `http://127.0.0.1:${ports.connectJmx}/metrics`;
+const prometheusUrl = (ports: ResolvedPorts): string => `http://127.0.0.1:${ports.prometheus}`;
+
+/** The services, keyed by name (SERVICES gives their start order): adding one is adding an entry here. */
+const SERVICE_DESCRIPTIONS: Readonly<Record<ServiceName, ServiceDescription>> = {
+  kafka: {
+    ports: () => ['kafka', 'kafkaController'],
+    status: ({ ports, recorded }) => recorded(kafkaBootstrap(ports)),
+    start: startKafka,
+  },
+  mongodb: {
+    ports: () => ['mongodb'],
+    status: ({ ports, recorded }) => recorded(standInConnectionString(ports.mongodb), { note: STANDIN_NOTE }),
+    start: startStandIn,
+  },
+  warehouse: {
+    ports: (warehouseExternal) => (warehouseExternal ? [] : ['postgres']),
+    status: warehouseStatus,
+    start: startWarehouse,
+  },
+  connect: {
+    ports: () => ['connect', 'connectJmx'],
+    status: ({ ports, recorded }) => recorded(connectUrl(ports), { metricsUrl: connectMetricsUrl(ports) }),
+    start: startConnect,
+  },
+  prometheus: {
+    ports: () => ['prometheus'],
+    status: prometheusStatus,
+    start: startPrometheus,
+  },
+};
+
 /** Starts one service, records its pid at once (so `down` can end it even if the wait fails), waits until ready. */
 async function startService(context: StartContext, service: ServiceName): Promise<boolean> {
-  const { layout, state, ports, progress, resolved } = context;
-  const launch = async (command: Omit<DetachedCommand, 'logFile'>) => {
+  const { layout, state, progress, resolved } = context;
+  const launchAndWait: LaunchAndWait = async (command, isReady) => {
     const recorded = await startDetached({ ...command, logFile: layout.logFile(service) });
     state.processes[service] = recorded;
     writeState(layout.stateFile, state);
     progress(`${service} started (pid ${recorded.pid}), waiting until it is ready`);
-    return recorded;
+    await waitForReady(service, recorded, layout.logFile(service), resolved.readyTimeoutMs, isReady);
   };
-  const wait = (recorded: Awaited<ReturnType<typeof launch>>, isReady: () => Promise<true | string>) =>
-    waitForReady(service, recorded, layout.logFile(service), resolved.readyTimeoutMs, isReady);
+  return SERVICE_DESCRIPTIONS[service].start(context, launchAndWait);
+}
 
-  switch (service) {
-    case 'kafka': {
-      formatKafkaStorage(layout, state, progress);
-      const bootstrap = `127.0.0.1:${ports.kafka}`;
-      await wait(await launch(javaProcess(layout, '-Xmx512m', [], 'kafka.Kafka', layout.serverProperties)), () => kafkaReady(bootstrap));
-      progress(`kafka ready on ${bootstrap}`);
-      return true;
-    }
-    case 'mongodb': {
-      await wait(await launch(standInServeCommand(layout, { port: ports.mongodb })), () => standInReady(ports.mongodb));
-      progress(`mongodb ready on ${standInConnectionString(ports.mongodb)} (${STANDIN_NOTE})`);
-      return true;
-    }
-    case 'warehouse': {
-      const prepared = prepareEmbeddedPostgres(layout, ports.postgres, progress);
-      const adminUrl = embeddedWarehouseUrl(prepared.credentials, ports.postgres, 'postgres');
-      await wait(await launch(prepared.command), () => postgresReady(adminUrl));
-      await createWarehouseDatabase(prepared.credentials, ports.postgres);
-      progress(`warehouse (PostgreSQL) ready on 127.0.0.1:${ports.postgres}, database ${prepared.credentials.database}`);
-      return true;
-    }
-    case 'connect': {
-      const databaseUrl = state.externalWarehouse ? resolved.databaseUrl : embeddedWarehouseUrl(warehouseCredentials(layout), ports.postgres);
-      if (!databaseUrl) throw new LocalRuntimeError('the runtime was brought up with DATABASE_URL, which is not set now', 'set DATABASE_URL as before');
-      const agent = `-javaagent:${layout.jmxAgentJar}=127.0.0.1:${ports.connectJmx}:${layout.jmxExporterConfig}`;
-      const command = javaProcess(layout, '-Xmx1g', [agent], 'org.apache.kafka.connect.cli.ConnectDistributed', layout.connectProperties);
-      const connectUrl = `http://127.0.0.1:${ports.connect}`;
-      // The worker resolves the connectors' ${env:CDC_WAREHOUSE_…} and ${env:CDC_STANDIN_…} placeholders from its own environment.
-      const env = { ...process.env, ...warehouseWorkerEnvironment(databaseUrl), ...standInWorkerEnvironment(ports.mongodb) };
-      await wait(await launch({ ...command, env }), () => connectReady(connectUrl));
-      progress(`connect ready on ${connectUrl} (plugins listed), metrics on http://127.0.0.1:${ports.connectJmx}/metrics`);
-      return true;
-    }
-    case 'prometheus': {
-      const binary = findPrometheus();
-      if (!binary) return false;
-      const prometheusUrl = `http://127.0.0.1:${ports.prometheus}`;
-      const args = [
-        `--config.file=${layout.prometheusConfig}`,
-        `--storage.tsdb.path=${layout.prometheusDataDir}`,
-        '--storage.tsdb.retention.time=2d',
-        `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-        '--web.enable-lifecycle',
-      ];
-      await wait(await launch({ command: binary, args }), () => prometheusReady(prometheusUrl));
-      progress(`prometheus ready on ${prometheusUrl}`);
-      return true;
-    }
+async function startKafka({ layout, state, ports, progress }: StartContext, launchAndWait: LaunchAndWait): Promise<boolean> {
+  formatKafkaStorage(layout, state, progress);
+  const bootstrap = kafkaBootstrap(ports);
+  await launchAndWait(javaProcess(layout, '-Xmx512m', [], 'kafka.Kafka', layout.serverProperties), () => kafkaReady(bootstrap));
+  progress(`kafka ready on ${bootstrap}`);
+  return true;
+}
+
+async function startStandIn({ layout, ports, progress }: StartContext, launchAndWait: LaunchAndWait): Promise<boolean> {
+  await launchAndWait(standInServeCommand(layout, { port: ports.mongodb }), () => standInReady(ports.mongodb));
+  progress(`mongodb ready on ${standInConnectionString(ports.mongodb)} (${STANDIN_NOTE})`);
+  return true;
+}
+
+async function startWarehouse({ layout, ports, progress }: StartContext, launchAndWait: LaunchAndWait): Promise<boolean> {
+  const prepared = prepareEmbeddedPostgres(layout, ports.postgres, progress);
+  const adminUrl = embeddedWarehouseUrl(prepared.credentials, ports.postgres, 'postgres');
+  await launchAndWait(prepared.command, () => postgresReady(adminUrl));
+  await createWarehouseDatabase(prepared.credentials, ports.postgres);
+  progress(`warehouse (PostgreSQL) ready on 127.0.0.1:${ports.postgres}, database ${prepared.credentials.database}`);
+  return true;
+}
+
+async function startConnect({ resolved, layout, state, ports, progress }: StartContext, launchAndWait: LaunchAndWait): Promise<boolean> {
+  const databaseUrl = state.externalWarehouse ? resolved.databaseUrl : embeddedWarehouseUrl(warehouseCredentials(layout), ports.postgres);
+  if (!databaseUrl) throw new LocalRuntimeError('the runtime was brought up with DATABASE_URL, which is not set now', 'set DATABASE_URL as before');
+  const agent = `-javaagent:${layout.jmxAgentJar}=127.0.0.1:${ports.connectJmx}:${layout.jmxExporterConfig}`;
+  const command = javaProcess(layout, '-Xmx1g', [agent], 'org.apache.kafka.connect.cli.ConnectDistributed', layout.connectProperties);
+  const url = connectUrl(ports);
+  // The worker resolves the connectors' ${env:CDC_WAREHOUSE_…} and ${env:CDC_STANDIN_…} placeholders from its own environment.
+  const env = { ...process.env, ...warehouseWorkerEnvironment(databaseUrl), ...standInWorkerEnvironment(ports.mongodb) };
+  await launchAndWait({ ...command, env }, () => connectReady(url));
+  progress(`connect ready on ${url} (plugins listed), metrics on ${connectMetricsUrl(ports)}`);
+  return true;
+}
+
+async function startPrometheus({ layout, ports, progress }: StartContext, launchAndWait: LaunchAndWait): Promise<boolean> {
+  const binary = findPrometheus();
+  if (!binary) return false;
+  const url = prometheusUrl(ports);
+  const args = [
+    `--config.file=${layout.prometheusConfig}`,
+    `--storage.tsdb.path=${layout.prometheusDataDir}`,
+    '--storage.tsdb.retention.time=2d',
+    `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+    '--web.enable-lifecycle',
+  ];
+  await launchAndWait({ command: binary, args }, () => prometheusReady(url));
+  progress(`prometheus ready on ${url}`);
+  return true;
+}
+
+/** The user's DATABASE_URL, or the PostgreSQL this tool runs. */
+function warehouseStatus({ resolved, layout, ports, externalWarehouse, recorded }: StatusContext): ServiceStatus {
+  if (externalWarehouse) {
+    return { state: 'external', url: resolved.databaseUrl, logFile: layout.logFile('warehouse'), note: resolved.databaseUrl ? 'DATABASE_URL' : 'DATABASE_URL (not set in this shell)' };
   }
+  // Before the first start there are no credentials yet: where it will listen, without them.
+  return recorded(fs.existsSync(layout.postgresCredentials) ? embeddedWarehouseUrl(warehouseCredentials(layout), ports.postgres) : `postgres://127.0.0.1:${ports.postgres}/${WAREHOUSE_DATABASE}`);
+}
+
+/** A Prometheus that is not running and not installed says so, with where to get it. */
+function prometheusStatus({ ports, recorded }: StatusContext): ServiceStatus {
+  const prometheus = recorded(prometheusUrl(ports));
+  return prometheus.state === 'stopped' && !findPrometheus() ? { ...prometheus, state: 'not-installed', note: PROMETHEUS_MISSING_HINT } : prometheus;
 }
 
 function javaProcess(layout: RuntimeLayout, heap: string, agents: readonly string[], mainClass: string, propertiesFile: string): Omit<DetachedCommand, 'logFile'> {

@@ -26,8 +26,25 @@ export function silentWindow(heartbeatIntervalMs: number): string {
 export function debeziumAlerts(source: MonitoredConnector, heartbeatIntervalMs: number): AlertRule[] {
   if (!source.debeziumMatchers?.length) throw new Error(`debeziumAlerts: connector ${source.name}: server (topic.prefix) is missing (got undefined)`);
   const matchers = source.debeziumMatchers;
-  const debezium = (metric: string) => series(metric, ...matchers);
-  const labels = connectorLabels(source);
+  const debezium: DebeziumSource = { source, series: (metric) => series(metric, ...matchers), labels: connectorLabels(source) };
+  return [
+    ...connectorAlerts(source),
+    ...behindSourceAlerts(debezium),
+    heartbeatIntervalMs > 0 ? silentSourceAlert(debezium, heartbeatIntervalMs) : noChangeEventsAlert(debezium),
+    ...connectionAlerts(debezium),
+    ...queueAlerts(debezium),
+  ];
+}
+
+/** What every Debezium alert of one source is built from. */
+interface DebeziumSource {
+  readonly source: MonitoredConnector;
+  /** The series of one of the source's Debezium metrics. */
+  readonly series: (metric: string) => string;
+  readonly labels: Record<string, string>;
+}
+
+function behindSourceAlerts({ source, series: debezium, labels }: DebeziumSource): AlertRule[] {
   const behind = (severity: 'warning' | 'critical', milliseconds: number, forDuration: string): AlertRule => ({
     kind: 'alert',
     alert: 'DebeziumBehindSource',
@@ -39,51 +56,46 @@ export function debeziumAlerts(source: MonitoredConnector, heartbeatIntervalMs: 
     description: `Debezium MongoDB source ${source.name} is more than ${milliseconds / 1000}s behind the change stream for ${forDuration}: Kafka is slow to accept records, or the source is under-sized. A source behind for longer than the oplog window must snapshot again.`,
     runbook: 'debezium-source.md#behind-source',
   });
-  const queue = (severity: 'warning' | 'critical', ratio: number): AlertRule => ({
-    kind: 'alert',
-    alert: 'DebeziumQueueNearlyFull',
-    expr:
-      `${debezium('debezium_mongodb_streaming_queue_remaining_capacity')} ` +
-      `/ ${debezium('debezium_mongodb_streaming_queue_total_capacity')} < ${ratio}`,
-    for: config.debezium.queueFor,
-    severity,
-    labels,
-    summary: `${source.name}: only {{ $value | humanizePercentage }} of the change event queue is free`,
-    description: `The queue between the change stream reader and Kafka Connect is filling: records are not written to Kafka as fast as MongoDB produces them (max.queue.size, producer throughput, broker health).`,
-    runbook: 'debezium-source.md#queue-nearly-full',
-  });
-  const silence: AlertRule =
-    heartbeatIntervalMs > 0
-      ? {
-          kind: 'alert',
-          alert: 'DebeziumSourceSilent',
-          // With heartbeats a healthy source writes records even when MongoDB is quiet.
-          expr:
-            `sum by (connector, task) (rate(${series('kafka_connect_source_task_source_record_poll_total', equals('connector', source.name))}[${silentWindow(heartbeatIntervalMs)}])) == 0 ` +
-            `and on (connector, task) ${series('kafka_connect_connector_task_status', equals('connector', source.name), equals('status', 'running'))} == 1`,
-          for: config.debezium.silentFor,
-          severity: 'critical',
-          labels,
-          summary: `${source.name} task {{ $labels.task }} has written nothing, not even heartbeats, for ${silentWindow(heartbeatIntervalMs)}`,
-          description: `Heartbeats (every ${heartbeatIntervalMs / 1000}s) make a healthy source write records even when MongoDB is quiet; a RUNNING task that writes none is stuck.`,
-          runbook: 'debezium-source.md#no-events',
-        }
-      : {
-          kind: 'alert',
-          alert: 'DebeziumNoChangeEvents',
-          expr: `${debezium('debezium_mongodb_streaming_milliseconds_since_last_event')} > ${config.debezium.noEventsWithoutHeartbeatMs}`,
-          for: config.debezium.noEventsFor,
-          severity: 'warning',
-          labels,
-          summary: `${source.name} has seen no change event for {{ $value | humanize }}ms`,
-          description: `Heartbeats are off (heartbeat.interval.ms=0), so a quiet collection and a stuck source look alike: check that MongoDB really had no writes.`,
-          runbook: 'debezium-source.md#no-events',
-        };
   return [
-    ...connectorAlerts(source),
     behind('warning', config.debezium.behindSourceWarningMs, config.debezium.behindSourceWarningFor),
     behind('critical', config.debezium.behindSourceCriticalMs, config.debezium.behindSourceCriticalFor),
-    silence,
+  ];
+}
+
+/** With heartbeats a healthy source writes records even when MongoDB is quiet. */
+function silentSourceAlert({ source, labels }: DebeziumSource, heartbeatIntervalMs: number): AlertRule {
+  return {
+    kind: 'alert',
+    alert: 'DebeziumSourceSilent',
+    expr:
+      `sum by (connector, task) (rate(${series('kafka_connect_source_task_source_record_poll_total', equals('connector', source.name))}[${silentWindow(heartbeatIntervalMs)}])) == 0 ` +
+      `and on (connector, task) ${series('kafka_connect_connector_task_status', equals('connector', source.name), equals('status', 'running'))} == 1`,
+    for: config.debezium.silentFor,
+    severity: 'critical',
+    labels,
+    summary: `${source.name} task {{ $labels.task }} has written nothing, not even heartbeats, for ${silentWindow(heartbeatIntervalMs)}`,
+    description: `Heartbeats (every ${heartbeatIntervalMs / 1000}s) make a healthy source write records even when MongoDB is quiet; a RUNNING task that writes none is stuck.`,
+    runbook: 'debezium-source.md#no-events',
+  };
+}
+
+/** Without heartbeats a quiet collection and a stuck source look alike: only a warning. */
+function noChangeEventsAlert({ source, series: debezium, labels }: DebeziumSource): AlertRule {
+  return {
+    kind: 'alert',
+    alert: 'DebeziumNoChangeEvents',
+    expr: `${debezium('debezium_mongodb_streaming_milliseconds_since_last_event')} > ${config.debezium.noEventsWithoutHeartbeatMs}`,
+    for: config.debezium.noEventsFor,
+    severity: 'warning',
+    labels,
+    summary: `${source.name} has seen no change event for {{ $value | humanize }}ms`,
+    description: `Heartbeats are off (heartbeat.interval.ms=0), so a quiet collection and a stuck source look alike: check that MongoDB really had no writes.`,
+    runbook: 'debezium-source.md#no-events',
+  };
+}
+
+function connectionAlerts({ source, series: debezium, labels }: DebeziumSource): AlertRule[] {
+  return [
     {
       kind: 'alert',
       alert: 'DebeziumDisconnected',
@@ -108,7 +120,22 @@ export function debeziumAlerts(source: MonitoredConnector, heartbeatIntervalMs: 
       description: `Frequent reconnects: a flapping network path, primary elections or connection limits on the Atlas side.`,
       runbook: 'debezium-source.md#disconnected',
     },
-    queue('warning', config.debezium.queueFreeWarningRatio),
-    queue('critical', config.debezium.queueFreeCriticalRatio),
   ];
+}
+
+function queueAlerts({ source, series: debezium, labels }: DebeziumSource): AlertRule[] {
+  const queue = (severity: 'warning' | 'critical', ratio: number): AlertRule => ({
+    kind: 'alert',
+    alert: 'DebeziumQueueNearlyFull',
+    expr:
+      `${debezium('debezium_mongodb_streaming_queue_remaining_capacity')} ` +
+      `/ ${debezium('debezium_mongodb_streaming_queue_total_capacity')} < ${ratio}`,
+    for: config.debezium.queueFor,
+    severity,
+    labels,
+    summary: `${source.name}: only {{ $value | humanizePercentage }} of the change event queue is free`,
+    description: `The queue between the change stream reader and Kafka Connect is filling: records are not written to Kafka as fast as MongoDB produces them (max.queue.size, producer throughput, broker health).`,
+    runbook: 'debezium-source.md#queue-nearly-full',
+  });
+  return [queue('warning', config.debezium.queueFreeWarningRatio), queue('critical', config.debezium.queueFreeCriticalRatio)];
 }

@@ -80,13 +80,22 @@ export function pipelineRecordingRules(pipeline: MonitoredPipeline): RecordingRu
 }
 
 export function pipelineAlerts(pipeline: MonitoredPipeline): AlertRule[] {
-  const name = pipeline.definition.name;
-  const byPipeline = equals('pipeline', name);
   const labels = connectorLabels(pipeline.sink);
+  return [
+    ...connectorAlerts(pipeline.sink),
+    ...sinkLagAlerts(pipeline, labels),
+    sinkNotPollingAlert(pipeline, labels),
+    ...deadLetterAlerts(pipeline, labels),
+    ...rollbackAlerts(pipeline, labels),
+  ];
+}
+
+function sinkLagAlerts(pipeline: MonitoredPipeline, labels: Record<string, string>): AlertRule[] {
+  const name = pipeline.definition.name;
   const lag = (severity: 'warning' | 'critical', records: number, duration: string): AlertRule => ({
     kind: 'alert',
     alert: 'CdcSinkConsumerLagHigh',
-    expr: `${series(PIPELINE_RECORDED.sinkLagRecords, byPipeline)} > ${records}`,
+    expr: `${series(PIPELINE_RECORDED.sinkLagRecords, equals('pipeline', name))} > ${records}`,
     for: duration,
     severity,
     labels,
@@ -96,22 +105,26 @@ export function pipelineAlerts(pipeline: MonitoredPipeline): AlertRule[] {
       `to read on ${pipeline.topic} for ${duration}; the warehouse table ${pipeline.table} is falling behind.`,
     runbook: 'lag-recovery.md',
   });
-  const rollbackLabels = { ...labels, rollback_trigger: 'true', phase: pipeline.phase };
+  return [lag('warning', config.sinkLag.warningRecords, config.sinkLag.warningFor), lag('critical', config.sinkLag.criticalRecords, config.sinkLag.criticalFor)];
+}
+
+function sinkNotPollingAlert(pipeline: MonitoredPipeline, labels: Record<string, string>): AlertRule {
+  return {
+    kind: 'alert',
+    alert: 'CdcSinkNotPolling',
+    expr: `max by (connector, task) (${series('kafka_connect_sink_consumer_last_poll_seconds_ago', equals('connector', pipeline.sink.name))}) > ${config.sinkLag.notPollingSeconds}`,
+    for: config.sinkLag.notPollingFor,
+    severity: 'warning',
+    labels,
+    summary: `Task {{ $labels.task }} of ${pipeline.sink.name} has not polled Kafka for {{ $value | humanize }}s`,
+    description: `The sink task is stuck writing to the warehouse (put or flush); past max.poll.interval.ms its consumer leaves the group and the connector rebalances.`,
+    runbook: 'lag-recovery.md#sink-not-polling',
+  };
+}
+
+function deadLetterAlerts(pipeline: MonitoredPipeline, labels: Record<string, string>): AlertRule[] {
+  const name = pipeline.definition.name;
   return [
-    ...connectorAlerts(pipeline.sink),
-    lag('warning', config.sinkLag.warningRecords, config.sinkLag.warningFor),
-    lag('critical', config.sinkLag.criticalRecords, config.sinkLag.criticalFor),
-    {
-      kind: 'alert',
-      alert: 'CdcSinkNotPolling',
-      expr: `max by (connector, task) (${series('kafka_connect_sink_consumer_last_poll_seconds_ago', equals('connector', pipeline.sink.name))}) > ${config.sinkLag.notPollingSeconds}`,
-      for: config.sinkLag.notPollingFor,
-      severity: 'warning',
-      labels,
-      summary: `Task {{ $labels.task }} of ${pipeline.sink.name} has not polled Kafka for {{ $value | humanize }}s`,
-      description: `The sink task is stuck writing to the warehouse (put or flush); past max.poll.interval.ms its consumer leaves the group and the connector rebalances.`,
-      runbook: 'lag-recovery.md#sink-not-polling',
-    },
     {
       kind: 'alert',
       alert: 'CdcDeadLetterQueueReceiving',
@@ -142,6 +155,15 @@ export function pipelineAlerts(pipeline: MonitoredPipeline): AlertRule[] {
       description: `Failed records of ${name} could neither be written to ${pipeline.table} nor parked in ${pipeline.deadLetterTopic}.`,
       runbook: 'dead-letter-queue.md#produce-failures',
     },
+  ];
+}
+
+/** Alerts labelled `rollback_trigger`: each says to move the collection back one migration phase. */
+function rollbackAlerts(pipeline: MonitoredPipeline, labels: Record<string, string>): AlertRule[] {
+  const name = pipeline.definition.name;
+  const byPipeline = equals('pipeline', name);
+  const rollbackLabels = { ...labels, rollback_trigger: 'true', phase: pipeline.phase };
+  return [
     {
       kind: 'alert',
       alert: 'CdcRollbackProcessingLag',
