@@ -117,8 +117,8 @@ interface RequestConfig extends AxiosRequestConfig {
 
 export type ConnectClient = ReturnType<typeof createConnectClient>;
 
-/** One function per Kafka Connect REST endpoint; every response is zod-parsed. */
-export function createConnectClient(options: ConnectClientOptions) {
+/** The HTTP side: one request with the retry rules, its answer parsed or turned into a ConnectError. */
+function createTransport(options: ConnectClientOptions) {
   const { timeoutMs = 15_000, retries = 5, backoffMs = 250, maxBackoffMs = 5_000 } = options;
   const baseURL = options.url.replace(/\/+$/, '');
   const http: AxiosInstance = axios.create({
@@ -174,15 +174,24 @@ export function createConnectClient(options: ConnectClientOptions) {
     }
   }
 
+  return { url: baseURL, request };
+}
+
+type Request = ReturnType<typeof createTransport>['request'];
+
   /** Whether the live connector's config is the one sent (Connect adds `name` itself). */
-  async function existsAsSent(name: string, config: Readonly<Record<string, string>>): Promise<boolean> {
+async function existsAsSent(request: Request, name: string, config: Readonly<Record<string, string>>): Promise<boolean> {
     const live = await request('GET', `/connectors/${encode(name)}/config`, z.record(z.string(), z.string()), { connector: name });
     const strip = (entries: Readonly<Record<string, string>>) => JSON.stringify(Object.entries(entries).filter(([key]) => key !== 'name').sort(([a], [b]) => a.localeCompare(b)));
     return strip(live) === strip(config);
   }
 
+
+/** One function per Kafka Connect REST endpoint; every response is zod-parsed. */
+export function createConnectClient(options: ConnectClientOptions) {
+  const { url, request } = createTransport(options);
   return {
-    url: baseURL,
+    url,
     serverInfo: () => request('GET', '/', serverInfoSchema),
 
     /** The whole live state in one read: config, tasks and status of every connector. */
@@ -205,7 +214,7 @@ export function createConnectClient(options: ConnectClientOptions) {
      * the live config is the one sent, and the error it is otherwise.
      */
     createConnector: (name: string, config: Record<string, string>, initialState: 'RUNNING' | 'PAUSED' | 'STOPPED' = 'RUNNING') =>
-      request('POST', '/connectors', null, { data: { name, config, initial_state: initialState }, connector: name, alreadyDone: () => existsAsSent(name, config) }),
+      request('POST', '/connectors', null, { data: { name, config, initial_state: initialState }, connector: name, alreadyDone: () => existsAsSent(request, name, config) }),
     putConfig: (name: string, config: Record<string, string>) =>
       request('PUT', `/connectors/${encode(name)}/config`, null, { data: config, connector: name }),
     deleteConnector: (name: string) => request('DELETE', `/connectors/${encode(name)}`, null, { connector: name }),
