@@ -179,13 +179,12 @@ function createTransport(options: ConnectClientOptions) {
 
 type Request = ReturnType<typeof createTransport>['request'];
 
-  /** Whether the live connector's config is the one sent (Connect adds `name` itself). */
+/** Whether the live connector's config is the one sent (Connect adds `name` itself). */
 async function existsAsSent(request: Request, name: string, config: Readonly<Record<string, string>>): Promise<boolean> {
-    const live = await request('GET', `/connectors/${encode(name)}/config`, z.record(z.string(), z.string()), { connector: name });
-    const strip = (entries: Readonly<Record<string, string>>) => JSON.stringify(Object.entries(entries).filter(([key]) => key !== 'name').sort(([a], [b]) => a.localeCompare(b)));
-    return strip(live) === strip(config);
-  }
-
+  const live = await request('GET', `/connectors/${encode(name)}/config`, z.record(z.string(), z.string()), { connector: name });
+  const strip = (entries: Readonly<Record<string, string>>) => JSON.stringify(Object.entries(entries).filter(([key]) => key !== 'name').sort(([a], [b]) => a.localeCompare(b)));
+  return strip(live) === strip(config);
+}
 
 /** One function per Kafka Connect REST endpoint; every response is zod-parsed. */
 export function createConnectClient(options: ConnectClientOptions) {
