@@ -136,7 +136,7 @@ const podSelectorSchema = z.object({
   }),
 });
 
-const connectSchema = z.object({
+const connectInfrastructureSchema = z.object({
   /** @default '~/.kube/config' */
   kubeconfigPath: z.string().min(1).default('~/.kube/config'),
   /** The kubeconfig context of the existing cluster the workers run on. */
@@ -300,7 +300,7 @@ export const infrastructureSchema = z
     aws: awsSchema.optional(),
     network: networkSchema.optional(),
     kafka: kafkaSchema.optional(),
-    connect: connectSchema.optional(),
+    connect: connectInfrastructureSchema.optional(),
     atlas: atlasSchema.optional(),
     monitoring: monitoringSettingsSchema.optional(),
   })

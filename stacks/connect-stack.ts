@@ -1,22 +1,21 @@
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { DataAwsMskCluster } from '@cdktf/provider-aws/lib/data-aws-msk-cluster';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
-import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
-import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { jmxExporterConfigYaml } from '../alerts/jmx-exporter';
 import { versions, type Environment } from '../config';
-import type { AwsSettings, ConnectSettings } from '../config/infrastructure';
+import type { AwsSettings, ConnectSettings, KafkaSettings, StateBackendSettings } from '../config/infrastructure';
 import { arnPrefix, configureAwsProvider, configureTerraform, policyDocument, requireSetting, terraformLiteral, type PolicyStatement } from './common';
 import {
   CONNECT_METRICS_PORT,
@@ -28,6 +27,7 @@ import {
   workerProperties,
   type MountedSecretFile,
 } from './connect-worker-config';
+import { HardenedWorkload } from './constructs/hardened-workload';
 import { CONNECT_APP_NAME, CONNECT_SECRETS_DIRECTORY, connectGroupId, connectIamRoleName, connectInternalTopics, mskClusterName } from './names';
 
 export interface ConnectStackProps {
@@ -123,45 +123,122 @@ export function connectRolePolicyStatements(environment: Environment, aws: AwsSe
   return statements;
 }
 
+/** The image writes its generated properties, data and logs: those paths (and /tmp) get their own volumes. */
+const WRITABLE_PATHS = { 'kafka-config': '/kafka/config', 'kafka-data': '/kafka/data', 'kafka-logs': '/kafka/logs', tmp: '/tmp' };
+
+/** What every step of the connect stack reads. */
+interface ConnectContext {
+  readonly environment: Environment;
+  readonly aws: AwsSettings;
+  readonly connect: ConnectSettings;
+  readonly kafka: KafkaSettings;
+  readonly stateBackend: StateBackendSettings;
+  /** The workers' pods: what the Deployment, Service, PodDisruptionBudget and NetworkPolicy select. */
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  /** Labels of every Kubernetes resource of the workers. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+function connectContext(environment: Environment): ConnectContext {
+  const { infrastructure } = environment;
+  const aws = requireSetting(infrastructure.aws, 'aws', environment);
+  const connect = requireSetting(infrastructure.connect, 'connect', environment);
+  const kafka = requireSetting(infrastructure.kafka, 'kafka', environment);
+  const stateBackend = requireSetting(infrastructure.stateBackend, 'stateBackend', environment);
+  const selectorLabels = { 'app.kubernetes.io/name': CONNECT_APP_NAME, 'app.kubernetes.io/instance': `cdc-${environment.name}` };
+  const labels = { ...selectorLabels, 'app.kubernetes.io/part-of': 'mongo-cdc-platform', 'app.kubernetes.io/managed-by': 'cdktf' };
+  return { environment, aws, connect, kafka, stateBackend, selectorLabels, labels };
+}
+
+/** What the workers read at start: their environment, the JMX exporter's rules, the secrets to mount. */
+interface WorkerConfiguration {
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly jmxExporterYaml: string;
+  /** The SecretProviderClass's `objects`. */
+  readonly secretObjects: string;
+  /**
+   * Changes with any of them, so that a changed configuration rolls the pods. (The bootstrap servers
+   * are a Terraform reference here, not a value, and stay out of it.)
+   */
+  readonly checksum: string;
+}
+
+function workerConfiguration(context: ConnectContext): WorkerConfiguration {
+  const { environment, connect, kafka } = context;
+  const environmentVariables = { ...imageEnvironmentVariables(workerProperties(environment, connect, kafka)), ...jvmEnvironmentVariables(connect) };
+  const jmxExporterYaml = jmxExporterConfigYaml();
+  const secretObjects = secretProviderObjects(mountedSecretFiles(environment));
+  const checksum = createHash('sha256').update(JSON.stringify([environmentVariables, jmxExporterYaml, secretObjects])).digest('hex');
+  return { environmentVariables, jmxExporterYaml, secretObjects, checksum };
+}
+
+/** The Kubernetes resources of the stack that the workers' Deployment refers to. */
+interface WorkerDependencies {
+  readonly namespace: NamespaceV1;
+  readonly serviceAccount: ServiceAccountV1;
+  readonly secretProviderClass: Manifest;
+  readonly bootstrapServers: string;
+}
+
+/** Metadata of the workers' Kubernetes resources, each referring to the namespace (so Terraform creates it first). */
+function workerMetadata(context: ConnectContext, namespace: NamespaceV1) {
+  return { name: CONNECT_APP_NAME, namespace: namespace.metadata.name, labels: context.labels };
+}
+
+/** GET /health (KIP-1017) answers 200 once the worker has joined its group and is serving. */
+function healthProbe(periodSeconds: number, failureThreshold: number) {
+  return { httpGet: { path: '/health', port: 'rest' }, periodSeconds, failureThreshold, timeoutSeconds: 5 };
+}
+
 /**
  * `connect-<environment>`: Kafka Connect in distributed mode on the platform team's Kubernetes
  * cluster — namespace, worker configuration, a Deployment of the pinned image with the JMX exporter
- * agent, probes on the REST port, non-root and read-only; a ClusterIP Service, a PodDisruptionBudget,
- * a NetworkPolicy admitting only the GitOps runner, Prometheus and the workers themselves; Secrets
- * Manager secrets mounted for the `dir` config provider; the IAM role of its service account.
+ * agent, probes on the REST port, non-root and read-only (a HardenedWorkload); a ClusterIP Service,
+ * a PodDisruptionBudget, a NetworkPolicy admitting only the GitOps runner, Prometheus and the
+ * workers themselves; Secrets Manager secrets mounted for the `dir` config provider; the IAM role
+ * of its service account.
  */
 export class ConnectStack extends TerraformStack {
   readonly deployment: DeploymentV1;
 
   constructor(scope: Construct, id: string, props: ConnectStackProps) {
     super(scope, id);
-    const { environment } = props;
-    const infrastructure = environment.infrastructure;
-    const aws = requireSetting(infrastructure.aws, 'aws', environment);
-    const connect = requireSetting(infrastructure.connect, 'connect', environment);
-    const kafka = requireSetting(infrastructure.kafka, 'kafka', environment);
-    const stateBackend = requireSetting(infrastructure.stateBackend, 'stateBackend', environment);
-    const namespace = connect.namespace;
-    const selectorLabels = { 'app.kubernetes.io/name': CONNECT_APP_NAME, 'app.kubernetes.io/instance': `cdc-${environment.name}` };
-    const labels = { ...selectorLabels, 'app.kubernetes.io/part-of': 'mongo-cdc-platform', 'app.kubernetes.io/managed-by': 'cdktf' };
+    const context = connectContext(props.environment);
+    const { environment, aws, connect } = context;
 
-    configureTerraform(this, id, stateBackend);
+    configureTerraform(this, id, context.stateBackend);
     configureAwsProvider(this, environment, aws);
     new KubernetesProvider(this, 'kubernetes', { configPath: connect.kubeconfigPath, configContext: connect.kubeconfigContext });
 
-    // The kafka stack owns the cluster; read it by its name so the two stacks share no state.
-    const cluster = new DataAwsMskCluster(this, 'cluster', { clusterName: mskClusterName(environment) });
-    const bootstrapServers = connect.kafkaAuthentication === 'iam' ? cluster.bootstrapBrokersSaslIam : cluster.bootstrapBrokersSaslScram;
+    const bootstrapServers = this.bootstrapServers(context);
+    const role = this.workerRole(context);
+    const namespace = this.namespace(context);
+    const serviceAccount = this.serviceAccount(context, namespace, role);
+    const configuration = workerConfiguration(context);
+    const secretProviderClass = this.secretProviderClass(context, configuration, namespace);
+    this.deployment = this.workers(context, configuration, { namespace, serviceAccount, secretProviderClass, bootstrapServers }).deployment;
+    this.disruptionBudget(context, namespace);
+    this.networkPolicy(context, namespace);
+  }
 
-    // IAM roles for service accounts: only this namespace's service account may assume the role.
-    const issuer = connect.oidcProviderArn.slice(connect.oidcProviderArn.indexOf(':oidc-provider/') + ':oidc-provider/'.length);
+  /** The brokers the workers use: the kafka stack owns the cluster; read it by its name so the two stacks share no state. */
+  private bootstrapServers(context: ConnectContext): string {
+    const cluster = new DataAwsMskCluster(this, 'cluster', { clusterName: mskClusterName(context.environment) });
+    return context.connect.kafkaAuthentication === 'iam' ? cluster.bootstrapBrokersSaslIam : cluster.bootstrapBrokersSaslScram;
+  }
+
+  /** IAM roles for service accounts: only this namespace's service account may assume the role. */
+  private workerRole(context: ConnectContext): IamRole {
+    const { environment, aws, connect } = context;
+    const { namespace, oidcProviderArn } = connect;
+    const issuer = oidcProviderArn.slice(oidcProviderArn.indexOf(':oidc-provider/') + ':oidc-provider/'.length);
     const role = new IamRole(this, 'worker-role', {
       name: connectIamRoleName(environment),
       description: `Kafka Connect workers of ${environment.name} (service account ${namespace}/${CONNECT_APP_NAME})`,
       assumeRolePolicy: policyDocument([
         {
           Effect: 'Allow',
-          Principal: { Federated: connect.oidcProviderArn },
+          Principal: { Federated: oidcProviderArn },
           Action: 'sts:AssumeRoleWithWebIdentity',
           Condition: {
             StringEquals: {
@@ -177,10 +254,14 @@ export class ConnectStack extends TerraformStack {
       role: role.name,
       policy: policyDocument(connectRolePolicyStatements(environment, aws, connect)),
     });
+    return role;
+  }
 
-    const namespaceResource = new NamespaceV1(this, 'namespace', {
+  /** The workers' namespace, held to the restricted Pod Security Standard. */
+  private namespace(context: ConnectContext): NamespaceV1 {
+    return new NamespaceV1(this, 'namespace', {
       metadata: {
-        name: namespace,
+        name: context.connect.namespace,
         labels: {
           'app.kubernetes.io/part-of': 'mongo-cdc-platform',
           'pod-security.kubernetes.io/enforce': 'restricted',
@@ -188,167 +269,112 @@ export class ConnectStack extends TerraformStack {
         },
       },
     });
-    const metadata = (name: string) => ({ name, namespace: namespaceResource.metadata.name, labels });
+  }
 
-    const serviceAccount = new ServiceAccountV1(this, 'service-account', {
-      metadata: { ...metadata(CONNECT_APP_NAME), annotations: { 'eks.amazonaws.com/role-arn': role.arn } },
+  /** The workers' service account, bound to their IAM role; it mounts no Kubernetes API token. */
+  private serviceAccount(context: ConnectContext, namespace: NamespaceV1, role: IamRole): ServiceAccountV1 {
+    return new ServiceAccountV1(this, 'service-account', {
+      metadata: { ...workerMetadata(context, namespace), annotations: { 'eks.amazonaws.com/role-arn': role.arn } },
       automountServiceAccountToken: false,
     });
+  }
 
-    const workerEnvironment = {
-      ...imageEnvironmentVariables(workerProperties(environment, connect, kafka)),
-      ...jvmEnvironmentVariables(connect),
-    };
-    const workerConfig = new ConfigMapV1(this, 'worker-config', {
-      metadata: metadata(`${CONNECT_APP_NAME}-worker`),
-      data: {
-        ...Object.fromEntries(Object.entries(workerEnvironment).map(([name, value]) => [name, terraformLiteral(value)])),
-        ...imageEnvironmentVariables({ 'bootstrap.servers': bootstrapServers }),
-      },
-    });
-    const jmxExporterYaml = jmxExporterConfigYaml();
-    const jmxExporterConfig = new ConfigMapV1(this, 'jmx-exporter-config', {
-      metadata: metadata(`${CONNECT_APP_NAME}-jmx-exporter`),
-      data: { 'config.yaml': terraformLiteral(jmxExporterYaml) },
-    });
-
-    const secretObjects = secretProviderObjects(mountedSecretFiles(environment));
-    const secretProviderClass = new Manifest(this, 'secret-provider-class', {
+  /** The Secrets Manager secrets the Secrets Store CSI driver mounts as files for the `dir` config provider. */
+  private secretProviderClass(context: ConnectContext, configuration: WorkerConfiguration, namespace: NamespaceV1): Manifest {
+    return new Manifest(this, 'secret-provider-class', {
       manifest: {
         apiVersion: 'secrets-store.csi.x-k8s.io/v1',
         kind: 'SecretProviderClass',
-        metadata: { name: SECRET_PROVIDER_CLASS_NAME, namespace, labels },
-        spec: { provider: 'aws', parameters: { region: aws.region, objects: terraformLiteral(secretObjects) } },
+        metadata: { name: SECRET_PROVIDER_CLASS_NAME, namespace: context.connect.namespace, labels: context.labels },
+        spec: { provider: 'aws', parameters: { region: context.aws.region, objects: terraformLiteral(configuration.secretObjects) } },
       },
-      dependsOn: [namespaceResource],
+      dependsOn: [namespace],
     });
+  }
 
-    // A changed worker configuration must roll the pods: the ConfigMaps are read only at start. (The
-    // bootstrap servers are a Terraform reference here, not a value, and stay out of the checksum.)
-    const configChecksum = createHash('sha256')
-      .update(JSON.stringify([workerEnvironment, jmxExporterYaml, secretObjects]))
-      .digest('hex');
-
-    // The image writes its generated properties, data and logs: those paths (and /tmp) get their own volumes.
-    const writablePaths = { 'kafka-config': '/kafka/config', 'kafka-data': '/kafka/data', 'kafka-logs': '/kafka/logs', tmp: '/tmp' };
-    const probe = (periodSeconds: number, failureThreshold: number) => ({
-      httpGet: { path: '/health', port: 'rest' },
-      periodSeconds,
-      failureThreshold,
-      timeoutSeconds: 5,
-    });
-
-    this.deployment = new DeploymentV1(this, 'deployment', {
-      metadata: metadata(CONNECT_APP_NAME),
-      spec: {
-        replicas: String(connect.replicas),
-        selector: { matchLabels: selectorLabels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
-        template: {
-          metadata: { labels, annotations: { 'cdc-platform/config-checksum': configChecksum } },
-          spec: {
-            serviceAccountName: serviceAccount.metadata.name,
-            automountServiceAccountToken: false,
-            terminationGracePeriodSeconds: 60,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: String(connect.runAsUser),
-              runAsGroup: String(connect.runAsUser),
-              fsGroup: String(connect.runAsUser),
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            topologySpreadConstraint: [
-              {
-                maxSkew: 1,
-                topologyKey: 'topology.kubernetes.io/zone',
-                whenUnsatisfiable: 'ScheduleAnyway',
-                labelSelector: [{ matchLabels: selectorLabels }],
-              },
-            ],
-            container: [
-              {
-                name: 'connect',
-                image: versions.connectImage,
-                imagePullPolicy: 'IfNotPresent',
-                port: [
-                  { name: 'rest', containerPort: CONNECT_REST_PORT, protocol: 'TCP' },
-                  { name: 'metrics', containerPort: CONNECT_METRICS_PORT, protocol: 'TCP' },
-                ],
-                envFrom: [{ configMapRef: { name: workerConfig.metadata.name } }],
-                // Followers forward REST calls to the leader at the address it advertises: the pod's own.
-                env: [{ name: 'ADVERTISED_HOST_NAME', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
-                resources: {
-                  requests: { cpu: connect.resources.cpuRequest, memory: connect.resources.memoryRequest },
-                  limits: { cpu: connect.resources.cpuLimit, memory: connect.resources.memoryLimit },
-                },
-                // GET /health (KIP-1017) answers 200 once the worker has joined its group and is serving.
-                startupProbe: probe(10, 30),
-                readinessProbe: probe(10, 3),
-                livenessProbe: probe(20, 3),
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  privileged: false,
-                  readOnlyRootFilesystem: connect.readOnlyRootFilesystem,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ['ALL'] },
-                },
-                volumeMount: [
-                  { name: 'connect-secrets', mountPath: CONNECT_SECRETS_DIRECTORY, readOnly: true },
-                  { name: 'jmx-exporter', mountPath: JMX_EXPORTER_CONFIG_FILE.slice(0, JMX_EXPORTER_CONFIG_FILE.lastIndexOf('/')), readOnly: true },
-                  ...Object.entries(writablePaths).map(([name, mountPath]) => ({ name, mountPath })),
-                ],
-              },
-            ],
-            volume: [
-              {
-                name: 'connect-secrets',
-                csi: {
-                  driver: SECRETS_STORE_CSI_DRIVER,
-                  readOnly: true,
-                  volumeAttributes: { secretProviderClass: SECRET_PROVIDER_CLASS_NAME },
-                },
-              },
-              { name: 'jmx-exporter', configMap: { name: jmxExporterConfig.metadata.name } },
-              ...Object.keys(writablePaths).map((name) => ({ name, emptyDir: {} })),
-            ],
+  /** The workers: the pinned image with the JMX exporter agent, spread over the zones, rolled one pod at a time. */
+  private workers(context: ConnectContext, configuration: WorkerConfiguration, dependencies: WorkerDependencies): HardenedWorkload {
+    const { connect } = context;
+    const { resources } = connect;
+    return new HardenedWorkload(this, 'workers', {
+      ids: { deployment: 'deployment', service: 'service' },
+      name: CONNECT_APP_NAME,
+      namespace: dependencies.namespace,
+      labels: context.labels,
+      selectorLabels: context.selectorLabels,
+      replicas: connect.replicas,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
+      spreadAcrossZones: true,
+      terminationGracePeriodSeconds: 60,
+      serviceAccountName: dependencies.serviceAccount.metadata.name,
+      configChecksum: configuration.checksum,
+      containerName: 'connect',
+      image: versions.connectImage,
+      imagePullPolicy: 'IfNotPresent',
+      ports: [
+        { name: 'rest', port: CONNECT_REST_PORT },
+        { name: 'metrics', port: CONNECT_METRICS_PORT },
+      ],
+      environmentConfigMapId: 'worker-config',
+      // Followers forward REST calls to the leader at the address it advertises: the pod's own.
+      env: [{ name: 'ADVERTISED_HOST_NAME', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+      resources: { requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest }, limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit } },
+      probes: { startup: healthProbe(10, 30), readiness: healthProbe(10, 3), liveness: healthProbe(20, 3) },
+      configMaps: [
+        {
+          id: 'worker-config',
+          name: `${CONNECT_APP_NAME}-worker`,
+          data: {
+            ...Object.fromEntries(Object.entries(configuration.environmentVariables).map(([name, value]) => [name, terraformLiteral(value)])),
+            ...imageEnvironmentVariables({ 'bootstrap.servers': dependencies.bootstrapServers }),
           },
         },
-      },
-      dependsOn: [secretProviderClass],
+        { id: 'jmx-exporter-config', name: `${CONNECT_APP_NAME}-jmx-exporter`, data: { 'config.yaml': terraformLiteral(configuration.jmxExporterYaml) } },
+      ],
+      volumes: [
+        {
+          name: 'connect-secrets',
+          source: { csi: { driver: SECRETS_STORE_CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: SECRET_PROVIDER_CLASS_NAME } } },
+          mounts: [{ mountPath: CONNECT_SECRETS_DIRECTORY, readOnly: true }],
+        },
+        { name: 'jmx-exporter', configMapId: 'jmx-exporter-config', mounts: [{ mountPath: path.posix.dirname(JMX_EXPORTER_CONFIG_FILE), readOnly: true }] },
+        ...Object.entries(WRITABLE_PATHS).map(([name, mountPath]) => ({ name, mounts: [{ mountPath }] })),
+      ],
+      runAsUser: connect.runAsUser,
+      readOnlyRootFilesystem: connect.readOnlyRootFilesystem,
+      // As released: the pod's seccomp profile only, and `privileged: false` stated.
+      containerSeccompProfile: false,
+      explicitlyUnprivileged: true,
+      dependsOn: [dependencies.secretProviderClass],
     });
+  }
 
-    new ServiceV1(this, 'service', {
-      metadata: metadata(CONNECT_APP_NAME),
-      spec: {
-        type: 'ClusterIP',
-        selector: selectorLabels,
-        port: [
-          { name: 'rest', port: CONNECT_REST_PORT, targetPort: 'rest', protocol: 'TCP' },
-          { name: 'metrics', port: CONNECT_METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' },
-        ],
-      },
-    });
-
+  /** Voluntary disruptions (node drains) take one worker at a time. */
+  private disruptionBudget(context: ConnectContext, namespace: NamespaceV1): void {
     new PodDisruptionBudgetV1(this, 'disruption-budget', {
-      metadata: metadata(CONNECT_APP_NAME),
-      spec: { maxUnavailable: '1', selector: { matchLabels: selectorLabels } },
+      metadata: workerMetadata(context, namespace),
+      spec: { maxUnavailable: '1', selector: { matchLabels: context.selectorLabels } },
     });
+  }
 
+  /** Only the GitOps runner, Prometheus and the workers themselves reach the workers. */
+  private networkPolicy(context: ConnectContext, namespace: NamespaceV1): void {
+    const { restClients } = context.connect;
     const podsOf = (client: ConnectSettings['restClients']['gitopsRunner']) => ({
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': client.namespace } },
       podSelector: { matchLabels: client.podLabels },
     });
     const ports = (...numbers: number[]) => numbers.map((port) => ({ port: String(port), protocol: 'TCP' }));
     new NetworkPolicyV1(this, 'network-policy', {
-      metadata: metadata(CONNECT_APP_NAME),
+      metadata: workerMetadata(context, namespace),
       spec: {
-        podSelector: { matchLabels: selectorLabels },
+        podSelector: { matchLabels: context.selectorLabels },
         policyTypes: ['Ingress'],
         ingress: [
-          { from: [podsOf(connect.restClients.gitopsRunner)], ports: ports(CONNECT_REST_PORT) },
-          { from: [podsOf(connect.restClients.prometheus)], ports: ports(CONNECT_REST_PORT, CONNECT_METRICS_PORT) },
+          { from: [podsOf(restClients.gitopsRunner)], ports: ports(CONNECT_REST_PORT) },
+          { from: [podsOf(restClients.prometheus)], ports: ports(CONNECT_REST_PORT, CONNECT_METRICS_PORT) },
           // Distributed mode: a follower forwards connector changes to the leader's REST port.
-          { from: [{ podSelector: { matchLabels: selectorLabels } }], ports: ports(CONNECT_REST_PORT) },
+          { from: [{ podSelector: { matchLabels: context.selectorLabels } }], ports: ports(CONNECT_REST_PORT) },
         ],
       },
     });

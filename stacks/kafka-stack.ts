@@ -9,7 +9,7 @@ import { MskScramSecretAssociation } from '@cdktf/provider-aws/lib/msk-scram-sec
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { Environment } from '../config';
-import type { KafkaSettings } from '../config/infrastructure';
+import type { AwsSettings, KafkaSettings, NetworkSettings, StateBackendSettings } from '../config/infrastructure';
 import { arnPrefix, configureAwsProvider, configureTerraform, accountAdministersKeyThroughIam, policyDocument, requireSetting } from './common';
 import { GeneratedSecret } from './constructs/generated-secret';
 import { SCRAM_USERNAME, mskClusterName, scramSecretName } from './names';
@@ -43,6 +43,35 @@ export function mskServerProperties(kafka: KafkaSettings): string {
     .join('\n');
 }
 
+/** What every step of the kafka stack reads. */
+interface KafkaContext {
+  readonly environment: Environment;
+  readonly aws: AwsSettings;
+  readonly network: NetworkSettings;
+  readonly kafka: KafkaSettings;
+  readonly stateBackend: StateBackendSettings;
+  readonly clusterName: string;
+  readonly logGroupName: string;
+}
+
+function kafkaContext(environment: Environment): KafkaContext {
+  const { infrastructure } = environment;
+  const aws = requireSetting(infrastructure.aws, 'aws', environment);
+  const network = requireSetting(infrastructure.network, 'network', environment);
+  const kafka = requireSetting(infrastructure.kafka, 'kafka', environment);
+  const stateBackend = requireSetting(infrastructure.stateBackend, 'stateBackend', environment);
+  const clusterName = mskClusterName(environment);
+  return { environment, aws, network, kafka, stateBackend, clusterName, logGroupName: `/aws/msk/${clusterName}/brokers` };
+}
+
+/** The resources the cluster is built on. */
+interface ClusterFoundations {
+  readonly key: KmsKey;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly securityGroup: SecurityGroup;
+  readonly configuration: MskConfiguration;
+}
+
 /**
  * `kafka-<environment>`: an MSK cluster over three zones of the platform team's VPC — TLS only,
  * encrypted at rest with its own KMS key, IAM and/or SCRAM client auth and never unauthenticated,
@@ -54,19 +83,22 @@ export class KafkaStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: KafkaStackProps) {
     super(scope, id);
-    const { environment } = props;
-    const infrastructure = environment.infrastructure;
-    const aws = requireSetting(infrastructure.aws, 'aws', environment);
-    const network = requireSetting(infrastructure.network, 'network', environment);
-    const kafka = requireSetting(infrastructure.kafka, 'kafka', environment);
-    const stateBackend = requireSetting(infrastructure.stateBackend, 'stateBackend', environment);
-    const clusterName = mskClusterName(environment);
-    const prometheusSecurityGroupIds = network.prometheusSecurityGroupIds ?? network.connectWorkersSecurityGroupIds;
-    const logGroupName = `/aws/msk/${clusterName}/brokers`;
+    const context = kafkaContext(props.environment);
+    configureTerraform(this, id, context.stateBackend);
+    configureAwsProvider(this, context.environment, context.aws);
 
-    configureTerraform(this, id, stateBackend);
-    configureAwsProvider(this, environment, aws);
+    const key = this.encryptionKey(context);
+    const logGroup = this.brokerLogs(context, key);
+    const securityGroup = this.brokerSecurityGroup(context);
+    const configuration = this.clusterConfiguration(context);
+    this.cluster = this.mskCluster(context, { key, logGroup, securityGroup, configuration });
+    this.outputs(context);
+    if (context.kafka.authentication.scram) this.scramCredentials(context, key);
+  }
 
+  /** The cluster's own KMS key: data at rest, broker logs (CloudWatch Logs may use it for this log group only) and SCRAM secrets. */
+  private encryptionKey(context: KafkaContext): KmsKey {
+    const { aws, clusterName } = context;
     const key = new KmsKey(this, 'key', {
       description: `MSK ${clusterName}: data at rest, broker logs and SCRAM secrets`,
       enableKeyRotation: true,
@@ -79,18 +111,26 @@ export class KafkaStack extends TerraformStack {
           Principal: { Service: `logs.${aws.region}.amazonaws.com` },
           Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
           Resource: '*',
-          Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `${arnPrefix(aws, 'logs')}:log-group:${logGroupName}` } },
+          Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `${arnPrefix(aws, 'logs')}:log-group:${context.logGroupName}` } },
         },
       ]),
     });
     new KmsAlias(this, 'key-alias', { name: `alias/${clusterName}`, targetKeyId: key.keyId });
+    return key;
+  }
 
-    const logGroup = new CloudwatchLogGroup(this, 'broker-logs', {
-      name: logGroupName,
-      retentionInDays: kafka.brokerLogRetentionDays,
+  /** The brokers' logs in CloudWatch, under the cluster's key. */
+  private brokerLogs(context: KafkaContext, key: KmsKey): CloudwatchLogGroup {
+    return new CloudwatchLogGroup(this, 'broker-logs', {
+      name: context.logGroupName,
+      retentionInDays: context.kafka.brokerLogRetentionDays,
       kmsKeyId: key.arn,
     });
+  }
 
+  /** The brokers' security group: Kafka clients from the Connect workers, the exporters from Prometheus, nothing else. */
+  private brokerSecurityGroup(context: KafkaContext): SecurityGroup {
+    const { network, kafka, clusterName } = context;
     // No egress rule: brokers open no connection to clients, and Terraform drops AWS's default allow-all.
     const securityGroup = new SecurityGroup(this, 'brokers', {
       name: `${clusterName}-brokers`,
@@ -111,7 +151,7 @@ export class KafkaStack extends TerraformStack {
         });
       }
     }
-    for (const source of prometheusSecurityGroupIds) {
+    for (const source of network.prometheusSecurityGroupIds ?? network.connectWorkersSecurityGroupIds) {
       new VpcSecurityGroupIngressRule(this, `exporters-${source}`, {
         securityGroupId: securityGroup.id,
         referencedSecurityGroupId: source,
@@ -121,15 +161,25 @@ export class KafkaStack extends TerraformStack {
         description: 'Prometheus scrapes the open-monitoring JMX and node exporters',
       });
     }
+    return securityGroup;
+  }
 
-    const configuration = new MskConfiguration(this, 'configuration', {
+  /** The broker settings of mskServerProperties, versioned by MSK. */
+  private clusterConfiguration(context: KafkaContext): MskConfiguration {
+    const { kafka, clusterName } = context;
+    return new MskConfiguration(this, 'configuration', {
       name: clusterName,
-      description: `Broker settings of ${clusterName} (generated from config/environments/${environment.name}.ts)`,
+      description: `Broker settings of ${clusterName} (generated from config/environments/${context.environment.name}.ts)`,
       kafkaVersions: [kafka.kafkaVersion],
       serverProperties: mskServerProperties(kafka),
     });
+  }
 
-    this.cluster = new MskCluster(this, 'cluster', {
+  /** TLS only and encrypted at rest, never unauthenticated, never public; open monitoring and broker logs on. */
+  private mskCluster(context: KafkaContext, foundations: ClusterFoundations): MskCluster {
+    const { network, kafka, clusterName } = context;
+    const { key, logGroup, securityGroup, configuration } = foundations;
+    return new MskCluster(this, 'cluster', {
       clusterName,
       kafkaVersion: kafka.kafkaVersion,
       numberOfBrokerNodes: kafka.brokerCount,
@@ -155,25 +205,30 @@ export class KafkaStack extends TerraformStack {
       },
       loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: logGroup.name } } },
     });
+  }
 
+  /** What the deployer reads back: the cluster's ARN and, with IAM auth, its IAM bootstrap brokers. */
+  private outputs(context: KafkaContext): void {
     new TerraformOutput(this, 'cluster-arn', { value: this.cluster.arn });
-    if (kafka.authentication.iam) {
+    if (context.kafka.authentication.iam) {
       new TerraformOutput(this, 'bootstrap-brokers-iam', { value: this.cluster.bootstrapBrokersSaslIam });
     }
-    if (kafka.authentication.scram) {
-      const credentials = new GeneratedSecret(this, 'scram-credentials', {
-        name: scramSecretName(environment),
-        description: `SASL/SCRAM credentials of the Connect workers on MSK ${clusterName}`,
-        kmsKeyArn: key.arn,
-        version: kafka.scramPasswordVersion,
-        secretString: (password) => Fn.jsonencode({ username: SCRAM_USERNAME, password }),
-      });
-      new MskScramSecretAssociation(this, 'scram-secrets', {
-        clusterArn: this.cluster.arn,
-        secretArnList: [credentials.secret.arn],
-        dependsOn: [credentials.secretVersion],
-      });
-      new TerraformOutput(this, 'bootstrap-brokers-scram', { value: this.cluster.bootstrapBrokersSaslScram });
-    }
+  }
+
+  /** The Connect workers' SCRAM user: a generated password in Secrets Manager, associated with the cluster. */
+  private scramCredentials(context: KafkaContext, key: KmsKey): void {
+    const credentials = new GeneratedSecret(this, 'scram-credentials', {
+      name: scramSecretName(context.environment),
+      description: `SASL/SCRAM credentials of the Connect workers on MSK ${context.clusterName}`,
+      kmsKeyArn: key.arn,
+      version: context.kafka.scramPasswordVersion,
+      secretString: (password) => Fn.jsonencode({ username: SCRAM_USERNAME, password }),
+    });
+    new MskScramSecretAssociation(this, 'scram-secrets', {
+      clusterArn: this.cluster.arn,
+      secretArnList: [credentials.secret.arn],
+      dependsOn: [credentials.secretVersion],
+    });
+    new TerraformOutput(this, 'bootstrap-brokers-scram', { value: this.cluster.bootstrapBrokersSaslScram });
   }
 }

@@ -4,29 +4,28 @@ import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { DataAwsMskBrokerNodes } from '@cdktf/provider-aws/lib/data-aws-msk-broker-nodes';
 import { DataAwsMskCluster } from '@cdktf/provider-aws/lib/data-aws-msk-cluster';
-import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
-import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
-import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { monitoringConfig } from '../alerts/config';
 import { ruleFiles } from '../alerts';
 import { renderRuleFile } from '../alerts/rule-file';
 import type { Environment } from '../config';
-import { monitoringSettingsSchema, type MonitoringSettings, type MonitoringSettingsInput } from '../config/infrastructure';
+import { monitoringSettingsSchema, type ConnectSettings, type MonitoringSettings, type MonitoringSettingsInput } from '../config/infrastructure';
 import { versions } from '../config/versions';
-
-/** Pinned images of the monitoring stack, from config/versions.ts. */
-export const MONITORING_IMAGES = versions.monitoringImages;
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { dashboardJson, dashboards, PROMETHEUS_DATASOURCE_UID } from '../dashboards';
 import { configureAwsProvider, configureTerraform, requireSetting, terraformLiteral } from './common';
 import { CONNECT_METRICS_PORT } from './connect-worker-config';
+import { HardenedWorkload } from './constructs/hardened-workload';
 import { CONNECT_APP_NAME, mskClusterName } from './names';
+
+/** Pinned images of the monitoring stack, from config/versions.ts. */
+export const MONITORING_IMAGES = versions.monitoringImages;
 
 /** MSK open monitoring: the brokers' JMX exporter and node exporter ports. */
 export const MSK_JMX_EXPORTER_PORT = 11001;
@@ -41,7 +40,6 @@ export interface MonitoringStackProps {
   readonly pipelines?: readonly PipelineDefinition[];
 }
 
-
 export function parseMonitoringSettings(environment: Environment, input: MonitoringSettingsInput): MonitoringSettings {
   const result = monitoringSettingsSchema.safeParse(input);
   if (result.success) return result.data;
@@ -51,9 +49,13 @@ export function parseMonitoringSettings(environment: Environment, input: Monitor
 
 const RULES_DIRECTORY = '/etc/prometheus/rules';
 const ALERTMANAGER_SECRETS_DIRECTORY = '/etc/alertmanager/secrets';
+const GRAFANA_DASHBOARDS_DIRECTORY = '/var/lib/grafana/dashboards';
 const PROMETHEUS_PORT = 9090;
 const ALERTMANAGER_PORT = 9093;
 const GRAFANA_PORT = 3000;
+/** The images' own users: `nobody` in the Prometheus and Alertmanager images, `grafana` in Grafana's. */
+const NOBODY = 65534;
+const GRAFANA_USER = 472;
 
 /** Alertmanager's configuration: one receiver from the settings; a critical alert silences its warning twin. */
 export function alertmanagerConfig(settings: MonitoringSettings): Record<string, unknown> {
@@ -93,23 +95,36 @@ function receiverSecret(settings: MonitoringSettings): { name: string; key: stri
 
 const checksum = (...parts: readonly string[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 
-/** Non-root, read-only, no capabilities: the same hardening as the Connect workers. */
-function hardenedContainer(): Record<string, unknown> {
-  return {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
+const PART_OF = { 'app.kubernetes.io/part-of': 'mongo-cdc-platform', 'app.kubernetes.io/managed-by': 'cdktf' } as const;
+
+/** What every step of the monitoring stack reads. */
+interface MonitoringContext {
+  readonly environment: Environment;
+  readonly pipelines: readonly PipelineDefinition[];
+  readonly settings: MonitoringSettings;
+  readonly connect: ConnectSettings;
+  /** Prometheus's namespace (where the connect stack admits it from); Alertmanager and Grafana run beside it. */
+  readonly namespace: string;
+}
+
+/** Terraform expressions (JSON lists of `host:port`) of the MSK brokers' exporters. */
+type MskTargets = NonNullable<PrometheusConfigOptions['msk']>;
+
+function metadata(context: MonitoringContext, name: string) {
+  return { name, namespace: context.namespace, labels: { ...PART_OF } };
+}
+
+/** Alertmanager's and Grafana's pod selector: the workload and the environment it serves. */
+function instanceLabels(context: MonitoringContext, name: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `cdc-${context.environment.name}` };
 }
 
 /**
  * Prometheus (scraping the Connect pods and MSK open monitoring, with the generated rules),
  * Alertmanager (the receiver from the settings) and Grafana (the Prometheus datasource and the
  * generated dashboards provisioned from ConfigMaps), in the Kubernetes cluster of the Connect
- * workers. Prometheus runs in the namespace and with the labels that the connect stack's
- * NetworkPolicy admits to the workers' metrics port.
+ * workers, each a HardenedWorkload. Prometheus runs in the namespace and with the labels that the
+ * connect stack's NetworkPolicy admits to the workers' metrics port.
  */
 export class MonitoringStack extends TerraformStack {
   readonly prometheus: DeploymentV1;
@@ -119,260 +134,217 @@ export class MonitoringStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id);
     const { environment } = props;
-    const pipelines = props.pipelines ?? allPipelines;
     const settings = parseMonitoringSettings(environment, props.settings);
-    const infrastructure = environment.infrastructure;
-    const connect = requireSetting(infrastructure.connect, 'connect', environment);
-    const stateBackend = requireSetting(infrastructure.stateBackend, 'stateBackend', environment);
-    const namespace = connect.restClients.prometheus.namespace;
-    const partOf = { 'app.kubernetes.io/part-of': 'mongo-cdc-platform', 'app.kubernetes.io/managed-by': 'cdktf' };
+    const connect = requireSetting(environment.infrastructure.connect, 'connect', environment);
+    const stateBackend = requireSetting(environment.infrastructure.stateBackend, 'stateBackend', environment);
+    const context: MonitoringContext = { environment, pipelines: props.pipelines ?? allPipelines, settings, connect, namespace: connect.restClients.prometheus.namespace };
 
     configureTerraform(this, id, stateBackend);
     new KubernetesProvider(this, 'kubernetes', { configPath: connect.kubeconfigPath, configContext: connect.kubeconfigContext });
+    const mskTargets = this.mskBrokerTargets(environment);
+    this.monitoringNamespace(context);
+    this.prometheus = this.prometheusWorkload(context, mskTargets).deployment;
+    this.alertmanager = this.alertmanagerWorkload(context).deployment;
+    this.grafana = this.grafanaWorkload(context).deployment;
+  }
 
-    // MSK brokers by the cluster's name (the kafka stack owns it): open monitoring on every broker.
-    let mskTargets: { jmx: string; node: string } | undefined;
-    if (infrastructure.kafka) {
-      const aws = requireSetting(infrastructure.aws, 'aws', environment);
-      configureAwsProvider(this, environment, aws);
-      const cluster = new DataAwsMskCluster(this, 'msk-cluster', { clusterName: mskClusterName(environment) });
-      const brokers = new DataAwsMskBrokerNodes(this, 'msk-broker-nodes', { clusterArn: cluster.arn });
-      const targets = (port: number) =>
-        `\${jsonencode(flatten([for node in ${brokers.fqn}.node_info_list : [for endpoint in node.endpoints : "\${endpoint}:${port}"]]))}`;
-      mskTargets = { jmx: targets(MSK_JMX_EXPORTER_PORT), node: targets(MSK_NODE_EXPORTER_PORT) };
-    }
+  /** Every MSK broker's open-monitoring endpoints, read by the cluster's name (the kafka stack owns it); none without MSK. */
+  private mskBrokerTargets(environment: Environment): MskTargets | undefined {
+    const { infrastructure } = environment;
+    if (!infrastructure.kafka) return undefined;
+    configureAwsProvider(this, environment, requireSetting(infrastructure.aws, 'aws', environment));
+    const cluster = new DataAwsMskCluster(this, 'msk-cluster', { clusterName: mskClusterName(environment) });
+    const brokers = new DataAwsMskBrokerNodes(this, 'msk-broker-nodes', { clusterArn: cluster.arn });
+    const targets = (port: number) =>
+      `\${jsonencode(flatten([for node in ${brokers.fqn}.node_info_list : [for endpoint in node.endpoints : "\${endpoint}:${port}"]]))}`;
+    return { jmx: targets(MSK_JMX_EXPORTER_PORT), node: targets(MSK_NODE_EXPORTER_PORT) };
+  }
 
-    if (settings.createNamespace && namespace !== connect.namespace) {
-      new NamespaceV1(this, 'namespace', {
-        metadata: {
-          name: namespace,
-          labels: { ...partOf, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' },
-        },
-      });
-    }
-    const metadata = (name: string, labels: Record<string, string> = {}) => ({ name, namespace, labels: { ...partOf, ...labels } });
+  /** The monitoring namespace, unless the settings say it exists already or it is the workers' own. */
+  private monitoringNamespace(context: MonitoringContext): void {
+    if (!context.settings.createNamespace || context.namespace === context.connect.namespace) return;
+    new NamespaceV1(this, 'namespace', {
+      metadata: {
+        name: context.namespace,
+        labels: { ...PART_OF, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' },
+      },
+    });
+  }
 
-    // ---- Prometheus ----
-    const rules = ruleFiles(environment, pipelines).map((file) => ({
-      fileName: file.fileName,
-      text: renderRuleFile(file, { environment: environment.name, runbookBaseUrl: settings.runbookBaseUrl }),
-    }));
-    const prometheusConfigText = prometheusConfigYaml({
-      environment: environment.name,
-      scrapeInterval: settings.prometheus.scrapeInterval,
-      connectNamespace: connect.namespace,
-      alertmanager: `alertmanager.${namespace}.svc:${ALERTMANAGER_PORT}`,
-      msk: mskTargets,
-    });
-    const prometheusConfig = new ConfigMapV1(this, 'prometheus-config', {
-      metadata: metadata('prometheus-config'),
-      data: { 'prometheus.yml': prometheusConfigText },
-    });
-    const rulesConfig = new ConfigMapV1(this, 'prometheus-rules', {
-      metadata: metadata('prometheus-rules'),
-      data: Object.fromEntries(rules.map((rule) => [rule.fileName, terraformLiteral(rule.text)])),
-    });
-    const prometheusServiceAccount = new ServiceAccountV1(this, 'prometheus-service-account', {
-      metadata: metadata('prometheus'),
-      automountServiceAccountToken: true,
-    });
-    // Pod discovery in the workers' namespace only.
+  /** Prometheus's service account, allowed to discover pods in the workers' namespace only. */
+  private prometheusServiceAccount(context: MonitoringContext): ServiceAccountV1 {
+    const workers = context.connect.namespace;
+    const serviceAccount = new ServiceAccountV1(this, 'prometheus-service-account', { metadata: metadata(context, 'prometheus'), automountServiceAccountToken: true });
     const discovery = new RoleV1(this, 'prometheus-discovery-role', {
-      metadata: { name: 'prometheus-discovery', namespace: connect.namespace, labels: partOf },
+      metadata: { name: 'prometheus-discovery', namespace: workers, labels: { ...PART_OF } },
       rule: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
     });
     new RoleBindingV1(this, 'prometheus-discovery-binding', {
-      metadata: { name: 'prometheus-discovery', namespace: connect.namespace, labels: partOf },
+      metadata: { name: 'prometheus-discovery', namespace: workers, labels: { ...PART_OF } },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: discovery.metadata.name },
-      subject: [{ kind: 'ServiceAccount', name: prometheusServiceAccount.metadata.name, namespace }],
+      subject: [{ kind: 'ServiceAccount', name: serviceAccount.metadata.name, namespace: context.namespace }],
     });
-    const storage = new PersistentVolumeClaimV1(this, 'prometheus-storage', {
-      metadata: metadata('prometheus-data'),
+    return serviceAccount;
+  }
+
+  /** The persistent volume of Prometheus's TSDB. */
+  private prometheusStorage(context: MonitoringContext): PersistentVolumeClaimV1 {
+    const { prometheus } = context.settings;
+    return new PersistentVolumeClaimV1(this, 'prometheus-storage', {
+      metadata: metadata(context, 'prometheus-data'),
       spec: {
         accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: `${settings.prometheus.storageGiB}Gi` } },
-        ...(settings.prometheus.storageClassName ? { storageClassName: settings.prometheus.storageClassName } : {}),
+        resources: { requests: { storage: `${prometheus.storageGiB}Gi` } },
+        ...(prometheus.storageClassName ? { storageClassName: prometheus.storageClassName } : {}),
       },
       waitUntilBound: false,
     });
-    // The labels the connect stack's NetworkPolicy admits to the workers' metrics port.
-    const prometheusLabels = { ...connect.restClients.prometheus.podLabels, 'app.kubernetes.io/component': 'prometheus' };
-    this.prometheus = new DeploymentV1(this, 'prometheus', {
-      metadata: metadata('prometheus', prometheusLabels),
-      spec: {
-        replicas: '1',
-        strategy: { type: 'Recreate' },
-        selector: { matchLabels: prometheusLabels },
-        template: {
-          metadata: {
-            labels: { ...partOf, ...prometheusLabels },
-            annotations: { 'cdc-platform/config-checksum': checksum(prometheusConfigText, ...rules.map((rule) => rule.text)) },
-          },
-          spec: {
-            serviceAccountName: prometheusServiceAccount.metadata.name,
-            securityContext: { runAsNonRoot: true, runAsUser: '65534', runAsGroup: '65534', fsGroup: '65534', seccompProfile: { type: 'RuntimeDefault' } },
-            container: [
-              {
-                name: 'prometheus',
-                image: MONITORING_IMAGES.prometheus,
-                args: [
-                  '--config.file=/etc/prometheus/prometheus.yml',
-                  '--storage.tsdb.path=/prometheus',
-                  `--storage.tsdb.retention.time=${settings.prometheus.retention}`,
-                  '--web.enable-lifecycle',
-                ],
-                port: [{ name: 'http', containerPort: PROMETHEUS_PORT, protocol: 'TCP' }],
-                readinessProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 10 },
-                livenessProbe: { httpGet: { path: '/-/healthy', port: 'http' }, periodSeconds: 30, failureThreshold: 5 },
-                resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
-                securityContext: hardenedContainer(),
-                volumeMount: [
-                  { name: 'config', mountPath: '/etc/prometheus/prometheus.yml', subPath: 'prometheus.yml', readOnly: true },
-                  { name: 'rules', mountPath: RULES_DIRECTORY, readOnly: true },
-                  { name: 'data', mountPath: '/prometheus' },
-                ],
-              },
-            ],
-            volume: [
-              { name: 'config', configMap: { name: prometheusConfig.metadata.name } },
-              { name: 'rules', configMap: { name: rulesConfig.metadata.name } },
-              { name: 'data', persistentVolumeClaim: { claimName: storage.metadata.name } },
-            ],
-          },
-        },
-      },
-    });
-    new ServiceV1(this, 'prometheus-service', {
-      metadata: metadata('prometheus'),
-      spec: { type: 'ClusterIP', selector: prometheusLabels, port: [{ name: 'http', port: PROMETHEUS_PORT, targetPort: 'http', protocol: 'TCP' }] },
-    });
+  }
 
-    // ---- Alertmanager ----
-    const alertmanagerText = stringify(alertmanagerConfig(settings), { lineWidth: 0 });
-    const alertmanagerConfigMap = new ConfigMapV1(this, 'alertmanager-config', {
-      metadata: metadata('alertmanager-config'),
-      data: { 'alertmanager.yml': terraformLiteral(alertmanagerText) },
+  /** Prometheus: its configuration and the environment's generated rules, pod discovery with its own account, a persistent TSDB. */
+  private prometheusWorkload(context: MonitoringContext, msk: MskTargets | undefined): HardenedWorkload {
+    const { environment, settings } = context;
+    const rules = ruleFiles(environment, context.pipelines).map((file) => ({
+      fileName: file.fileName,
+      text: renderRuleFile(file, { environment: environment.name, runbookBaseUrl: settings.runbookBaseUrl }),
+    }));
+    const configText = prometheusConfigYaml({
+      environment: environment.name,
+      scrapeInterval: settings.prometheus.scrapeInterval,
+      connectNamespace: context.connect.namespace,
+      alertmanager: `alertmanager.${context.namespace}.svc:${ALERTMANAGER_PORT}`,
+      msk,
     });
-    const alertmanagerLabels = { 'app.kubernetes.io/name': 'alertmanager', 'app.kubernetes.io/instance': `cdc-${environment.name}` };
-    const secret = receiverSecret(settings);
-    this.alertmanager = new DeploymentV1(this, 'alertmanager', {
-      metadata: metadata('alertmanager', alertmanagerLabels),
-      spec: {
-        replicas: '1',
-        selector: { matchLabels: alertmanagerLabels },
-        template: {
-          metadata: { labels: { ...partOf, ...alertmanagerLabels }, annotations: { 'cdc-platform/config-checksum': checksum(alertmanagerText) } },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: '65534', runAsGroup: '65534', seccompProfile: { type: 'RuntimeDefault' } },
-            container: [
-              {
-                name: 'alertmanager',
-                image: MONITORING_IMAGES.alertmanager,
-                args: ['--config.file=/etc/alertmanager/alertmanager.yml', '--storage.path=/alertmanager'],
-                port: [{ name: 'http', containerPort: ALERTMANAGER_PORT, protocol: 'TCP' }],
-                readinessProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 10 },
-                livenessProbe: { httpGet: { path: '/-/healthy', port: 'http' }, periodSeconds: 30 },
-                resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
-                securityContext: hardenedContainer(),
-                volumeMount: [
-                  { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },
-                  { name: 'data', mountPath: '/alertmanager' },
-                  ...(secret ? [{ name: 'receiver-secret', mountPath: ALERTMANAGER_SECRETS_DIRECTORY, readOnly: true }] : []),
-                ],
-              },
-            ],
-            volume: [
-              { name: 'config', configMap: { name: alertmanagerConfigMap.metadata.name } },
-              { name: 'data', emptyDir: {} },
-              ...(secret ? [{ name: 'receiver-secret', secret: { secretName: secret.name, items: [{ key: secret.key, path: secret.key }] } }] : []),
-            ],
-          },
-        },
+    const serviceAccount = this.prometheusServiceAccount(context);
+    const storage = this.prometheusStorage(context);
+    return new HardenedWorkload(this, 'prometheus-workload', {
+      ids: { deployment: 'prometheus', service: 'prometheus-service' },
+      name: 'prometheus',
+      namespace: context.namespace,
+      labels: PART_OF,
+      // The labels the connect stack's NetworkPolicy admits to the workers' metrics port.
+      selectorLabels: { ...context.connect.restClients.prometheus.podLabels, 'app.kubernetes.io/component': 'prometheus' },
+      strategy: { type: 'Recreate' },
+      serviceAccountName: serviceAccount.metadata.name,
+      mountsServiceAccountToken: true,
+      // configText holds the MSK target expressions as unresolved token strings, numbered by every token
+      // the app created before: this checksum moves when earlier stacks create more or fewer tokens.
+      configChecksum: checksum(configText, ...rules.map((rule) => rule.text)),
+      image: MONITORING_IMAGES.prometheus,
+      args: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', `--storage.tsdb.retention.time=${settings.prometheus.retention}`, '--web.enable-lifecycle'],
+      ports: [{ name: 'http', port: PROMETHEUS_PORT }],
+      resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+      probes: {
+        readiness: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 10 },
+        liveness: { httpGet: { path: '/-/healthy', port: 'http' }, periodSeconds: 30, failureThreshold: 5 },
       },
-    });
-    new ServiceV1(this, 'alertmanager-service', {
-      metadata: metadata('alertmanager'),
-      spec: { type: 'ClusterIP', selector: alertmanagerLabels, port: [{ name: 'http', port: ALERTMANAGER_PORT, targetPort: 'http', protocol: 'TCP' }] },
-    });
-
-    // ---- Grafana ----
-    const rendered = dashboards(environment, pipelines);
-    const datasourcesText = stringify({
-      apiVersion: 1,
-      datasources: [
-        { name: 'Prometheus', uid: PROMETHEUS_DATASOURCE_UID, type: 'prometheus', access: 'proxy', url: `http://prometheus.${namespace}.svc:${PROMETHEUS_PORT}`, isDefault: true, editable: false },
+      configMaps: [
+        { id: 'prometheus-config', name: 'prometheus-config', data: { 'prometheus.yml': configText } },
+        { id: 'prometheus-rules', name: 'prometheus-rules', data: Object.fromEntries(rules.map((rule) => [rule.fileName, terraformLiteral(rule.text)])) },
       ],
-    });
-    const providersText = stringify({
-      apiVersion: 1,
-      providers: [{ name: 'cdc-platform', folder: 'CDC platform', type: 'file', disableDeletion: true, allowUiUpdates: false, options: { path: '/var/lib/grafana/dashboards' } }],
-    });
-    const grafanaProvisioning = new ConfigMapV1(this, 'grafana-provisioning', {
-      metadata: metadata('grafana-provisioning'),
-      data: { 'datasources.yaml': datasourcesText, 'dashboards.yaml': providersText },
-    });
-    const dashboardFiles = rendered.map((dashboard) => ({ fileName: dashboard.fileName, text: dashboardJson(dashboard) }));
-    const grafanaDashboards = new ConfigMapV1(this, 'grafana-dashboards', {
-      metadata: metadata('grafana-dashboards'),
-      data: Object.fromEntries(dashboardFiles.map((file) => [file.fileName, terraformLiteral(file.text)])),
-    });
-    const grafanaLabels = { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': `cdc-${environment.name}` };
-    const { adminSecret } = settings.grafana;
-    this.grafana = new DeploymentV1(this, 'grafana', {
-      metadata: metadata('grafana', grafanaLabels),
-      spec: {
-        replicas: '1',
-        selector: { matchLabels: grafanaLabels },
-        template: {
-          metadata: {
-            labels: { ...partOf, ...grafanaLabels },
-            annotations: { 'cdc-platform/config-checksum': checksum(datasourcesText, providersText, ...dashboardFiles.map((file) => file.text)) },
-          },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: '472', runAsGroup: '472', fsGroup: '472', seccompProfile: { type: 'RuntimeDefault' } },
-            container: [
-              {
-                name: 'grafana',
-                image: MONITORING_IMAGES.grafana,
-                port: [{ name: 'http', containerPort: GRAFANA_PORT, protocol: 'TCP' }],
-                env: [
-                  { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: adminSecret.name, key: adminSecret.userKey } } },
-                  { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: adminSecret.name, key: adminSecret.passwordKey } } },
-                  { name: 'GF_USERS_ALLOW_SIGN_UP', value: 'false' },
-                  { name: 'GF_AUTH_ANONYMOUS_ENABLED', value: 'false' },
-                  { name: 'GF_ANALYTICS_REPORTING_ENABLED', value: 'false' },
-                ],
-                readinessProbe: { httpGet: { path: '/api/health', port: 'http' }, periodSeconds: 10 },
-                livenessProbe: { httpGet: { path: '/api/health', port: 'http' }, periodSeconds: 30 },
-                resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-                securityContext: hardenedContainer(),
-                volumeMount: [
-                  { name: 'provisioning', mountPath: '/etc/grafana/provisioning/datasources/datasources.yaml', subPath: 'datasources.yaml', readOnly: true },
-                  { name: 'provisioning', mountPath: '/etc/grafana/provisioning/dashboards/dashboards.yaml', subPath: 'dashboards.yaml', readOnly: true },
-                  { name: 'dashboards', mountPath: '/var/lib/grafana/dashboards', readOnly: true },
-                  // Grafana's own database and plugins: state that provisioning recreates on start.
-                  { name: 'data', mountPath: '/var/lib/grafana' },
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              },
-            ],
-            volume: [
-              { name: 'provisioning', configMap: { name: grafanaProvisioning.metadata.name } },
-              { name: 'dashboards', configMap: { name: grafanaDashboards.metadata.name } },
-              { name: 'data', emptyDir: {} },
-              { name: 'tmp', emptyDir: {} },
-            ],
-          },
-        },
-      },
-    });
-    new ServiceV1(this, 'grafana-service', {
-      metadata: metadata('grafana'),
-      spec: { type: 'ClusterIP', selector: grafanaLabels, port: [{ name: 'http', port: GRAFANA_PORT, targetPort: 'http', protocol: 'TCP' }] },
+      volumes: [
+        { name: 'config', configMapId: 'prometheus-config', mounts: [{ mountPath: '/etc/prometheus/prometheus.yml', subPath: 'prometheus.yml', readOnly: true }] },
+        { name: 'rules', configMapId: 'prometheus-rules', mounts: [{ mountPath: RULES_DIRECTORY, readOnly: true }] },
+        { name: 'data', source: { persistentVolumeClaim: { claimName: storage.metadata.name } }, mounts: [{ mountPath: '/prometheus' }] },
+      ],
+      runAsUser: NOBODY,
     });
   }
+
+  /** Alertmanager: the receiver of the settings, its secret (if it has one) mounted as a file. */
+  private alertmanagerWorkload(context: MonitoringContext): HardenedWorkload {
+    const configText = stringify(alertmanagerConfig(context.settings), { lineWidth: 0 });
+    const secret = receiverSecret(context.settings);
+    return new HardenedWorkload(this, 'alertmanager-workload', {
+      ids: { deployment: 'alertmanager', service: 'alertmanager-service' },
+      name: 'alertmanager',
+      namespace: context.namespace,
+      labels: PART_OF,
+      selectorLabels: instanceLabels(context, 'alertmanager'),
+      configChecksum: checksum(configText),
+      image: MONITORING_IMAGES.alertmanager,
+      args: ['--config.file=/etc/alertmanager/alertmanager.yml', '--storage.path=/alertmanager'],
+      ports: [{ name: 'http', port: ALERTMANAGER_PORT }],
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+      probes: {
+        readiness: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 10 },
+        liveness: { httpGet: { path: '/-/healthy', port: 'http' }, periodSeconds: 30 },
+      },
+      configMaps: [{ id: 'alertmanager-config', name: 'alertmanager-config', data: { 'alertmanager.yml': terraformLiteral(configText) } }],
+      volumes: [
+        { name: 'config', configMapId: 'alertmanager-config', mounts: [{ mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true }] },
+        { name: 'data', mounts: [{ mountPath: '/alertmanager' }] },
+        ...(secret
+          ? [{ name: 'receiver-secret', source: { secret: { secretName: secret.name, items: [{ key: secret.key, path: secret.key }] } }, mounts: [{ mountPath: ALERTMANAGER_SECRETS_DIRECTORY, readOnly: true }] }]
+          : []),
+      ],
+      runAsUser: NOBODY,
+      volumesOwnedByUser: false,
+    });
+  }
+
+  /** Grafana: the Prometheus datasource and the generated dashboards provisioned from ConfigMaps, the admin credentials from a Secret. */
+  private grafanaWorkload(context: MonitoringContext): HardenedWorkload {
+    const { datasources, providers, dashboardFiles } = grafanaProvisioning(context);
+    const { adminSecret } = context.settings.grafana;
+    return new HardenedWorkload(this, 'grafana-workload', {
+      ids: { deployment: 'grafana', service: 'grafana-service' },
+      name: 'grafana',
+      namespace: context.namespace,
+      labels: PART_OF,
+      selectorLabels: instanceLabels(context, 'grafana'),
+      configChecksum: checksum(datasources, providers, ...dashboardFiles.map((file) => file.text)),
+      image: MONITORING_IMAGES.grafana,
+      ports: [{ name: 'http', port: GRAFANA_PORT }],
+      env: [
+        { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: adminSecret.name, key: adminSecret.userKey } } },
+        { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: adminSecret.name, key: adminSecret.passwordKey } } },
+        { name: 'GF_USERS_ALLOW_SIGN_UP', value: 'false' },
+        { name: 'GF_AUTH_ANONYMOUS_ENABLED', value: 'false' },
+        { name: 'GF_ANALYTICS_REPORTING_ENABLED', value: 'false' },
+      ],
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      probes: {
+        readiness: { httpGet: { path: '/api/health', port: 'http' }, periodSeconds: 10 },
+        liveness: { httpGet: { path: '/api/health', port: 'http' }, periodSeconds: 30 },
+      },
+      configMaps: [
+        { id: 'grafana-provisioning', name: 'grafana-provisioning', data: { 'datasources.yaml': datasources, 'dashboards.yaml': providers } },
+        { id: 'grafana-dashboards', name: 'grafana-dashboards', data: Object.fromEntries(dashboardFiles.map((file) => [file.fileName, terraformLiteral(file.text)])) },
+      ],
+      volumes: [
+        {
+          name: 'provisioning',
+          configMapId: 'grafana-provisioning',
+          mounts: [
+            { mountPath: '/etc/grafana/provisioning/datasources/datasources.yaml', subPath: 'datasources.yaml', readOnly: true },
+            { mountPath: '/etc/grafana/provisioning/dashboards/dashboards.yaml', subPath: 'dashboards.yaml', readOnly: true },
+          ],
+        },
+        { name: 'dashboards', configMapId: 'grafana-dashboards', mounts: [{ mountPath: GRAFANA_DASHBOARDS_DIRECTORY, readOnly: true }] },
+        // Grafana's own database and plugins: state that provisioning recreates on start.
+        { name: 'data', mounts: [{ mountPath: '/var/lib/grafana' }] },
+        { name: 'tmp', mounts: [{ mountPath: '/tmp' }] },
+      ],
+      runAsUser: GRAFANA_USER,
+    });
+  }
+}
+
+/** Grafana's provisioning files (the Prometheus datasource, the dashboard provider) and the environment's generated dashboards. */
+function grafanaProvisioning(context: MonitoringContext): { datasources: string; providers: string; dashboardFiles: { fileName: string; text: string }[] } {
+  const datasources = stringify({
+    apiVersion: 1,
+    datasources: [
+      { name: 'Prometheus', uid: PROMETHEUS_DATASOURCE_UID, type: 'prometheus', access: 'proxy', url: `http://prometheus.${context.namespace}.svc:${PROMETHEUS_PORT}`, isDefault: true, editable: false },
+    ],
+  });
+  const providers = stringify({
+    apiVersion: 1,
+    providers: [{ name: 'cdc-platform', folder: 'CDC platform', type: 'file', disableDeletion: true, allowUiUpdates: false, options: { path: GRAFANA_DASHBOARDS_DIRECTORY } }],
+  });
+  const dashboardFiles = dashboards(context.environment, context.pipelines).map((dashboard) => ({ fileName: dashboard.fileName, text: dashboardJson(dashboard) }));
+  return { datasources, providers, dashboardFiles };
 }
 
 export interface PrometheusConfigOptions {
