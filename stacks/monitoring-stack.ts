@@ -22,14 +22,12 @@ import { dashboardJson, dashboards, PROMETHEUS_DATASOURCE_UID } from '../dashboa
 import { configureAwsProvider, configureTerraform, requireSetting, terraformLiteral } from './common';
 import { CONNECT_METRICS_PORT } from './connect-worker-config';
 import { HardenedWorkload } from './constructs/hardened-workload';
+import { MSK_JMX_EXPORTER_PORT, MSK_NODE_EXPORTER_PORT } from './kafka-stack';
 import { CONNECT_APP_NAME, mskClusterName } from './names';
 
 /** Pinned images of the monitoring stack, from config/versions.ts. */
 export const MONITORING_IMAGES = versions.monitoringImages;
 
-/** MSK open monitoring: the brokers' JMX exporter and node exporter ports. */
-export const MSK_JMX_EXPORTER_PORT = 11001;
-export const MSK_NODE_EXPORTER_PORT = 11002;
 
 export { monitoringSettingsSchema, type MonitoringSettings, type MonitoringSettingsInput } from '../config/infrastructure';
 

@@ -1,7 +1,7 @@
 import { Fn, Testing } from 'cdktf';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
-import { GeneratedSecret, type GeneratedSecretProps } from '../../../stacks/constructs/generated-secret';
+import { GeneratedSecret, type GeneratedSecretProps } from '../../../../stacks/constructs/generated-secret';
 
 Testing.setupJest();
 
