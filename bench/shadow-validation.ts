@@ -5,14 +5,17 @@
  * all) and one server-side `EXCEPT` each way (the cheapest complete difference, which gives neither
  * tolerances nor field-level detail). Peak memory (RSS sampled every 10 ms) is reported per step at
  * two sizes, to show that validation memory does not grow with the table. Prints figures, asserts
- * nothing. Works in a schema of its own, dropped at the end.
+ * nothing. Works in a schema of its own, dropped at the end: the warehouse migrations are applied
+ * inside it, so the run's results go to a scratch copy of the result tables, not the warehouse's.
  *
- *   node bin/run-ts bench/validate.ts [--database-url URL] [--rows 1000000] [--small-rows 100000] [--batch-size 5000]
+ *   node bin/run-ts bench/shadow-validation.ts [--database-url URL] [--rows 1000000] [--small-rows 100000] [--batch-size 5000]
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { shadowTable } from '../connectors/naming';
 import { validateShadow, type ValidationResult } from '../migration/shadow-validation';
+import { applyWarehouseMigrations } from '../warehouse/migrate';
 
 const { values } = parseArgs({
   options: {
@@ -54,9 +57,16 @@ async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
   }
 }
 
+/** The warehouse's versioned schema (result tables included) applied inside the scratch schema. */
+async function migrateScratchSchema(): Promise<void> {
+  const url = new URL(databaseUrl!);
+  url.searchParams.set('options', `-c search_path=${SCHEMA}`);
+  await applyWarehouseMigrations(url.toString());
+}
+
 async function seed(client: Client, table: string, rows: number): Promise<void> {
   const trigger = `${SCHEMA}.${table}`;
-  const stream = `${SCHEMA}.${table}_shadow`;
+  const stream = `${SCHEMA}.${shadowTable({ table })}`;
   const columns = `id text PRIMARY KEY, status text, quantity integer, unit_price numeric(12, 2), created_at timestamp(6), updated_at timestamptz, details jsonb`;
   await client.query(`CREATE TABLE ${trigger} (${columns})`);
   await client.query(`CREATE TABLE ${stream} (${columns})`);
@@ -88,17 +98,18 @@ function line(label: string, rows: number, measured: Measured<unknown>, baseline
 
 async function benchmark(client: Client, rows: number): Promise<{ validate: Measured<ValidationResult>; count: Measured<unknown>; except: Measured<unknown> }> {
   const table = `t${rows}`;
+  const shadow = shadowTable({ table });
   process.stderr.write(`seeding ${rows.toLocaleString('en')} rows per side…\n`);
   await seed(client, table, rows);
-  const count = await measure(() => client.query(`SELECT (SELECT count(*) FROM ${SCHEMA}.${table}) + (SELECT count(*) FROM ${SCHEMA}.${table}_shadow) AS n`));
+  const count = await measure(() => client.query(`SELECT (SELECT count(*) FROM ${SCHEMA}.${table}) + (SELECT count(*) FROM ${SCHEMA}.${shadow}) AS n`));
   const except = await measure(() =>
     client.query(
-      `SELECT (SELECT count(*) FROM (SELECT * FROM ${SCHEMA}.${table} EXCEPT SELECT * FROM ${SCHEMA}.${table}_shadow) a) AS only_trigger,
-              (SELECT count(*) FROM (SELECT * FROM ${SCHEMA}.${table}_shadow EXCEPT SELECT * FROM ${SCHEMA}.${table}) b) AS only_stream`,
+      `SELECT (SELECT count(*) FROM (SELECT * FROM ${SCHEMA}.${table} EXCEPT SELECT * FROM ${SCHEMA}.${shadow}) a) AS only_trigger,
+              (SELECT count(*) FROM (SELECT * FROM ${SCHEMA}.${shadow} EXCEPT SELECT * FROM ${SCHEMA}.${table}) b) AS only_stream`,
     ),
   );
   const validate = await measure(() =>
-    validateShadow({ databaseUrl: databaseUrl!, collection: table, schema: SCHEMA, triggerTable: table, streamTable: `${table}_shadow`, batchSize: Number(values['batch-size']) }),
+    validateShadow({ databaseUrl: databaseUrl!, collection: table, schema: SCHEMA, triggerTable: table, streamTable: shadow, resultsSchema: SCHEMA, batchSize: Number(values['batch-size']) }),
   );
   const result = validate.value;
   console.log(`\n${rows.toLocaleString('en')} rows per side (trigger ${rows.toLocaleString('en')}, stream ${(rows - Math.floor(rows / 10000) + Math.max(1, Math.floor(rows / 10000))).toLocaleString('en')}):`);
@@ -119,6 +130,7 @@ async function main(): Promise<void> {
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA ${SCHEMA}`);
+    await migrateScratchSchema();
     const small = await benchmark(client, Number(values['small-rows']));
     const large = await benchmark(client, Number(values.rows));
     console.log(

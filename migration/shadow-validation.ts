@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Client, types as pgTypes, type ClientConfig } from 'pg';
-import { compareRows, display, fieldPattern, DEFAULT_TOLERANCES, type DifferenceKind, type Tolerances } from './compare';
+import type { Client } from 'pg';
+import { DEFAULT_TOLERANCES, type Tolerances } from './compare';
+import { missingTables, planComparison, primaryKeyOf, readTableShape, type ComparisonPlan } from './shadow-inspect';
+import { mergePass, narrowedPasses, type ValidationProgress } from './shadow-passes';
+import { createDiscrepancyWriter, DISCARDING_WRITER, finishRunQuery, missingResultTables, startRunQuery, type DiscrepancyWriter } from './shadow-persist';
+import { connectForValidation, createTableReader, type Narrowing } from './shadow-read';
+import { createTally, type FieldCount, type Tally } from './shadow-tally';
+
+export type { ValidationProgress } from './shadow-passes';
+export type { FieldCount } from './shadow-tally';
 
 /**
  * Shadow validation (seed step 10): the trigger path's table against the stream path's table in the
- * warehouse, in bounded memory whatever the table size. A full run is one merge pass in key order:
- * keyset-paginated batches of the trigger table, each with the stream rows of the same key range
- * (read in batches too), so rows missing on either side and field differences come out of one read
- * of each table. A narrowed run (`sample`, `since`) reads the selected rows of each side and fetches
- * their twins by key. Discrepancies are written to `migration_discrepancies` as they are found, the
- * run's summary to `migration_validation_runs`. Both tables must sort their keys alike (same type and
- * collation); this is checked first.
+ * warehouse, in bounded memory whatever the table size, as a chain of steps: inspect the two tables
+ * (columns, keys, collations: both must sort their keys alike) and plan the comparison
+ * (shadow-inspect), build the queries (shadow-query), read in keyset batches (shadow-read) along one
+ * merge pass or two narrowed passes (shadow-passes), compare and count (compare, shadow-tally), and
+ * persist the discrepancies and the run's summary in the tables of the warehouse migration
+ * 003_shadow_validation_results (shadow-persist).
  */
 
 /** The seed's recommendation thresholds, in percent of rows that match. */
@@ -23,7 +30,7 @@ export function recommend(accuracyPercent: number | null): Recommendation {
   return accuracyPercent >= RECOMMENDATION_THRESHOLDS.minorIssues ? 'minor-issues' : 'major-issues';
 }
 
-export interface ValidateOptions {
+export interface ShadowValidationOptions {
   readonly databaseUrl: string;
   /** A label for the run (the pipeline name). */
   readonly collection: string;
@@ -57,24 +64,14 @@ export interface ValidateOptions {
   readonly threshold?: number;
   /** Write discrepancies and the run summary to the warehouse. @default true */
   readonly persist?: boolean;
-  /** Schema of the result tables. @default the tables' schema */
+  /**
+   * Schema of the result tables. @default the schema the warehouse migrations created them in (the
+   * connection's search path)
+   */
   readonly resultsSchema?: string;
   /** Discrepancy rows written per run at most (counts stay exact). @default 100000 */
   readonly maxStoredDiscrepancies?: number;
   readonly onProgress?: (progress: ValidationProgress) => void;
-}
-
-export interface ValidationProgress {
-  readonly pass: 'trigger-side' | 'stream-side';
-  readonly rows: number;
-  /** Rows the pass will read, estimated from the planner statistics (or the sample size). */
-  readonly estimatedRows: number;
-}
-
-export interface FieldCount {
-  readonly field: string;
-  readonly count: number;
-  readonly kinds: Readonly<Partial<Record<DifferenceKind, number>>>;
 }
 
 export interface ValidationResult {
@@ -109,445 +106,144 @@ export class ValidationError extends Error {
   override name = 'ValidationError';
 }
 
-const FIELD_STATS_LIMIT = 10_000;
-const DISCREPANCY_FLUSH = 1000;
-const VALUE_TEXT_LIMIT = 1000;
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
+/** The options with every default resolved, and the run's mode. */
+export interface ResolvedValidationOptions extends Required<Omit<ShadowValidationOptions, 'keyColumns' | 'sample' | 'since' | 'resultsSchema'>> {
+  readonly keyColumns?: readonly string[];
+  readonly sample?: number;
+  readonly since?: Date;
+  readonly resultsSchema?: string;
+  readonly mode: ValidationResult['mode'];
 }
 
-/** Parsers used by validation connections only: numbers as numbers, timestamps as UTC instants, dates as text. */
-function typeParsers(): ClientConfig['types'] {
-  const parseTimestamp = (value: string) => {
-    const parsed = new Date(`${value.replace(' ', 'T')}Z`);
-    return Number.isNaN(parsed.getTime()) ? value : parsed;
-  };
-  const custom: Record<number, (value: string) => unknown> = {
-    20: Number, // int8
-    1700: Number, // numeric
-    1114: parseTimestamp, // timestamp without time zone: as written, read as UTC on both sides
-    1082: (value) => value, // date
-  };
+export function resolveOptions(options: ShadowValidationOptions): ResolvedValidationOptions {
   return {
-    getTypeParser: ((oid: number, format?: string) => custom[oid] ?? pgTypes.getTypeParser(oid, format as 'text')) as typeof pgTypes.getTypeParser,
+    ...options,
+    schema: options.schema ?? 'public',
+    ignoreColumns: options.ignoreColumns ?? [],
+    ignoreMetadataColumns: options.ignoreMetadataColumns ?? true,
+    tolerances: options.tolerances ?? DEFAULT_TOLERANCES,
+    batchSize: options.batchSize ?? 5000,
+    sampleSeed: options.sampleSeed ?? 1,
+    sinceColumn: options.sinceColumn ?? 'updated_at',
+    threshold: options.threshold ?? RECOMMENDATION_THRESHOLDS.ready,
+    persist: options.persist ?? true,
+    maxStoredDiscrepancies: options.maxStoredDiscrepancies ?? 100_000,
+    onProgress: options.onProgress ?? (() => undefined),
+    mode: options.sample !== undefined ? 'sample' : options.since ? 'since' : 'full',
   };
 }
 
-interface ColumnInfo {
-  readonly name: string;
-  readonly type: string;
-  /** The column's collation: it orders text keys, and both sides must order them alike. */
-  readonly collation: string | null;
-}
-
-async function columnsOf(client: Client, schema: string, table: string): Promise<ColumnInfo[]> {
-  const result = await client.query<ColumnInfo>(
-    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, co.collname AS collation
-       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-       LEFT JOIN pg_collation co ON co.oid = a.attcollation
-      WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-    [schema, table],
-  );
-  return result.rows;
-}
-
-async function primaryKeyOf(client: Client, schema: string, table: string): Promise<string[]> {
-  const result = await client.query<{ name: string }>(
-    `SELECT a.attname AS name
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-       JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) ON true
-       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-      WHERE n.nspname = $1 AND c.relname = $2 AND i.indisprimary ORDER BY k.position`,
-    [schema, table],
-  );
-  return result.rows.map((row) => row.name);
-}
-
-async function estimatedRows(client: Client, schema: string, table: string): Promise<number> {
-  const result = await client.query<{ estimate: number }>(
-    `SELECT GREATEST(c.reltuples, 0)::float8 AS estimate FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
-    [schema, table],
-  );
-  const estimate = Number(result.rows[0]?.estimate ?? 0);
-  if (estimate > 0) return Math.round(estimate);
-  // Never analysed: count (the table is small, or this is its first run).
-  const counted = await client.query<{ count: number }>(`SELECT count(*)::float8 AS count FROM ${quote(schema)}.${quote(table)}`);
-  return Number(counted.rows[0]?.count ?? 0);
-}
-
-interface Side {
-  readonly name: string;
-  readonly qualified: string;
-  readonly columns: readonly ColumnInfo[];
-}
-
-export async function ensureResultTables(client: Client, schema: string): Promise<void> {
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`);
-  await client.query(`CREATE TABLE IF NOT EXISTS ${quote(schema)}.migration_validation_runs (
-    run_id uuid PRIMARY KEY,
-    collection text NOT NULL,
-    trigger_table text NOT NULL,
-    stream_table text NOT NULL,
-    mode text NOT NULL,
-    started_at timestamptz NOT NULL,
-    finished_at timestamptz,
-    rows_examined bigint,
-    rows_matching bigint,
-    rows_with_differences bigint,
-    missing_on_stream bigint,
-    missing_on_trigger bigint,
-    accuracy_percent numeric,
-    recommendation text,
-    threshold numeric NOT NULL,
-    passed boolean,
-    options jsonb NOT NULL
-  )`);
-  await client.query(`CREATE TABLE IF NOT EXISTS ${quote(schema)}.migration_discrepancies (
-    id bigserial PRIMARY KEY,
-    run_id uuid NOT NULL,
-    collection text NOT NULL,
-    row_key text NOT NULL,
-    kind text NOT NULL,
-    field text,
-    trigger_value text,
-    stream_value text,
-    detected_at timestamptz NOT NULL DEFAULT now()
-  )`);
-  await client.query(`CREATE INDEX IF NOT EXISTS migration_discrepancies_run_id ON ${quote(schema)}.migration_discrepancies (run_id)`);
-}
-
-function valueText(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  const shown = display(value);
-  const text = typeof shown === 'string' ? shown : JSON.stringify(shown);
-  return text.length > VALUE_TEXT_LIMIT ? `${text.slice(0, VALUE_TEXT_LIMIT)}…` : text;
-}
-
-export async function validateShadow(options: ValidateOptions): Promise<ValidationResult> {
-  const startedAt = new Date();
-  const {
-    schema = 'public',
-    ignoreColumns = [],
-    ignoreMetadataColumns = true,
-    tolerances = DEFAULT_TOLERANCES,
-    batchSize = 5000,
-    sampleSeed = 1,
-    sinceColumn = 'updated_at',
-    threshold = RECOMMENDATION_THRESHOLDS.ready,
-    persist = true,
-    maxStoredDiscrepancies = 100_000,
-    onProgress = () => undefined,
-  } = options;
-  const resultsSchema = options.resultsSchema ?? schema;
+/** Every problem of the options themselves, before anything is read. */
+export function optionProblems(options: ResolvedValidationOptions): string[] {
+  const { batchSize, sample, since, threshold, tolerances } = options;
   const problems: string[] = [];
   if (!Number.isInteger(batchSize) || batchSize < 1) problems.push(`batchSize must be a whole number ≥ 1 (got ${batchSize})`);
-  if (options.sample !== undefined && (!Number.isInteger(options.sample) || options.sample < 1)) problems.push(`sample must be a whole number ≥ 1 (got ${options.sample})`);
-  if (options.sample !== undefined && options.since) problems.push('sample and since cannot be combined: pick one way of narrowing the comparison');
+  if (sample !== undefined && (!Number.isInteger(sample) || sample < 1)) problems.push(`sample must be a whole number ≥ 1 (got ${sample})`);
+  if (sample !== undefined && since) problems.push('sample and since cannot be combined: pick one way of narrowing the comparison');
   if (!(threshold >= 0 && threshold <= 100)) problems.push(`threshold must be a percentage between 0 and 100 (got ${threshold})`);
   if (!(tolerances.timestampMs >= 0)) problems.push(`timestamp tolerance must be ≥ 0 ms (got ${tolerances.timestampMs})`);
   if (!(tolerances.numericRelative >= 0)) problems.push(`numeric tolerance must be ≥ 0 (got ${tolerances.numericRelative})`);
   if (options.triggerTable === options.streamTable) problems.push(`trigger table and stream table are the same table (${options.triggerTable})`);
+  return problems;
+}
+
+function throwIfAny(problems: readonly string[]): void {
   if (problems.length) throw new ValidationError(problems.join('\n'));
+}
 
-  const mode: ValidationResult['mode'] = options.sample !== undefined ? 'sample' : options.since ? 'since' : 'full';
-  const client = new Client({ connectionString: options.databaseUrl, types: typeParsers(), application_name: 'cdcctl migrate validate' });
-  await client.connect();
+/** Step 1: the two tables (and, when persisting, the result tables) exist; then the comparison they allow. */
+async function inspect(client: Client, options: ResolvedValidationOptions): Promise<ComparisonPlan> {
+  const { schema } = options;
+  const trigger = await readTableShape(client, schema, options.triggerTable);
+  const stream = await readTableShape(client, schema, options.streamTable);
+  throwIfAny([...missingTables(schema, trigger, stream), ...(options.persist ? await missingResultTables(client, options.resultsSchema) : [])]);
+  const keyColumns = options.keyColumns?.length ? [...options.keyColumns] : await primaryKeyOf(client, schema, options.triggerTable);
+  const { problems, plan } = planComparison({
+    schema,
+    trigger,
+    stream,
+    keyColumns,
+    ignoreColumns: options.ignoreColumns,
+    ignoreMetadataColumns: options.ignoreMetadataColumns,
+    sinceColumn: options.since ? options.sinceColumn : undefined,
+  });
+  throwIfAny(problems);
+  return plan!;
+}
+
+function narrowing(options: ResolvedValidationOptions): Narrowing {
+  if (options.mode === 'sample') return { mode: 'sample', rows: options.sample!, seed: options.sampleSeed };
+  if (options.mode === 'since') return { mode: 'since', since: { column: options.sinceColumn, at: options.since! } };
+  return { mode: 'full' };
+}
+
+/** The run's row in migration_validation_runs (with the settings that repeat it), and where its discrepancies go: nowhere when it persists nothing. */
+async function startRun(client: Client, options: ResolvedValidationOptions, plan: ComparisonPlan, runId: string, startedAt: Date): Promise<DiscrepancyWriter> {
+  if (!options.persist) return DISCARDING_WRITER;
+  const { schema, ignoreColumns, ignoreMetadataColumns, tolerances, batchSize, sample, sampleSeed, since, sinceColumn } = options;
+  const settings = { schema, keyColumns: plan.keyColumns, ignoreColumns, ignoreMetadataColumns, tolerances, batchSize, sample, sampleSeed, since: since?.toISOString(), sinceColumn };
+  const { collection, triggerTable, streamTable, mode, threshold } = options;
+  const query = startRunQuery({ runId, collection, triggerTable, streamTable, mode, startedAt, threshold, options: settings }, options.resultsSchema);
+  await client.query(query.text, query.values);
+  return createDiscrepancyWriter(client, { runId, collection, maxStored: options.maxStoredDiscrepancies, schema: options.resultsSchema });
+}
+
+/** Steps 2 to 4: read both tables along the mode's passes, comparing as the rows arrive. */
+async function readAndCompare(client: Client, options: ResolvedValidationOptions, plan: ComparisonPlan, tally: Tally): Promise<void> {
+  const reader = createTableReader(client, plan, { schema: options.schema, batchSize: options.batchSize, narrowing: narrowing(options) });
+  const passOptions = { keyCount: plan.keyColumns.length, batchSize: options.batchSize, onProgress: options.onProgress };
+  if (options.mode === 'full') await mergePass(reader, tally, passOptions);
+  else await narrowedPasses(reader, tally, { ...passOptions, mode: options.mode });
+}
+
+function summarise(options: ResolvedValidationOptions, plan: ComparisonPlan, tally: Tally, run: { runId: string; stored: number; startedAt: Date; finishedAt: Date }): ValidationResult {
+  const counts = tally.counts();
+  const accuracyPercent = counts.rowsExamined === 0 ? null : (counts.rowsMatching / counts.rowsExamined) * 100;
+  return {
+    runId: run.runId,
+    collection: options.collection,
+    triggerTable: options.triggerTable,
+    streamTable: options.streamTable,
+    mode: options.mode,
+    keyColumns: plan.keyColumns,
+    comparedColumns: plan.comparedColumns,
+    columnsOnlyInTrigger: plan.columnsOnlyInTrigger,
+    columnsOnlyInStream: plan.columnsOnlyInStream,
+    ...counts,
+    accuracyPercent,
+    recommendation: recommend(accuracyPercent),
+    threshold: options.threshold,
+    passed: accuracyPercent !== null && accuracyPercent >= options.threshold,
+    fields: tally.fields(),
+    discrepanciesStored: run.stored,
+    tolerances: options.tolerances,
+    durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
+  };
+}
+
+/** Step 5: the run's summary beside its discrepancies. */
+async function finishRun(client: Client, options: ResolvedValidationOptions, result: ValidationResult, finishedAt: Date): Promise<void> {
+  if (!options.persist) return;
+  const query = finishRunQuery({ ...result, finishedAt }, options.resultsSchema);
+  await client.query(query.text, query.values);
+}
+
+export async function validateShadow(requested: ShadowValidationOptions): Promise<ValidationResult> {
+  const startedAt = new Date();
+  const options = resolveOptions(requested);
+  throwIfAny(optionProblems(options));
+  const client = await connectForValidation(options.databaseUrl);
   try {
-    const sides: Record<'trigger' | 'stream', Side> = {
-      trigger: { name: options.triggerTable, qualified: `${quote(schema)}.${quote(options.triggerTable)}`, columns: await columnsOf(client, schema, options.triggerTable) },
-      stream: { name: options.streamTable, qualified: `${quote(schema)}.${quote(options.streamTable)}`, columns: await columnsOf(client, schema, options.streamTable) },
-    };
-    for (const side of Object.values(sides)) if (side.columns.length === 0) problems.push(`table ${schema}.${side.name} does not exist (or has no columns)`);
-    if (problems.length) throw new ValidationError(problems.join('\n'));
-
-    const keyColumns = options.keyColumns?.length ? [...options.keyColumns] : await primaryKeyOf(client, schema, options.triggerTable);
-    if (keyColumns.length === 0) problems.push(`table ${schema}.${options.triggerTable} has no primary key: name the key columns (--key)`);
-    const typeOf = (side: Side, column: string) => side.columns.find((candidate) => candidate.name === column)?.type;
-    for (const key of keyColumns) {
-      const triggerType = typeOf(sides.trigger, key);
-      const streamType = typeOf(sides.stream, key);
-      if (!triggerType || !streamType) problems.push(`key column ${key}: missing from ${!triggerType ? options.triggerTable : options.streamTable}`);
-      else if (triggerType !== streamType) problems.push(`key column ${key}: ${options.triggerTable} has ${triggerType}, ${options.streamTable} has ${streamType}; keys must have one type`);
-      else {
-        const collations = [sides.trigger, sides.stream].map((side) => side.columns.find((column) => column.name === key)!.collation);
-        if (collations[0] !== collations[1]) {
-          problems.push(`key column ${key}: ${options.triggerTable} collates with ${collations[0]}, ${options.streamTable} with ${collations[1]}; keys must sort alike on both sides`);
-        }
-      }
-    }
-    if (options.since) {
-      for (const side of Object.values(sides)) if (!typeOf(side, sinceColumn)) problems.push(`since column ${sinceColumn}: missing from ${side.name} (set --since-column)`);
-    }
-    for (const column of ignoreColumns) {
-      if (!typeOf(sides.trigger, column) && !typeOf(sides.stream, column)) problems.push(`ignored column ${column}: neither table has it`);
-    }
-    if (problems.length) throw new ValidationError(problems.join('\n'));
-
-    const ignored = new Set([...keyColumns, ...ignoreColumns]);
-    const compared = (side: Side) => side.columns.map((column) => column.name).filter((name) => !ignored.has(name) && !(ignoreMetadataColumns && name.startsWith('__')));
-    const triggerColumns = compared(sides.trigger);
-    const streamColumns = compared(sides.stream);
-    const comparedColumns = [...new Set([...triggerColumns, ...streamColumns])];
-    const columnsOnlyInTrigger = triggerColumns.filter((name) => !streamColumns.includes(name));
-    const columnsOnlyInStream = streamColumns.filter((name) => !triggerColumns.includes(name));
-    const keyTypes = keyColumns.map((key) => typeOf(sides.trigger, key)!);
-    const keyText = keyColumns.map((key, index) => `${quote(key)}::text AS "__key${index}"`).join(', ');
-    const keyOrder = keyColumns.map(quote).join(', ');
-    const keyTuple = `(${keyOrder})`;
+    const plan = await inspect(client, options);
     const runId = randomUUID();
-
-    // ---- Persistence, buffered so memory stays flat ----
-    let stored = 0;
-    const buffer: Array<[string, string, string | null, string | null, string | null]> = [];
-    if (persist) {
-      await ensureResultTables(client, resultsSchema);
-      await client.query(
-        `INSERT INTO ${quote(resultsSchema)}.migration_validation_runs (run_id, collection, trigger_table, stream_table, mode, started_at, threshold, options) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [runId, options.collection, options.triggerTable, options.streamTable, mode, startedAt, threshold, JSON.stringify({ schema, keyColumns, ignoreColumns, ignoreMetadataColumns, tolerances, batchSize, sample: options.sample, sampleSeed, since: options.since?.toISOString(), sinceColumn })],
-      );
-    }
-    const flush = async () => {
-      if (!persist || buffer.length === 0) return;
-      const rows = buffer.splice(0);
-      await client.query(
-        `INSERT INTO ${quote(resultsSchema)}.migration_discrepancies (run_id, collection, row_key, kind, field, trigger_value, stream_value)
-         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
-        [runId, options.collection, ...[0, 1, 2, 3, 4].map((index) => rows.map((row) => row[index]))],
-      );
-    };
-    const record = async (key: string, kind: string, field: string | null, triggerValue: unknown, streamValue: unknown) => {
-      if (!persist || stored >= maxStoredDiscrepancies) return;
-      stored += 1;
-      buffer.push([key, kind, field, valueText(triggerValue), valueText(streamValue)]);
-      if (buffer.length >= DISCREPANCY_FLUSH) await flush();
-    };
-
-    // ---- Counters ----
-    let rowsExamined = 0;
-    let rowsMatching = 0;
-    let rowsWithDifferences = 0;
-    let missingOnStream = 0;
-    let missingOnTrigger = 0;
-    const fieldStats = new Map<string, { count: number; kinds: Partial<Record<DifferenceKind, number>> }>();
-    const countField = (field: string, kind: DifferenceKind) => {
-      const pattern = fieldPattern(field);
-      const key = fieldStats.has(pattern) || fieldStats.size < FIELD_STATS_LIMIT ? pattern : '(other fields)';
-      const entry = fieldStats.get(key) ?? { count: 0, kinds: {} };
-      entry.count += 1;
-      entry.kinds[kind] = (entry.kinds[kind] ?? 0) + 1;
-      fieldStats.set(key, entry);
-    };
-    const keysOf = (row: Record<string, unknown>) => keyColumns.map((_, index) => String(row[`__key${index}`]));
-    const keyOf = (row: Record<string, unknown>) => (keyColumns.length === 1 ? String(row.__key0) : JSON.stringify(keyColumns.map((_, index) => row[`__key${index}`])));
-    const compareAndRecord = async (key: string, triggerRow: Record<string, unknown>, streamRow: Record<string, unknown>) => {
-      rowsExamined += 1;
-      const differences = compareRows(triggerRow, streamRow, comparedColumns, tolerances);
-      if (differences.length === 0) {
-        rowsMatching += 1;
-        return;
-      }
-      rowsWithDifferences += 1;
-      for (const difference of differences) {
-        countField(difference.field, difference.kind);
-        await record(key, difference.kind, difference.field, difference.trigger, difference.stream);
-      }
-    };
-
-    // ---- Reading ----
-    const sinceFilter = () => (mode === 'since' ? { sql: `${quote(sinceColumn)} >= $1`, values: [options.since] as unknown[] } : { sql: 'true', values: [] as unknown[] });
-    const estimate = async (side: Side) => (mode === 'sample' ? options.sample! : await estimatedRows(client, schema, side.name));
-    const samplePercent = async (side: Side) => {
-      const rows = await estimatedRows(client, schema, side.name);
-      return rows === 0 ? 100 : Math.min(100, (options.sample! / rows) * 100 * 1.2);
-    };
-
-    /**
-     * Keyset batches of one side, in key order, narrowed by the mode (sample, since). The next batch
-     * is requested before the current one is handed out, so that reading overlaps comparing; at most
-     * two batches are in memory.
-     */
-    async function* batches(side: Side, columnList: string): AsyncGenerator<Record<string, unknown>[]> {
-      const sampling = mode === 'sample' ? ` TABLESAMPLE BERNOULLI (${(await samplePercent(side)).toFixed(6)}) REPEATABLE (${Math.trunc(sampleSeed)})` : '';
-      const fetch = (last: string[] | undefined, limit: number) => {
-        const filter = sinceFilter();
-        const values = [...filter.values];
-        let after = '';
-        if (last) {
-          const placeholders = last.map((value, index) => {
-            values.push(value);
-            return `$${values.length}::${keyTypes[index]}`;
-          });
-          after = ` AND ${keyTuple} > (${placeholders.join(', ')})`;
-        }
-        values.push(limit);
-        return client
-          .query<Record<string, unknown>>(`SELECT ${keyText}, ${columnList} FROM ${side.qualified}${sampling} WHERE ${filter.sql}${after} ORDER BY ${keyOrder} LIMIT $${values.length}`, values)
-          .then((result) => ({ rows: result.rows, limit }));
-      };
-      const limitAfter = (read: number) => (mode === 'sample' ? Math.min(batchSize, options.sample! - read) : batchSize);
-      let read = 0;
-      let pending: ReturnType<typeof fetch> | undefined = limitAfter(0) > 0 ? fetch(undefined, limitAfter(0)) : undefined;
-      while (pending) {
-        const { rows, limit } = await pending;
-        pending = undefined;
-        if (rows.length === 0) return;
-        read += rows.length;
-        const tail = rows[rows.length - 1]!;
-        if (rows.length === limit && limitAfter(read) > 0) {
-          pending = fetch(keyColumns.map((_, index) => String(tail[`__key${index}`])), limitAfter(read));
-          // Settled by the next turn of the loop; a failure surfaces there, not as an unhandled rejection.
-          pending.catch(() => undefined);
-        }
-        yield rows;
-      }
-    }
-
-    /**
-     * Rows of `side` whose keys are in `keys` (text), fetched through the key index. With `sinceFlag`
-     * each row says whether the first pass (since mode) already read it.
-     */
-    async function byKeys(side: Side, keys: readonly string[][], columnList: string, sinceFlag = false): Promise<Map<string, Record<string, unknown>>> {
-      const join = keyColumns.map((key, index) => `t.${quote(key)} = k.c${index}::${keyTypes[index]}`).join(' AND ');
-      const values: unknown[] = keyColumns.map((_, index) => keys.map((key) => key[index]));
-      const unnest = `unnest(${keyColumns.map((_, index) => `$${index + 1}::text[]`).join(', ')}) AS k(${keyColumns.map((_, index) => `c${index}`).join(', ')})`;
-      let seen = '';
-      if (sinceFlag) {
-        values.push(options.since);
-        seen = `, (t.${quote(sinceColumn)} >= $${values.length}) AS "__seen"`;
-      }
-      const result = await client.query<Record<string, unknown>>(
-        `SELECT ${keyColumns.map((key, index) => `t.${quote(key)}::text AS "__key${index}"`).join(', ')}${columnList ? `, ${columnList}` : ''}${seen} FROM ${side.qualified} t JOIN ${unnest} ON ${join}`,
-        values,
-      );
-      return new Map(result.rows.map((row) => [keyOf(row), row]));
-    }
-    const selectList = (side: Side, prefix = '') => side.columns.map((column) => `${prefix}${quote(column.name)}`).join(', ');
-
-    const missing = async (key: string, kind: 'missing_on_stream' | 'missing_on_trigger') => {
-      rowsExamined += 1;
-      if (kind === 'missing_on_stream') missingOnStream += 1;
-      else missingOnTrigger += 1;
-      await record(key, kind, null, null, null);
-    };
-    const triggerEstimate = await estimate(sides.trigger);
-
-    if (mode === 'full') {
-      // One merge pass: each trigger batch covers the key range (previous batch's last key, its own
-      // last key]; the stream rows of that range are read in batches too, through the key index.
-      let pass1Rows = 0;
-      let lower: string[] | undefined;
-      const streamColumns = selectList(sides.stream);
-      const streamRange = async function* (from: string[] | undefined, to: string[] | undefined): AsyncGenerator<Record<string, unknown>[]> {
-        let after = from;
-        for (;;) {
-          const values: unknown[] = [];
-          const bound = (key: string[]) => key.map((value, index) => (values.push(value), `$${values.length}::${keyTypes[index]}`)).join(', ');
-          const conditions = [after ? `${keyTuple} > (${bound(after)})` : 'true', to ? `${keyTuple} <= (${bound(to)})` : 'true'];
-          values.push(batchSize);
-          const result = await client.query<Record<string, unknown>>(
-            `SELECT ${keyText}, ${streamColumns} FROM ${sides.stream.qualified} WHERE ${conditions.join(' AND ')} ORDER BY ${keyOrder} LIMIT $${values.length}`,
-            values,
-          );
-          if (result.rows.length === 0) return;
-          yield result.rows;
-          if (result.rows.length < batchSize) return;
-          after = keysOf(result.rows[result.rows.length - 1]!);
-        }
-      };
-      let exhausted = false;
-      for await (const rows of batches(sides.trigger, selectList(sides.trigger))) {
-        const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-        // The last (short) batch's range is open-ended, so stream rows past every trigger key are seen.
-        const upper = rows.length < batchSize ? undefined : keysOf(rows[rows.length - 1]!);
-        exhausted = upper === undefined;
-        for await (const streamRows of streamRange(lower, upper)) {
-          for (const streamRow of streamRows) {
-            const key = keyOf(streamRow);
-            const triggerRow = byKey.get(key);
-            if (triggerRow) {
-              byKey.delete(key);
-              await compareAndRecord(key, triggerRow, streamRow);
-            } else await missing(key, 'missing_on_trigger');
-          }
-        }
-        for (const key of byKey.keys()) await missing(key, 'missing_on_stream');
-        lower = keysOf(rows[rows.length - 1]!);
-        pass1Rows += rows.length;
-        onProgress({ pass: 'trigger-side', rows: pass1Rows, estimatedRows: triggerEstimate });
-      }
-      if (!exhausted) for await (const streamRows of streamRange(lower, undefined)) for (const streamRow of streamRows) await missing(keyOf(streamRow), 'missing_on_trigger');
-    } else {
-      // Pass 1: the narrowed trigger rows against their stream twins, fetched by key.
-      const seenInPass1 = mode === 'sample' ? new Set<string>() : undefined;
-      let pass1Rows = 0;
-      for await (const rows of batches(sides.trigger, selectList(sides.trigger))) {
-        const twins = await byKeys(sides.stream, rows.map(keysOf), selectList(sides.stream, 't.'));
-        for (const row of rows) {
-          const key = keyOf(row);
-          seenInPass1?.add(key);
-          const twin = twins.get(key);
-          if (twin) await compareAndRecord(key, row, twin);
-          else await missing(key, 'missing_on_stream');
-        }
-        pass1Rows += rows.length;
-        onProgress({ pass: 'trigger-side', rows: pass1Rows, estimatedRows: triggerEstimate });
-      }
-      // Pass 2: the narrowed stream rows the first pass did not cover.
-      const streamEstimate = await estimate(sides.stream);
-      let pass2Rows = 0;
-      for await (const rows of batches(sides.stream, selectList(sides.stream))) {
-        const counterparts = await byKeys(sides.trigger, rows.map(keysOf), selectList(sides.trigger, 't.'), mode === 'since');
-        for (const row of rows) {
-          const key = keyOf(row);
-          const counterpart = counterparts.get(key);
-          if (!counterpart) await missing(key, 'missing_on_trigger');
-          else if (!(mode === 'since' ? counterpart.__seen === true : seenInPass1!.has(key))) await compareAndRecord(key, counterpart, row);
-        }
-        pass2Rows += rows.length;
-        onProgress({ pass: 'stream-side', rows: pass2Rows, estimatedRows: streamEstimate });
-      }
-    }
-    await flush();
-
-    const accuracyPercent = rowsExamined === 0 ? null : (rowsMatching / rowsExamined) * 100;
-    const recommendation = recommend(accuracyPercent);
-    const passed = accuracyPercent !== null && accuracyPercent >= threshold;
-    const fields = [...fieldStats.entries()]
-      .map(([field, entry]) => ({ field, count: entry.count, kinds: entry.kinds }))
-      .sort((a, b) => b.count - a.count || a.field.localeCompare(b.field));
+    const writer = await startRun(client, options, plan, runId, startedAt);
+    const tally = createTally(plan.comparedColumns, options.tolerances, writer);
+    await readAndCompare(client, options, plan, tally);
+    await writer.flush();
     const finishedAt = new Date();
-    if (persist) {
-      await client.query(
-        `UPDATE ${quote(resultsSchema)}.migration_validation_runs SET finished_at = $2, rows_examined = $3, rows_matching = $4, rows_with_differences = $5,
-           missing_on_stream = $6, missing_on_trigger = $7, accuracy_percent = $8, recommendation = $9, passed = $10 WHERE run_id = $1`,
-        [runId, finishedAt, rowsExamined, rowsMatching, rowsWithDifferences, missingOnStream, missingOnTrigger, accuracyPercent, recommendation, passed],
-      );
-    }
-    return {
-      runId,
-      collection: options.collection,
-      triggerTable: options.triggerTable,
-      streamTable: options.streamTable,
-      mode,
-      keyColumns,
-      comparedColumns,
-      columnsOnlyInTrigger,
-      columnsOnlyInStream,
-      rowsExamined,
-      rowsMatching,
-      rowsWithDifferences,
-      missingOnStream,
-      missingOnTrigger,
-      accuracyPercent,
-      recommendation,
-      threshold,
-      passed,
-      fields,
-      discrepanciesStored: stored,
-      tolerances,
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
-    };
+    const result = summarise(options, plan, tally, { runId, stored: writer.stored(), startedAt, finishedAt });
+    await finishRun(client, options, result, finishedAt);
+    return result;
   } finally {
     await client.end();
   }

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { validateShadow, type ValidateOptions, type ValidationResult } from '../../migration/shadow-validation';
+import { shadowTable } from '../../connectors/naming';
+import { validateShadow, type ShadowValidationOptions, type ValidationResult } from '../../migration/shadow-validation';
 import { getTestRuntime } from './support/runtime';
 import { generatedSecret } from '../support/generated-secret';
 
@@ -11,11 +12,16 @@ const LEAKED = generatedSecret('password');
 /**
  * `cdcctl migrate validate` against the test runtime's real PostgreSQL: a trigger-side table and a
  * stream-side table seeded with known differences must give exactly the expected report. Each run
- * works in a schema of its own, dropped afterwards.
+ * works in a schema of its own, dropped afterwards; its results go to the result tables the
+ * warehouse migrations created (the global set-up applies them), and its rows there are deleted.
  */
 const run = promisify(execFile);
 const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 const SCHEMA = `migrate_validate_it_${process.pid}`;
+const ORDERS_SHADOW = shadowTable({ table: 'orders' });
+const BIG_SHADOW = shadowTable({ table: 'big' });
+/** A run spawns the CLI (a few seconds each on a busy machine). */
+const CLI_TIMEOUT_MS = 60_000;
 let databaseUrl: string;
 let client: Client;
 
@@ -83,9 +89,12 @@ async function seed(trigger: string, stream: string, rows = ROWS): Promise<void>
   }
 }
 
-function options(overrides: Partial<ValidateOptions> = {}): ValidateOptions {
-  return { databaseUrl, collection: 'orders', schema: SCHEMA, triggerTable: 'orders', streamTable: 'orders_shadow', batchSize: 4, ...overrides };
+function options(overrides: Partial<ShadowValidationOptions> = {}): ShadowValidationOptions {
+  return { databaseUrl, collection: 'orders', schema: SCHEMA, triggerTable: 'orders', streamTable: ORDERS_SHADOW, batchSize: 4, ...overrides };
 }
+
+/** This file's runs in the shared result tables: the schema they compared is stored with each. */
+const THIS_FILES_RUNS = `SELECT run_id FROM migration_validation_runs WHERE options->>'schema' = $1`;
 
 beforeAll(async () => {
   databaseUrl = getTestRuntime().warehouse.url;
@@ -93,15 +102,17 @@ beforeAll(async () => {
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
   await client.query(`CREATE SCHEMA ${SCHEMA}`);
-  await seed('orders', 'orders_shadow');
+  await seed('orders', ORDERS_SHADOW);
 });
 
 afterAll(async () => {
   await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await client.query(`DELETE FROM migration_discrepancies WHERE run_id IN (${THIS_FILES_RUNS})`, [SCHEMA]);
+  await client.query(`DELETE FROM migration_validation_runs WHERE run_id IN (${THIS_FILES_RUNS})`, [SCHEMA]);
   await client.end();
 });
 
-describe('migrate validate against PostgreSQL', () => {
+describe('migrate validate against PostgreSQL: the report of a full run', () => {
   let result: ValidationResult;
   beforeAll(async () => {
     result = await validateShadow(options());
@@ -135,9 +146,9 @@ describe('migrate validate against PostgreSQL', () => {
     expect(result.comparedColumns).not.toContain('__op');
   });
 
-  it('persists every discrepancy and the run summary', async () => {
+  it('persists every discrepancy and the run summary in the tables of the warehouse migration', async () => {
     const discrepancies = await client.query<{ row_key: string; kind: string; field: string | null; trigger_value: string | null; stream_value: string | null }>(
-      `SELECT row_key, kind, field, trigger_value, stream_value FROM ${SCHEMA}.migration_discrepancies WHERE run_id = $1 ORDER BY row_key, field`,
+      `SELECT row_key, kind, field, trigger_value, stream_value FROM migration_discrepancies WHERE run_id = $1 ORDER BY row_key, field`,
       [result.runId],
     );
     expect(discrepancies.rows.map((row) => `${row.row_key} ${row.kind} ${row.field ?? ''}`.trim())).toEqual([
@@ -152,10 +163,20 @@ describe('migrate validate against PostgreSQL', () => {
       'k14 value status',
     ]);
     expect(discrepancies.rows.find((row) => row.row_key === 'k07')).toMatchObject({ trigger_value: '100', stream_value: '102' });
-    const summary = await client.query(`SELECT rows_examined, rows_matching, recommendation, passed FROM ${SCHEMA}.migration_validation_runs WHERE run_id = $1`, [result.runId]);
+    const summary = await client.query(`SELECT rows_examined, rows_matching, recommendation, passed FROM migration_validation_runs WHERE run_id = $1`, [result.runId]);
     expect(summary.rows).toEqual([{ rows_examined: '15', rows_matching: '6', recommendation: 'major-issues', passed: false }]);
   });
 
+  it('refuses to persist where the warehouse migrations did not create the result tables, before reading a row', async () => {
+    await expect(validateShadow(options({ resultsSchema: SCHEMA }))).rejects.toThrow(
+      `result table "${SCHEMA}".migration_validation_runs does not exist: apply the warehouse migrations (003_shadow_validation_results creates it), or validate with --no-persist\n` +
+        `result table "${SCHEMA}".migration_discrepancies does not exist`,
+    );
+  });
+
+});
+
+describe('migrate validate against PostgreSQL: settings, narrowing and table sizes', () => {
   it('applies configured tolerances', async () => {
     const wider = await validateShadow(options({ tolerances: { timestampMs: 5000, numericRelative: 0.05 }, persist: false }));
     expect(wider).toMatchObject({ rowsMatching: 8, rowsWithDifferences: 5 });
@@ -170,7 +191,7 @@ describe('migrate validate against PostgreSQL', () => {
 
   it('handles an empty side and a trigger table whose size is a multiple of the batch size', async () => {
     await client.query(`CREATE TABLE ${SCHEMA}.empty (${COLUMNS})`);
-    const emptyTrigger = await validateShadow(options({ triggerTable: 'empty', streamTable: 'orders_shadow', persist: false }));
+    const emptyTrigger = await validateShadow(options({ triggerTable: 'empty', streamTable: ORDERS_SHADOW, persist: false }));
     expect(emptyTrigger).toMatchObject({ rowsExamined: 14, missingOnTrigger: 14, missingOnStream: 0, accuracyPercent: 0 });
     const emptyStream = await validateShadow(options({ triggerTable: 'orders', streamTable: 'empty', persist: false }));
     expect(emptyStream).toMatchObject({ rowsExamined: 14, missingOnStream: 14, missingOnTrigger: 0 });
@@ -178,20 +199,20 @@ describe('migrate validate against PostgreSQL', () => {
     for (const batchSize of [7, 14, 3]) {
       expect(await validateShadow(options({ batchSize, persist: false }))).toMatchObject({ rowsExamined: 15, missingOnTrigger: 1, missingOnStream: 1, rowsMatching: 6 });
     }
-    const nothing = await validateShadow(options({ triggerTable: 'empty', streamTable: 'orders_shadow', since: new Date('2100-01-01T00:00:00Z'), persist: false }));
+    const nothing = await validateShadow(options({ triggerTable: 'empty', streamTable: ORDERS_SHADOW, since: new Date('2100-01-01T00:00:00Z'), persist: false }));
     expect(nothing).toMatchObject({ rowsExamined: 0, accuracyPercent: null, recommendation: 'no-data', passed: false });
   });
 
   it('narrows to rows changed since a time on either side', async () => {
     await client.query(`UPDATE ${SCHEMA}.orders SET updated_at = '2026-02-01T00:00:00Z' WHERE id IN ('k05', 'k01')`);
-    await client.query(`UPDATE ${SCHEMA}.orders_shadow SET updated_at = '2026-02-01T00:00:00Z' WHERE id IN ('k03', 'k07')`);
+    await client.query(`UPDATE ${SCHEMA}.${ORDERS_SHADOW} SET updated_at = '2026-02-01T00:00:00Z' WHERE id IN ('k03', 'k07')`);
     try {
       const since = await validateShadow(options({ since: new Date('2026-01-15T00:00:00Z'), persist: false }));
       // k01 (now differs in updated_at), k05 from the trigger side; k03 (missing) and k07 from the stream side.
       expect(since).toMatchObject({ mode: 'since', rowsExamined: 4, missingOnTrigger: 1, missingOnStream: 0, rowsMatching: 0 });
     } finally {
       await client.query(`UPDATE ${SCHEMA}.orders SET updated_at = '2026-01-01T10:00:00Z'`);
-      await client.query(`UPDATE ${SCHEMA}.orders_shadow SET updated_at = '2026-01-01T10:00:00Z'`);
+      await client.query(`UPDATE ${SCHEMA}.${ORDERS_SHADOW} SET updated_at = '2026-01-01T10:00:00Z'`);
     }
   });
 
@@ -212,15 +233,15 @@ describe('migrate validate against PostgreSQL', () => {
 
   it('passes 10,000 rows read in batches of 1,000 with exact counts across batch boundaries', async () => {
     await client.query(`CREATE TABLE ${SCHEMA}.big (${COLUMNS})`);
-    await client.query(`CREATE TABLE ${SCHEMA}.big_shadow (${COLUMNS})`);
+    await client.query(`CREATE TABLE ${SCHEMA}.${BIG_SHADOW} (${COLUMNS})`);
     await client.query(
       `INSERT INTO ${SCHEMA}.big (id, status, quantity, unit_price, created_at) SELECT 'r' || lpad(i::text, 6, '0'), 'paid', i, i * 1.5, timestamp '2026-01-01' + i * interval '1 minute' FROM generate_series(1, 10000) i`,
     );
     // The stream side lacks every 1000th row, has 3 extra rows, and one status differs.
-    await client.query(`INSERT INTO ${SCHEMA}.big_shadow SELECT * FROM ${SCHEMA}.big WHERE substring(id, 2)::int % 1000 <> 0`);
-    await client.query(`INSERT INTO ${SCHEMA}.big_shadow (id, status) VALUES ('r999991', 'x'), ('r999992', 'x'), ('a0', 'x')`);
-    await client.query(`UPDATE ${SCHEMA}.big_shadow SET status = 'refunded' WHERE id = 'r000500'`);
-    const big = await validateShadow(options({ triggerTable: 'big', streamTable: 'big_shadow', batchSize: 1000, threshold: 99 }));
+    await client.query(`INSERT INTO ${SCHEMA}.${BIG_SHADOW} SELECT * FROM ${SCHEMA}.big WHERE substring(id, 2)::int % 1000 <> 0`);
+    await client.query(`INSERT INTO ${SCHEMA}.${BIG_SHADOW} (id, status) VALUES ('r999991', 'x'), ('r999992', 'x'), ('a0', 'x')`);
+    await client.query(`UPDATE ${SCHEMA}.${BIG_SHADOW} SET status = 'refunded' WHERE id = 'r000500'`);
+    const big = await validateShadow(options({ triggerTable: 'big', streamTable: BIG_SHADOW, batchSize: 1000, threshold: 99 }));
     expect(big).toMatchObject({ rowsExamined: 10003, missingOnStream: 10, missingOnTrigger: 3, rowsWithDifferences: 1, rowsMatching: 9989, recommendation: 'minor-issues', passed: true });
   });
 });
@@ -238,13 +259,22 @@ describe('cdcctl migrate validate (the command)', () => {
     expect(stdout).toMatch(/accuracy\s+40\.000 %/);
     expect(stdout).toMatch(/recommendation\s+major-issues/);
     expect(stdout).toMatch(/details\.items\[\]\.sku/);
-  });
+  }, CLI_TIMEOUT_MS);
+
+  it('stores its run in the tables of the warehouse migration and prints where its discrepancies are', async () => {
+    const { code, stdout } = await cli(['--collection', 'orders', '--schema', SCHEMA, '--output', 'json']);
+    expect(code).toBe(3);
+    const printed = JSON.parse(stdout) as ValidationResult;
+    expect(printed).toMatchObject({ rowsExamined: 15, discrepanciesStored: 9 });
+    const stored = await client.query('SELECT rows_examined, passed FROM migration_validation_runs WHERE run_id = $1', [printed.runId]);
+    expect(stored.rows).toEqual([{ rows_examined: '15', passed: false }]);
+  }, CLI_TIMEOUT_MS);
 
   it('exits 0 when the threshold is met and prints JSON on request', async () => {
     const { code, stdout } = await cli(['--collection', 'orders', '--schema', SCHEMA, '--no-persist', '--threshold', '40', '--output', 'json']);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ rowsExamined: 15, passed: true });
-  });
+  }, CLI_TIMEOUT_MS);
 
   it('exits 1 with every flag problem at once, and never prints the password of the URL', async () => {
     const { code, stderr } = await cli(['--collection', 'orders', '--sample', '0', '--threshold', '120']);
@@ -254,5 +284,5 @@ describe('cdcctl migrate validate (the command)', () => {
     const bad = await cli(['--collection', 'orders', '--database-url', `postgres://someone:${LEAKED}@127.0.0.1:1/none`]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).not.toContain(LEAKED);
-  });
+  }, CLI_TIMEOUT_MS);
 });

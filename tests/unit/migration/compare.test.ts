@@ -1,7 +1,4 @@
-import { parseSince, percentile } from '../../../migration/baseline';
-import { anyOf, cursorPipelineFor, projectionToExcludedFields, triggerCondition } from '../../../migration/trigger-condition';
 import { compareRows, fieldPattern, numbersEqual } from '../../../migration/compare';
-import { recommend } from '../../../migration/shadow-validation';
 
 const tolerances = { timestampMs: 1000, numericRelative: 0.01 };
 const compare = (trigger: Record<string, unknown>, stream: Record<string, unknown>) => compareRows(trigger, stream, [...new Set([...Object.keys(trigger), ...Object.keys(stream)])], tolerances);
@@ -45,62 +42,29 @@ describe('compareRows', () => {
   });
 });
 
-describe('recommendation thresholds', () => {
-  it.each([
-    [100, 'ready'],
-    [99.9, 'ready'],
-    [99.89, 'minor-issues'],
-    [95, 'minor-issues'],
-    [94.99, 'major-issues'],
-    [null, 'no-data'],
-  ] as const)('%s %% → %s', (accuracy, expected) => {
-    expect(recommend(accuracy)).toBe(expected);
-  });
-});
-
-describe('trigger filters as change-stream conditions', () => {
-  it('filters operation types only when the trigger did', () => {
-    expect(triggerCondition({ operationTypes: ['INSERT', 'UPDATE', 'REPLACE', 'DELETE'] }).value).toBeUndefined();
-    expect(triggerCondition({ operationTypes: ['INSERT'] }).value).toEqual({ operationType: { $in: ['insert'] } });
+describe('tolerance boundaries', () => {
+  it('counts a timestamp exactly the tolerance apart as equal, on either side', () => {
+    const at = new Date('2026-01-01T00:00:00.000Z');
+    expect(compare({ created_at: at }, { created_at: new Date(at.getTime() + 1000) })).toEqual([]);
+    expect(compare({ created_at: at }, { created_at: new Date(at.getTime() - 1000) })).toEqual([]);
+    expect(compareRows({ created_at: at }, { created_at: new Date(at.getTime() + 1) }, ['created_at'], { timestampMs: 0, numericRelative: 0 })).toHaveLength(1);
   });
 
-  it('lists server-side JavaScript in match as not carried over', () => {
-    const translated = triggerCondition({ operationTypes: ['INSERT'], match: { $where: 'this.a > 1' } });
-    expect(translated.value).toEqual({ operationType: { $in: ['insert'] } });
-    expect(translated.unexpressed.join()).toMatch(/\$where/);
+  it('measures the numeric tolerance against the larger magnitude, inclusive', () => {
+    expect(numbersEqual(99, 100, 0.01)).toBe(true); // 1 ≤ 0.01 × 100: exactly on the boundary
+    expect(numbersEqual(-99, -100, 0.01)).toBe(true);
+    expect(numbersEqual(100, 101, 0.01)).toBe(true); // 1 ≤ 0.01 × 101
+    expect(numbersEqual(100, 101.02, 0.01)).toBe(false); // 1.02 > 0.01 × 101.02
+    expect(numbersEqual(100, 100.000001, 0)).toBe(false);
   });
 
-  it('captures what any trigger of a collection reacted to', () => {
-    expect(anyOf([{ a: 1 }, undefined])).toBeUndefined();
-    expect(anyOf([{ a: 1 }, { a: 1 }])).toEqual({ a: 1 });
-    expect(anyOf([{ a: 1 }, { b: 2 }])).toEqual({ $or: [{ a: 1 }, { b: 2 }] });
+  it('compares ISO text inside JSON with an Extended JSON date by the same tolerance', () => {
+    const trigger = { doc: { at: { $date: '2026-01-01T00:00:00.000Z' } } };
+    expect(compare(trigger, { doc: { at: '2026-01-01T00:00:01.000Z' } })).toEqual([]);
+    expect(compare(trigger, { doc: { at: '2026-01-01T00:00:01.001Z' } })).toMatchObject([{ field: 'doc.at', kind: 'value' }]);
   });
 
-  it('lets unfiltered collections of the same source through', () => {
-    expect(cursorPipelineFor([{ collection: 'orders' }])).toBeUndefined();
-    expect(cursorPipelineFor([{ collection: 'orders' }, { collection: 'payments', condition: { x: 1 } }])).toEqual([
-      { $match: { $or: [{ 'ns.coll': { $nin: ['payments'] } }, { $and: [{ 'ns.coll': 'payments' }, { x: 1 }] }] } },
-    ]);
-  });
-
-  it('maps exclusion projections of top-level fields and lists the rest', () => {
-    const translated = projectionToExcludedFields({ 'fullDocument.secret': 0, 'fullDocument.a.b': 0, 'fullDocument.name': 1, operationType: 1, total: { $sum: 1 } });
-    expect(translated.value).toEqual(['secret']);
-    expect(translated.unexpressed).toHaveLength(4);
-  });
-});
-
-describe('baseline helpers', () => {
-  it('computes nearest-rank percentiles', () => {
-    expect(percentile([], 50)).toBeNull();
-    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
-    expect(percentile([1, 2, 3, 4], 95)).toBe(4);
-  });
-
-  it('reads --since as a duration or an ISO time and names the flag otherwise', () => {
-    const now = new Date('2026-03-01T00:00:00Z');
-    expect(parseSince('7d', now).toISOString()).toBe('2026-02-22T00:00:00.000Z');
-    expect(parseSince('2026-02-01T00:00:00Z', now).toISOString()).toBe('2026-02-01T00:00:00.000Z');
-    expect(() => parseSince('last week', now)).toThrow('--since must be a duration such as 7d, 12h, 30m or an ISO 8601 time such as 2026-01-31T00:00:00Z (got "last week")');
+  it('calls a top-level timestamp against a number a type difference, not a tolerance question', () => {
+    expect(compare({ created_at: new Date(1000) }, { created_at: 1000 })).toMatchObject([{ field: 'created_at', kind: 'type' }]);
   });
 });
