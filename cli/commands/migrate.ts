@@ -9,11 +9,10 @@ import { CliError, EXIT, progress } from '../support';
 import { AdminApiError, ATLAS_ADMIN_API_URL, createAdminApiClient } from '../../migration/admin-api';
 import { parseSince } from '../../migration/baseline';
 import { DEFAULT_TOLERANCES } from '../../migration/compare';
-import { runInventory } from '../../migration/generate';
+import { runInventory, type InventoryOptions, type InventoryRun } from '../../migration/generate';
 import { collectionStatuses, formatStatusText, transitionPlan } from '../../migration/status';
-import { validateShadow, ValidationError, type ValidationProgress, type ValidationResult } from '../../migration/shadow-validation';
+import { RECOMMENDATION_THRESHOLDS, validateShadow, ValidationError, type ShadowValidationOptions, type ValidationProgress, type ValidationResult } from '../../migration/shadow-validation';
 import { shadowTable } from '../../connectors/naming';
-import { collectionSettings } from '../../connectors/render';
 
 /** `cdcctl migrate validate` exits with this when accuracy is under the cut-over threshold (1 stays "error"). */
 export const EXIT_BELOW_THRESHOLD = 3;
@@ -38,6 +37,10 @@ function number(flag: string, value: string | undefined, check: (parsed: number)
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || !check(parsed)) throw new CliError(`${flag} must be ${expected} (got ${value})`);
   return parsed;
+}
+
+function wholeAtLeastOne(value: number): boolean {
+  return Number.isInteger(value) && value >= 1;
 }
 
 function percent(value: number | null): string {
@@ -89,9 +92,85 @@ function throttledProgress(): (update: ValidationProgress) => void {
   };
 }
 
+/**
+ * `cdcctl migrate …`: the migration off Atlas Triggers. Each subcommand parses its flags, calls one
+ * function of migration/ and prints; errors of the layer below become one line and an exit code.
+ */
 export function registerMigrateCommands(program: Command): void {
   const migrate = program.command('migrate').description('the migration off Atlas Triggers: inventory, phases, shadow validation');
+  registerInventory(migrate);
+  registerStatus(migrate);
+  registerTransition(migrate);
+  registerValidate(migrate);
+}
 
+interface InventoryFlags {
+  readonly project: string;
+  readonly app: string;
+  readonly apiUrl: string;
+  readonly out: string;
+  readonly pipelinesDir?: string;
+  readonly env: string;
+  readonly since: string;
+  readonly maxLogPages: string;
+  readonly owner: string;
+}
+
+/** The key pair comes from the environment, never a flag: a flag would land in shell history. */
+function atlasKeyPair(): { publicKey: string; privateKey: string } {
+  const publicKey = process.env.ATLAS_PUBLIC_KEY;
+  const privateKey = process.env.ATLAS_PRIVATE_KEY;
+  const missing = [!publicKey && 'ATLAS_PUBLIC_KEY', !privateKey && 'ATLAS_PRIVATE_KEY'].filter(Boolean);
+  if (missing.length) throw new CliError(`the Atlas API key pair is read from the environment: set ${missing.join(' and ')} (never a flag: it would land in shell history)`);
+  return { publicKey: publicKey!, privateKey: privateKey! };
+}
+
+function sinceFlag(value: string, now: Date): Date {
+  try {
+    return parseSince(value, now);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+}
+
+function inventoryOptions(flags: InventoryFlags): InventoryOptions {
+  const keys = atlasKeyPair();
+  const now = new Date();
+  const since = sinceFlag(flags.since, now);
+  const maxLogPages = number('--max-log-pages', flags.maxLogPages, wholeAtLeastOne, 'a whole number ≥ 1')!;
+  const environment = environmentNamed(flags.env);
+  return {
+    client: createAdminApiClient({ baseUrl: flags.apiUrl, ...keys }),
+    project: flags.project,
+    app: flags.app,
+    outDir: flags.out,
+    pipelinesDir: flags.pipelinesDir,
+    environment,
+    since,
+    now,
+    maxLogPages,
+    owner: flags.owner,
+    onProgress: progress,
+  };
+}
+
+function printInventory({ document, files }: InventoryRun, outDir: string): void {
+  const kinds = (kind: string) => document.triggers.filter((trigger) => trigger.replacement.kind === kind).length;
+  process.stdout.write(
+    `${document.triggers.length} triggers (${kinds('connector')} → connector, ${kinds('scheduled-job')} → scheduled job, ${kinds('deprecated')} deprecated), ` +
+      `${document.functions.length} functions, ${document.pipelines.length} pipelines generated, ${document.connectors.length} connector definitions rendered for ${document.environment}\n`,
+  );
+  process.stdout.write(`wrote ${files.length} files; read ${path.join(outDir, 'report.md')}\n`);
+  for (const problem of document.problems) process.stderr.write(`${pc.yellow('warning')}: ${problem.where}: ${problem.message}\n`);
+}
+
+function inventoryError(error: unknown): CliError {
+  if (error instanceof AdminApiError) return Object.assign(new CliError(`Admin API ${error.method} ${error.path}: ${error.message}`), { suggestion: error.suggestion });
+  if (error instanceof CliError) return error;
+  return new CliError((error as Error).message);
+}
+
+function registerInventory(migrate: Command): void {
   migrate
     .command('inventory')
     .description("list an App Services app's triggers and functions with a baseline from its logs; generate the connector definitions that replace its Database triggers")
@@ -104,56 +183,19 @@ export function registerMigrateCommands(program: Command): void {
     .option('--since <when>', 'baseline window start: a duration (7d, 24h) or an ISO 8601 time', '7d')
     .option('--max-log-pages <n>', 'pages of 100 log entries read per query at most', '1000')
     .option('--owner <team>', 'owner written into generated pipelines', 'unassigned')
-    .action(async (flags: { project: string; app: string; apiUrl: string; out: string; pipelinesDir?: string; env: string; since: string; maxLogPages: string; owner: string }) => {
-      const publicKey = process.env.ATLAS_PUBLIC_KEY;
-      const privateKey = process.env.ATLAS_PRIVATE_KEY;
-      const missing = [!publicKey && 'ATLAS_PUBLIC_KEY', !privateKey && 'ATLAS_PRIVATE_KEY'].filter(Boolean);
-      if (missing.length) throw new CliError(`the Atlas API key pair is read from the environment: set ${missing.join(' and ')} (never a flag: it would land in shell history)`);
-      const now = new Date();
-      let since: Date;
-      try {
-        since = parseSince(flags.since, now);
-      } catch (error) {
-        throw new CliError((error as Error).message);
-      }
-      const maxLogPages = number('--max-log-pages', flags.maxLogPages, (value) => Number.isInteger(value) && value >= 1, 'a whole number ≥ 1')!;
-      const environment = environmentNamed(flags.env);
-      const client = createAdminApiClient({ baseUrl: flags.apiUrl, publicKey: publicKey!, privateKey: privateKey! });
-      try {
-        const { document, files } = await runInventory({
-          client,
-          project: flags.project,
-          app: flags.app,
-          outDir: flags.out,
-          pipelinesDir: flags.pipelinesDir,
-          environment,
-          since,
-          now,
-          maxLogPages,
-          owner: flags.owner,
-          onProgress: progress,
-        });
-        const kinds = (kind: string) => document.triggers.filter((trigger) => trigger.replacement.kind === kind).length;
-        process.stdout.write(
-          `${document.triggers.length} triggers (${kinds('connector')} → connector, ${kinds('scheduled-job')} → scheduled job, ${kinds('deprecated')} deprecated), ` +
-            `${document.functions.length} functions, ${document.pipelines.length} pipelines generated, ${document.connectors.length} connector definitions rendered for ${environment.name}\n`,
-        );
-        process.stdout.write(`wrote ${files.length} files; read ${path.join(flags.out, 'report.md')}\n`);
-        if (document.problems.length) {
-          for (const problem of document.problems) process.stderr.write(`${pc.yellow('warning')}: ${problem.where}: ${problem.message}\n`);
-        }
-        if (document.connectors.some((connector) => connector.issues.length)) {
-          throw new CliError('a generated connector definition does not pass validation (see above and report.md)');
-        }
-      } catch (error) {
-        if (error instanceof AdminApiError) {
-          throw Object.assign(new CliError(`Admin API ${error.method} ${error.path}: ${error.message}`), { suggestion: error.suggestion });
-        }
-        if (error instanceof CliError) throw error;
-        throw new CliError((error as Error).message);
+    .action(async (flags: InventoryFlags) => {
+      const options = inventoryOptions(flags);
+      const inventory = await runInventory(options).catch((error: unknown) => {
+        throw inventoryError(error);
+      });
+      printInventory(inventory, flags.out);
+      if (inventory.document.connectors.some((connector) => connector.issues.length)) {
+        throw new CliError('a generated connector definition does not pass validation (see above and report.md)');
       }
     });
+}
 
+function registerStatus(migrate: Command): void {
   migrate
     .command('status')
     .description("each collection's phase, what the atlas stack and the connectors do in it, and the commands of the next step and of a rollback")
@@ -167,7 +209,9 @@ export function registerMigrateCommands(program: Command): void {
       const statuses = environments.flatMap((environment) => collectionStatuses(environment, pipelines));
       process.stdout.write(flags.output === 'json' ? `${JSON.stringify(statuses, null, 2)}\n` : formatStatusText(statuses));
     });
+}
 
+function registerTransition(migrate: Command): void {
   migrate
     .command('transition')
     .description('check a phase change against the migration rules and print its steps in order; exit 1 when the rules refuse it')
@@ -183,7 +227,102 @@ export function registerMigrateCommands(program: Command): void {
       process.stdout.write(`${environment.name}/${pipeline.name}: ${plan.check.from} → ${plan.check.to} (${plan.check.kind}): ${plan.check.description}\n`);
       plan.steps.forEach((step, index) => process.stdout.write(`  ${index + 1}. ${step}\n`));
     });
+}
 
+interface ValidateFlags {
+  readonly collection: string;
+  readonly env?: string;
+  readonly databaseUrl?: string;
+  readonly schema?: string;
+  readonly triggerTable?: string;
+  readonly streamTable?: string;
+  readonly key?: string;
+  readonly ignoreColumns?: string;
+  readonly includeMetadataColumns?: boolean;
+  readonly sample?: string;
+  readonly seed: string;
+  readonly since?: string;
+  readonly sinceColumn: string;
+  readonly timestampToleranceMs: string;
+  readonly numericTolerance: string;
+  readonly threshold: string;
+  readonly batchSize: string;
+  readonly persist: boolean;
+  readonly resultsSchema?: string;
+  readonly output: string;
+}
+
+/** Runs each parse, collecting its error instead of stopping at the first: every flag problem is reported at once. */
+function problemCollector(): { problems: string[]; attempt: <T>(work: () => T) => T | undefined } {
+  const problems: string[] = [];
+  const attempt = <T>(work: () => T): T | undefined => {
+    try {
+      return work();
+    } catch (error) {
+      problems.push((error as Error).message);
+      return undefined;
+    }
+  };
+  return { problems, attempt };
+}
+
+function columnList(value?: string): string[] | undefined {
+  return value ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : undefined;
+}
+
+/** The tables of --collection's pipeline (its table and its shadow), unless both are given. */
+function validationTables(flags: ValidateFlags, problems: string[]): { triggerTable: string; streamTable: string } {
+  const pipeline = allPipelines.find((candidate) => candidate.name === flags.collection);
+  if (!pipeline && !(flags.triggerTable && flags.streamTable)) {
+    problems.push(`--collection: no pipeline named ${JSON.stringify(flags.collection)}: name a pipeline (${allPipelines.map((entry) => entry.name).join(', ')}) or give --trigger-table and --stream-table`);
+  }
+  return { triggerTable: flags.triggerTable ?? pipeline?.table ?? '', streamTable: flags.streamTable ?? (pipeline ? shadowTable(pipeline) : '') };
+}
+
+/** Every flag problem at once, or the options of the run. */
+function validationOptions(flags: ValidateFlags): ShadowValidationOptions {
+  const { problems, attempt } = problemCollector();
+  if (!['text', 'json'].includes(flags.output)) problems.push(`--output must be text or json (got ${flags.output})`);
+  const databaseUrl = flags.databaseUrl ?? process.env.DATABASE_URL;
+  if (!databaseUrl) problems.push('no warehouse: give --database-url or set DATABASE_URL');
+  const environment = flags.env ? attempt(() => environmentNamed(flags.env!)) : undefined;
+  const tables = validationTables(flags, problems);
+  const sample = attempt(() => number('--sample', flags.sample, wholeAtLeastOne, 'a whole number ≥ 1'));
+  const sampleSeed = attempt(() => number('--seed', flags.seed, Number.isInteger, 'a whole number'));
+  const timestampMs = attempt(() => number('--timestamp-tolerance-ms', flags.timestampToleranceMs, (value) => value >= 0, 'a number of milliseconds ≥ 0'));
+  const numericRelative = attempt(() => number('--numeric-tolerance', flags.numericTolerance, (value) => value >= 0 && value < 1, 'a fraction between 0 and 1, e.g. 0.01 for 1 %'));
+  const threshold = attempt(() => number('--threshold', flags.threshold, (value) => value >= 0 && value <= 100, 'a percentage between 0 and 100'));
+  const batchSize = attempt(() => number('--batch-size', flags.batchSize, wholeAtLeastOne, 'a whole number ≥ 1'));
+  const since = flags.since ? attempt(() => parseSince(flags.since!, new Date())) : undefined;
+  if (problems.length) throw new CliError(problems.join('\n'));
+  return {
+    databaseUrl: databaseUrl!,
+    collection: flags.collection,
+    schema: flags.schema ?? environment?.warehouse.schema ?? 'public',
+    ...tables,
+    keyColumns: columnList(flags.key),
+    ignoreColumns: columnList(flags.ignoreColumns),
+    ignoreMetadataColumns: !flags.includeMetadataColumns,
+    tolerances: { timestampMs: timestampMs!, numericRelative: numericRelative! },
+    batchSize,
+    sample,
+    sampleSeed,
+    since,
+    sinceColumn: flags.sinceColumn,
+    threshold,
+    persist: flags.persist,
+    resultsSchema: flags.resultsSchema,
+    onProgress: throttledProgress(),
+  };
+}
+
+function validationError(error: unknown, databaseUrl: string): CliError {
+  if (error instanceof ValidationError) return new CliError(error.message);
+  const message = (error as Error).message;
+  return Object.assign(new CliError(`warehouse ${maskUrlPassword(databaseUrl)}: ${message}`), { suggestion: 'check --database-url / DATABASE_URL and that the tables exist' });
+}
+
+function registerValidate(migrate: Command): void {
   migrate
     .command('validate')
     .description(`compare the trigger path's table with the stream path's table in the warehouse; exit ${EXIT_BELOW_THRESHOLD} under the cut-over threshold, 1 on error`)
@@ -202,89 +341,17 @@ export function registerMigrateCommands(program: Command): void {
     .option('--since-column <column>', 'the change-time column --since reads', 'updated_at')
     .option('--timestamp-tolerance-ms <ms>', 'timestamps this close are equal', String(DEFAULT_TOLERANCES.timestampMs))
     .option('--numeric-tolerance <fraction>', 'numbers within this relative difference are equal', String(DEFAULT_TOLERANCES.numericRelative))
-    .option('--threshold <percent>', 'cut-over threshold: minimum accuracy in percent', '99.9')
+    .option('--threshold <percent>', 'cut-over threshold: minimum accuracy in percent', String(RECOMMENDATION_THRESHOLDS.ready))
     .option('--batch-size <n>', 'rows read per batch', '5000')
     .option('--no-persist', 'do not write migration_discrepancies / migration_validation_runs')
-    .option('--results-schema <schema>', 'schema of the result tables (default: the tables’ schema)')
+    .option('--results-schema <schema>', 'schema of the result tables (default: where the warehouse migrations created them)')
     .option('--output <format>', 'text|json', 'text')
-    .action(
-      async (flags: {
-        collection: string;
-        env?: string;
-        databaseUrl?: string;
-        schema?: string;
-        triggerTable?: string;
-        streamTable?: string;
-        key?: string;
-        ignoreColumns?: string;
-        includeMetadataColumns?: boolean;
-        sample?: string;
-        seed: string;
-        since?: string;
-        sinceColumn: string;
-        timestampToleranceMs: string;
-        numericTolerance: string;
-        threshold: string;
-        batchSize: string;
-        persist: boolean;
-        resultsSchema?: string;
-        output: string;
-      }) => {
-        const problems: string[] = [];
-        const attempt = <T>(work: () => T): T | undefined => {
-          try {
-            return work();
-          } catch (error) {
-            problems.push((error as Error).message);
-            return undefined;
-          }
-        };
-        if (!['text', 'json'].includes(flags.output)) problems.push(`--output must be text or json (got ${flags.output})`);
-        const databaseUrl = flags.databaseUrl ?? process.env.DATABASE_URL;
-        if (!databaseUrl) problems.push('no warehouse: give --database-url or set DATABASE_URL');
-        const environment = flags.env ? attempt(() => environmentNamed(flags.env!)) : undefined;
-        const pipeline = allPipelines.find((candidate) => candidate.name === flags.collection);
-        if (!pipeline && !(flags.triggerTable && flags.streamTable)) {
-          problems.push(`--collection: no pipeline named ${JSON.stringify(flags.collection)}: name a pipeline (${allPipelines.map((entry) => entry.name).join(', ')}) or give --trigger-table and --stream-table`);
-        }
-        const shadow = pipeline ? shadowTable(pipeline) : undefined;
-        const sample = attempt(() => number('--sample', flags.sample, (value) => Number.isInteger(value) && value >= 1, 'a whole number ≥ 1'));
-        const seed = attempt(() => number('--seed', flags.seed, Number.isInteger, 'a whole number'));
-        const timestampMs = attempt(() => number('--timestamp-tolerance-ms', flags.timestampToleranceMs, (value) => value >= 0, 'a number of milliseconds ≥ 0'));
-        const numericRelative = attempt(() => number('--numeric-tolerance', flags.numericTolerance, (value) => value >= 0 && value < 1, 'a fraction between 0 and 1, e.g. 0.01 for 1 %'));
-        const threshold = attempt(() => number('--threshold', flags.threshold, (value) => value >= 0 && value <= 100, 'a percentage between 0 and 100'));
-        const batchSize = attempt(() => number('--batch-size', flags.batchSize, (value) => Number.isInteger(value) && value >= 1, 'a whole number ≥ 1'));
-        const since = flags.since ? attempt(() => parseSince(flags.since!, new Date())) : undefined;
-        if (problems.length) throw new CliError(problems.join('\n'));
-        const split = (value?: string) => (value ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : undefined);
-        try {
-          const result = await validateShadow({
-            databaseUrl: databaseUrl!,
-            collection: flags.collection,
-            schema: flags.schema ?? environment?.warehouse.schema ?? 'public',
-            triggerTable: flags.triggerTable ?? pipeline!.table,
-            streamTable: flags.streamTable ?? shadow!,
-            keyColumns: split(flags.key),
-            ignoreColumns: split(flags.ignoreColumns),
-            ignoreMetadataColumns: !flags.includeMetadataColumns,
-            tolerances: { timestampMs: timestampMs!, numericRelative: numericRelative! },
-            batchSize,
-            sample,
-            sampleSeed: seed,
-            since,
-            sinceColumn: flags.sinceColumn,
-            threshold,
-            persist: flags.persist,
-            resultsSchema: flags.resultsSchema,
-            onProgress: throttledProgress(),
-          });
-          process.stdout.write(flags.output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatValidationText(result));
-          process.exitCode = result.passed ? EXIT.ok : EXIT_BELOW_THRESHOLD;
-        } catch (error) {
-          if (error instanceof ValidationError) throw new CliError(error.message);
-          const message = (error as Error).message;
-          throw Object.assign(new CliError(`warehouse ${maskUrlPassword(databaseUrl!)}: ${message}`), { suggestion: 'check --database-url / DATABASE_URL and that the tables exist' });
-        }
-      },
-    );
+    .action(async (flags: ValidateFlags) => {
+      const options = validationOptions(flags);
+      const result = await validateShadow(options).catch((error: unknown) => {
+        throw validationError(error, options.databaseUrl);
+      });
+      process.stdout.write(flags.output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatValidationText(result));
+      process.exitCode = result.passed ? EXIT.ok : EXIT_BELOW_THRESHOLD;
+    });
 }
