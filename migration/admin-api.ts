@@ -181,171 +181,202 @@ function serverMessage(data: unknown): string | undefined {
   return undefined;
 }
 
-export function createAdminApiClient(options: AdminApiClientOptions): AdminApiClient {
-  const {
-    baseUrl = ATLAS_ADMIN_API_URL,
-    publicKey,
-    privateKey,
-    timeoutMs = 30_000,
-    maxRetries = 5,
-    retryBaseDelayMs = 500,
-    retryMaxDelayMs = 30_000,
-    maxResponseBytes = 32 * 1024 * 1024,
-    onRequest,
-    sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-  } = options;
-  if (!publicKey || !privateKey) {
-    throw new AdminApiError('the Atlas API key pair is incomplete (public and private key are both required)', 'POST', '/auth/providers/mongodb-cloud/login');
-  }
-  const http: AxiosInstance = axios.create({
-    baseURL: baseUrl.replace(/\/+$/, ''),
-    timeout: timeoutMs,
-    maxContentLength: maxResponseBytes,
+/** The options with every default resolved. */
+type ResolvedClientOptions = Required<Omit<AdminApiClientOptions, 'onRequest'>> & Pick<AdminApiClientOptions, 'onRequest'>;
+
+function resolveClientOptions(options: AdminApiClientOptions): ResolvedClientOptions {
+  return {
+    ...options,
+    baseUrl: options.baseUrl ?? ATLAS_ADMIN_API_URL,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxRetries: options.maxRetries ?? 5,
+    retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+    retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
+    maxResponseBytes: options.maxResponseBytes ?? 32 * 1024 * 1024,
+    sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+  };
+}
+
+/** One client's state: its options, its HTTP instance and the session's tokens (never leave this module). */
+interface ClientContext {
+  readonly options: ResolvedClientOptions;
+  readonly http: AxiosInstance;
+  readonly session: { accessToken?: string; refreshToken?: string };
+}
+
+/** Every status comes back as a response: `send` decides what each one means. */
+function createHttp(options: ResolvedClientOptions): AxiosInstance {
+  return axios.create({
+    baseURL: options.baseUrl.replace(/\/+$/, ''),
+    timeout: options.timeoutMs,
+    maxContentLength: options.maxResponseBytes,
     maxBodyLength: 1024 * 1024,
     validateStatus: () => true,
     headers: { accept: 'application/json' },
   });
-  let accessToken: string | undefined;
-  let refreshToken: string | undefined;
+}
 
-  async function login(): Promise<void> {
-    const session = await send({
-      method: 'POST',
-      path: '/auth/providers/mongodb-cloud/login',
-      schema: loginResponseSchema,
-      body: { username: publicKey, apiKey: privateKey },
-      auth: 'none',
-    });
-    accessToken = session.access_token;
-    refreshToken = session.refresh_token;
+async function login(context: ClientContext): Promise<void> {
+  const { publicKey, privateKey } = context.options;
+  const session = await send(context, {
+    method: 'POST',
+    path: '/auth/providers/mongodb-cloud/login',
+    schema: loginResponseSchema,
+    body: { username: publicKey, apiKey: privateKey },
+    auth: 'none',
+  });
+  context.session.accessToken = session.access_token;
+  context.session.refreshToken = session.refresh_token;
+}
+
+/** A new access token from the refresh token; a refused refresh (expired session) means logging in again. */
+async function refresh(context: ClientContext): Promise<void> {
+  if (!context.session.refreshToken) return login(context);
+  try {
+    const session = await send(context, { method: 'POST', path: '/auth/session', schema: sessionResponseSchema, auth: 'refresh' });
+    context.session.accessToken = session.access_token;
+  } catch (error) {
+    if (error instanceof AdminApiError && error.status === 401) return login(context);
+    throw error;
   }
+}
 
-  /** A new access token from the refresh token; a refused refresh (expired session) means logging in again. */
-  async function refresh(): Promise<void> {
-    if (!refreshToken) return login();
-    try {
-      const session = await send({ method: 'POST', path: '/auth/session', schema: sessionResponseSchema, auth: 'refresh' });
-      accessToken = session.access_token;
-    } catch (error) {
-      if (error instanceof AdminApiError && error.status === 401) return login();
-      throw error;
+/** A server's Retry-After when it gives one, else exponential backoff with jitter; capped either way. */
+function backoff(options: ResolvedClientOptions, attempt: number, response?: AxiosResponse): number {
+  const retryAfter = Number(response?.headers?.['retry-after']);
+  if (Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter * 1000, options.retryMaxDelayMs);
+  const ceiling = Math.min(options.retryMaxDelayMs, options.retryBaseDelayMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/**
+ * One attempt of a request, logging in first when there is no session. A network error is retried
+ * (after its backoff: the result is undefined) until the retries are spent; a response too large
+ * never is.
+ */
+async function attemptRequest<T>(context: ClientContext, spec: RequestSpec<T>, attempt: number): Promise<AxiosResponse | undefined> {
+  const { options, session } = context;
+  if (spec.auth === 'access' && !session.accessToken) await login(context);
+  const token = spec.auth === 'access' ? session.accessToken : spec.auth === 'refresh' ? session.refreshToken : undefined;
+  options.onRequest?.(spec.method, spec.path);
+  try {
+    return await context.http.request({ method: spec.method, url: spec.path, params: spec.params, data: spec.body, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/maxContentLength/i.test(message)) {
+      throw new AdminApiError(`response larger than ${options.maxResponseBytes} bytes`, spec.method, spec.path, undefined, 'raise maxResponseBytes if this object is legitimately that large');
     }
-  }
-
-  function backoff(attempt: number, response?: AxiosResponse): number {
-    const retryAfter = Number(response?.headers?.['retry-after']);
-    if (Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter * 1000, retryMaxDelayMs);
-    const ceiling = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** attempt);
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-  }
-
-  async function send<T>(spec: RequestSpec<T>): Promise<T> {
-    let refreshed = false;
-    for (let attempt = 0; ; attempt += 1) {
-      if (spec.auth === 'access' && !accessToken) await login();
-      const token = spec.auth === 'access' ? accessToken : spec.auth === 'refresh' ? refreshToken : undefined;
-      onRequest?.(spec.method, spec.path);
-      let response: AxiosResponse;
-      try {
-        response = await http.request({
-          method: spec.method,
-          url: spec.path,
-          params: spec.params,
-          data: spec.body,
-          headers: token ? { authorization: `Bearer ${token}` } : {},
-        });
-      } catch (error) {
-        const message = (error as Error).message;
-        if (/maxContentLength/i.test(message)) {
-          throw new AdminApiError(`response larger than ${maxResponseBytes} bytes`, spec.method, spec.path, undefined, 'raise maxResponseBytes if this object is legitimately that large');
-        }
-        if (attempt < maxRetries) {
-          await sleep(backoff(attempt));
-          continue;
-        }
-        throw new AdminApiError(`no response after ${attempt + 1} attempts: ${message}`, spec.method, spec.path, undefined, `check that ${baseUrl} is reachable`);
-      }
-      const { status } = response;
-      if (status === 401 && spec.auth === 'access' && !refreshed) {
-        refreshed = true;
-        await refresh();
-        attempt -= 1; // a refreshed session is not a retry
-        continue;
-      }
-      if ((status === 429 || status >= 500) && attempt < maxRetries) {
-        await sleep(backoff(attempt, response));
-        continue;
-      }
-      if (status < 200 || status >= 300) {
-        const detail = serverMessage(response.data) ?? excerpt(response.data);
-        const suggestion =
-          status === 401
-            ? spec.auth === 'none'
-              ? 'check ATLAS_PUBLIC_KEY / ATLAS_PRIVATE_KEY: the key pair was refused'
-              : 'the session expired and could not be renewed'
-            : status === 403
-              ? 'the API key needs the Project Owner (or App Services Admin) role on this project'
-              : status === 404
-                ? 'check --project (the Atlas project id) and --app'
-                : status === 429 || status >= 500
-                  ? `gave up after ${maxRetries} retries`
-                  : undefined;
-        throw new AdminApiError(`HTTP ${status}${detail ? `: ${detail}` : ''}`, spec.method, spec.path, status, suggestion);
-      }
-      const parsed = spec.schema.safeParse(response.data);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-        throw new AdminApiError(
-          `response does not have the documented shape: ${problems.join('; ')}${parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : ''} (got ${excerpt(response.data)})`,
-          spec.method,
-          spec.path,
-          status,
-        );
-      }
-      return parsed.data;
+    if (attempt < options.maxRetries) {
+      await options.sleep(backoff(options, attempt));
+      return undefined;
     }
+    throw new AdminApiError(`no response after ${attempt + 1} attempts: ${message}`, spec.method, spec.path, undefined, `check that ${options.baseUrl} is reachable`);
   }
+}
 
-  const appPath = (groupId: string, appId: string) => `/groups/${segment(groupId, 'project id')}/apps/${segment(appId, 'app id')}`;
+function statusSuggestion(status: number, auth: AuthMode, maxRetries: number): string | undefined {
+  if (status === 401) return auth === 'none' ? 'check ATLAS_PUBLIC_KEY / ATLAS_PRIVATE_KEY: the key pair was refused' : 'the session expired and could not be renewed';
+  if (status === 403) return 'the API key needs the Project Owner (or App Services Admin) role on this project';
+  if (status === 404) return 'check --project (the Atlas project id) and --app';
+  if (status === 429 || status >= 500) return `gave up after ${maxRetries} retries`;
+  return undefined;
+}
 
+function statusError(spec: RequestSpec<unknown>, response: AxiosResponse, maxRetries: number): AdminApiError {
+  const detail = serverMessage(response.data) ?? excerpt(response.data);
+  return new AdminApiError(`HTTP ${response.status}${detail ? `: ${detail}` : ''}`, spec.method, spec.path, response.status, statusSuggestion(response.status, spec.auth, maxRetries));
+}
+
+/** The body through the endpoint's schema; the first five problems named with their fields. */
+function parseBody<T>(spec: RequestSpec<T>, response: AxiosResponse): T {
+  const parsed = spec.schema.safeParse(response.data);
+  if (parsed.success) return parsed.data;
+  const { issues } = parsed.error;
+  const problems = issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  throw new AdminApiError(
+    `response does not have the documented shape: ${problems.join('; ')}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''} (got ${excerpt(response.data)})`,
+    spec.method,
+    spec.path,
+    response.status,
+  );
+}
+
+/** A request with its retries: 401 refreshes the session once (not counted as a retry); 429 and 5xx back off. */
+async function send<T>(context: ClientContext, spec: RequestSpec<T>): Promise<T> {
+  const { maxRetries, sleep } = context.options;
+  let refreshed = false;
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await attemptRequest(context, spec, attempt);
+    if (!response) continue;
+    const { status } = response;
+    if (status === 401 && spec.auth === 'access' && !refreshed) {
+      refreshed = true;
+      await refresh(context);
+      attempt -= 1; // a refreshed session is not a retry
+      continue;
+    }
+    if ((status === 429 || status >= 500) && attempt < maxRetries) {
+      await sleep(backoff(context.options, attempt, response));
+      continue;
+    }
+    if (status < 200 || status >= 300) throw statusError(spec, response, maxRetries);
+    return parseBody(spec, response);
+  }
+}
+
+function appPath(groupId: string, appId: string): string {
+  return `/groups/${segment(groupId, 'project id')}/apps/${segment(appId, 'app id')}`;
+}
+
+function logPageParams(query: LogQuery, endDate: string | undefined, skip: number | undefined): Record<string, string | number> {
+  const params: Record<string, string | number> = { type: query.type, start_date: query.startDate, limit: 100 };
+  if (query.errorsOnly) params.errors_only = 'true';
+  if (endDate) params.end_date = endDate;
+  if (skip) params.skip = skip;
+  return params;
+}
+
+/** Every page of a log query, following `nextEndDate`/`nextSkip`, each entry handed to `onEntry` as it is read. */
+async function scanLogs(context: ClientContext, groupId: string, appId: string, query: LogQuery, onEntry: (entry: AdminLogEntry) => void): Promise<LogScan> {
+  const maxPages = query.maxPages ?? 1000;
+  let endDate = query.endDate;
+  let skip: number | undefined;
+  const scan = { pages: 0, entries: 0, malformedEntries: 0 };
+  const seenCursors = new Set<string>();
+  for (;;) {
+    const page = await send(context, { method: 'GET', path: `${appPath(groupId, appId)}/logs`, schema: logsPageSchema, params: logPageParams(query, endDate, skip), auth: 'access' });
+    scan.pages += 1;
+    for (const raw of page.logs ?? []) {
+      const entry = logEntrySchema.safeParse(raw);
+      if (entry.success) {
+        scan.entries += 1;
+        onEntry(entry.data);
+      } else scan.malformedEntries += 1;
+    }
+    if (!page.nextEndDate) return { ...scan };
+    const cursor = `${page.nextEndDate}|${page.nextSkip ?? 0}`;
+    // A server that hands back a cursor it gave before would page forever.
+    if (seenCursors.has(cursor)) return { ...scan, truncated: `the API repeated the page cursor ${cursor}` };
+    seenCursors.add(cursor);
+    if (scan.pages >= maxPages) return { ...scan, truncated: `stopped after ${maxPages} pages (raise --max-log-pages)` };
+    endDate = page.nextEndDate;
+    skip = page.nextSkip;
+  }
+}
+
+export function createAdminApiClient(options: AdminApiClientOptions): AdminApiClient {
+  if (!options.publicKey || !options.privateKey) {
+    throw new AdminApiError('the Atlas API key pair is incomplete (public and private key are both required)', 'POST', '/auth/providers/mongodb-cloud/login');
+  }
+  const resolved = resolveClientOptions(options);
+  const context: ClientContext = { options: resolved, http: createHttp(resolved), session: {} };
+  const get = <T>(path: string, schema: z.ZodType<T>) => send(context, { method: 'GET', path, schema, auth: 'access' });
   return {
-    baseUrl,
-    listApps: (groupId) => send({ method: 'GET', path: `/groups/${segment(groupId, 'project id')}/apps`, schema: z.array(appSchema), auth: 'access' }),
-    listTriggers: (groupId, appId) => send({ method: 'GET', path: `${appPath(groupId, appId)}/triggers`, schema: z.array(z.unknown()), auth: 'access' }),
-    listFunctions: (groupId, appId) => send({ method: 'GET', path: `${appPath(groupId, appId)}/functions`, schema: z.array(functionSummarySchema), auth: 'access' }),
-    getFunction: (groupId, appId, functionId) =>
-      send({ method: 'GET', path: `${appPath(groupId, appId)}/functions/${segment(functionId, 'function id')}`, schema: functionSchema, auth: 'access' }),
-    async scanLogs(groupId, appId, query, onEntry) {
-      const maxPages = query.maxPages ?? 1000;
-      let endDate = query.endDate;
-      let skip: number | undefined;
-      let pages = 0;
-      let entries = 0;
-      let malformedEntries = 0;
-      const seenCursors = new Set<string>();
-      for (;;) {
-        const params: Record<string, string | number> = { type: query.type, start_date: query.startDate, limit: 100 };
-        if (query.errorsOnly) params.errors_only = 'true';
-        if (endDate) params.end_date = endDate;
-        if (skip) params.skip = skip;
-        const page = await send({ method: 'GET', path: `${appPath(groupId, appId)}/logs`, schema: logsPageSchema, params, auth: 'access' });
-        pages += 1;
-        for (const raw of page.logs ?? []) {
-          const entry = logEntrySchema.safeParse(raw);
-          if (entry.success) {
-            entries += 1;
-            onEntry(entry.data);
-          } else malformedEntries += 1;
-        }
-        if (!page.nextEndDate) return { pages, entries, malformedEntries };
-        const cursor = `${page.nextEndDate}|${page.nextSkip ?? 0}`;
-        // A server that hands back a cursor it gave before would page forever.
-        if (seenCursors.has(cursor)) return { pages, entries, malformedEntries, truncated: `the API repeated the page cursor ${cursor}` };
-        seenCursors.add(cursor);
-        if (pages >= maxPages) return { pages, entries, malformedEntries, truncated: `stopped after ${maxPages} pages (raise --max-log-pages)` };
-        endDate = page.nextEndDate;
-        skip = page.nextSkip;
-      }
-    },
+    baseUrl: resolved.baseUrl,
+    listApps: (groupId) => get(`/groups/${segment(groupId, 'project id')}/apps`, z.array(appSchema)),
+    listTriggers: (groupId, appId) => get(`${appPath(groupId, appId)}/triggers`, z.array(z.unknown())),
+    listFunctions: (groupId, appId) => get(`${appPath(groupId, appId)}/functions`, z.array(functionSummarySchema)),
+    getFunction: (groupId, appId, functionId) => get(`${appPath(groupId, appId)}/functions/${segment(functionId, 'function id')}`, functionSchema),
+    scanLogs: (groupId, appId, query, onEntry) => scanLogs(context, groupId, appId, query, onEntry),
   };
 }

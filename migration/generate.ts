@@ -134,20 +134,11 @@ export function renderGenerated(environment: Environment, planned: readonly Plan
   return renderEnvironment(shadowed, all).filter((connector) => connector.pipelines.some((name) => generatedNames.has(name)));
 }
 
-export async function runInventory(options: InventoryOptions): Promise<InventoryRun> {
-  const { client, project, outDir, environment, now, onProgress = () => undefined } = options;
-  const pipelinesDir = options.pipelinesDir ?? path.join(outDir, 'pipelines');
-  const existingPipelines = options.existingPipelines ?? repositoryPipelines;
-  const files: string[] = [];
-  const problems: InventoryProblem[] = [];
-
-  onProgress(`listing apps of project ${project}`);
-  const app = resolveApp(await client.listApps(project), options.app, project);
-  onProgress(`app ${app.name} (${app._id}): reading triggers and functions`);
-  const rawTriggers = await client.listTriggers(project, app._id);
-
+/** Every function with its source, written to `functions/` with credential-like literals masked; a source that cannot be read is recorded. */
+async function readFunctions(client: AdminApiClient, project: string, app: AdminApp, outDir: string) {
   const functions: InventoryFunction[] = [];
   const sources = new Map<string, string>();
+  const files: string[] = [];
   const stems = new Set<string>();
   for (const summary of await client.listFunctions(project, app._id)) {
     try {
@@ -162,12 +153,19 @@ export async function runInventory(options: InventoryOptions): Promise<Inventory
       functions.push({ id: summary._id, name: summary.name, private: summary.private, error: `source not read: ${error.message}` });
     }
   }
+  return { functions, sources, files };
+}
 
+type BaselineScan = LogScan & { type: TriggerLogType; errorsOnly: boolean };
+
+/** The success and the error logs of each trigger type the app has, over the baseline window, folded into per-trigger baselines. */
+async function scanBaseline(options: InventoryOptions, app: AdminApp, rawTriggers: readonly unknown[]) {
+  const { client, project, now, onProgress = () => undefined } = options;
   const types = new Set(
     rawTriggers.map((raw) => (raw && typeof raw === 'object' ? LOG_TYPE_OF[(raw as { type?: string }).type as keyof typeof LOG_TYPE_OF] : undefined)).filter(Boolean),
   );
   const accumulator = createBaselineAccumulator();
-  const scans: Array<LogScan & { type: TriggerLogType; errorsOnly: boolean }> = [];
+  const scans: BaselineScan[] = [];
   for (const type of LOG_TYPES.filter((candidate) => types.has(candidate))) {
     for (const errorsOnly of [false, true]) {
       onProgress(`reading ${type} ${errorsOnly ? 'error' : 'success'} logs since ${options.since.toISOString()}`);
@@ -180,35 +178,25 @@ export async function runInventory(options: InventoryOptions): Promise<Inventory
       scans.push({ type, errorsOnly, ...scan });
     }
   }
+  return { accumulator, scans };
+}
 
-  const inventory = buildInventory({
-    project,
-    app,
-    rawTriggers,
-    functions,
-    baselineOf: accumulator.baselineOf,
-    existingPipelines,
-    owner: options.owner,
-  });
-  problems.push(...inventory.problems);
-
+/** One TypeScript file per planned pipeline and their index; a file this command did not write is left alone and recorded. */
+async function writePipelines(planned: readonly PlannedPipeline[], pipelinesDir: string, outDir: string) {
   const defineImport = importPathTo(pipelinesDir, path.join(PIPELINES_FOLDER, 'define'));
-  const pipelineFiles: Array<InventoryDocument['pipelines'][number]> = [];
+  const files: string[] = [];
+  const problems: InventoryProblem[] = [];
+  const entries: Array<InventoryDocument['pipelines'][number]> = [];
   const written: PlannedPipeline[] = [];
-  for (const planned of inventory.pipelines) {
+  for (const pipeline of planned) {
     try {
-      const file = await writeGenerated(pipelinesDir, `${planned.definition.name}.ts`, pipelineSource(planned, defineImport));
+      const file = await writeGenerated(pipelinesDir, `${pipeline.definition.name}.ts`, pipelineSource(pipeline, defineImport));
       files.push(file);
-      written.push(planned);
-      pipelineFiles.push({
-        name: planned.definition.name,
-        namespace: `${planned.definition.database}.${planned.definition.collection}`,
-        table: planned.definition.table,
-        file: path.relative(outDir, file).split(path.sep).join('/'),
-        triggers: planned.triggers,
-      });
+      written.push(pipeline);
+      const { name, database, collection, table } = pipeline.definition;
+      entries.push({ name, namespace: `${database}.${collection}`, table, file: path.relative(outDir, file).split(path.sep).join('/'), triggers: pipeline.triggers });
     } catch (error) {
-      problems.push({ where: `pipeline ${planned.definition.name}`, message: (error as Error).message });
+      problems.push({ where: `pipeline ${pipeline.definition.name}`, message: (error as Error).message });
     }
   }
   if (written.length) {
@@ -218,18 +206,41 @@ export async function runInventory(options: InventoryOptions): Promise<Inventory
       problems.push({ where: 'pipelines index', message: (error as Error).message });
     }
   }
+  return { files, problems, entries, written };
+}
 
-  const connectors: Array<InventoryDocument['connectors'][number]> = [];
-  const connectorStems = new Set<string>();
+/** The connectors that serve the written pipelines, rendered and validated; each validation error is a problem too. */
+async function writeConnectors(environment: Environment, written: readonly PlannedPipeline[], existingPipelines: readonly PipelineDefinition[], outDir: string) {
+  const files: string[] = [];
+  const problems: InventoryProblem[] = [];
+  const entries: Array<InventoryDocument['connectors'][number]> = [];
+  const stems = new Set<string>();
   for (const connector of renderGenerated(environment, written, existingPipelines)) {
     const issues = validateConnectorConfig(connector.name, connector.config)
       .filter((issue) => issue.severity === 'error')
       .map(formatIssue);
-    const file = `connectors/${uniqueName(toFileStem(connector.name, 'connector'), connectorStems)}.json`;
+    const file = `connectors/${uniqueName(toFileStem(connector.name, 'connector'), stems)}.json`;
     files.push(await writeInside(outDir, file, toConnectJson(connector)));
-    connectors.push({ name: connector.name, file, issues });
+    entries.push({ name: connector.name, file, issues });
     for (const issue of issues) problems.push({ where: `connector ${connector.name}`, message: issue });
   }
+  return { files, problems, entries };
+}
+
+export async function runInventory(options: InventoryOptions): Promise<InventoryRun> {
+  const { client, project, outDir, environment, now, onProgress = () => undefined } = options;
+  const pipelinesDir = options.pipelinesDir ?? path.join(outDir, 'pipelines');
+  const existingPipelines = options.existingPipelines ?? repositoryPipelines;
+
+  onProgress(`listing apps of project ${project}`);
+  const app = resolveApp(await client.listApps(project), options.app, project);
+  onProgress(`app ${app.name} (${app._id}): reading triggers and functions`);
+  const rawTriggers = await client.listTriggers(project, app._id);
+  const functions = await readFunctions(client, project, app, outDir);
+  const { accumulator, scans } = await scanBaseline(options, app, rawTriggers);
+  const inventory = buildInventory({ project, app, rawTriggers, functions: functions.functions, baselineOf: accumulator.baselineOf, existingPipelines, owner: options.owner });
+  const pipelines = await writePipelines(inventory.pipelines, pipelinesDir, outDir);
+  const connectors = await writeConnectors(environment, pipelines.written, existingPipelines, outDir);
 
   const document: InventoryDocument = {
     generatedBy: 'cdcctl migrate inventory',
@@ -238,12 +249,13 @@ export async function runInventory(options: InventoryOptions): Promise<Inventory
     environment: environment.name,
     baselineWindow: { since: options.since.toISOString(), until: now.toISOString(), scans, unattributedEntries: accumulator.unattributed() },
     triggers: inventory.triggers,
-    functions,
-    pipelines: pipelineFiles,
-    connectors,
-    problems,
+    functions: functions.functions,
+    pipelines: pipelines.entries,
+    connectors: connectors.entries,
+    problems: [...inventory.problems, ...pipelines.problems, ...connectors.problems],
   };
+  const files = [...functions.files, ...pipelines.files, ...connectors.files];
   files.push(await writeInside(outDir, 'inventory.json', `${JSON.stringify(document, null, 2)}\n`));
-  files.push(await writeInside(outDir, 'report.md', renderReport(document, sources)));
+  files.push(await writeInside(outDir, 'report.md', renderReport(document, functions.sources)));
   return { document, files };
 }

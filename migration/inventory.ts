@@ -193,149 +193,217 @@ function planDatabaseTrigger(trigger: AdminTrigger): DatabasePlan {
   return { ...base, namespace: { database: config.database, collection: config.collection } };
 }
 
-/** The inventory and the pipelines to generate, from what the Admin API returned. */
-export function buildInventory(input: InventoryInput): InventoryResult {
+/** The items that are triggers of a known type; every other item is a problem, named by its index and name. */
+function parseTriggers(rawTriggers: readonly unknown[]): { triggers: AdminTrigger[]; problems: InventoryProblem[] } {
+  const triggers: AdminTrigger[] = [];
   const problems: InventoryProblem[] = [];
-  const owner = input.owner ?? 'unassigned';
-  const parsedTriggers: AdminTrigger[] = [];
-  input.rawTriggers.forEach((raw, index) => {
+  rawTriggers.forEach((raw, index) => {
     const parsed = triggerSchema.safeParse(raw);
     const label = raw && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string' ? ` (${shown((raw as { name: string }).name)})` : '';
     if (!parsed.success) {
       problems.push({ where: `triggers[${index}]${label}`, message: `not a trigger in the documented shape: ${issuesText(parsed.error.issues)}; left out` });
     } else if (!(TRIGGER_TYPES as readonly string[]).includes(parsed.data.type)) {
       problems.push({ where: `triggers[${index}]${label}`, message: `type ${JSON.stringify(shown(parsed.data.type))} is not DATABASE, SCHEDULED or AUTHENTICATION; left out` });
-    } else parsedTriggers.push(parsed.data);
+    } else triggers.push(parsed.data);
   });
+  return { triggers, problems };
+}
 
-  const functionFiles = new Map(input.functions.map((entry) => [entry.id, entry]));
-  const databasePlans = new Map<string, DatabasePlan>();
-  for (const trigger of parsedTriggers) if (trigger.type === 'DATABASE') databasePlans.set(trigger._id, planDatabaseTrigger(trigger));
+function namespaceKey(namespace: { readonly database: string; readonly collection: string }): string {
+  return `${namespace.database}.${namespace.collection}`;
+}
 
-  // One pipeline per namespace, serving every trigger that watches it.
+/** The Database triggers that can be replaced by a pipeline, by the namespace they watch. */
+function groupByNamespace(plans: Iterable<DatabasePlan>): Map<string, DatabasePlan[]> {
   const byNamespace = new Map<string, DatabasePlan[]>();
-  for (const plan of databasePlans.values()) {
+  for (const plan of plans) {
     if (!plan.namespace) continue;
-    const key = `${plan.namespace.database}.${plan.namespace.collection}`;
+    const key = namespaceKey(plan.namespace);
     byNamespace.set(key, [...(byNamespace.get(key) ?? []), plan]);
   }
-  const takenNames = new Set(input.existingPipelines.map((pipeline) => pipeline.name));
-  const pipelineOfNamespace = new Map<string, { name: string; existing: boolean }>();
+  return byNamespace;
+}
+
+/** The pipeline serving a namespace: one the repository has, or one generated now. */
+interface NamespacePipeline {
+  readonly name: string;
+  readonly existing: boolean;
+}
+
+/** A new pipeline for a namespace, capturing what any of its triggers reacted to. */
+function plannedPipeline(namespace: string, plans: readonly DatabasePlan[], name: string, owner: string): PlannedPipeline {
+  const { database, collection } = plans[0]!.namespace!;
+  const excludeFields = [...new Set(plans.flatMap((plan) => plan.excludeFields))].sort();
+  const triggerNames = plans.map((plan) => shown(plan.trigger.name));
+  return {
+    definition: {
+      name,
+      description: `Replaces the Atlas trigger${triggerNames.length > 1 ? 's' : ''} ${triggerNames.map((trigger) => `"${trigger}"`).join(', ')} on ${namespace}`,
+      database,
+      collection,
+      table: name,
+      ...(excludeFields.length ? { excludeFields } : {}),
+      owner,
+    },
+    condition: anyOf(plans.map((plan) => plan.condition)),
+    triggers: plans.map((plan) => plan.trigger.name),
+  };
+}
+
+/** One pipeline per namespace, in namespace order, unless the repository already captures it; names never collide. */
+function planPipelines(byNamespace: ReadonlyMap<string, readonly DatabasePlan[]>, existingPipelines: readonly PipelineDefinition[], owner: string) {
+  const takenNames = new Set(existingPipelines.map((pipeline) => pipeline.name));
+  const pipelineOfNamespace = new Map<string, NamespacePipeline>();
   const pipelines: PlannedPipeline[] = [];
   for (const [namespace, plans] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const { database, collection } = plans[0]!.namespace!;
-    const existing = input.existingPipelines.find((pipeline) => pipeline.database === database && pipeline.collection === collection);
+    const existing = existingPipelines.find((pipeline) => pipeline.database === database && pipeline.collection === collection);
     if (existing) {
       pipelineOfNamespace.set(namespace, { name: existing.name, existing: true });
       continue;
     }
     const name = uniqueName(toIdentifier(collection, 'collection'), takenNames);
-    const excludeFields = [...new Set(plans.flatMap((plan) => plan.excludeFields))].sort();
-    const triggerNames = plans.map((plan) => shown(plan.trigger.name));
-    pipelines.push({
-      definition: {
-        name,
-        description: `Replaces the Atlas trigger${triggerNames.length > 1 ? 's' : ''} ${triggerNames.map((trigger) => `"${trigger}"`).join(', ')} on ${namespace}`,
-        database,
-        collection,
-        table: name,
-        ...(excludeFields.length ? { excludeFields } : {}),
-        owner,
-      },
-      condition: anyOf(plans.map((plan) => plan.condition)),
-      triggers: plans.map((plan) => plan.trigger.name),
-    });
+    pipelines.push(plannedPipeline(namespace, plans, name, owner));
     pipelineOfNamespace.set(namespace, { name, existing: false });
   }
+  return { pipelines, pipelineOfNamespace };
+}
 
-  const triggers = parsedTriggers.map((trigger): InventoryTrigger => {
-    const fn = functionOf(trigger);
-    const common = {
-      id: trigger._id,
-      name: trigger.name,
-      type: trigger.type as TriggerType,
-      disabled: trigger.disabled ?? false,
-      ...(fn ? { function: functionEntry(fn, fn.id ? functionFiles.get(fn.id) : undefined) } : {}),
-      eventProcessors: Object.keys(trigger.event_processors ?? {}),
-      baseline: input.baselineOf({ id: trigger._id, name: trigger.name }),
-    };
-    if (trigger.type === 'DATABASE') {
-      const plan = databasePlans.get(trigger._id)!;
-      const config = plan.config;
-      const namespaceKey = plan.namespace ? `${plan.namespace.database}.${plan.namespace.collection}` : undefined;
-      const target = namespaceKey ? pipelineOfNamespace.get(namespaceKey) : undefined;
-      const sharing = namespaceKey ? (byNamespace.get(namespaceKey) ?? []).filter((other) => other.trigger._id !== trigger._id) : [];
-      const notes = [...plan.notes];
-      if (sharing.length) {
-        notes.push(
-          `${sharing.map((other) => `"${shown(other.trigger.name)}"`).join(', ')} also watch${sharing.length === 1 ? 'es' : ''} ${namespaceKey}: one pipeline captures what any of them reacted to; compare their functions`,
-        );
-      }
-      if (target?.existing) notes.push(`${namespaceKey} is already captured by pipeline "${target.name}" in connectors/pipelines/: no new pipeline was generated`);
-      if (target && !target.existing) {
-        notes.push(`warehouse table "${target.name}" is derived from the collection name: check the function source for the table the trigger wrote and adjust the pipeline's table`);
-      }
-      const summary = target
-        ? `Debezium MongoDB source + JDBC sink: pipeline "${target.name}"${target.existing ? ' (existing)' : ' (generated)'}`
-        : 'Debezium MongoDB source + JDBC sink, once the collection question below is answered (nothing generated)';
-      return {
-        ...common,
-        namespace: config ? (config.database ? `${config.database}.${config.collection ?? '*'}` : '*') : undefined,
-        operationTypes: config?.operation_types,
-        match: config?.match,
-        project: config?.project,
-        fullDocument: config?.full_document,
-        fullDocumentBeforeChange: config?.full_document_before_change,
-        settings: config
-          ? Object.fromEntries(
-              (['tolerate_resume_errors', 'unordered', 'skip_catchup_events', 'maximum_throughput', 'service_id'] as const)
-                .filter((key) => config[key] !== undefined)
-                .map((key) => [key, config[key]]),
-            )
-          : undefined,
-        replacement: { kind: 'connector', summary, ...(target ? { pipeline: target.name } : {}), expressed: plan.expressed, unexpressed: plan.unexpressed, notes },
-      };
-    }
-    if (trigger.type === 'SCHEDULED') {
-      const parsed = scheduledTriggerConfigSchema.safeParse(trigger.config ?? {});
-      const schedule = parsed.success ? parsed.data.schedule : undefined;
-      const unexpressed = parsed.success ? [] : [`config does not have the documented shape (${issuesText(parsed.error.issues)}): the schedule is unknown`];
-      const notes: string[] = [];
-      if (schedule && schedule.trim().split(/\s+/).length !== 5) {
-        notes.push(`schedule ${JSON.stringify(schedule)} is not a five-field cron expression: a Kubernetes CronJob needs one`);
-      }
-      return {
-        ...common,
-        schedule,
-        replacement: {
-          kind: 'scheduled-job',
-          summary: `not change capture: run the function's logic on the same schedule${schedule ? ` (${schedule})` : ''} as a Kubernetes CronJob, or as a warehouse job (a view, or pg_cron) when it only reshapes warehouse data`,
-          expressed: schedule ? [`schedule ${schedule} → CronJob spec.schedule (same cron syntax, UTC)`] : [],
-          unexpressed: [...unexpressed, 'the function body: rewrite it as the job (its source is in the inventory)'],
-          notes,
-        },
-      };
-    }
-    const parsed = authenticationTriggerConfigSchema.safeParse(trigger.config ?? {});
-    const authentication = parsed.success ? { operationType: parsed.data.operation_type, providers: parsed.data.providers } : {};
-    return {
-      ...common,
-      authentication,
-      replacement: {
-        kind: 'deprecated',
-        summary:
-          'deprecated by MongoDB with App Services authentication (end of life 30 September 2025): no replacement on this platform; move the user-lifecycle logic to the identity provider',
-        expressed: [],
-        unexpressed: [
-          `authentication events (${authentication.operationType ?? 'unknown operation'}${authentication.providers?.length ? ` via ${authentication.providers.join(', ')}` : ''}) are not change capture`,
-        ],
-        notes: parsed.success ? [] : [`config does not have the documented shape: ${issuesText(parsed.error.issues)}`],
-      },
-    };
-  });
+/** What every inventory entry is built from, besides the trigger. */
+interface EntryContext {
+  readonly functionFiles: ReadonlyMap<string, InventoryFunction>;
+  readonly baselineOf: InventoryInput['baselineOf'];
+  readonly databasePlans: ReadonlyMap<string, DatabasePlan>;
+  readonly byNamespace: ReadonlyMap<string, readonly DatabasePlan[]>;
+  readonly pipelineOfNamespace: ReadonlyMap<string, NamespacePipeline>;
+}
 
-  for (const fn of input.functions) if (fn.error) problems.push({ where: `function ${shown(fn.name)}`, message: fn.error });
-  return { triggers, pipelines, problems };
+type CommonEntry = Pick<InventoryTrigger, 'id' | 'name' | 'type' | 'disabled' | 'function' | 'eventProcessors' | 'baseline'>;
+
+function commonEntry(trigger: AdminTrigger, context: EntryContext): CommonEntry {
+  const fn = functionOf(trigger);
+  return {
+    id: trigger._id,
+    name: trigger.name,
+    type: trigger.type as TriggerType,
+    disabled: trigger.disabled ?? false,
+    ...(fn ? { function: functionEntry(fn, fn.id ? context.functionFiles.get(fn.id) : undefined) } : {}),
+    eventProcessors: Object.keys(trigger.event_processors ?? {}),
+    baseline: context.baselineOf({ id: trigger._id, name: trigger.name }),
+  };
+}
+
+/** The plan's notes, plus what sharing the namespace or reusing a pipeline means for this trigger. */
+function databaseNotes(trigger: AdminTrigger, plan: DatabasePlan, context: EntryContext, target: NamespacePipeline | undefined): string[] {
+  const key = plan.namespace ? namespaceKey(plan.namespace) : undefined;
+  const sharing = key ? (context.byNamespace.get(key) ?? []).filter((other) => other.trigger._id !== trigger._id) : [];
+  const notes = [...plan.notes];
+  if (sharing.length) {
+    notes.push(
+      `${sharing.map((other) => `"${shown(other.trigger.name)}"`).join(', ')} also watch${sharing.length === 1 ? 'es' : ''} ${key}: one pipeline captures what any of them reacted to; compare their functions`,
+    );
+  }
+  if (target?.existing) notes.push(`${key} is already captured by pipeline "${target.name}" in connectors/pipelines/: no new pipeline was generated`);
+  if (target && !target.existing) {
+    notes.push(`warehouse table "${target.name}" is derived from the collection name: check the function source for the table the trigger wrote and adjust the pipeline's table`);
+  }
+  return notes;
+}
+
+/** DATABASE settings without a filter meaning, as the API gave them. */
+function databaseSettings(config: DatabaseTriggerConfig | undefined): Readonly<Record<string, unknown>> | undefined {
+  if (!config) return undefined;
+  return Object.fromEntries(
+    (['tolerate_resume_errors', 'unordered', 'skip_catchup_events', 'maximum_throughput', 'service_id'] as const).filter((key) => config[key] !== undefined).map((key) => [key, config[key]]),
+  );
+}
+
+function databaseEntry(trigger: AdminTrigger, common: CommonEntry, context: EntryContext): InventoryTrigger {
+  const plan = context.databasePlans.get(trigger._id)!;
+  const config = plan.config;
+  const target = plan.namespace ? context.pipelineOfNamespace.get(namespaceKey(plan.namespace)) : undefined;
+  const summary = target
+    ? `Debezium MongoDB source + JDBC sink: pipeline "${target.name}"${target.existing ? ' (existing)' : ' (generated)'}`
+    : 'Debezium MongoDB source + JDBC sink, once the collection question below is answered (nothing generated)';
+  return {
+    ...common,
+    namespace: config ? (config.database ? `${config.database}.${config.collection ?? '*'}` : '*') : undefined,
+    operationTypes: config?.operation_types,
+    match: config?.match,
+    project: config?.project,
+    fullDocument: config?.full_document,
+    fullDocumentBeforeChange: config?.full_document_before_change,
+    settings: databaseSettings(config),
+    replacement: {
+      kind: 'connector',
+      summary,
+      ...(target ? { pipeline: target.name } : {}),
+      expressed: plan.expressed,
+      unexpressed: plan.unexpressed,
+      notes: databaseNotes(trigger, plan, context, target),
+    },
+  };
+}
+
+function scheduledEntry(trigger: AdminTrigger, common: CommonEntry): InventoryTrigger {
+  const parsed = scheduledTriggerConfigSchema.safeParse(trigger.config ?? {});
+  const schedule = parsed.success ? parsed.data.schedule : undefined;
+  const unexpressed = parsed.success ? [] : [`config does not have the documented shape (${issuesText(parsed.error.issues)}): the schedule is unknown`];
+  const notes: string[] = [];
+  if (schedule && schedule.trim().split(/\s+/).length !== 5) {
+    notes.push(`schedule ${JSON.stringify(schedule)} is not a five-field cron expression: a Kubernetes CronJob needs one`);
+  }
+  return {
+    ...common,
+    schedule,
+    replacement: {
+      kind: 'scheduled-job',
+      summary: `not change capture: run the function's logic on the same schedule${schedule ? ` (${schedule})` : ''} as a Kubernetes CronJob, or as a warehouse job (a view, or pg_cron) when it only reshapes warehouse data`,
+      expressed: schedule ? [`schedule ${schedule} → CronJob spec.schedule (same cron syntax, UTC)`] : [],
+      unexpressed: [...unexpressed, 'the function body: rewrite it as the job (its source is in the inventory)'],
+      notes,
+    },
+  };
+}
+
+function authenticationEntry(trigger: AdminTrigger, common: CommonEntry): InventoryTrigger {
+  const parsed = authenticationTriggerConfigSchema.safeParse(trigger.config ?? {});
+  const authentication = parsed.success ? { operationType: parsed.data.operation_type, providers: parsed.data.providers } : {};
+  return {
+    ...common,
+    authentication,
+    replacement: {
+      kind: 'deprecated',
+      summary:
+        'deprecated by MongoDB with App Services authentication (end of life 30 September 2025): no replacement on this platform; move the user-lifecycle logic to the identity provider',
+      expressed: [],
+      unexpressed: [
+        `authentication events (${authentication.operationType ?? 'unknown operation'}${authentication.providers?.length ? ` via ${authentication.providers.join(', ')}` : ''}) are not change capture`,
+      ],
+      notes: parsed.success ? [] : [`config does not have the documented shape: ${issuesText(parsed.error.issues)}`],
+    },
+  };
+}
+
+function inventoryEntry(trigger: AdminTrigger, context: EntryContext): InventoryTrigger {
+  const common = commonEntry(trigger, context);
+  if (trigger.type === 'DATABASE') return databaseEntry(trigger, common, context);
+  if (trigger.type === 'SCHEDULED') return scheduledEntry(trigger, common);
+  return authenticationEntry(trigger, common);
+}
+
+/** The inventory and the pipelines to generate, from what the Admin API returned. */
+export function buildInventory(input: InventoryInput): InventoryResult {
+  const parsed = parseTriggers(input.rawTriggers);
+  const databasePlans = new Map<string, DatabasePlan>();
+  for (const trigger of parsed.triggers) if (trigger.type === 'DATABASE') databasePlans.set(trigger._id, planDatabaseTrigger(trigger));
+  const byNamespace = groupByNamespace(databasePlans.values());
+  const { pipelines, pipelineOfNamespace } = planPipelines(byNamespace, input.existingPipelines, input.owner ?? 'unassigned');
+  const functionFiles = new Map(input.functions.map((entry) => [entry.id, entry]));
+  const context: EntryContext = { functionFiles, baselineOf: input.baselineOf, databasePlans, byNamespace, pipelineOfNamespace };
+  const triggers = parsed.triggers.map((trigger) => inventoryEntry(trigger, context));
+  const functionProblems = input.functions.filter((fn) => fn.error).map((fn) => ({ where: `function ${shown(fn.name)}`, message: fn.error! }));
+  return { triggers, pipelines, problems: [...parsed.problems, ...functionProblems] };
 }
 
 /** `inventory.json`: what `cdcctl migrate inventory` found and proposes. */

@@ -116,20 +116,93 @@ function logsPage(all: readonly FakeLogEntry[], query: Record<string, string>): 
   return { status: 200, body: { logs: page, nextEndDate, ...(nextSkip > 0 ? { nextSkip } : {}) } };
 }
 
+type Reply = (status: number, payload: unknown, headers?: Record<string, string>) => void;
+
+interface Tokens {
+  readonly access: Set<string>;
+  readonly refresh: Set<string>;
+}
+
+function token(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Login with the key pair and session refresh; undefined when the path is not an auth endpoint. */
+function authRoute(state: FakeAtlasState, tokens: Tokens, request: { method?: string; path: string; body: string; credential: RecordedRequest['credential'] }, reply: Reply): true | undefined {
+  if (request.method === 'POST' && request.path === '/auth/providers/mongodb-cloud/login') {
+    let credentials: { username?: unknown; apiKey?: unknown } = {};
+    try {
+      credentials = JSON.parse(request.body);
+    } catch {
+      reply(400, { error: 'invalid JSON', error_code: 'BadRequest' });
+      return true;
+    }
+    if (credentials.username !== state.publicKey || credentials.apiKey !== state.privateKey) {
+      reply(401, { error: 'invalid username/password', error_code: 'InvalidPassword' });
+      return true;
+    }
+    const access = token();
+    const refresh = token();
+    tokens.access.add(access);
+    tokens.refresh.add(refresh);
+    reply(200, { access_token: access, refresh_token: refresh, user_id: 'fake-user', device_id: '000000000000000000000000' });
+    return true;
+  }
+  if (request.method === 'POST' && request.path === '/auth/session') {
+    if (request.credential !== 'refresh') {
+      reply(401, { error: 'invalid session', error_code: 'InvalidSession' });
+      return true;
+    }
+    const access = token();
+    tokens.access.add(access);
+    reply(201, { access_token: access });
+    return true;
+  }
+  return undefined;
+}
+
+/** An app's triggers, functions (listed and one by one) and logs. */
+function appRoute(state: FakeAtlasState, app: FakeApp, rest: string | undefined, query: Record<string, string>, reply: Reply): void {
+  if (rest === '/triggers') return reply(200, state.triggers[app._id] ?? []);
+  if (rest === '/functions') {
+    return reply(200, (state.functions[app._id] ?? []).map(({ _id, name, private: isPrivate }) => ({ _id, name, private: isPrivate ?? false, last_modified: 1700000000 })));
+  }
+  const functionMatch = /^\/functions\/([^/]+)$/.exec(rest ?? '');
+  if (functionMatch) {
+    const found = (state.functions[app._id] ?? []).find((candidate) => candidate._id === decodeURIComponent(functionMatch[1]!));
+    if (!found) return reply(404, { error: 'function not found', error_code: 'FunctionNotFound' });
+    return reply(200, { ...found, private: found.private ?? false, run_as_system: true, can_evaluate: {} });
+  }
+  if (rest === '/logs') {
+    const page = logsPage(state.logs[app._id] ?? [], query);
+    return reply(page.status, page.body);
+  }
+  return reply(404, { error: 'not found', error_code: 'NotFound' });
+}
+
+/** `/groups/{group}/apps` and below, for a request that carries a valid access token. */
+function groupRoute(state: FakeAtlasState, path: string, query: Record<string, string>, reply: Reply): void {
+  const groupMatch = /^\/groups\/([^/]+)\/apps(?:\/([^/]+)(\/.*)?)?$/.exec(path);
+  if (!groupMatch || decodeURIComponent(groupMatch[1]!) !== state.groupId) return reply(404, { error: 'group not found', error_code: 'GroupNotFound' });
+  const [, , appId, rest] = groupMatch;
+  if (!appId) return reply(200, state.apps.map((app) => ({ ...app, group_id: state.groupId, location: 'US-VA', deployment_model: 'GLOBAL' })));
+  const app = state.apps.find((candidate) => candidate._id === decodeURIComponent(appId));
+  if (!app) return reply(404, { error: 'app not found', error_code: 'AppNotFound' });
+  return appRoute(state, app, rest, query, reply);
+}
+
 export async function startFakeAtlasAdminApi(state: FakeAtlasState): Promise<FakeAtlasAdminApi> {
-  const accessTokens = new Set<string>();
-  const refreshTokens = new Set<string>();
+  const tokens: Tokens = { access: new Set(), refresh: new Set() };
   const injections: Array<{ pattern: RegExp; response: InjectedResponse; remaining: number }> = [];
   const requests: RecordedRequest[] = [];
-  const token = () => randomBytes(16).toString('hex');
 
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams.entries());
     const body = await readBody(request);
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const credential: RecordedRequest['credential'] = !bearer ? 'none' : accessTokens.has(bearer) ? 'access' : refreshTokens.has(bearer) ? 'refresh' : 'invalid';
-    const reply = (status: number, payload: unknown, headers?: Record<string, string>) => {
+    const credential: RecordedRequest['credential'] = !bearer ? 'none' : tokens.access.has(bearer) ? 'access' : tokens.refresh.has(bearer) ? 'refresh' : 'invalid';
+    const reply: Reply = (status, payload, headers) => {
       requests.push({ method: request.method ?? '?', path: url.pathname, query, credential, body, status });
       send(response, status, payload, headers);
     };
@@ -141,52 +214,9 @@ export async function startFakeAtlasAdminApi(state: FakeAtlasState): Promise<Fak
     }
     if (!url.pathname.startsWith(BASE)) return reply(404, { error: 'not found', error_code: 'NotFound' });
     const path = url.pathname.slice(BASE.length);
-
-    if (request.method === 'POST' && path === '/auth/providers/mongodb-cloud/login') {
-      let credentials: { username?: unknown; apiKey?: unknown } = {};
-      try {
-        credentials = JSON.parse(body);
-      } catch {
-        return reply(400, { error: 'invalid JSON', error_code: 'BadRequest' });
-      }
-      if (credentials.username !== state.publicKey || credentials.apiKey !== state.privateKey) {
-        return reply(401, { error: 'invalid username/password', error_code: 'InvalidPassword' });
-      }
-      const access = token();
-      const refresh = token();
-      accessTokens.add(access);
-      refreshTokens.add(refresh);
-      return reply(200, { access_token: access, refresh_token: refresh, user_id: 'fake-user', device_id: '000000000000000000000000' });
-    }
-    if (request.method === 'POST' && path === '/auth/session') {
-      if (credential !== 'refresh') return reply(401, { error: 'invalid session', error_code: 'InvalidSession' });
-      const access = token();
-      accessTokens.add(access);
-      return reply(201, { access_token: access });
-    }
+    if (authRoute(state, tokens, { method: request.method, path, body, credential }, reply)) return;
     if (credential !== 'access') return reply(401, { error: 'invalid session: access token expired', error_code: 'InvalidSession' });
-
-    const groupMatch = /^\/groups\/([^/]+)\/apps(?:\/([^/]+)(\/.*)?)?$/.exec(path);
-    if (!groupMatch || decodeURIComponent(groupMatch[1]!) !== state.groupId) return reply(404, { error: 'group not found', error_code: 'GroupNotFound' });
-    const [, , appId, rest] = groupMatch;
-    if (!appId) return reply(200, state.apps.map((app) => ({ ...app, group_id: state.groupId, location: 'US-VA', deployment_model: 'GLOBAL' })));
-    const app = state.apps.find((candidate) => candidate._id === decodeURIComponent(appId));
-    if (!app) return reply(404, { error: 'app not found', error_code: 'AppNotFound' });
-    if (rest === '/triggers') return reply(200, state.triggers[app._id] ?? []);
-    if (rest === '/functions') {
-      return reply(200, (state.functions[app._id] ?? []).map(({ _id, name, private: isPrivate }) => ({ _id, name, private: isPrivate ?? false, last_modified: 1700000000 })));
-    }
-    const functionMatch = /^\/functions\/([^/]+)$/.exec(rest ?? '');
-    if (functionMatch) {
-      const found = (state.functions[app._id] ?? []).find((candidate) => candidate._id === decodeURIComponent(functionMatch[1]!));
-      if (!found) return reply(404, { error: 'function not found', error_code: 'FunctionNotFound' });
-      return reply(200, { ...found, private: found.private ?? false, run_as_system: true, can_evaluate: {} });
-    }
-    if (rest === '/logs') {
-      const page = logsPage(state.logs[app._id] ?? [], query);
-      return reply(page.status, page.body);
-    }
-    return reply(404, { error: 'not found', error_code: 'NotFound' });
+    return groupRoute(state, path, query, reply);
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -194,10 +224,10 @@ export async function startFakeAtlasAdminApi(state: FakeAtlasState): Promise<Fak
   return {
     url: `http://127.0.0.1:${port}${BASE}`,
     requests,
-    expireAccessTokens: () => accessTokens.clear(),
+    expireAccessTokens: () => tokens.access.clear(),
     expireSession: () => {
-      accessTokens.clear();
-      refreshTokens.clear();
+      tokens.access.clear();
+      tokens.refresh.clear();
     },
     inject: (pattern, injectedResponse, times = 1) => injections.push({ pattern, response: injectedResponse, remaining: times }),
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),

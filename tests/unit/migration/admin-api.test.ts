@@ -3,8 +3,6 @@ import { startFakeAtlasAdminApi, type FakeAtlasAdminApi } from '../../support/fa
 import { APP_ID, fakeState, GROUP_ID, KEYS, TRIGGERS } from './atlas-fixture';
 import { generatedSecret } from '../../support/generated-secret';
 
-
-
 // The Admin API cannot run here: these tests talk to an HTTP FAKE of it on loopback.
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 let fake: FakeAtlasAdminApi;
@@ -20,7 +18,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-describe('Admin API client against the fake Admin API', () => {
+describe('Admin API client: the session', () => {
   it('logs in with the key pair in the body and lists apps with the access token', async () => {
     const apps = await client().listApps(GROUP_ID);
     expect(apps.map((app) => app._id)).toEqual([APP_ID]);
@@ -57,6 +55,18 @@ describe('Admin API client against the fake Admin API', () => {
     expect(paths.slice(2)).toEqual([`/groups/${GROUP_ID}/apps 401`, '/auth/session 401', '/auth/providers/mongodb-cloud/login 200', `/groups/${GROUP_ID}/apps 200`]);
   });
 
+  it('reports a refused key pair without showing it', async () => {
+    const wrongKey = generatedSecret('wrong-key');
+    const error = (await createAdminApiClient({ baseUrl: fake.url, publicKey: KEYS.publicKey, privateKey: wrongKey })
+      .listApps(GROUP_ID)
+      .catch((caught: unknown) => caught)) as AdminApiError;
+    expect(error.status).toBe(401);
+    expect(error.suggestion).toMatch(/ATLAS_PUBLIC_KEY/);
+    expect(`${error.message} ${error.suggestion}`).not.toContain(wrongKey);
+  });
+});
+
+describe('Admin API client: retries and what a response must be', () => {
   it('retries 429 (honouring Retry-After) and 5xx with backoff, then succeeds', async () => {
     fake.inject(/\/functions$/, { status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '2' } });
     fake.inject(/\/functions$/, { status: 503, body: 'upstream unavailable' }, 2);
@@ -79,15 +89,6 @@ describe('Admin API client against the fake Admin API', () => {
     expect(waits).toHaveLength(2);
   });
 
-  it('reports a refused key pair without showing it', async () => {
-    const error = (await createAdminApiClient({ baseUrl: fake.url, publicKey: KEYS.publicKey, privateKey: generatedSecret('wrong-key') })
-      .listApps(GROUP_ID)
-      .catch((caught: unknown) => caught)) as AdminApiError;
-    expect(error.status).toBe(401);
-    expect(error.suggestion).toMatch(/ATLAS_PUBLIC_KEY/);
-    expect(`${error.message} ${error.suggestion}`).not.toContain('wrong-key-value');
-  });
-
   it('rejects a response that does not have the documented shape, saying which field', async () => {
     fake.inject(/\/apps$/, { status: 200, body: [{ name: 'no id here' }] });
     await expect(client().listApps(GROUP_ID)).rejects.toThrow(/documented shape: 0\._id: /);
@@ -102,7 +103,9 @@ describe('Admin API client against the fake Admin API', () => {
     fake.inject(/\/functions\/f-orders$/, { status: 200, body: { _id: 'f-orders', name: 'huge', source: 'x'.repeat(200_000) } });
     await expect(client({ maxResponseBytes: 100_000 }).getFunction(GROUP_ID, APP_ID, 'f-orders')).rejects.toThrow(/larger than 100000 bytes/);
   });
+});
 
+describe('Admin API client: log pages', () => {
   it('reads every log page once, following nextEndDate and nextSkip across equal timestamps', async () => {
     const seen: AdminLogEntry[] = [];
     const scan = await client().scanLogs(GROUP_ID, APP_ID, { type: 'DB_TRIGGER', errorsOnly: false, startDate: new Date(NOW.getTime() - 7 * 86_400_000).toISOString() }, (entry) => seen.push(entry));

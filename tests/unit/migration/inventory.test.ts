@@ -47,12 +47,17 @@ afterEach(async () => {
   await rm(workspace, { recursive: true, force: true });
 });
 
-describe('migrate inventory against the fake Admin API', () => {
-  let run: InventoryRun;
+/** The inventory of the fake's app, run afresh before each test of the describe that calls this. */
+let run: InventoryRun;
+function inventoryBeforeEach(): void {
   beforeEach(async () => {
     run = await inventory();
   });
-  const triggerNamed = (name: string) => run.document.triggers.find((trigger) => trigger.name === name)!;
+}
+const triggerNamed = (name: string) => run.document.triggers.find((trigger) => trigger.name === name)!;
+
+describe('migrate inventory: what replaces each trigger', () => {
+  inventoryBeforeEach();
 
   it('maps each trigger type to its replacement', () => {
     expect(triggerNamed('syncOrders').replacement).toMatchObject({ kind: 'connector', pipeline: 'orders_2' });
@@ -104,6 +109,10 @@ describe('migrate inventory against the fake Admin API', () => {
     expect(triggerNamed('nightlyRollup').baseline).toMatchObject({ executions: 2, p95_ms: 5000 });
     expect(triggerNamed('welcomeEmail').baseline).toEqual({ executions: 0, failures: 0, p50_ms: null, p95_ms: null, top_errors: [] });
   });
+});
+
+describe('migrate inventory: the files it writes', () => {
+  inventoryBeforeEach();
 
   it('generates one pipeline per safe namespace, with the triggers’ conditions on the source', async () => {
     expect(run.document.pipelines.map((pipeline) => [pipeline.name, pipeline.namespace])).toEqual([
