@@ -177,7 +177,7 @@ function registerInventory(migrate: Command): void {
     .requiredOption('--project <id>', 'Atlas project (group) id')
     .requiredOption('--app <app>', "the app's _id, client app id or name")
     .option('--api-url <url>', 'App Services Admin API base URL', ATLAS_ADMIN_API_URL)
-    .option('--out <dir>', 'output folder (inventory.json, report.md, functions/, connectors/)', 'migration')
+    .option('--out <dir>', 'output folder (inventory.json, report.md, functions/, connectors/)', '.local/migration')
     .option('--pipelines-dir <dir>', 'where the generated TypeScript pipelines go (default: <out>/pipelines)')
     .option('--env <name>', `environment the connectors are rendered for (${ENVIRONMENT_NAMES.join(', ')})`, 'production')
     .option('--since <when>', 'baseline window start: a duration (7d, 24h) or an ISO 8601 time', '7d')
