@@ -1,21 +1,56 @@
-import { isConfigProviderPlaceholder, MASK } from '../config/secrets';
+import { findLiteralCredential, isConfigProviderPlaceholder, MASK, maskCredentials } from '../config/secrets';
 import { findPlugin } from './catalog';
+import { GENERATED } from './catalog/generated';
 
-/** Key names that carry credentials whatever the plugin (Kafka's own PASSWORD-typed keys follow these). */
-const CREDENTIAL_KEY = /(password|secret|\.jaas\.config$|connection\.uri$|connection\.string$|api\.key|token$)/i;
+/**
+ * Keys whose whole value is a credential whatever the plugin: passwords (every PASSWORD-typed key a
+ * Kafka client or plugin declares ends so: `mongodb.password`, `connection.password`,
+ * `*.ssl.keystore.password`, `connection.ssl.truststorePassword`, …), secrets, tokens, API keys, a
+ * converter's `basic.auth.user.info` (`user:password` for a schema registry) and private key material
+ * (`ssl.keystore.key`, `ssl.key.password`).
+ */
+const CREDENTIAL_KEY = /(password|secret|api\.key|token$|basic\.auth\.user\.info$|ssl\.keystore\.key$)/i;
 
+/**
+ * Connection strings: declared PASSWORD by the MongoDB Kafka connector (`connection.uri`), STRING by
+ * Debezium (`mongodb.connection.string`, `connection.url`), legitimately literal without a password
+ * (`mongodb://host:27017/?replicaSet=rs0`). Their value is what decides: a password inside is a
+ * credential (findLiteralCredential), as it is in any other value.
+ */
+const CONNECTION_STRING_KEYS = new Set(['connection.uri', 'connection.url', 'mongodb.connection.string']);
+
+function declaresPassword(connectorClass: string | undefined, key: string): boolean {
+  return connectorClass !== undefined && GENERATED.get(connectorClass)?.keys[key]?.type === 'PASSWORD';
+}
+
+/** A key whose whole value is a credential: only a config-provider placeholder may stand there, and output masks it. */
 export function isSecretKey(connectorClass: string | undefined, key: string): boolean {
+  if (CONNECTION_STRING_KEYS.has(key)) return false;
   const plugin = connectorClass ? findPlugin(connectorClass) : undefined;
-  return Boolean(plugin?.secretKeys.includes(key)) || CREDENTIAL_KEY.test(key);
+  return Boolean(plugin?.secretKeys.includes(key)) || declaresPassword(connectorClass, key) || CREDENTIAL_KEY.test(key);
+}
+
+/**
+ * Why the value of `key` is a literal credential, or undefined: a literal under a credential key, or a
+ * password inside any value (a URI's user info, a JDBC URL's `password=`, a JAAS line).
+ */
+export function credentialProblem(connectorClass: string | undefined, key: string, value: string): string | undefined {
+  if (!value) return undefined;
+  if (isSecretKey(connectorClass, key)) {
+    return isConfigProviderPlaceholder(value) ? undefined : 'carries a credential: must be a config-provider placeholder such as ${dir:/etc/connect-secrets:key}, never a literal';
+  }
+  const form = findLiteralCredential(value);
+  return form && `carries a credential (${form}): put the whole value, or the password alone, in a config-provider placeholder such as \${dir:/etc/connect-secrets:key}`;
 }
 
 /**
  * The value as it may be shown: a config-provider placeholder is a reference, not a secret, and is
- * shown so a reviewer sees which secret moved; anything else under a secret key is masked.
+ * shown so a reviewer sees which secret moved; anything else under a credential key is masked, and a
+ * password inside any other value (a URI's, a JDBC URL's) is masked where it stands.
  */
 export function displayValue(connectorClass: string | undefined, key: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!isSecretKey(connectorClass, key)) return value;
+  if (!isSecretKey(connectorClass, key)) return maskCredentials(value);
   return isConfigProviderPlaceholder(value) ? value : MASK;
 }
 

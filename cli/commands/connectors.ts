@@ -6,7 +6,6 @@ import type { LiveConnector } from '../../connectors/connect/client';
 import { deployEnvironment, renderValidated } from '../../connectors/connect/deploy';
 import { clientFor } from '../../connectors/connect/environment-client';
 import { formatPlanJson, formatPlanMarkdown, formatPlanText, planSummary } from '../../connectors/connect/format-plan';
-import { GENERATED_MODULES } from '../../connectors/catalog/generate';
 import { syncGeneratedCatalog } from '../../connectors/connect/generate-catalog';
 import { offsetsSnapshotFileName, serializeOffsetsSnapshot, snapshotOffsets, type OffsetsSnapshot } from '../../connectors/connect/offsets-snapshot';
 import { diff, hasChanges } from '../../connectors/connect/plan';
@@ -52,29 +51,33 @@ function registerRender(connectors: Command): void {
   });
 }
 
-async function collectJsonFiles(paths: readonly string[]): Promise<string[]> {
+/** The JSON files of the paths given (a folder's `.json` files, sorted), and the folders that hold none. */
+async function collectJsonFiles(paths: readonly string[]): Promise<{ files: string[]; empty: string[] }> {
   const files: string[] = [];
+  const empty: string[] = [];
   for (const entry of paths) {
     const info = await stat(entry).catch(() => undefined);
     if (!info) throw new CliError(`${entry}: no such file or folder`);
     if (info.isDirectory()) {
       const names = (await readdir(entry)).filter((name) => name.endsWith('.json')).sort();
+      if (names.length === 0) empty.push(entry);
       files.push(...names.map((name) => path.join(entry, name)));
     } else files.push(entry);
   }
-  return files;
+  return { files, empty };
 }
 
 const UNPARSABLE = Symbol.for('unparsable');
 
-/** The definitions to validate: the files and folders given, else the rendered connectors of --env. */
-async function readBodies(paths: readonly string[], flags: Partial<EnvironmentFlags>): Promise<ConnectorBody[]> {
+/** The definitions to validate (the files and folders given, else the rendered connectors of --env), and the folders without any. */
+async function readBodies(paths: readonly string[], flags: Partial<EnvironmentFlags>): Promise<{ bodies: ConnectorBody[]; empty: string[] }> {
   const bodies: ConnectorBody[] = [];
   if (paths.length === 0) {
     if (!flags.env) throw new CliError('give JSON files or folders, or --env to validate the rendered connectors');
     for (const connector of renderEnvironment(environmentFromFlags(flags as EnvironmentFlags))) bodies.push({ origin: connector.name, json: JSON.parse(toConnectJson(connector)) });
   }
-  for (const file of await collectJsonFiles(paths)) {
+  const { files, empty } = await collectJsonFiles(paths);
+  for (const file of files) {
     try {
       bodies.push({ origin: file, json: JSON.parse(await readFile(file, 'utf8')) });
     } catch (error) {
@@ -82,7 +85,7 @@ async function readBodies(paths: readonly string[], flags: Partial<EnvironmentFl
       process.stderr.write(`${file}: (file): not valid JSON: ${(error as Error).message}\n`);
     }
   }
-  return bodies;
+  return { bodies, empty };
 }
 
 function registerValidate(connectors: Command): void {
@@ -91,14 +94,17 @@ function registerValidate(connectors: Command): void {
       .command('validate')
       .description('check connector JSON files or folders (rendered or hand-written) with the catalog schemas')
       .argument('[paths...]', 'JSON files or folders of them; none: the rendered connectors of --env')
-      .option('--allow-unknown-class', 'accept connector classes the catalog does not know')
+      .option('--allow-unknown-class', 'accept connector, transform, predicate and converter classes the pinned plugins and Kafka do not ship')
       .option('--remote', "also ask the worker's own validation (PUT /connector-plugins/{class}/config/validate)"),
     false,
   ).action(async (paths: string[], flags: Partial<EnvironmentFlags> & { allowUnknownClass?: boolean; remote?: boolean }) => {
-    const bodies = await readBodies(paths, flags);
-    const issues = bodies.flatMap(({ origin, json }) =>
-      json === UNPARSABLE ? [{ connector: origin, field: '(file)', message: 'not valid JSON', severity: 'error' as const }] : validateConnectorJson(json, { allowUnknownClass: flags.allowUnknownClass }, origin),
-    );
+    const { bodies, empty } = await readBodies(paths, flags);
+    const issues: ValidationIssue[] = [
+      ...empty.map((folder) => ({ connector: folder, field: '(folder)', message: 'holds no connector definition (no .json file)', severity: 'error' as const })),
+      ...bodies.flatMap(({ origin, json }) =>
+        json === UNPARSABLE ? [{ connector: origin, field: '(file)', message: 'not valid JSON', severity: 'error' as const }] : validateConnectorJson(json, { allowUnknownClass: flags.allowUnknownClass }, origin),
+      ),
+    ];
     if (flags.remote) {
       if (!flags.env) throw new CliError('--remote needs --env (or --env with --connect-url) to know which worker to ask');
       issues.push(...(await remoteValidationIssues(clientFor(environmentFromFlags(flags as EnvironmentFlags)), bodies)));
@@ -236,14 +242,14 @@ function registerCatalog(connectors: Command): void {
   environmentOptions(
     catalog
       .command('generate')
-      .description("write each catalog plugin's config definitions as the worker reports them (GET /connector-plugins/{class}/config)")
+      .description('write every plugin the worker runs (connectors, transforms, predicates, converters) with its config definitions (GET /connector-plugins?connectorsOnly=false, GET /connector-plugins/{class}/config)')
       .option('--out <dir>', "output folder (default: this repository's connectors/catalog/generated)")
       .option('--check', 'write nothing; exit 1 when a file differs from what the worker reports'),
     false,
   ).action(async (flags: Partial<EnvironmentFlags> & { out?: string; check?: boolean }) => {
     // The local worker runs the pinned plugins: it is the default source of truth.
     const environment = environmentFromFlags({ env: flags.env ?? 'local', connectUrl: flags.connectUrl });
-    process.stderr.write(`asking ${environment.connect.url} for the config definitions of ${Object.keys(GENERATED_MODULES).length} plugins\n`);
+    process.stderr.write(`asking ${environment.connect.url} for every plugin it runs and the config definitions of each\n`);
     const { files, stale } = await syncGeneratedCatalog(clientFor(environment), flags.out ?? GENERATED_CATALOG_DIR, { check: flags.check });
     const shown = stale.map((file) => path.relative(process.cwd(), file) || file);
     if (flags.check) {

@@ -17,7 +17,8 @@ export const commonConnectorFields = {
   'config.action.reload': oneOf(['none', 'restart']).optional(),
   'errors.retry.timeout': integer({ min: -1 }).optional(),
   'errors.retry.delay.max.ms': integer({ min: 0 }).optional(),
-  'errors.tolerance': oneOf(['none', 'all']).optional(),
+  // Kafka's ConnectorConfig checks it with ConfigDef.ValidString, which compares exactly.
+  'errors.tolerance': oneOf(['none', 'all'], { caseSensitive: true }).optional(),
   'errors.log.enable': boolean().optional(),
   'errors.log.include.messages': boolean().optional(),
 } as const;
@@ -46,17 +47,29 @@ export const sourceConnectorFields = {
   'offsets.storage.topic': z.string().optional(),
 } as const;
 
-/** Prefixes Kafka Connect itself forwards (per-connector client overrides, converter settings, transforms). */
-export const CONNECT_PASS_THROUGH_PREFIXES = [
-  'transforms.',
-  'predicates.',
-  'consumer.override.',
-  'producer.override.',
-  'admin.override.',
-  'key.converter.',
-  'value.converter.',
-  'header.converter.',
-  'topic.creation.',
+/**
+ * Prefixes of keys Kafka Connect itself reads, checked by their own rules: the transform chain
+ * (`transforms.`, `predicates.`) and the converters (`key.converter.` …) against what those plugins
+ * declare.
+ */
+export const CHECKED_PREFIXES = ['transforms.', 'predicates.', 'key.converter.', 'value.converter.', 'header.converter.'] as const;
+
+/** Prefixes of open-ended keys Kafka Connect forwards: per-connector client overrides and topic creation settings. */
+export const CONNECT_PASS_THROUGH_PREFIXES = ['consumer.override.', 'producer.override.', 'admin.override.', 'topic.creation.'] as const;
+
+/**
+ * Debezium's OpenLineage integration (debezium/debezium v3.5.0.Final, CommonConnectorConfig.java
+ * openlineage.integration.* fields): declared by the Debezium sources, read but not declared by the
+ * Debezium sinks.
+ */
+export const DEBEZIUM_OPENLINEAGE_KEYS = [
+  'openlineage.integration.enabled',
+  'openlineage.integration.config.file.path',
+  'openlineage.integration.job.namespace',
+  'openlineage.integration.job.description',
+  'openlineage.integration.job.tags',
+  'openlineage.integration.job.owners',
+  'openlineage.integration.dataset.kafka.bootstrap.servers',
 ] as const;
 
 /** Cross-field rules shared by every sink. */

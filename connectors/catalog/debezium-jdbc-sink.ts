@@ -1,20 +1,21 @@
 import { z } from 'zod';
-import { CONNECT_PASS_THROUGH_PREFIXES, checkSinkTopics, jsonConverters, sinkConnectorFields, sinkErrorHandling } from './common';
-import { boolean, integer, list, nonEmpty, oneOf, secret } from './fields';
+import { checkSinkTopics, DEBEZIUM_OPENLINEAGE_KEYS, jsonConverters, sinkConnectorFields, sinkErrorHandling } from './common';
+import { boolean, enumValue, integer, isTrue, jdbcUrl, list, nonEmpty, oneOf } from './fields';
 import type { PluginSpec } from './plugin';
 
 export const DEBEZIUM_JDBC_SINK_CLASS = 'io.debezium.connector.jdbc.JdbcSinkConnector';
 
+/**
+ * The enums and rules here are checked by the plugin when its task starts
+ * (JdbcSinkConnectorConfig.validate → validateAndRecord(ALL_FIELDS)), not by the worker's validate,
+ * which sees only the ConfigDef types (issue 15 probes: insert.mode=bogus passes validate).
+ */
 const fields = {
   ...sinkConnectorFields,
-  'connection.url': z
-    .string()
-    .refine((value) => /^jdbc:[a-z0-9]+:/.test(value) || /^\$\{[a-z]+:[^}]+\}$/.test(value), {
-      message: 'must be a JDBC URL (jdbc:postgresql://…) or a config-provider placeholder',
-    })
-    .refine((value) => !/password=/i.test(value), { message: 'must not embed a password: use connection.password with a placeholder' }),
+  // Field.required() in JdbcSinkConnectorConfig, enforced at task start.
+  'connection.url': jdbcUrl(),
   'connection.username': nonEmpty(),
-  'connection.password': secret(),
+  'connection.password': z.string().optional(),
   'connection.pool.min_size': integer({ min: 0 }).optional(),
   'connection.pool.max_size': integer({ min: 1 }).optional(),
   'insert.mode': oneOf(['insert', 'upsert', 'update']).optional(),
@@ -34,14 +35,14 @@ const fields = {
   'connection.restart.on.errors': boolean().optional(),
 } as const;
 
-const schema = z.looseObject(fields).superRefine((config, ctx) => {
+const schema = z.looseObject(fields).superRefine((config: Partial<Record<keyof typeof fields, string>>, ctx) => {
   checkSinkTopics(config, ctx);
-  const mode = config['insert.mode'] ?? 'insert';
-  const keyMode = config['primary.key.mode'] ?? 'none';
+  const mode = enumValue(config['insert.mode']) ?? 'insert';
+  const keyMode = enumValue(config['primary.key.mode']) ?? 'none';
   if (mode === 'upsert' && keyMode === 'none') {
     ctx.addIssue({ code: 'custom', path: ['primary.key.mode'], message: 'insert.mode "upsert" needs a primary key mode other than "none"' });
   }
-  if (config['delete.enabled'] === 'true' && keyMode !== 'record_key') {
+  if (isTrue(config['delete.enabled']) && keyMode !== 'record_key') {
     ctx.addIssue({ code: 'custom', path: ['delete.enabled'], message: `deletes need primary.key.mode "record_key" (got primary.key.mode "${keyMode}")` });
   }
   if (config['field.include.list'] && config['field.exclude.list']) {
@@ -49,23 +50,33 @@ const schema = z.looseObject(fields).superRefine((config, ctx) => {
   }
 });
 
+const CONFLUENT_KEY = "a key of Confluent's JDBC sink, which the Debezium JDBC sink never reads";
+
 export const debeziumJdbcSink: PluginSpec = {
   connectorClass: DEBEZIUM_JDBC_SINK_CLASS,
   kind: 'sink',
   title: 'Debezium JDBC sink',
   schema,
   knownKeys: Object.keys(fields),
-  undeclaredKeys: {},
+  undeclaredKeys: Object.fromEntries(DEBEZIUM_OPENLINEAGE_KEYS.map((key) => [key, "Debezium's OpenLineage integration, read by every Debezium connector (CommonConnectorConfig.java), not declared by the JDBC sink"])),
   secretKeys: ['connection.password'],
   removedKeys: {
-    'table.name.format': 'collection.name.format (renamed in Debezium 3.0)',
-    'connection.user': 'connection.username',
-    'auto.create': 'schema.evolution=basic',
-    'auto.evolve': 'schema.evolution=basic',
-    'pk.mode': 'primary.key.mode',
-    'pk.fields': 'primary.key.fields',
+    'connection.user': `connection.username (${CONFLUENT_KEY})`,
+    'auto.create': `schema.evolution=basic (${CONFLUENT_KEY})`,
+    'auto.evolve': `schema.evolution=basic (${CONFLUENT_KEY})`,
+    'pk.mode': `primary.key.mode (${CONFLUENT_KEY})`,
+    'pk.fields': `primary.key.fields (${CONFLUENT_KEY})`,
   },
-  passThroughPrefixes: [...CONNECT_PASS_THROUGH_PREFIXES, 'hibernate.', 'dialect.'],
+  // Still read through Field.withDeprecatedAliases, with a logged warning (debezium/debezium
+  // v3.5.0.Final debezium-sink/…/SinkConnectorConfig.java:81-90, 93-102, 157-165).
+  deprecatedKeys: {
+    'table.name.format': 'collection.name.format',
+    'table.naming.strategy': 'collection.naming.strategy',
+    'database.time_zone': 'use.time.zone',
+  },
+  ignoredKeys: {},
+  // Hibernate settings pass through to the session factory (JdbcSinkConnectorConfig: hibernate.*).
+  passThroughPrefixes: ['hibernate.'],
 };
 
 export interface DebeziumJdbcSinkOptions {

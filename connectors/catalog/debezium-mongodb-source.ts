@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { CONNECT_PASS_THROUGH_PREFIXES, jsonConverters, sourceConnectorFields, sourceErrorHandling } from './common';
-import { boolean, integer, jsonArray, list, nonEmpty, oneOf, secret } from './fields';
-import type { PluginSpec } from './plugin';
+import { DEBEZIUM_PIPELINE } from './bson-json';
+import { jsonConverters, sourceConnectorFields, sourceErrorHandling } from './common';
+import { bsonArray, boolean, enumValue, integer, list, mongoDbConnectionString, nonEmpty, oneOf } from './fields';
+import { canMatchNamespace, suggestNamespacePattern } from './namespace-pattern';
+import type { Finding, PluginSpec } from './plugin';
 
 export const DEBEZIUM_MONGODB_SOURCE_CLASS = 'io.debezium.connector.mongodb.MongoDbConnector';
 
@@ -16,12 +18,14 @@ export const SNAPSHOT_MODES = ['initial', 'initial_only', 'no_data', 'when_neede
 
 const fields = {
   ...sourceConnectorFields,
-  'mongodb.connection.string': secret(),
+  // Required: validate() reports "Missing connection string" (SharedMongoDbConnectorConfig.java:19-44).
+  'mongodb.connection.string': mongoDbConnectionString({ slashBeforeOptions: false }),
+  // Required and checked by validateTopicName (CommonConnectorConfig.java:650-661).
   'topic.prefix': z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'may contain only letters, digits, ".", "_" and "-"' }),
-  'capture.mode': oneOf(CAPTURE_MODES).optional(),
+  'capture.mode': oneOf(CAPTURE_MODES, { removed: { oplog: 'change_streams (the oplog capture mode was removed in Debezium 2.0, DBZ-4951)' } }).optional(),
   'capture.scope': oneOf(CAPTURE_SCOPES).optional(),
   'capture.target': nonEmpty().optional(),
-  'snapshot.mode': oneOf(SNAPSHOT_MODES).optional(),
+  'snapshot.mode': oneOf(SNAPSHOT_MODES, { removed: { never: 'no_data (snapshot.mode never was removed in Debezium 3.3, DBZ-8171)' } }).optional(),
   'database.include.list': list().optional(),
   'database.exclude.list': list().optional(),
   'collection.include.list': list().optional(),
@@ -34,35 +38,39 @@ const fields = {
   'max.queue.size.in.bytes': integer({ min: 0 }).optional(),
   'skipped.operations': z
     .string()
-    .refine((value) => value === 'none' || value.split(',').every((op) => ['c', 'u', 'd', 't'].includes(op.trim())), {
+    .refine((value) => value.trim() === 'none' || value.split(',').every((op) => ['c', 'u', 'd', 't'].includes(op.trim())), {
       message: 'must be "none" or a comma-separated list of c, u, d, t',
     })
     .optional(),
-  'cursor.pipeline': jsonArray('aggregation stages').optional(),
+  // Read at task start only (not declared, so the worker's validate never parses it): ChangeStreamPipeline.parse.
+  'cursor.pipeline': bsonArray('aggregation stages', DEBEZIUM_PIPELINE).optional(),
   'cursor.pipeline.order': oneOf(['internal_first', 'user_first', 'user_only']).optional(),
   'tombstones.on.delete': boolean().optional(),
   'mongodb.ssl.enabled': boolean().optional(),
-  'mongodb.password': secret().optional(),
+  'mongodb.password': z.string().optional(),
   'event.processing.failure.handling.mode': oneOf(['fail', 'warn', 'skip', 'ignore']).optional(),
   'schema.name.adjustment.mode': oneOf(['none', 'avro', 'avro_unicode']).optional(),
   'custom.metric.tags': z
     .string()
     .regex(/^[A-Za-z0-9_]+=[^,=]+(,[A-Za-z0-9_]+=[^,=]+)*$/, { message: 'must be "key=value" pairs separated by ",", for example connector=cdc-app-db-source' })
     .optional(),
-  'tasks.max': z.literal('1', { message: 'must be "1": the Debezium MongoDB connector streams with a single task per connector' }).optional(),
+  'tasks.max': z.string().refine((value) => value.trim() === '1', { message: 'must be "1": the Debezium MongoDB connector streams with a single task per connector' }).optional(),
 } as const;
 
-const schema = z.looseObject(fields).superRefine((config, ctx) => {
-  const pairs: Array<[string, string]> = [
+type SourceConfig = Partial<Record<keyof typeof fields | 'mongodb.connection.mode', string>>;
+
+function checkFilters(config: SourceConfig, ctx: z.RefinementCtx): void {
+  const pairs: Array<[keyof typeof fields, keyof typeof fields]> = [
     ['collection.include.list', 'collection.exclude.list'],
     ['database.include.list', 'database.exclude.list'],
   ];
   for (const [include, exclude] of pairs) {
-    if (config[include] && config[exclude]) {
-      ctx.addIssue({ code: 'custom', path: [exclude], message: `cannot be combined with ${include}` });
-    }
+    if (config[include] && config[exclude]) ctx.addIssue({ code: 'custom', path: [exclude], message: `cannot be combined with ${include}` });
   }
-  const scope = config['capture.scope'] ?? 'deployment';
+}
+
+function checkCaptureScope(config: SourceConfig, ctx: z.RefinementCtx): void {
+  const scope = enumValue(config['capture.scope']) ?? 'deployment';
   const target = config['capture.target'];
   if (scope !== 'deployment' && !target) {
     ctx.addIssue({ code: 'custom', path: ['capture.target'], message: `is required when capture.scope is "${scope}"` });
@@ -70,20 +78,39 @@ const schema = z.looseObject(fields).superRefine((config, ctx) => {
   if (scope === 'collection' && target && !/^[^.]+\.[^.]+/.test(target)) {
     ctx.addIssue({ code: 'custom', path: ['capture.target'], message: 'must be "<database>.<collection>" when capture.scope is "collection"' });
   }
+}
+
+const schema = z.looseObject(fields).superRefine((config: SourceConfig, ctx) => {
+  checkFilters(config, ctx);
+  checkCaptureScope(config, ctx);
   const batch = Number(config['max.batch.size'] ?? 2048);
   const queue = Number(config['max.queue.size'] ?? 8192);
   if (queue <= batch) {
     ctx.addIssue({ code: 'custom', path: ['max.queue.size'], message: `must be larger than max.batch.size (${batch})` });
   }
-  for (const entry of (config['collection.include.list'] ?? '').split(',').filter(Boolean)) {
-    if (!entry.includes('.')) {
-      ctx.addIssue({ code: 'custom', path: ['collection.include.list'], message: `entry "${entry}" must be "<database>.<collection>" (a regular expression is allowed)` });
-    }
+  if (enumValue(config['mongodb.connection.mode']) === 'replica_set') {
+    // MongoDbConnector.validateConnection: "Deprecated field 'mongodb.connection.mode' is used set to removed 'replica_set' value".
+    ctx.addIssue({ code: 'custom', path: ['mongodb.connection.mode'], message: 'replica_set was removed in Debezium 2.6 (DBZ-7260) and the plugin refuses it: remove the key' });
   }
 });
 
-const READ_BUT_UNDECLARED =
-  "read by the connector (the MongoDB stand-in's sources depend on it in tests/integration/standin.test.ts) but absent from GET /connector-plugins/{class}/config";
+/** Entries of collection.include.list that can match no namespace: the connector captures nothing from them. */
+function namespaceWarnings(config: Readonly<Record<string, string>>): Finding[] {
+  return (config['collection.include.list'] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry && !canMatchNamespace(entry))
+    .map((entry) => ({
+      field: 'collection.include.list',
+      severity: 'warning' as const,
+      message: `entry "${entry}" matches no "<database>.<collection>" namespace (Debezium matches each entry against the whole namespace), so the connector captures nothing from it: did you mean "${suggestNamespacePattern(entry)}"?`,
+    }));
+}
+
+const MONGODB_CONNECTOR_CONFIG = 'debezium-connector-mongodb MongoDbConnectorConfig.java defines it as a Field outside CONFIG_DEFINITION (:1019-1054)';
+const COMMON_CONNECTOR_CONFIG = 'read by the CommonConnectorConfig constructor (debezium-connector-common) for every Debezium source, not declared by the MongoDB connector';
+const TOPIC_NAMING = 'read by the default topic naming strategy (debezium-connector-common AbstractTopicNamingStrategy), not declared';
+const RELATIONAL_SCHEMA_HISTORY = "a schema history setting of Debezium's relational connectors: the MongoDB connector keeps no schema history";
 
 export const debeziumMongoDbSource: PluginSpec = {
   connectorClass: DEBEZIUM_MONGODB_SOURCE_CLASS,
@@ -92,24 +119,63 @@ export const debeziumMongoDbSource: PluginSpec = {
   schema,
   knownKeys: Object.keys(fields),
   undeclaredKeys: {
-    'capture.scope': READ_BUT_UNDECLARED,
-    'capture.target': READ_BUT_UNDECLARED,
-    'cursor.pipeline': READ_BUT_UNDECLARED,
-    'cursor.pipeline.order': READ_BUT_UNDECLARED,
+    ...Object.fromEntries(
+      [
+        'capture.mode.full.update.type',
+        'capture.scope',
+        'capture.start.op.time',
+        'capture.target',
+        'cursor.oversize.handling.mode',
+        'cursor.oversize.skip.threshold',
+        'cursor.pipeline',
+        'cursor.pipeline.order',
+        'filters.match.mode',
+        'mongodb.authentication.class',
+        'mongodb.ssl.keystore',
+        'mongodb.ssl.keystore.password',
+        'mongodb.ssl.keystore.type',
+        'mongodb.ssl.truststore',
+        'mongodb.ssl.truststore.password',
+        'mongodb.ssl.truststore.type',
+      ].map((key) => [key, MONGODB_CONNECTOR_CONFIG]),
+    ),
+    ...Object.fromEntries(
+      [
+        'binary.handling.mode',
+        'event.converting.failure.handling.mode',
+        'field.name.adjustment.mode',
+        'incremental.snapshot.allow.schema.changes',
+        'incremental.snapshot.chunk.size',
+        'skip.messages.without.change',
+        'snapshot.locking.mode.custom.name',
+        'snapshot.query.mode',
+        'snapshot.query.mode.custom.name',
+      ].map((key) => [key, COMMON_CONNECTOR_CONFIG]),
+    ),
+    ...Object.fromEntries(['topic.delimiter', 'topic.cache.size', 'topic.heartbeat.prefix', 'topic.transaction'].map((key) => [key, TOPIC_NAMING])),
   },
-  secretKeys: ['mongodb.connection.string', 'mongodb.password', 'mongodb.ssl.keystore.password', 'mongodb.ssl.truststore.password'],
+  secretKeys: ['mongodb.password', 'mongodb.ssl.keystore.password', 'mongodb.ssl.truststore.password'],
   removedKeys: {
-    'mongodb.hosts': 'mongodb.connection.string (Debezium 2.x replaced host lists with a connection string)',
-    'mongodb.name': 'topic.prefix',
-    'mongodb.members.auto.discover': 'mongodb.connection.string (discovery follows the connection string)',
-    'collection.whitelist': 'collection.include.list',
-    'collection.blacklist': 'collection.exclude.list',
-    'database.whitelist': 'database.include.list',
-    'database.blacklist': 'database.exclude.list',
-    'field.blacklist': 'field.exclude.list',
-    'database.history.kafka.topic': 'nothing: the MongoDB connector keeps no schema history',
+    'mongodb.hosts': 'mongodb.connection.string (mongodb.hosts was removed in Debezium 2.4, DBZ-6892: the connector has no address to connect to)',
+    'mongodb.members.auto.discover': 'mongodb.connection.string (removed in Debezium 2.4, DBZ-6892: discovery follows the connection string)',
+    'mongodb.name': 'topic.prefix (mongodb.name was removed in Debezium 2.0)',
+    'mongodb.connection.string.shard.params': 'mongodb.connection.string (removed in Debezium 2.6: the plugin refuses the key; put the parameters in the connection string)',
+    'collection.whitelist': 'collection.include.list (renamed in Debezium 1.x: the old key filters nothing)',
+    'collection.blacklist': 'collection.exclude.list (renamed in Debezium 1.x: the old key filters nothing)',
+    'database.whitelist': 'database.include.list (renamed in Debezium 1.x: the old key filters nothing)',
+    'database.blacklist': 'database.exclude.list (renamed in Debezium 1.x: the old key filters nothing)',
+    'field.blacklist': 'field.exclude.list (renamed in Debezium 1.x: the old key excludes nothing)',
   },
-  passThroughPrefixes: [...CONNECT_PASS_THROUGH_PREFIXES, 'signal.', 'notification.', 'snapshot.', 'internal.', 'mongodb.', 'cursor.'],
+  deprecatedKeys: {},
+  ignoredKeys: {
+    'database.history.': RELATIONAL_SCHEMA_HISTORY,
+    'schema.history.internal.': RELATIONAL_SCHEMA_HISTORY,
+    'include.schema.changes': "a setting of Debezium's relational connectors: MongoDB has no schema changes to publish",
+    'mongodb.connection.mode': 'removed in Debezium 2.6 (DBZ-7260): the connector reads a sharded cluster in sharded mode by itself',
+  },
+  passThroughPrefixes: ['signal.', 'notification.'],
+  aliasListKeys: ['converters', 'post.processors'],
+  warnings: namespaceWarnings,
 };
 
 export interface DebeziumMongoDbSourceOptions {

@@ -1,30 +1,22 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GENERATED_MODULES, generatedIndex, generatedModule, pluginDefinitions } from '../catalog/generate';
+import { catalogFiles, connectorCoverage, pluginsByClass, type GeneratedFile } from '../catalog/generate';
 import type { ConnectClient } from './client';
 
-export interface GeneratedFile {
-  /** Relative to `connectors/catalog/generated/`. */
-  readonly path: string;
-  readonly content: string;
-}
+export type { GeneratedFile } from '../catalog/generate';
 
 /**
- * Asks the worker for every catalog plugin's config definitions (one list request, one per class)
- * and returns the files of `catalog/generated/`. A class the worker lacks is an error naming it.
+ * Asks the worker for every plugin it runs (`GET /connector-plugins?connectorsOnly=false`) and the
+ * config definitions of each (one request per class), and returns the files of `catalog/generated/`.
+ * A catalog connector the worker lacks is an error naming it, before the per-class requests.
  */
-export async function generateCatalogFiles(client: ConnectClient): Promise<GeneratedFile[]> {
-  const installed = new Map((await client.listPlugins()).map((plugin) => [plugin.class, plugin.version]));
-  const missing = Object.keys(GENERATED_MODULES).filter((connectorClass) => !installed.has(connectorClass));
+export async function generateCatalogFiles(client: Pick<ConnectClient, 'listPlugins' | 'pluginConfig'>): Promise<GeneratedFile[]> {
+  const plugins = await client.listPlugins();
+  const { missing } = connectorCoverage(plugins);
   if (missing.length) throw new Error(`the worker lacks ${missing.join(', ')}: generate against a worker with the pinned plugins (cdcctl local up)`);
-  const files: GeneratedFile[] = [];
-  for (const [connectorClass, module] of Object.entries(GENERATED_MODULES)) {
-    const answer = await client.pluginConfig(connectorClass);
-    const version = installed.get(connectorClass) ?? 'unknown';
-    files.push({ path: `${module}.ts`, content: generatedModule(pluginDefinitions(connectorClass, version, answer)) });
-  }
-  files.push({ path: 'index.ts', content: generatedIndex() });
-  return files;
+  const answers = new Map<string, ReadonlyArray<Record<string, unknown>>>();
+  for (const { pluginClass } of pluginsByClass(plugins)) answers.set(pluginClass, await client.pluginConfig(pluginClass));
+  return catalogFiles(plugins, answers);
 }
 
 export interface CatalogSync {

@@ -1,7 +1,8 @@
 /**
  * catalog/generated/ against the real worker of the test runtime, which runs the plugins at the
- * versions config/versions.ts pins: regenerating gives the committed files byte for byte, so a
- * version bump without `cdcctl connectors catalog generate` fails here.
+ * versions config/versions.ts pins: regenerating (every connector, transform, predicate and converter
+ * the worker lists, with the config definitions of each) gives the committed files byte for byte, so
+ * a version bump without `cdcctl connectors catalog generate` fails here.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,14 +28,24 @@ function cdcctl(...args: string[]) {
 describe('connectors catalog generate, against the live worker', () => {
   it('gives the committed files of catalog/generated/ byte for byte', async () => {
     const files = await generateCatalogFiles(createConnectClient({ url: runtime.connect.url }));
-    expect(files.map((file) => file.path).sort()).toEqual(['debezium-jdbc-sink.ts', 'debezium-mongodb-source.ts', 'index.ts', 'mongodb-sink.ts', 'mongodb-source.ts']);
+    expect(files.map((file) => file.path).sort()).toEqual([
+      'converters.ts',
+      'debezium-jdbc-sink.ts',
+      'debezium-mongodb-sink.ts',
+      'debezium-mongodb-source.ts',
+      'index.ts',
+      'mongodb-sink.ts',
+      'mongodb-source.ts',
+      'predicates.ts',
+      'transforms.ts',
+    ]);
     for (const file of files) expect({ file: file.path, same: readFileSync(path.join(committed, file.path), 'utf8') === file.content }).toEqual({ file: file.path, same: true });
   });
 
   it('--check exits 0 when the files match, and 1 naming the file that does not', () => {
     const copy = path.join(scratch, 'generated');
     cpSync(committed, copy, { recursive: true });
-    expect(cdcctl('connectors', 'catalog', 'generate', '--check', '--connect-url', runtime.connect.url, '--out', copy)).toMatchObject({ status: 0, stderr: expect.stringContaining('5 generated files match the worker') });
+    expect(cdcctl('connectors', 'catalog', 'generate', '--check', '--connect-url', runtime.connect.url, '--out', copy)).toMatchObject({ status: 0, stderr: expect.stringContaining('9 generated files match the worker') });
 
     const tampered = path.join(copy, 'debezium-jdbc-sink.ts');
     writeFileSync(tampered, readFileSync(tampered, 'utf8').replace('"batch.size": {"type":"INT"', '"batch.size": {"type":"LONG"'));

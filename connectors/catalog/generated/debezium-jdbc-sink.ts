@@ -3,7 +3,8 @@
 import type { GeneratedPluginDefinitions } from './types';
 
 export const definitions = {
-  connectorClass: "io.debezium.connector.jdbc.JdbcSinkConnector",
+  pluginClass: "io.debezium.connector.jdbc.JdbcSinkConnector",
+  types: ["sink"],
   version: "3.5.0.Final",
   keys: {
     "batch.size": {"type":"INT","required":false,"default":"500","importance":"MEDIUM","group":"Connector"},

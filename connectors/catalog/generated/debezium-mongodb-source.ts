@@ -3,7 +3,8 @@
 import type { GeneratedPluginDefinitions } from './types';
 
 export const definitions = {
-  connectorClass: "io.debezium.connector.mongodb.MongoDbConnector",
+  pluginClass: "io.debezium.connector.mongodb.MongoDbConnector",
+  types: ["source"],
   version: "3.5.0.Final",
   keys: {
     "capture.mode": {"type":"STRING","required":false,"default":"change_streams_update_full","importance":"MEDIUM","group":"Connector"},

@@ -3,7 +3,8 @@
 import type { GeneratedPluginDefinitions } from './types';
 
 export const definitions = {
-  connectorClass: "com.mongodb.kafka.connect.MongoSinkConnector",
+  pluginClass: "com.mongodb.kafka.connect.MongoSinkConnector",
+  types: ["sink"],
   version: "2.0.1",
   keys: {
     "bulk.write.ordered": {"type":"BOOLEAN","required":false,"default":"true","importance":"MEDIUM","group":"Writes"},

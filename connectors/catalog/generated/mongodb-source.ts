@@ -3,7 +3,8 @@
 import type { GeneratedPluginDefinitions } from './types';
 
 export const definitions = {
-  connectorClass: "com.mongodb.kafka.connect.MongoSourceConnector",
+  pluginClass: "com.mongodb.kafka.connect.MongoSourceConnector",
+  types: ["source"],
   version: "2.0.1",
   keys: {
     "batch.size": {"type":"INT","required":false,"default":"0","importance":"MEDIUM","group":"Change stream"},

@@ -52,12 +52,18 @@ describe('catalog: Debezium MongoDB source', () => {
     expect(issues.find((issue) => issue.field === key)?.message).toContain(replacement);
   });
 
-  it('rejects a literal connection string and masks it in the message', () => {
+  it('rejects a connection string carrying a literal password, and masks the password in the message', () => {
     const issues = errors(source({ 'mongodb.connection.string': `mongodb+srv://cdc:${LEAKED}@cluster0.example.net` }));
     const issue = issues.find((candidate) => candidate.field === 'mongodb.connection.string');
     expect(issue?.message).toContain('placeholder');
     expect(formatIssue(issue!)).not.toContain(LEAKED);
-    expect(formatIssue(issue!)).toBe('src: mongodb.connection.string: carries a credential: must be a config-provider placeholder such as ${dir:/etc/connect-secrets:key}, never a literal (got "****")');
+    expect(formatIssue(issue!)).toBe(
+      "src: mongodb.connection.string: carries a credential (a password in the URL's user info): put the whole value, or the password alone, in a config-provider placeholder such as ${dir:/etc/connect-secrets:key} (got \"mongodb+srv://cdc:****@cluster0.example.net\")",
+    );
+  });
+
+  it('accepts a connection string without a password as a literal (the credential is the password, not the address)', () => {
+    expect(errors(source({ 'mongodb.connection.string': 'mongodb://mongodb:27017/?replicaSet=rs0', 'mongodb.user': 'cdc', 'mongodb.password': '${file:/etc/connect-secrets/mongodb.properties:password}' }))).toEqual([]);
   });
 
   it('rejects include and exclude lists together', () => {
@@ -89,8 +95,36 @@ describe('catalog: Debezium MongoDB source', () => {
     expect(fieldsOf(errors(source({ 'tasks.max': '3' })))).toEqual(['tasks.max']);
   });
 
-  it('rejects a collection.include.list entry without a database', () => {
-    expect(fieldsOf(errors(source({ 'collection.include.list': 'orders' })))).toEqual(['collection.include.list']);
+  it('warns of a collection.include.list entry that can match no <database>.<collection> namespace (the connector would capture nothing from it)', () => {
+    const issues = validateConnectorJson(source({ 'collection.include.list': 'orders,inventory[.]*,app_db.orders' }));
+    expect(issues.map((issue) => [issue.severity, issue.field])).toEqual([
+      ['warning', 'collection.include.list'],
+      ['warning', 'collection.include.list'],
+    ]);
+    expect(issues[1]?.message).toContain('did you mean "inventory[.].*"?');
+  });
+
+  it('names the replacement of a removed enum value', () => {
+    const [issue] = errors(source({ 'snapshot.mode': 'never' }));
+    expect(issue?.message).toContain('"never" was removed: use no_data');
+  });
+
+  it('rejects a cursor.pipeline the plugin cannot parse, and takes one in BSON relaxed JSON', () => {
+    expect(fieldsOf(errors(source({ 'cursor.pipeline': '[{"$match": {"operationType": "insert"}' })))).toEqual(['cursor.pipeline']);
+    expect(errors(source({ 'cursor.pipeline': "[{$match: {operationType: 'insert'}}]" }))).toEqual([]);
+  });
+
+  it('warns of keys Debezium 1.x relational configs carry, which the MongoDB connector never reads', () => {
+    const issues = validateConnectorJson(source({ 'database.history.kafka.bootstrap.servers': 'kafka:9092', 'include.schema.changes': 'false', 'database.include': 'app_db' }));
+    expect(issues.map((issue) => [issue.severity, issue.field])).toEqual([
+      ['warning', 'database.history.kafka.bootstrap.servers'],
+      ['warning', 'include.schema.changes'],
+      ['warning', 'database.include'],
+    ]);
+  });
+
+  it('rejects mongodb.connection.mode=replica_set, which the plugin refuses since Debezium 2.6', () => {
+    expect(fieldsOf(errors(source({ 'mongodb.connection.mode': 'replica_set' })))).toEqual(['mongodb.connection.mode']);
   });
 });
 
@@ -113,9 +147,24 @@ describe('catalog: Debezium JDBC sink', () => {
     expect(fieldsOf(errors(sink({ 'primary.key.mode': 'record_value' })))).toEqual(['delete.enabled']);
   });
 
-  it('points table.name.format to its Debezium 3 name', () => {
-    const issues = errors(sink({ 'table.name.format': 'orders' }));
-    expect(issues.some((issue) => issue.field === 'table.name.format' && issue.message.includes('collection.name.format'))).toBe(true);
+  it.each([
+    ['table.name.format', 'orders', 'collection.name.format'],
+    ['table.naming.strategy', 'io.debezium.sink.naming.DefaultCollectionNamingStrategy', 'collection.naming.strategy'],
+    ['database.time_zone', 'UTC', 'use.time.zone'],
+  ])('warns of the deprecated alias %s, which the sink still reads, naming %s', (key, value, replacement) => {
+    const issues = validateConnectorJson(sink({ [key]: value }));
+    expect(issues.map((issue) => [issue.severity, issue.field])).toEqual([['warning', key]]);
+    expect(issues[0]?.message).toContain(`use ${replacement}`);
+  });
+
+  it("rejects Confluent's JDBC sink keys, which the Debezium sink never reads, naming its own", () => {
+    const issues = errors(sink({ 'pk.mode': 'record_key' }));
+    expect(fieldsOf(issues)).toEqual(['pk.mode']);
+    expect(issues[0]?.message).toContain('use primary.key.mode');
+  });
+
+  it('reads enum values without regard to case, as the plugin does', () => {
+    expect(errors(sink({ 'insert.mode': 'UPSERT', 'primary.key.mode': 'Record_Key', 'delete.enabled': 'TRUE' }))).toEqual([]);
   });
 
   it('needs topics or topics.regex, not both', () => {
@@ -224,9 +273,15 @@ describe('validation gate: misspelt keys (Connect would ignore them)', () => {
     expect(errors(json)).toEqual([]);
   });
 
-  it('stays quiet for keys far from every known key (no list of what a plugin reads is complete)', () => {
-    expect(warnings(source({ 'signal.data.collection': 'app_db.signals', 'mongodb.ssl.invalid.hostname.allowed': 'false', 'custom.option': 'x' }))).toEqual([]);
-    expect(warnings(sink({ 'hibernate.c3p0.max_size': '10', 'dialect.postgres.postgis.schema': 'public' }))).toEqual([]);
+  it('stays quiet for keys the plugin reads though it does not declare them, and for pass-through namespaces', () => {
+    expect(warnings(source({ 'signal.data.collection': 'app_db.signals', 'mongodb.ssl.invalid.hostname.allowed': 'false', 'incremental.snapshot.chunk.size': '1024', 'signal.kafka.topic': 'signals' }))).toEqual([]);
+    expect(warnings(sink({ 'hibernate.c3p0.max_size': '10', 'dialect.postgres.postgis.schema': 'public', 'consumer.override.max.poll.records': '500' }))).toEqual([]);
+  });
+
+  it('warns of a key far from every known key: Kafka Connect hands it over and the plugin ignores it', () => {
+    const found = warnings(source({ 'custom.option': 'x' }));
+    expect(fieldsOf(found)).toEqual(['custom.option']);
+    expect(found[0]?.message).toContain('the plugin ignores it');
   });
 
   it('leaves removed keys and transform keys to their own checks', () => {
@@ -262,5 +317,135 @@ describe('validation gate', () => {
 
   it('rejects nested values', () => {
     expect(fieldsOf(errors(sink({ 'batch.size': { value: 1 } })))).toEqual(['batch.size']);
+  });
+});
+
+describe('catalog: the transform chain against every class the worker runs', () => {
+  const chain = (config: Record<string, string>) => validateConnectorJson(sink(config));
+  const unwrap = (type: string, options: Record<string, string>) => ({
+    transforms: 'unwrap',
+    'transforms.unwrap.type': type,
+    ...Object.fromEntries(Object.entries(options).map(([key, value]) => [`transforms.unwrap.${key}`, value])),
+  });
+
+  it.each([
+    [{ 'drop.tombstones': 'false' }, 'delete.tombstone.handling.mode=tombstone'],
+    [{ 'drop.tombstones': 'true', 'delete.handling.mode': 'rewrite' }, 'delete.tombstone.handling.mode=rewrite'],
+    [{ 'drop.tombstones': 'false', 'delete.handling.mode': 'rewrite' }, 'delete.tombstone.handling.mode=rewrite-with-tombstone'],
+    [{ 'delete.handling.mode': 'none' }, 'delete.tombstone.handling.mode=delete-to-tombstone'],
+  ])('names ExtractNewRecordState options removed in Debezium 3.2 (%j), not the class, with the value that means the same: %s', (options, advice) => {
+    const issues = chain(unwrap('io.debezium.transforms.ExtractNewRecordState', options));
+    expect(issues.map((issue) => [issue.severity, issue.field])).toEqual(Object.keys(options).map((option) => ['error', `transforms.unwrap.${option}`]));
+    for (const issue of issues) expect(issue.message).toContain(`use ${advice}`);
+  });
+
+  it('knows every Kafka transform, checks the options it declares, and warns of one it does not', () => {
+    const issues = chain({ transforms: 'ts', 'transforms.ts.type': 'org.apache.kafka.connect.transforms.TimestampConverter$Value', 'transforms.ts.field': 'at', 'transforms.ts.target.typ': 'unix' });
+    expect(issues.map((issue) => [issue.severity, issue.field])).toEqual([
+      ['error', 'transforms.ts.target.type'],
+      ['warning', 'transforms.ts.target.typ'],
+    ]);
+    expect(issues[1]?.message).toContain('did you mean "target.type"?');
+  });
+
+  it('refuses what Kafka refuses: an enum value of another case, a wrong declared type, a string target without a format', () => {
+    const timestamp = { transforms: 'ts', 'transforms.ts.type': 'org.apache.kafka.connect.transforms.TimestampConverter$Value' };
+    expect(fieldsOf(errors(sink({ ...timestamp, 'transforms.ts.target.type': 'date' })))).toEqual(['transforms.ts.target.type']);
+    expect(fieldsOf(errors(sink({ ...timestamp, 'transforms.ts.target.type': 'string' })))).toEqual(['transforms.ts.format']);
+    expect(fieldsOf(errors(sink({ transforms: 's', 'transforms.s.type': 'org.apache.kafka.connect.transforms.SetSchemaMetadata$Value', 'transforms.s.schema.version': 'v2' })))).toEqual(['transforms.s.schema.version']);
+  });
+
+  it('names the installed class of the same name for a transform class the worker lacks', () => {
+    const [issue] = errors(sink({ transforms: 'u', 'transforms.u.type': 'io.debezium.transforms.UnwrapFromEnvelope' }));
+    expect(issue?.message).toContain('use io.debezium.transforms.ExtractNewRecordState');
+  });
+
+  it('--allow-unknown-class covers transforms and predicates too', () => {
+    const json = sink({ transforms: 'e', 'transforms.e.type': 'com.example.Encrypt', 'transforms.e.predicate': 'p', predicates: 'p', 'predicates.p.type': 'com.example.IsSecret' });
+    expect(fieldsOf(errors(json))).toEqual(['predicates.p.type', 'transforms.e.type']);
+    expect(errors(json, { allowUnknownClass: true })).toEqual([]);
+  });
+});
+
+describe('catalog: converters', () => {
+  it('rejects a converter no pinned plugin or Kafka ships (Confluent Avro), unless --allow-unknown-class', () => {
+    const json = sink({ 'value.converter': 'io.confluent.connect.avro.AvroConverter', 'value.converter.schema.registry.url': 'http://registry:8081' });
+    expect(fieldsOf(errors(json))).toEqual(['value.converter']);
+    expect(errors(json, { allowUnknownClass: true })).toEqual([]);
+  });
+
+  it("checks a converter's options against what it declares", () => {
+    const issues = validateConnectorJson(sink({ 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'maybe', 'value.converter.delegate.converter.type': 'x', 'value.converter.delegate.converter.type.schemas.enable': 'false' }));
+    expect(issues.map((issue) => [issue.severity, issue.field])).toEqual([
+      ['error', 'value.converter.schemas.enable'],
+      ['warning', 'value.converter.delegate.converter.type'],
+    ]);
+  });
+});
+
+describe('catalog: Debezium MongoDB sink', () => {
+  const mongoSink = (config: Record<string, string>) => ({
+    name: 'dbz-mongo-sink',
+    config: { 'connector.class': 'io.debezium.connector.mongodb.MongoDbSinkConnector', topics: 'cdc.app_db.orders', 'mongodb.connection.string': 'mongodb://mongo:27017/?replicaSet=rs0', 'sink.database': 'replica', ...config },
+  });
+
+  it('accepts a minimal valid definition', () => {
+    expect(validateConnectorJson(mongoSink({}))).toEqual([]);
+  });
+
+  it('needs sink.database (the task refuses to start without it, although the worker validates the config)', () => {
+    const { 'sink.database': _ignored, ...config } = mongoSink({}).config;
+    expect(fieldsOf(errors({ name: 'dbz-mongo-sink', config }))).toEqual(['sink.database']);
+  });
+
+  it('names the real class for the one in Debezium 3.5 documentation', () => {
+    const [issue] = errors(mongoSink({ 'connector.class': 'io.debezium.connector.mongodb.sink.MongoDbSinkConnector' }));
+    expect(issue?.message).toContain('did you mean io.debezium.connector.mongodb.MongoDbSinkConnector?');
+  });
+
+  it('warns of a misnamed OpenLineage key and accepts the ones the sink reads without declaring them', () => {
+    const issues = validateConnectorJson(mongoSink({ 'openlineage.integration.enabled': 'true', 'openlineage.integration.job.tags': 'env=prod', 'openlineage.integration.tags': 'env=prod' }));
+    expect(issues.map((issue) => [issue.severity, issue.field])).toEqual([['warning', 'openlineage.integration.tags']]);
+  });
+});
+
+describe('catalog: MongoDB Kafka connectors, as the plugin reads them', () => {
+  const mongoSource = (config: Record<string, string>) => ({ name: 'm', config: { 'connector.class': 'com.mongodb.kafka.connect.MongoSourceConnector', 'connection.uri': 'mongodb://mongo1:27017/?replicaSet=rs0', database: 'shop', ...config } });
+  const mongoSink = (config: Record<string, string>) => ({ name: 'm', config: { 'connector.class': 'com.mongodb.kafka.connect.MongoSinkConnector', 'connection.uri': 'mongodb://mongo1:27017/?replicaSet=rs0', database: 'shop', topics: 't', ...config } });
+
+  it("takes a pipeline in BSON's relaxed JSON (unquoted keys, single quotes, regular expressions)", () => {
+    expect(validateConnectorJson(mongoSource({ pipeline: "[{$match: {operationType: 'insert', 'ns.coll': {$regex: /^orders$/}}}]" }))).toEqual([]);
+  });
+
+  it('warns of copy.existing, deprecated but honoured, naming startup.mode', () => {
+    const issues = validateConnectorJson(mongoSource({ 'copy.existing': 'true', 'copy.existing.namespace.regex': 'shop\\.orders' }));
+    expect(issues.map((issue) => [issue.severity, issue.field, issue.message.split(': use ')[1]])).toEqual([
+      ['warning', 'copy.existing', 'startup.mode=copy_existing (for copy.existing=false: startup.mode=latest)'],
+      ['warning', 'copy.existing.namespace.regex', 'startup.mode.copy.existing.namespace.regex'],
+    ]);
+  });
+
+  it("refuses a connection string the driver 4.7.2 refuses: options without a '/' after the hosts", () => {
+    expect(fieldsOf(errors(mongoSource({ 'connection.uri': 'mongodb://mongo1:27017,mongo2:27017?replicaSet=rs0' })))).toEqual(['connection.uri']);
+  });
+
+  it('warns of keys a CDC handler makes the sink ignore, and of deprecated projection names', () => {
+    const issues = validateConnectorJson(
+      mongoSink({
+        'change.data.capture.handler': 'com.mongodb.kafka.connect.sink.cdc.mongodb.ChangeStreamHandler',
+        'writemodel.strategy': 'com.mongodb.kafka.connect.sink.writemodel.strategy.ReplaceOneDefaultStrategy',
+        'value.projection.type': 'blacklist',
+      }),
+    );
+    expect(issues.map((issue) => [issue.severity, issue.field])).toEqual([
+      ['warning', 'value.projection.type'],
+      ['warning', 'writemodel.strategy'],
+      ['warning', 'value.projection.type'],
+    ]);
+  });
+
+  it('checks per-topic overrides against the sink keys they override', () => {
+    const issues = validateConnectorJson(mongoSink({ 'topic.override.cdc.orders.collection': 'orders', 'topic.override.cdc.orders.colection': 'orders' }));
+    expect(issues.map((issue) => [issue.severity, issue.field])).toEqual([['warning', 'topic.override.cdc.orders.colection']]);
   });
 });
