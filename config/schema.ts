@@ -13,6 +13,23 @@ const connectAuthSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('bearer'), tokenEnv: z.string().min(1) }),
 ]);
 
+/**
+ * The supervisor (`cdcctl connectors supervise`) that restarts failed connectors and tasks. Delays
+ * follow Strimzi's autoRestart formula `unit × (n² + n)` for the n-th restart.
+ */
+const supervisorSchema = z.object({
+  /** The formula's unit. Strimzi's is one minute; 30 s mends a passing fault sooner. @default 30000 */
+  restartUnitMs: z.number().int().positive().default(30_000),
+  /** Longest delay between two restarts. @default 1800000 (30 min) */
+  maxRestartDelayMs: z.number().int().positive().default(1_800_000),
+  /** Restarts before it gives up and leaves the connector FAILED (the alerts then page). @default 10 */
+  maxRestarts: z.number().int().min(0).default(10),
+  /** Healthy this long after a restart and the count starts again. @default 600000 (10 min) */
+  healthyResetMs: z.number().int().positive().default(600_000),
+  /** Time between two reads of the worker. @default 15000 */
+  intervalMs: z.number().int().positive().default(15_000),
+});
+
 const connectSchema = z.object({
   /** Base URL of the Kafka Connect REST API. */
   url: z.string().url(),
@@ -23,6 +40,7 @@ const connectSchema = z.object({
   concurrency: z.number().int().min(1).max(64).default(4),
   /** How long `apply` waits for a connector to reach its desired state. @default 120000 */
   waitTimeoutMs: z.number().int().positive().default(120_000),
+  supervisor: supervisorSchema.prefault({}),
 });
 
 const mongodbSchema = z.discriminatedUnion('kind', [

@@ -15,6 +15,7 @@ import { renderEnvironment, toConnectJson } from '../../connectors/render';
 import { formatIssue, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
 import { checkOutputFormat, CliError, environmentFromFlags, environmentOptions, EXIT, outputOption, progress, type EnvironmentFlags } from '../support';
 import { registerOffsetsRestore } from './connectors-offsets';
+import { registerSupervise } from './connectors-supervise';
 
 /** Where `connectors catalog generate` writes, relative to the repository. */
 const GENERATED_CATALOG_DIR = path.join(__dirname, '..', '..', 'connectors', 'catalog', 'generated');
@@ -29,6 +30,7 @@ export function registerConnectorCommands(program: Command): void {
   registerLifecycle(connectors);
   registerCatalog(connectors);
   registerOffsets(connectors);
+  registerSupervise(connectors);
 }
 
 function printWarnings(warnings: readonly ValidationIssue[]): void {

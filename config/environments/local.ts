@@ -7,7 +7,13 @@ import type { EnvironmentInput } from '../schema';
  */
 export const local: EnvironmentInput = {
   name: 'local',
-  connect: { url: 'http://127.0.0.1:8083', concurrency: 8, waitTimeoutMs: 60_000 },
+  connect: {
+    url: 'http://127.0.0.1:8083',
+    concurrency: 8,
+    waitTimeoutMs: 60_000,
+    // A laptop's faults are short (a stopped warehouse, a killed worker): restart within seconds.
+    supervisor: { restartUnitMs: 2_000, maxRestartDelayMs: 30_000, maxRestarts: 20, healthyResetMs: 60_000, intervalMs: 2_000 },
+  },
   kafka: { bootstrapServers: '127.0.0.1:9092', replicationFactor: 1 },
   topicPrefix: 'cdc',
   managedConnectorPrefix: 'cdc-',
