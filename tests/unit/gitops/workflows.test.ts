@@ -30,6 +30,7 @@ interface Step {
   uses?: string;
   if?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
 interface Job {
   'runs-on': string | string[];
@@ -38,6 +39,8 @@ interface Job {
   environment?: string;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   permissions?: Record<string, string>;
+  strategy?: { matrix?: { include?: Array<Record<string, string>> } };
+  env?: Record<string, string>;
   steps: Step[];
 }
 interface Workflow {
@@ -79,7 +82,7 @@ describe('workflow files', () => {
       for (const step of job.steps.filter((candidate) => candidate.run !== undefined)) {
         const run = step.run!.trim();
         expect(run).not.toContain('\n');
-        if (run === 'npm ci') continue;
+        if (run === 'npm ci --ignore-scripts') continue;
         const script = run.match(/^npm run ([\w:-]+)/)?.[1];
         expect({ run, exists: script !== undefined && script in scripts }).toEqual({ run, exists: true });
         // …and the cdcctl command a gitops script runs exists.
@@ -87,6 +90,124 @@ describe('workflow files', () => {
         if (command) expect({ script, command: command.join(' '), exists: commandExists(command) }).toEqual({ script, command: command.join(' '), exists: true });
       }
     }
+  });
+});
+
+/** A job a pull_request event can start: every job of such a workflow but those held to main. */
+function runsForPullRequests(workflowOn: Workflow['on'], job: Job): boolean {
+  return 'pull_request' in workflowOn && !(job.if ?? '').includes("github.ref == 'refs/heads/main'");
+}
+
+/** The job once per matrix entry, `${{ matrix.x }}` replaced (environment names, runner labels). */
+function expanded(job: Job): Job[] {
+  const entries = job.strategy?.matrix?.include ?? [{}];
+  return entries.map((entry) => JSON.parse(JSON.stringify(job).replace(/\$\{\{ matrix\.(\w+) \}\}/g, (whole, key: string) => entry[key] ?? whole)) as Job);
+}
+
+const READ_ONLY_SECRET = /READ_ONLY/;
+
+/**
+ * What a job started by a pull request (whose code is untrusted) must not have: a secret that is
+ * not read-only, a secret looked up by a computed name (a repository secret any branch can read),
+ * an install that runs install scripts, an apply runner, read-only credentials outside a `-plan`
+ * environment, a production plan without its environment, the checkout's token left in .git, or
+ * the pull-request write token beside the pull request's own code.
+ */
+function pullRequestJobProblems(name: string, job: Job): string[] {
+  const problems: string[] = [];
+  const text = JSON.stringify(job);
+  if (/secrets\[/.test(text)) problems.push(`${name}: looks a secret up by a computed name`);
+  const secrets = [...text.matchAll(/secrets\.(\w+)/g)].map((match) => match[1]!);
+  for (const secret of secrets.filter((candidate) => candidate !== 'GITHUB_TOKEN' && !READ_ONLY_SECRET.test(candidate))) problems.push(`${name}: holds the secret ${secret}, which is not read-only`);
+  for (const step of job.steps.filter((candidate) => candidate.run?.startsWith('npm ci') && !candidate.run.includes('--ignore-scripts'))) problems.push(`${name}: ${step.run} runs install scripts`);
+  for (const checkout of job.steps.filter((step) => step.uses?.startsWith('actions/checkout') && step.with?.['persist-credentials'] !== false)) problems.push(`${name}: ${checkout.uses!.split('@')[0]} leaves its token in .git/config`);
+  for (const variant of expanded(job)) {
+    const labels = ([] as string[]).concat(variant['runs-on']);
+    const gitopsRunner = labels.find((label) => label.startsWith('cdc-gitops-'));
+    if (gitopsRunner && !gitopsRunner.endsWith('-plan')) problems.push(`${name}: runs on ${gitopsRunner}, a runner that applies`);
+    if (secrets.some((secret) => READ_ONLY_SECRET.test(secret)) && !variant.environment?.endsWith('-plan')) problems.push(`${name}: holds read-only credentials outside a -plan environment (got ${variant.environment})`);
+    if (gitopsRunner?.includes('production') && variant.environment !== 'production-plan') problems.push(`${name}: plans production outside the production-plan environment (got ${variant.environment})`);
+  }
+  const writesPullRequests = job.permissions?.['pull-requests'] === 'write';
+  const checkoutRef = job.steps.find((step) => step.uses?.startsWith('actions/checkout'))?.with?.ref;
+  if (writesPullRequests && checkoutRef !== '${{ github.event.pull_request.base.sha }}') problems.push(`${name}: holds pull-requests: write beside the pull request's code`);
+  return problems;
+}
+
+describe('pull-request jobs run the pull request’s code: they hold no write credential', () => {
+  const jobs = files.flatMap((file) => {
+    const parsed = workflow(file);
+    return Object.entries(parsed.jobs).filter(([, job]) => runsForPullRequests(parsed.on, job)).map(([name, job]) => ({ name: `${file} ${name}`, job }));
+  });
+
+  it('the pull-request jobs are the validation, the plans and the comments', () => {
+    expect(jobs.map((job) => job.name).sort()).toEqual(['connectors.yml comment', 'connectors.yml plan', 'connectors.yml validate', 'stacks.yml comment', 'stacks.yml plan', 'stacks.yml synth']);
+  });
+
+  it.each(['connectors.yml plan', 'stacks.yml plan'])('%s: read-only credentials in a -plan environment, production behind production-plan, on ephemeral plan runners', (name) => {
+    const { job } = jobs.find((candidate) => candidate.name === name)!;
+    expect(pullRequestJobProblems(name, job)).toEqual([]);
+    expect(expanded(job).map((variant) => ({ environment: variant.environment, runsOn: variant['runs-on'] }))).toEqual([
+      { environment: 'staging-plan', runsOn: ['self-hosted', 'cdc-gitops-staging-plan'] },
+      { environment: 'production-plan', runsOn: ['self-hosted', 'cdc-gitops-production-plan'] },
+    ]);
+  });
+
+  it('every pull-request job keeps every rule', () => {
+    expect(jobs.flatMap(({ name, job }) => pullRequestJobProblems(name, job))).toEqual([]);
+  });
+
+  it('the rules do catch a plan job of the old shape (write credentials, install scripts, the apply runner)', () => {
+    const old: Job = {
+      'runs-on': ['self-hosted', 'cdc-gitops-${{ matrix.environment }}'],
+      strategy: { matrix: { include: [{ environment: 'staging' }, { environment: 'production' }] } },
+      env: { CONNECT_PASSWORD: "${{ secrets[format('{0}_CONNECT_PASSWORD', matrix.secrets_prefix)] }}", TOKEN: '${{ secrets.CONNECT_PASSWORD }}' },
+      permissions: { 'pull-requests': 'write' },
+      steps: [{ uses: 'actions/checkout@x' }, { run: 'npm ci' }],
+    };
+    expect(pullRequestJobProblems('old', old)).toEqual([
+      'old: looks a secret up by a computed name',
+      'old: holds the secret CONNECT_PASSWORD, which is not read-only',
+      'old: npm ci runs install scripts',
+      'old: actions/checkout leaves its token in .git/config',
+      'old: runs on cdc-gitops-staging, a runner that applies',
+      'old: runs on cdc-gitops-production, a runner that applies',
+      'old: plans production outside the production-plan environment (got undefined)',
+      "old: holds pull-requests: write beside the pull request's code",
+    ]);
+  });
+
+  it('no workflow reads a secret by a computed name: every credential comes from a GitHub environment', () => {
+    for (const file of files) expect({ file, computed: readFileSync(path.join(WORKFLOWS, file), 'utf8').includes('secrets[') }).toEqual({ file, computed: false });
+    for (const file of files) {
+      for (const [name, job] of Object.entries(workflow(file).jobs)) {
+        const secrets = [...JSON.stringify(job).matchAll(/secrets\.(\w+)/g)].map((match) => match[1]!).filter((secret) => secret !== 'GITHUB_TOKEN');
+        if (secrets.length) expect({ job: `${file} ${name}`, environment: Boolean(job.environment) }).toEqual({ job: `${file} ${name}`, environment: true });
+      }
+    }
+  });
+
+  it('write credentials only in jobs held to main, in the staging and production environments', () => {
+    for (const file of files) {
+      for (const [name, job] of Object.entries(workflow(file).jobs)) {
+        const writes = [...JSON.stringify(job).matchAll(/secrets\.(\w+)/g)].some((match) => match[1] !== 'GITHUB_TOKEN' && !READ_ONLY_SECRET.test(match[1]!));
+        if (!writes) continue;
+        expect({ job: `${file} ${name}`, mainOnly: (job.if ?? '').includes("github.ref == 'refs/heads/main'"), environment: job.environment }).toEqual({
+          job: `${file} ${name}`,
+          mainOnly: true,
+          environment: expect.stringMatching(/^(staging|production)$/),
+        });
+      }
+    }
+  });
+
+  it('the drift check reads through the read-only principal too, on the plan runners, in environments of main', () => {
+    const drift = workflow('drift.yml').jobs.connectors!;
+    expect(expanded(drift).map((variant) => [variant.environment, variant['runs-on']])).toEqual([
+      ['staging-drift', ['self-hosted', 'cdc-gitops-staging-plan']],
+      ['production-drift', ['self-hosted', 'cdc-gitops-production-plan']],
+    ]);
+    expect([...JSON.stringify(drift).matchAll(/secrets\.(\w+)/g)].map((match) => match[1])).toEqual(['CONNECT_READ_ONLY_USERNAME', 'CONNECT_READ_ONLY_PASSWORD']);
   });
 });
 
@@ -102,14 +223,14 @@ describe('connectors workflow', () => {
 
   it('validates and renders, keeping the rendered JSON as an artifact', () => {
     const steps = connectors.jobs.validate!.steps;
-    expect(steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npm run gitops:validate', 'npm run gitops:render']);
+    expect(steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run gitops:validate', 'npm run gitops:render']);
     expect(steps.find((step) => step.uses?.startsWith('actions/upload-artifact'))?.with).toMatchObject({ name: 'rendered-connectors', path: '.local/gitops/rendered/' });
   });
 
   it('plans staging and production on their own runners, never for a fork', () => {
     const plan = connectors.jobs.plan!;
     expect(plan.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
-    expect(plan.steps.map((step) => step.run).filter(Boolean)).toContain('npm run gitops:connectors-plan -- --env ${{ matrix.environment }}');
+    expect(plan.steps.map((step) => step.run).filter(Boolean)).toContain('npm run gitops:connectors-plan -- --env ${{ matrix.environment }} --connect-url "$CONNECT_READ_ONLY_URL"');
     expect(JSON.stringify(plan)).toContain('"environment":"staging"');
     expect(JSON.stringify(plan)).toContain('"environment":"production"');
   });
@@ -126,7 +247,7 @@ describe('connectors workflow', () => {
   it('applies staging, checks it is healthy, then production behind its environment', () => {
     const staging = connectors.jobs['apply-staging']!;
     const production = connectors.jobs['apply-production']!;
-    expect(staging.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npm run gitops:apply -- --env staging', 'npm run gitops:healthy -- --env staging']);
+    expect(staging.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run gitops:apply -- --env staging', 'npm run gitops:healthy -- --env staging']);
     expect(production.needs).toBe('apply-staging');
     expect(production.environment).toBe('production');
     expect(staging.environment).toBe('staging');
@@ -163,8 +284,8 @@ describe('stacks workflow', () => {
   });
 
   it('synthesizes, plans each environment with cdktf and comments in the same style', () => {
-    expect(stacks.jobs.synth!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npm run synth']);
-    expect(stacks.jobs.plan!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npm run synth', 'npm run gitops:stacks-plan -- --env ${{ matrix.environment }}']);
+    expect(stacks.jobs.synth!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run synth']);
+    expect(stacks.jobs.plan!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run synth', 'npm run gitops:stacks-plan -- --env ${{ matrix.environment }}']);
     expect(stacks.jobs.comment!.steps.map((step) => step.run).filter(Boolean)).toContain('npm run gitops:pr-comment -- --marker stacks-plan --title "Stacks plan" --sections .local/gitops/stacks-plan');
     const terraform = stacks.jobs.plan!.steps.find((step) => step.uses?.startsWith('hashicorp/setup-terraform'));
     // The wrapper rewrites stdout, which would break `terraform show -json`.
@@ -188,11 +309,11 @@ describe('drift workflow', () => {
   it('runs on a schedule (and by hand) against main', () => {
     expect((drift.on.schedule as Array<{ cron: string }>)[0]!.cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
     expect(drift.on).toHaveProperty('workflow_dispatch');
-    expect(drift.jobs.connectors!.steps.find((step) => step.uses?.startsWith('actions/checkout'))?.with).toEqual({ ref: 'main' });
+    expect(drift.jobs.connectors!.steps.find((step) => step.uses?.startsWith('actions/checkout'))?.with).toEqual({ ref: 'main', 'persist-credentials': false });
   });
 
   it('plans each environment and fails on drift (the script exits 2)', () => {
-    expect(drift.jobs.connectors!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npm run gitops:drift -- --env ${{ matrix.environment }}']);
+    expect(drift.jobs.connectors!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run gitops:drift -- --env ${{ matrix.environment }} --connect-url "$CONNECT_READ_ONLY_URL"']);
     expect(JSON.stringify(drift.jobs.connectors)).toContain('"environment":"production"');
   });
 });
