@@ -8,9 +8,15 @@ export * from './schema';
 export { versions } from './versions';
 export { STANDIN_CONNECTION_STRING_ENV } from './environments/local-standin';
 
-const ENVIRONMENTS: Readonly<Record<string, EnvironmentInput>> = { local, 'local-standin': localStandIn, staging, production };
+// A Map, not an object: a name such as `constructor` or `__proto__` is no environment, not Object's.
+const ENVIRONMENTS: ReadonlyMap<string, EnvironmentInput> = new Map([
+  ['local', local],
+  ['local-standin', localStandIn],
+  ['staging', staging],
+  ['production', production],
+]);
 
-export const ENVIRONMENT_NAMES = Object.keys(ENVIRONMENTS);
+export const ENVIRONMENT_NAMES = [...ENVIRONMENTS.keys()];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -31,9 +37,9 @@ export interface LoadEnvironmentOptions {
 }
 
 export function loadEnvironment(name: string, options: LoadEnvironmentOptions = {}): Environment {
-  const input = ENVIRONMENTS[name];
+  const input = ENVIRONMENTS.get(name);
   if (!input) {
-    throw new ConfigError(`unknown environment "${name}" (known: ${ENVIRONMENT_NAMES.join(', ')})`);
+    throw new ConfigError(`unknown environment ${JSON.stringify(name)} (known: ${ENVIRONMENT_NAMES.join(', ')})`);
   }
   const environment = parseEnvironment(input);
   return options.connectUrl ? { ...environment, connect: { ...environment.connect, url: options.connectUrl } } : environment;

@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { z } from 'zod';
 import { ConnectError, connectMessage, suggestionFor } from './errors';
+import { serviceUrlProblem } from './service-url';
 import { connectorOffsetsSchema, type ConnectorOffsets } from './offsets-snapshot';
 import { sleep } from './poll';
 
@@ -53,9 +54,17 @@ const pluginSchema = z.object({ class: z.string(), type: z.string(), version: z.
 const serverInfoSchema = z.object({ version: z.string(), commit: z.string().optional(), kafka_cluster_id: z.string().optional() });
 
 export interface ConnectClientOptions {
+  /** The worker's REST URL: http or https, without credentials (they come as `headers`). */
   readonly url: string;
-  /** Per-request timeout. @default 15000 */
+  /** Per-request timeout: how long the connection may stay silent. @default 15000 */
   readonly timeoutMs?: number;
+  /**
+   * Overall deadline of one attempt, its whole answer read: a server sending a byte now and then
+   * is never silent for long, and would otherwise hold a request for ever. @default max(60000, timeoutMs)
+   */
+  readonly deadlineMs?: number;
+  /** A larger answer is refused, not retried: a worker's largest answer (every connector, expanded) is far smaller. @default 33554432 (32 MiB) */
+  readonly maxResponseBytes?: number;
   /**
    * Retries after the first attempt on network errors, 5xx and 409 rebalance (never on 409 "already
    * exists"), after the server's `Retry-After` when it sends one (up to MAX_RETRY_AFTER_MS), else a
@@ -94,6 +103,10 @@ interface Answer {
   readonly status?: number;
   readonly body?: unknown;
   readonly networkError?: string;
+  /** Why the answer is refused whatever the retries (a redirect, a body too large). */
+  readonly refused?: string;
+  /** The answer began but did not end within the deadline (retried like a network error). */
+  readonly incomplete?: string;
   /** `Retry-After` in milliseconds, when the answer carried it as seconds. */
   readonly retryAfterMs?: number;
 }
@@ -117,10 +130,28 @@ interface RequestConfig extends AxiosRequestConfig {
 
 export type ConnectClient = ReturnType<typeof createConnectClient>;
 
+/** Where a redirect pointed, for the error: the host only. */
+function locationHost(location: unknown, base: string): string {
+  try {
+    return new URL(String(location), base).host || String(location);
+  } catch {
+    return JSON.stringify(String(location).slice(0, 100));
+  }
+}
+
+function checkedBaseUrl(url: string): string {
+  const problem = serviceUrlProblem(url);
+  if (problem) {
+    throw new ConnectError(`Kafka Connect URL: ${problem}`, { method: '(none sent)', url: '(refused)', suggestion: "give --connect-url (or the environment's connect.url) the worker's http(s) REST URL" });
+  }
+  return url.replace(/\/+$/, '');
+}
+
 /** The HTTP side: one request with the retry rules, its answer parsed or turned into a ConnectError. */
 function createTransport(options: ConnectClientOptions) {
-  const { timeoutMs = 15_000, retries = 5, backoffMs = 250, maxBackoffMs = 5_000 } = options;
-  const baseURL = options.url.replace(/\/+$/, '');
+  const { timeoutMs = 15_000, retries = 5, backoffMs = 250, maxBackoffMs = 5_000, maxResponseBytes = 32 * 1024 * 1024 } = options;
+  const deadlineMs = options.deadlineMs ?? Math.max(60_000, timeoutMs);
+  const baseURL = checkedBaseUrl(options.url);
   const http: AxiosInstance = axios.create({
     baseURL,
     timeout: timeoutMs,
@@ -128,14 +159,24 @@ function createTransport(options: ConnectClientOptions) {
     headers: { accept: 'application/json', 'content-type': 'application/json', ...options.headers },
     validateStatus: () => true,
     proxy: false,
+    // Credentials and configs go to the configured worker only: a redirect is an answer, and refused.
+    maxRedirects: 0,
+    maxContentLength: maxResponseBytes,
+    maxBodyLength: maxResponseBytes,
   });
 
   async function send(method: string, path: string, config: RequestConfig): Promise<Answer> {
     options.onRequest?.(method, path);
+    const signal = AbortSignal.timeout(deadlineMs);
     try {
-      const response = await http.request({ method, url: path, ...config });
+      const response = await http.request({ method, url: path, signal, ...config });
+      if (response.status >= 300 && response.status < 400) {
+        return { status: response.status, refused: `${response.status} redirect to ${locationHost(response.headers.location, baseURL)} refused (requests go to the configured worker only)` };
+      }
       return { status: response.status, body: response.data, retryAfterMs: retryAfterMs(response.headers['retry-after']) };
     } catch (error) {
+      if (signal.aborted) return { incomplete: `no complete answer within ${deadlineMs} ms` };
+      if (/maxContentLength/i.test((error as Error).message ?? '')) return { refused: `the answer is larger than ${maxResponseBytes} bytes: refused` };
       return { networkError: (error as { code?: string; message?: string }).code ?? (error as Error).message };
     }
   }
@@ -153,16 +194,18 @@ function createTransport(options: ConnectClientOptions) {
   function failure(method: string, path: string, answer: Answer, config: RequestConfig): ConnectError {
     const url = `${baseURL}${path}`;
     const message = connectMessage(answer.body);
-    const what = answer.networkError ? `cannot reach the worker (${answer.networkError})` : `${answer.status} ${message ?? ''}`.trim();
+    const what = answer.refused ?? answer.incomplete ?? (answer.networkError ? `cannot reach the worker (${answer.networkError})` : `${answer.status} ${message ?? ''}`.trim());
     const subject = config.connector ? `${config.connector}: ` : '';
     return new ConnectError(`${subject}${method} ${url}: ${what}`, {
-      method, url, status: answer.status, body: answer.body, connector: config.connector, suggestion: suggestionFor(answer.status, message),
+      method, url, status: answer.status, body: answer.body, connector: config.connector,
+      suggestion: answer.refused ? "point --connect-url (or the environment's connect.url) at the worker itself" : suggestionFor(answer.status, message),
     });
   }
 
   async function request<T>(method: string, path: string, schema: z.ZodType<T> | null, config: RequestConfig = {}): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const answer = await send(method, path, config);
+      if (answer.refused) throw failure(method, path, answer, config);
       if (answer.status !== undefined && answer.status < 300) return parsed(method, path, schema, answer, config);
       if (attempt > 0 && config.alreadyDone && isAlreadyExists(answer.status, answer.body) && (await config.alreadyDone())) return undefined as T;
       const waitMs = answer.retryAfterMs ?? Math.random() * backoffCeiling(attempt, backoffMs, maxBackoffMs);

@@ -1,3 +1,5 @@
+import { printable } from './untrusted-text';
+
 /**
  * A failed call to the Kafka Connect REST API, with what the CLI needs to print one clear line:
  * the status, the URL, Connect's own error message and a suggestion of what to do.
@@ -27,12 +29,19 @@ export class ConnectError extends Error {
   }
 }
 
-/** Connect's error body is `{"error_code": 400, "message": "…"}`. */
+/** A server's message is shown at most this long: a proxy's error page is not worth more. */
+export const MAX_SERVER_MESSAGE_LENGTH = 500;
+
+/**
+ * Connect's error body is `{"error_code": 400, "message": "…"}`; anything else (a proxy's 502 page)
+ * is shown as text. Either way it is the server's text: control characters (ANSI escapes that
+ * would drive the terminal) shown, not obeyed, and the length capped.
+ */
 export function connectMessage(body: unknown): string | undefined {
   if (body && typeof body === 'object' && 'message' in body && typeof (body as { message: unknown }).message === 'string') {
-    return (body as { message: string }).message;
+    return printable((body as { message: string }).message, { maxLength: MAX_SERVER_MESSAGE_LENGTH });
   }
-  return typeof body === 'string' && body.length > 0 ? body.slice(0, 500) : undefined;
+  return typeof body === 'string' && body.length > 0 ? printable(body, { maxLength: MAX_SERVER_MESSAGE_LENGTH }) : undefined;
 }
 
 export function suggestionFor(status: number | undefined, message = ''): string | undefined {

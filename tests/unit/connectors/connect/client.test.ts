@@ -1,6 +1,7 @@
 import { backoffCeiling, createConnectClient, MAX_RETRY_AFTER_MS } from '../../../../connectors/connect/client';
 import { ConnectError } from '../../../../connectors/connect/errors';
 import { startScriptedServer, type ScriptedServer } from '../../../support/scripted-http-server';
+import { generatedSecret } from '../../../support/generated-secret';
 
 /**
  * The Connect client's retry rules against a scripted HTTP server (the faults here — a lost answer,
@@ -123,5 +124,84 @@ describe('answers', () => {
     server.script('PUT /connectors/a%20b/pause', { status: 202 });
     await createConnectClient({ url: server.url, ...fast }).pause('a b');
     expect(server.requests[0]!.path).toBe('/connectors/a%20b/pause');
+  });
+});
+
+describe('a hostile worker', () => {
+  let elsewhere: ScriptedServer;
+  beforeEach(async () => {
+    elsewhere = await startScriptedServer({ status: 200, body: {} });
+  });
+  afterEach(() => elsewhere.close());
+
+  it('a plan is not made against the host a redirect names: the 3xx is an error naming it', async () => {
+    server.script('GET /connectors?expand=info&expand=status', { status: 307, headers: { location: `${elsewhere.url}/connectors?expand=info&expand=status` } });
+    const client = createConnectClient({ url: server.url, headers: { authorization: `Bearer ${generatedSecret('token')}` }, ...fast });
+    await expect(client.listConnectors()).rejects.toThrow(`307 redirect to ${new URL(elsewhere.url).host} refused`);
+    expect(elsewhere.requests).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a PUT body is not replayed to another host', async () => {
+    server.script('PUT /connectors/sink/config', { status: 308, headers: { location: `${elsewhere.url}/connectors/sink/config` } });
+    await expect(createConnectClient({ url: server.url, ...fast }).putConfig('sink', CONFIG)).rejects.toThrow(/308 redirect to .* refused/);
+    expect(elsewhere.requests).toEqual([]);
+  });
+
+  it('a redirect loop is one request and says so, not "cannot reach" after 132', async () => {
+    for (let i = 0; i < 200; i++) server.script('GET /connectors/sink/status', { status: 302, headers: { location: '/connectors/sink/status' } });
+    const error = (await createConnectClient({ url: server.url, ...fast }).status('sink').catch((caught: unknown) => caught)) as ConnectError;
+    expect(error.message).toMatch(/302 redirect to 127\.0\.0\.1:\d+ refused/);
+    expect(error.message).not.toMatch(/cannot reach/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a 1 GiB answer is cut at the limit, once: a size error is not retried', async () => {
+    server.script('GET /connectors?expand=info&expand=status', { status: 200, flood: 1024 ** 3 });
+    const client = createConnectClient({ url: server.url, maxResponseBytes: 1024 * 1024, ...fast });
+    await expect(client.listConnectors()).rejects.toThrow(`the answer is larger than ${1024 * 1024} bytes: refused`);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.answer.bytesSent).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('an answer without end is cut at the limit too', async () => {
+    server.script('GET /connectors/sink/status', { status: 200, flood: 'endless' });
+    await expect(createConnectClient({ url: server.url, maxResponseBytes: 256 * 1024, ...fast }).status('sink')).rejects.toThrow(/larger than 262144 bytes/);
+  });
+
+  it('one byte now and then never ends a request: the overall deadline does', async () => {
+    server.script('GET /connectors/sink/status', { status: 200, drip: { chunk: ' ', everyMs: 20 } });
+    const client = createConnectClient({ url: server.url, timeoutMs: 1_000, deadlineMs: 300, retries: 0, ...fast });
+    await expect(client.status('sink')).rejects.toThrow('no complete answer within 300 ms');
+  });
+
+  it("a proxy's 502 page reaches the message with its control characters shown, not obeyed, and capped", async () => {
+    const page = `<html><body>\u001b[2J\u001b[31mBad gateway\u0007\r\n${'x'.repeat(5_000)}</body></html>`;
+    server.script('GET /connectors/sink/status', { status: 502, raw: page, headers: { 'content-type': 'text/html' } });
+    const error = (await createConnectClient({ url: server.url, retries: 0, ...fast }).status('sink').catch((caught: unknown) => caught)) as ConnectError;
+    expect(error.message).toContain('502 <html><body>Bad gateway\\u0007\\n');
+    expect(error.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(error.message.length).toBeLessThan(800);
+  });
+});
+
+describe('the worker URL, checked before any request', () => {
+  const password = generatedSecret('password');
+  it.each([
+    ['file:///etc/passwd', 'must be an http(s) URL (got "file:///etc/passwd")'],
+    ['ftp://connect:8083', 'must be an http(s) URL'],
+    [`http://admin:${password}@connect:8083`, 'must not carry credentials'],
+    ['not a url', 'not a URL'],
+  ])('refuses %s', (url, message) => {
+    const requests: string[] = [];
+    const create = () => createConnectClient({ url, onRequest: (method, path) => requests.push(`${method} ${path}`) });
+    expect(create).toThrow(message);
+    expect(create).not.toThrow(password);
+    expect(requests).toEqual([]);
+  });
+
+  it('takes http and https URLs', () => {
+    expect(createConnectClient({ url: 'https://connect.internal:8443/' }).url).toBe('https://connect.internal:8443');
+    expect(createConnectClient({ url: 'http://127.0.0.1:8083' }).url).toBe('http://127.0.0.1:8083');
   });
 });
