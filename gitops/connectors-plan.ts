@@ -9,6 +9,8 @@ import { formatIssue } from '../connectors/validate';
 import { InvalidConnectorDefinitions, renderValidated } from '../connectors/connect/deploy';
 import { EXIT } from '../connectors/connect/plan';
 import { clientFor } from '../connectors/connect/environment-client';
+import { codeBlock, printable } from '../connectors/connect/untrusted-text';
+import { maskUrlPassword } from '../config/secrets';
 
 /**
  * `cdcctl gitops connectors-plan --env <name>`: the connectors plan of one environment as a
@@ -43,16 +45,32 @@ export function sectionTitle(environment: string): string {
   return `Connectors plan: ${environment}`;
 }
 
+/** Each problem shown at most this long, and at most this many: a worker's error page is not the reviewer's to read. */
+const MAX_PROBLEM_LENGTH = 500;
+const MAX_PROBLEMS = 50;
+
+/**
+ * The section of a plan that could not be made. The problems carry what a server sent (a worker's
+ * 502 page, say): control characters shown, not obeyed, each one capped, in a block they cannot close.
+ */
+function failedReport(environment: string, problems: readonly string[], what: string): PlanReport {
+  const title = sectionTitle(environment);
+  const shown = problems.slice(0, MAX_PROBLEMS).map((problem) => printable(problem, { maxLength: MAX_PROBLEM_LENGTH }));
+  if (problems.length > MAX_PROBLEMS) shown.push(`… and ${problems.length - MAX_PROBLEMS} more`);
+  const safeWhat = printable(what, { maxLength: MAX_PROBLEM_LENGTH });
+  return {
+    environment,
+    exitCode: EXIT.error,
+    problems,
+    text: `${title}: ${safeWhat}\n${shown.map((problem) => `  ${problem}`).join('\n')}`,
+    markdown: [`### ${title}`, '', `**no plan** · exit code ${EXIT.error}`, '', '> [!CAUTION]', `> ${safeWhat}`, '', ...codeBlock(shown.join('\n')), ''].join('\n'),
+  };
+}
+
 /** Renders, validates (nothing is sent when a definition is invalid), reads the worker once, diffs. */
 export async function planEnvironment(environment: Environment, options: PlanReportOptions = {}): Promise<PlanReport> {
   const title = sectionTitle(environment.name);
-  const failed = (problems: string[], what: string): PlanReport => ({
-    environment: environment.name,
-    exitCode: EXIT.error,
-    problems,
-    text: `${title}: ${what}\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
-    markdown: [`### ${title}`, '', `**no plan** · exit code ${EXIT.error}`, '', '> [!CAUTION]', `> ${what}`, '', '```', ...problems, '```', ''].join('\n'),
-  });
+  const failed = (problems: string[], what: string) => failedReport(environment.name, problems, what);
   let desired: readonly RenderedConnector[];
   try {
     desired = renderValidated(environment, options.pipelines ?? allPipelines).connectors;
@@ -65,7 +83,7 @@ export async function planEnvironment(environment: Environment, options: PlanRep
     const client = options.client ?? clientFor(environment);
     plan = diff(desired, await client.listConnectors(), { managedPrefix: environment.managedConnectorPrefix, prune: options.prune });
   } catch (error) {
-    return failed([(error as Error).message], `the worker at ${environment.connect.url} could not be read`);
+    return failed([(error as Error).message], `the worker at ${maskUrlPassword(environment.connect.url)} could not be read`);
   }
   const exitCode = hasChanges(plan) ? EXIT.changes : EXIT.ok;
   return {

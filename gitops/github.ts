@@ -1,10 +1,14 @@
 import axios from 'axios';
 import { z } from 'zod';
+import { serviceUrlProblem } from '../connectors/connect/service-url';
+import { printable } from '../connectors/connect/untrusted-text';
 
 /**
  * The one pull-request comment a workflow keeps up to date: found by a hidden marker at the start
- * of its body and edited in place, so a push updates the plan instead of adding a comment. Uses the
- * GitHub REST API with the workflow's GITHUB_TOKEN (issue comments: pull requests are issues).
+ * of its body AND by its author (anyone can write the marker into a comment of theirs), and edited
+ * in place, so a push updates the plan instead of adding a comment. Uses the GitHub REST API with the
+ * workflow's GITHUB_TOKEN (issue comments: pull requests are issues). The token is sent to the API
+ * URL only: redirects are refused, answers are size- and time-bounded.
  */
 
 export interface GitHubTarget {
@@ -15,14 +19,26 @@ export interface GitHubTarget {
   readonly pullRequest: number;
   /** Never logged, never part of an error message. */
   readonly token: string;
-  /** Per-request timeout. @default 15000 */
+  /** Per-request timeout: how long the connection may stay silent. @default 15000 */
   readonly timeoutMs?: number;
+  /** Overall deadline of one request, its whole answer read. @default 60000 */
+  readonly deadlineMs?: number;
+  /** The login whose comment is edited: the token's own. @default DEFAULT_COMMENT_AUTHOR */
+  readonly commentAuthor?: string;
 }
+
+/** The login of the workflow's GITHUB_TOKEN; a GitHub App's token comments as `<app-slug>[bot]`. */
+export const DEFAULT_COMMENT_AUTHOR = 'github-actions[bot]';
+
+/** A page of 100 comments of up to 65,536 characters each, with room for the JSON around them. */
+const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/** 100 comments a page: 5,000 comments are read at most looking for the marked one. */
+const MAX_PAGES = 50;
 
 /** GitHub refuses comment bodies over 65,536 characters. */
 export const MAX_COMMENT_LENGTH = 65_536;
 
-const commentSchema = z.object({ id: z.number(), body: z.string().nullable().optional(), html_url: z.string() });
+const commentSchema = z.object({ id: z.number(), body: z.string().nullable().optional(), html_url: z.string(), user: z.object({ login: z.string() }).nullable().optional() });
 const commentsSchema = z.array(commentSchema);
 
 /** A failed GitHub call: method, URL and GitHub's own message; the token never appears. */
@@ -67,18 +83,33 @@ function checkTarget(target: GitHubTarget): void {
   const problems: string[] = [];
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(target.repository)) problems.push(`repository: must be owner/name (got ${JSON.stringify(target.repository)})`);
   if (!Number.isInteger(target.pullRequest) || target.pullRequest < 1) problems.push(`pull request: must be a number ≥ 1 (got ${target.pullRequest})`);
-  if (!/^https?:\/\//.test(target.apiUrl)) problems.push(`API URL: must be an http(s) URL (got ${JSON.stringify(target.apiUrl)})`);
+  const urlProblem = serviceUrlProblem(target.apiUrl, { httpsUnlessLoopback: true });
+  if (urlProblem) problems.push(`API URL: ${urlProblem}`);
   if (!target.token) problems.push('token: empty (GITHUB_TOKEN not passed to the step?)');
   if (problems.length) throw new GitHubError(`cannot post the pull-request comment: ${problems.join('; ')}`);
 }
 
-/**
- * Creates the comment whose body starts with `marker`, or edits the first one found. Returns what
- * was done. Pages through every comment (100 per page) so that a busy pull request still finds it.
- */
-export async function upsertMarkedComment(target: GitHubTarget, marker: string, body: string): Promise<{ action: 'created' | 'updated'; id: number; url: string }> {
-  checkTarget(target);
-  if (!body.startsWith(marker)) throw new GitHubError('the comment body must start with its marker, or the next run cannot find it');
+type Call = <T>(method: 'GET' | 'POST' | 'PATCH', url: string, schema: z.ZodType<T>, data?: unknown) => Promise<T>;
+
+/** Where a redirect pointed, for the error: the host only. */
+function locationHost(location: unknown, base: string): string {
+  try {
+    return new URL(String(location), base).host || String(location);
+  } catch {
+    return JSON.stringify(String(location).slice(0, 100));
+  }
+}
+
+function failureMessage(error: unknown, deadlineMs: number, signal: AbortSignal): string {
+  if (signal.aborted) return `no complete answer within ${deadlineMs} ms`;
+  const message = (error as Error).message ?? '';
+  if (/maxContentLength/i.test(message)) return `answer larger than ${MAX_RESPONSE_BYTES} bytes: refused`;
+  return `cannot reach GitHub (${(error as { code?: string }).code ?? message})`;
+}
+
+/** One API call: the answer zod-parsed, every failure a GitHubError that never carries the token. */
+function createCall(target: GitHubTarget): Call {
+  const deadlineMs = target.deadlineMs ?? 60_000;
   const http = axios.create({
     baseURL: target.apiUrl.replace(/\/+$/, ''),
     timeout: target.timeoutMs ?? 15_000,
@@ -90,35 +121,59 @@ export async function upsertMarkedComment(target: GitHubTarget, marker: string, 
     },
     validateStatus: () => true,
     proxy: false,
+    // The token goes to the API URL and nowhere else.
+    maxRedirects: 0,
+    maxContentLength: MAX_RESPONSE_BYTES,
+    maxBodyLength: MAX_RESPONSE_BYTES,
   });
-  const [owner, name] = target.repository.split('/') as [string, string];
-  const repo = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
-
-  async function call<T>(method: 'GET' | 'POST' | 'PATCH', url: string, schema: z.ZodType<T>, data?: unknown): Promise<T> {
+  return async (method, url, schema, data) => {
+    const signal = AbortSignal.timeout(deadlineMs);
     let response;
     try {
-      response = await http.request({ method, url, data });
+      response = await http.request({ method, url, data, signal });
     } catch (error) {
-      throw new GitHubError(`${method} ${target.apiUrl}${url}: cannot reach GitHub (${(error as { code?: string }).code ?? (error as Error).message})`);
+      throw new GitHubError(`${method} ${target.apiUrl}${url}: ${failureMessage(error, deadlineMs, signal)}`);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      throw new GitHubError(`${method} ${target.apiUrl}${url}: ${response.status} redirect to ${locationHost(response.headers.location, target.apiUrl)} refused (the token is sent to the API URL only)`, response.status);
     }
     if (response.status >= 300) {
-      const message = (response.data as { message?: string } | undefined)?.message ?? '';
+      const message = printable(String((response.data as { message?: unknown } | undefined)?.message ?? ''), { maxLength: 300 });
       const hint = response.status === 403 || response.status === 404 ? ' (does the job have `permissions: pull-requests: write`?)' : '';
       throw new GitHubError(`${method} ${target.apiUrl}${url}: ${response.status} ${message}${hint}`.trim(), response.status);
     }
     const parsed = schema.safeParse(response.data);
     if (!parsed.success) throw new GitHubError(`${method} ${target.apiUrl}${url}: unexpected response: ${parsed.error.issues[0]?.message ?? 'shape mismatch'}`, response.status);
     return parsed.data;
-  }
+  };
+}
 
-  for (let page = 1; ; page++) {
-    const comments = await call('GET', `${repo}/issues/${target.pullRequest}/comments?per_page=100&page=${page}`, commentsSchema);
-    const found = comments.find((comment) => comment.body?.startsWith(marker));
-    if (found) {
-      const updated = await call('PATCH', `${repo}/issues/comments/${found.id}`, commentSchema, { body });
-      return { action: 'updated', id: updated.id, url: updated.html_url };
-    }
-    if (comments.length < 100) break;
+/** The first comment that starts with the marker and was written by `author`: one planted by anyone else is not ours to edit. */
+async function findMarkedComment(call: Call, issueComments: string, marker: string, author: string): Promise<number | undefined> {
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const comments = await call('GET', `${issueComments}?per_page=100&page=${page}`, commentsSchema);
+    const found = comments.find((comment) => comment.user?.login === author && comment.body?.startsWith(marker));
+    if (found) return found.id;
+    if (comments.length < 100) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Creates the comment whose body starts with `marker`, or edits the first one found that its author
+ * wrote. Returns what was done. Pages through the comments (100 per page, up to MAX_PAGES) so that a
+ * busy pull request still finds it.
+ */
+export async function upsertMarkedComment(target: GitHubTarget, marker: string, body: string): Promise<{ action: 'created' | 'updated'; id: number; url: string }> {
+  checkTarget(target);
+  if (!body.startsWith(marker)) throw new GitHubError('the comment body must start with its marker, or the next run cannot find it');
+  const call = createCall(target);
+  const [owner, name] = target.repository.split('/') as [string, string];
+  const repo = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+  const found = await findMarkedComment(call, `${repo}/issues/${target.pullRequest}/comments`, marker, target.commentAuthor ?? DEFAULT_COMMENT_AUTHOR);
+  if (found !== undefined) {
+    const updated = await call('PATCH', `${repo}/issues/comments/${found}`, commentSchema, { body });
+    return { action: 'updated', id: updated.id, url: updated.html_url };
   }
   const created = await call('POST', `${repo}/issues/${target.pullRequest}/comments`, commentSchema, { body });
   return { action: 'created', id: created.id, url: created.html_url };

@@ -1,12 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ENVIRONMENT_NAMES } from '../config';
-import { fitCommentBody, markerComment, pullRequestNumber, upsertMarkedComment } from './github';
+import { DEFAULT_COMMENT_AUTHOR, fitCommentBody, markerComment, pullRequestNumber, upsertMarkedComment } from './github';
 
 /**
  * `cdcctl gitops pr-comment --marker connectors-plan --title … --sections <dir>`: joins the
  * per-environment sections the plan jobs wrote into ONE pull-request comment, edited in place on
- * every push (found by its hidden marker).
+ * every push (found by its hidden marker and its author).
  */
 
 export interface CommentContext {
@@ -65,11 +65,16 @@ export interface PublishTarget {
   readonly body: string;
 }
 
-/** Creates or updates the marked comment on the pull request of the workflow's event (`GITHUB_*` variables). */
+/**
+ * Creates or updates the marked comment on the pull request of the workflow's event (`GITHUB_*`
+ * variables). Only a comment of the token's own login is edited: `GITOPS_COMMENT_AUTHOR` names it
+ * when the token is not the workflow's GITHUB_TOKEN (a GitHub App's, say).
+ */
 export async function publishComment(target: PublishTarget, environment: NodeJS.ProcessEnv = process.env): Promise<{ action: string; url: string }> {
   const { GITHUB_TOKEN: token = '', GITHUB_REPOSITORY: repository = '', GITHUB_API_URL: apiUrl = 'https://api.github.com', GITHUB_EVENT_PATH: eventPath } = environment;
+  const commentAuthor = environment.GITOPS_COMMENT_AUTHOR || DEFAULT_COMMENT_AUTHOR;
   const event = eventPath ? JSON.parse(await readFile(eventPath, 'utf8')) : undefined;
   const pullRequest = pullRequestNumber(event);
   if (pullRequest === undefined) throw new Error(`GITHUB_EVENT_PATH: not a pull-request event (got ${eventPath ?? 'no event file'}); use --dry-run outside a pull request`);
-  return upsertMarkedComment({ apiUrl, repository, pullRequest, token }, markerComment(target.marker), target.body);
+  return upsertMarkedComment({ apiUrl, repository, pullRequest, token, commentAuthor }, markerComment(target.marker), target.body);
 }

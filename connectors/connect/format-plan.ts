@@ -1,6 +1,12 @@
 import type { Change, Plan } from './plan';
+import { codeBlock, codeSpan, htmlText, printable } from './untrusted-text';
 
-/** Plan renderings: text for terminals, JSON for machines, Markdown for pull-request comments. */
+/**
+ * Plan renderings: text for terminals, JSON for machines, Markdown for pull-request comments.
+ * Connector names, field names and values come from the live worker as much as from the
+ * repository: they are untrusted, so the text shows control characters instead of obeying them and
+ * the Markdown keeps every one of them inside code the value cannot close.
+ */
 
 const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', pause: '‖', resume: '▶', stop: '■', none: ' ' };
 
@@ -37,22 +43,63 @@ export function formatPlanJson(plan: Plan): string {
 
 export function formatPlanText(plan: Plan, colour: { green(s: string): string; yellow(s: string): string; red(s: string): string; dim(s: string): string; bold(s: string): string }): string {
   const lines: string[] = [];
-  for (const { connector, reason } of destructive(plan)) lines.push(colour.red(`! ${connector}: ${reason}`));
+  for (const { connector, reason } of destructive(plan)) lines.push(colour.red(`! ${printable(connector)}: ${reason}`));
   if (lines.length) lines.push('');
   for (const change of plan.changes) {
     const paint = change.action === 'create' ? colour.green : change.action === 'delete' ? colour.red : change.action === 'none' ? colour.dim : colour.yellow;
     const then = change.then ? `, then ${change.then}` : '';
-    lines.push(paint(`${SYMBOL[change.action]} ${change.connector} (${change.action}${then})`));
+    lines.push(paint(`${SYMBOL[change.action]} ${printable(change.connector)} (${change.action}${then})`));
     for (const field of change.diff) {
       if (change.action === 'create' || change.action === 'delete') continue;
-      lines.push(`    ${field.field}: ${field.before === undefined ? colour.dim('(unset)') : JSON.stringify(field.before)} → ${field.after === undefined ? colour.dim('(unset)') : JSON.stringify(field.after)}`);
+      const shown = (value: string | undefined) => (value === undefined ? colour.dim('(unset)') : printable(JSON.stringify(value)));
+      lines.push(`    ${printable(field.field)}: ${shown(field.before)} → ${shown(field.after)}`);
     }
     if (change.failed) lines.push(colour.red(`    failed live: ${change.failed.connector ? 'connector ' : ''}${change.failed.tasks.length ? `tasks ${change.failed.tasks.join(',')}` : ''} (restart with --restart-failed)`));
   }
-  if (plan.orphaned.length) lines.push(colour.dim(`managed but no longer defined (kept; --prune deletes them): ${plan.orphaned.join(', ')}`));
-  if (plan.unmanaged.length) lines.push(colour.dim(`not managed by this repository (never touched): ${plan.unmanaged.join(', ')}`));
+  if (plan.orphaned.length) lines.push(colour.dim(`managed but no longer defined (kept; --prune deletes them): ${plan.orphaned.map((name) => printable(name)).join(', ')}`));
+  if (plan.unmanaged.length) lines.push(colour.dim(`not managed by this repository (never touched): ${plan.unmanaged.map((name) => printable(name)).join(', ')}`));
   lines.push(colour.bold(`Plan: ${planSummary(plan)}.`));
   return lines.join('\n');
+}
+
+/** A config value in a diff line: one line, capped (the comment has a size limit; the artifact has it whole). */
+const MAX_VALUE_IN_COMMENT = 1_000;
+
+const names = (connectors: readonly string[]) => connectors.map((name) => codeSpan(name)).join(', ');
+
+function warningLines(plan: Plan): string[] {
+  const risky = destructive(plan);
+  if (!risky.length) return [];
+  return ['> [!WARNING]', '> Destructive or re-snapshotting changes:', ...risky.map(({ connector, reason }) => `> - ${codeSpan(connector)}: ${reason}`), ''];
+}
+
+function changeTable(changed: readonly Change[]): string[] {
+  const rows = changed.map((change) => {
+    // A connector created paused or stopped does not start consuming: worth seeing in review.
+    const state = change.action === 'create' && change.desiredState && change.desiredState !== 'RUNNING' ? ` (${change.desiredState})` : '';
+    return `| ${codeSpan(change.connector, { inTable: true })} | ${change.action}${state}${change.then ? ` + ${change.then}` : ''} | ${change.diff.length} |`;
+  });
+  return ['| connector | action | fields |', '| --- | --- | --- |', ...rows, ''];
+}
+
+/** The fields of one change as a diff block no value can close, folded under its connector's name. */
+function changeDetails(change: Change): string[] {
+  const line = (sign: string, field: string, value: string) => `${sign} ${printable(field, { maxLength: 200 })}=${printable(value, { maxLength: MAX_VALUE_IN_COMMENT })}`;
+  const diffLines = change.diff.flatMap((field) => [
+    ...(field.before !== undefined ? [line('-', field.field, field.before)] : []),
+    ...(field.after !== undefined ? [line('+', field.field, field.after)] : []),
+  ]);
+  return [`<details><summary><code>${htmlText(change.connector)}</code> — ${change.action}</summary>`, '', ...codeBlock(diffLines.join('\n'), 'diff'), '', '</details>', ''];
+}
+
+function failedLines(plan: Plan): string[] {
+  const failed = plan.changes.filter((change) => change.failed);
+  if (!failed.length) return [];
+  const lines = failed.map((change) => {
+    const parts = [change.failed!.connector ? 'connector' : '', change.failed!.tasks.length ? `tasks ${change.failed!.tasks.join(', ')}` : ''].filter(Boolean);
+    return `- ${codeSpan(change.connector)}: ${parts.join(' and ')}`;
+  });
+  return ['Failed on the worker now (apply with `--restart-failed` restarts them):', ...lines, ''];
 }
 
 /**
@@ -60,44 +107,14 @@ export function formatPlanText(plan: Plan, colour: { green(s: string): string; y
  *   sees at once whether the plan changes anything, as `plan -detailed-exitcode` would say).
  */
 export function formatPlanMarkdown(plan: Plan, title: string, exitCode?: number): string {
-  const lines = [`### ${title}`, ''];
-  const risky = destructive(plan);
-  if (risky.length) {
-    lines.push('> [!WARNING]', '> Destructive or re-snapshotting changes:');
-    for (const { connector, reason } of risky) lines.push(`> - \`${connector}\`: ${reason}`);
-    lines.push('');
-  }
+  const lines = [`### ${title}`, '', ...warningLines(plan)];
   lines.push(`**${planSummary(plan)}**${exitCode === undefined ? '' : ` · exit code ${exitCode}`}`, '');
   const changed = plan.changes.filter((change) => change.action !== 'none');
-  if (changed.length) {
-    lines.push('| connector | action | fields |', '| --- | --- | --- |');
-    for (const change of changed) {
-      // A connector created paused or stopped does not start consuming: worth seeing in review.
-      const state = change.action === 'create' && change.desiredState && change.desiredState !== 'RUNNING' ? ` (${change.desiredState})` : '';
-      lines.push(`| \`${change.connector}\` | ${change.action}${state}${change.then ? ` + ${change.then}` : ''} | ${change.diff.length} |`);
-    }
-    lines.push('');
-    for (const change of changed.filter((candidate) => candidate.diff.length)) {
-      lines.push(`<details><summary><code>${change.connector}</code> — ${change.action}</summary>`, '', '```diff');
-      for (const field of change.diff) {
-        if (field.before !== undefined) lines.push(`- ${field.field}=${field.before}`);
-        if (field.after !== undefined) lines.push(`+ ${field.field}=${field.after}`);
-      }
-      lines.push('```', '', '</details>', '');
-    }
-  }
-  const failed = plan.changes.filter((change) => change.failed);
-  if (failed.length) {
-    lines.push('Failed on the worker now (apply with `--restart-failed` restarts them):');
-    for (const change of failed) {
-      const parts = [change.failed!.connector ? 'connector' : '', change.failed!.tasks.length ? `tasks ${change.failed!.tasks.join(', ')}` : ''].filter(Boolean);
-      lines.push(`- \`${change.connector}\`: ${parts.join(' and ')}`);
-    }
-    lines.push('');
-  }
-  const unchanged = plan.changes.filter((change) => change.action === 'none').map((change) => `\`${change.connector}\``);
-  if (unchanged.length) lines.push(`Unchanged: ${unchanged.join(', ')}`, '');
-  if (plan.orphaned.length) lines.push(`Managed but no longer defined (kept without \`--prune\`): ${plan.orphaned.map((name) => `\`${name}\``).join(', ')}`, '');
-  if (plan.unmanaged.length) lines.push(`Not managed by this repository (never touched): ${plan.unmanaged.map((name) => `\`${name}\``).join(', ')}`, '');
+  if (changed.length) lines.push(...changeTable(changed), ...changed.filter((change) => change.diff.length).flatMap(changeDetails));
+  lines.push(...failedLines(plan));
+  const unchanged = plan.changes.filter((change) => change.action === 'none').map((change) => change.connector);
+  if (unchanged.length) lines.push(`Unchanged: ${names(unchanged)}`, '');
+  if (plan.orphaned.length) lines.push(`Managed but no longer defined (kept without \`--prune\`): ${names(plan.orphaned)}`, '');
+  if (plan.unmanaged.length) lines.push(`Not managed by this repository (never touched): ${names(plan.unmanaged)}`, '');
   return lines.join('\n');
 }
