@@ -1,12 +1,15 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
+import { serviceUrlProblem } from '../connectors/connect/service-url';
+import { printable } from '../connectors/connect/untrusted-text';
 
 /**
  * The App Services Admin API (`/api/admin/v3.0`), read-only, as much of it as the inventory needs:
  * API-key login, session refresh, apps, triggers, functions (with source) and paged logs. Every
  * response is zod-parsed; 401 refreshes the session once (then logs in again), 429 and 5xx and
  * network errors are retried with backoff and jitter. Credentials never leave this module: they are
- * not logged, not put in errors, not returned.
+ * not logged, not put in errors, not returned, and never sent anywhere but the base URL: it must
+ * be https (plain http for this machine only), and a redirect is refused, not followed.
  */
 export const ATLAS_ADMIN_API_URL = 'https://services.cloud.mongodb.com/api/admin/v3.0';
 
@@ -16,8 +19,10 @@ export interface AdminApiClientOptions {
   /** Atlas programmatic API key pair (read from ATLAS_PUBLIC_KEY / ATLAS_PRIVATE_KEY by the CLI). */
   readonly publicKey: string;
   readonly privateKey: string;
-  /** Per-request timeout. @default 30000 */
+  /** Per-request timeout: how long the connection may stay silent. @default 30000 */
   readonly timeoutMs?: number;
+  /** Overall deadline of one attempt, its whole answer read (a slow body is not a silent one). @default 120000 */
+  readonly deadlineMs?: number;
   /** Retries of one request after a 429, a 5xx or a network error. @default 5 */
   readonly maxRetries?: number;
   /** First backoff delay; doubles per retry, with jitter. @default 500 */
@@ -168,15 +173,16 @@ function segment(value: string, what: string): string {
   return encodeURIComponent(value);
 }
 
+/** The start of what the server sent, for an error message: its control characters shown, not obeyed. */
 function excerpt(data: unknown): string {
   const text = typeof data === 'string' ? data : JSON.stringify(data ?? '');
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  return printable(text.length > 300 ? `${text.slice(0, 300)}…` : text);
 }
 
 function serverMessage(data: unknown): string | undefined {
   if (data && typeof data === 'object') {
     const { error, error_code: code } = data as { error?: unknown; error_code?: unknown };
-    if (typeof error === 'string') return typeof code === 'string' ? `${error} (${code})` : error;
+    if (typeof error === 'string') return printable(typeof code === 'string' ? `${error} (${code})` : error, { maxLength: 300 });
   }
   return undefined;
 }
@@ -189,6 +195,7 @@ function resolveClientOptions(options: AdminApiClientOptions): ResolvedClientOpt
     ...options,
     baseUrl: options.baseUrl ?? ATLAS_ADMIN_API_URL,
     timeoutMs: options.timeoutMs ?? 30_000,
+    deadlineMs: options.deadlineMs ?? 120_000,
     maxRetries: options.maxRetries ?? 5,
     retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
     retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
@@ -211,6 +218,8 @@ function createHttp(options: ResolvedClientOptions): AxiosInstance {
     timeout: options.timeoutMs,
     maxContentLength: options.maxResponseBytes,
     maxBodyLength: 1024 * 1024,
+    // The login's body carries the private key: a redirect would carry it elsewhere. `send` refuses 3xx.
+    maxRedirects: 0,
     validateStatus: () => true,
     headers: { accept: 'application/json' },
   });
@@ -259,10 +268,11 @@ async function attemptRequest<T>(context: ClientContext, spec: RequestSpec<T>, a
   if (spec.auth === 'access' && !session.accessToken) await login(context);
   const token = spec.auth === 'access' ? session.accessToken : spec.auth === 'refresh' ? session.refreshToken : undefined;
   options.onRequest?.(spec.method, spec.path);
+  const signal = AbortSignal.timeout(options.deadlineMs);
   try {
-    return await context.http.request({ method: spec.method, url: spec.path, params: spec.params, data: spec.body, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return await context.http.request({ method: spec.method, url: spec.path, params: spec.params, data: spec.body, headers: token ? { authorization: `Bearer ${token}` } : {}, signal });
   } catch (error) {
-    const message = (error as Error).message;
+    const message = signal.aborted ? `no complete response within ${options.deadlineMs} ms` : (error as Error).message;
     if (/maxContentLength/i.test(message)) {
       throw new AdminApiError(`response larger than ${options.maxResponseBytes} bytes`, spec.method, spec.path, undefined, 'raise maxResponseBytes if this object is legitimately that large');
     }
@@ -287,6 +297,25 @@ function statusError(spec: RequestSpec<unknown>, response: AxiosResponse, maxRet
   return new AdminApiError(`HTTP ${response.status}${detail ? `: ${detail}` : ''}`, spec.method, spec.path, response.status, statusSuggestion(response.status, spec.auth, maxRetries));
 }
 
+/** Where a redirect pointed, for the error: the host only (a URL there may carry a token). */
+function locationHost(location: unknown, base: string): string {
+  try {
+    return new URL(String(location), base).host || '(no host)';
+  } catch {
+    return JSON.stringify(printable(String(location), { maxLength: 100 }));
+  }
+}
+
+function redirectError(spec: RequestSpec<unknown>, response: AxiosResponse, baseUrl: string): AdminApiError {
+  return new AdminApiError(
+    `HTTP ${response.status}: a redirect to ${locationHost(response.headers?.location, baseUrl)}, refused: credentialed calls follow no redirects`,
+    spec.method,
+    spec.path,
+    response.status,
+    `give --api-url the Admin API's own URL (${ATLAS_ADMIN_API_URL})`,
+  );
+}
+
 /** The body through the endpoint's schema; the first five problems named with their fields. */
 function parseBody<T>(spec: RequestSpec<T>, response: AxiosResponse): T {
   const parsed = spec.schema.safeParse(response.data);
@@ -309,6 +338,7 @@ async function send<T>(context: ClientContext, spec: RequestSpec<T>): Promise<T>
     const response = await attemptRequest(context, spec, attempt);
     if (!response) continue;
     const { status } = response;
+    if (status >= 300 && status < 400) throw redirectError(spec, response, context.options.baseUrl);
     if (status === 401 && spec.auth === 'access' && !refreshed) {
       refreshed = true;
       await refresh(context);
@@ -369,6 +399,8 @@ export function createAdminApiClient(options: AdminApiClientOptions): AdminApiCl
     throw new AdminApiError('the Atlas API key pair is incomplete (public and private key are both required)', 'POST', '/auth/providers/mongodb-cloud/login');
   }
   const resolved = resolveClientOptions(options);
+  const urlProblem = serviceUrlProblem(resolved.baseUrl, { httpsUnlessLoopback: true });
+  if (urlProblem) throw new AdminApiError(`--api-url ${urlProblem}`, 'POST', '/auth/providers/mongodb-cloud/login', undefined, `the default is ${ATLAS_ADMIN_API_URL}`);
   const context: ClientContext = { options: resolved, http: createHttp(resolved), session: {} };
   const get = <T>(path: string, schema: z.ZodType<T>) => send(context, { method: 'GET', path, schema, auth: 'access' });
   return {

@@ -2,6 +2,7 @@ import { AdminApiError, createAdminApiClient, type AdminApiClient, type AdminLog
 import { startFakeAtlasAdminApi, type FakeAtlasAdminApi } from '../../support/fake-atlas-admin-api';
 import { APP_ID, fakeState, GROUP_ID, KEYS, TRIGGERS } from './atlas-fixture';
 import { generatedSecret } from '../../support/generated-secret';
+import { startScriptedServer, type ScriptedServer } from '../../support/scripted-http-server';
 
 // The Admin API cannot run here: these tests talk to an HTTP FAKE of it on loopback.
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -133,5 +134,50 @@ describe('Admin API client: log pages', () => {
     expect(scan.truncated).toMatch(/repeated the page cursor/);
     const limited = await client().scanLogs(GROUP_ID, APP_ID, { type: 'DB_TRIGGER', errorsOnly: false, startDate: '2026-01-01T00:00:00Z', maxPages: 1 }, () => undefined);
     expect(limited).toMatchObject({ pages: 1, truncated: expect.stringMatching(/after 1 pages/) });
+  });
+});
+
+describe('Admin API client: a hostile server', () => {
+  const LOGIN = 'POST /api/admin/v3.0/auth/providers/mongodb-cloud/login';
+  let hostile: ScriptedServer;
+  let elsewhere: ScriptedServer;
+  beforeEach(async () => {
+    hostile = await startScriptedServer();
+    elsewhere = await startScriptedServer({ status: 200, body: { access_token: 'a', refresh_token: 'r' } });
+  });
+  afterEach(async () => {
+    await hostile.close();
+    await elsewhere.close();
+  });
+  const hostileClient = (overrides: Partial<Parameters<typeof createAdminApiClient>[0]> = {}) =>
+    createAdminApiClient({ baseUrl: `${hostile.url}/api/admin/v3.0`, ...KEYS, sleep: async () => undefined, ...overrides });
+
+  it.each([307, 308, 302])('a login answered %i to another host does not send the key pair there, and names the host', async (status) => {
+    hostile.script(LOGIN, { status, headers: { location: `${elsewhere.url}/steal` } });
+    const error = (await hostileClient().listApps(GROUP_ID).catch((caught: unknown) => caught)) as AdminApiError;
+    expect(error).toBeInstanceOf(AdminApiError);
+    expect(error.message).toBe(`HTTP ${status}: a redirect to ${new URL(elsewhere.url).host}, refused: credentialed calls follow no redirects`);
+    expect(elsewhere.requests).toEqual([]);
+    expect(hostile.requests).toHaveLength(1);
+    expect(`${error.message} ${error.suggestion}`).not.toContain(KEYS.privateKey);
+  });
+
+  it('refuses a plain-http --api-url that is not this machine, before sending anything', () => {
+    expect(() => createAdminApiClient({ baseUrl: 'http://admin.example.net/api/admin/v3.0', ...KEYS })).toThrow(/--api-url must be https/);
+    expect(() => createAdminApiClient({ baseUrl: 'file:///etc/passwd', ...KEYS })).toThrow(/--api-url must be an http\(s\) URL/);
+    expect(createAdminApiClient({ baseUrl: 'https://services.example.net/api/admin/v3.0', ...KEYS }).baseUrl).toBe('https://services.example.net/api/admin/v3.0');
+    expect(createAdminApiClient({ baseUrl: 'http://localhost:1/api/admin/v3.0', ...KEYS }).baseUrl).toBe('http://localhost:1/api/admin/v3.0');
+  });
+
+  it('a body that arrives a byte at a time ends at the overall deadline, not never', async () => {
+    hostile.script(LOGIN, { status: 200, drip: { chunk: ' ', everyMs: 20 } });
+    const error = await hostileClient({ timeoutMs: 1_000, deadlineMs: 300, maxRetries: 0 }).listApps(GROUP_ID).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ message: 'no response after 1 attempts: no complete response within 300 ms' });
+  });
+
+  it('an error page full of escapes is shown, not obeyed', async () => {
+    hostile.script(LOGIN, { status: 400, raw: '\u001b]0;owned\u0007<h1>\u001b[31mno\u001b[0m</h1>' });
+    const error = (await hostileClient({ maxRetries: 0 }).listApps(GROUP_ID).catch((caught: unknown) => caught)) as AdminApiError;
+    expect(error.message).toBe('HTTP 400: <h1>no</h1>');
   });
 });
