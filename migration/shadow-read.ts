@@ -47,9 +47,32 @@ function typeParsers(): ClientConfig['types'] {
   };
 }
 
-/** A warehouse connection that reads values the way the comparison expects them. */
-export async function connectForValidation(databaseUrl: string): Promise<Client> {
-  const client = new Client({ connectionString: databaseUrl, types: typeParsers(), application_name: 'cdcctl migrate validate' });
+/** How long a validation waits on the warehouse: a server that accepts and never answers must not hold it for ever. */
+export interface ValidationConnectionLimits {
+  /** Connecting and logging in. @default 10000 */
+  readonly connectTimeoutMs?: number;
+  /** One statement, on the server (`statement_timeout`): a batch, a sample, a write of results. @default 600000 */
+  readonly statementTimeoutMs?: number;
+  /** One query, answer read, on this side (pg's `query_timeout`): also when the server never answers. @default statementTimeoutMs + 30000 */
+  readonly queryTimeoutMs?: number;
+}
+
+export const DEFAULT_VALIDATION_LIMITS = { connectTimeoutMs: 10_000, statementTimeoutMs: 600_000 } as const;
+
+/** A warehouse connection that reads values the way the comparison expects them, every wait bounded. */
+export async function connectForValidation(databaseUrl: string, limits: ValidationConnectionLimits = {}): Promise<Client> {
+  const { connectTimeoutMs = DEFAULT_VALIDATION_LIMITS.connectTimeoutMs, statementTimeoutMs = DEFAULT_VALIDATION_LIMITS.statementTimeoutMs } = limits;
+  const client = new Client({
+    connectionString: databaseUrl,
+    types: typeParsers(),
+    application_name: 'cdcctl migrate validate',
+    connectionTimeoutMillis: connectTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: limits.queryTimeoutMs ?? statementTimeoutMs + 30_000,
+    keepAlive: true,
+  });
+  // A connection the server drops between queries is reported by the next query, not as an unhandled 'error'.
+  client.on('error', () => undefined);
   await client.connect();
   return client;
 }

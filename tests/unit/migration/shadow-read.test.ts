@@ -1,7 +1,8 @@
 import type { Client } from 'pg';
 import type { PlannedTable } from '../../../migration/shadow-inspect';
 import { qualifiedName } from '../../../migration/shadow-query';
-import { createTableReader, samplePercent, type ReaderSettings } from '../../../migration/shadow-read';
+import { connectForValidation, createTableReader, DEFAULT_VALIDATION_LIMITS, samplePercent, type ReaderSettings } from '../../../migration/shadow-read';
+import { startSilentPostgres, startStalledPostgres, type HostilePostgres } from '../../support/hostile-postgres';
 
 const table = (name: string): PlannedTable => ({ name, qualified: qualifiedName('shop', name), columns: ['id'], keyColumns: ['id'], keyTypes: ['text'] });
 const tables = { trigger: table('orders'), stream: table('orders_stream') };
@@ -58,5 +59,36 @@ describe('samplePercent', () => {
     expect(samplePercent(100, 10_000)).toBeCloseTo(1.2, 10);
     expect(samplePercent(100, 50)).toBe(100);
     expect(samplePercent(100, 0)).toBe(100);
+  });
+});
+
+describe('connectForValidation against a warehouse that never answers', () => {
+  let server: HostilePostgres | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('gives up connecting to a server that accepts and says nothing (migrate validate hung here)', async () => {
+    server = await startSilentPostgres();
+    await expect(connectForValidation(server.url, { connectTimeoutMs: 200 })).rejects.toThrow(/timeout/i);
+  });
+
+  it('gives up on a query the server never answers, and asks the server to bound every statement', async () => {
+    server = await startStalledPostgres();
+    const client = await connectForValidation(server.url, { statementTimeoutMs: 1_000, queryTimeoutMs: 200 });
+    try {
+      await expect(client.query('select 1')).rejects.toThrow(/Query read timeout/);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    expect(server.startups[0]).toMatchObject({ statement_timeout: '1000', application_name: 'cdcctl migrate validate' });
+  });
+
+  it('bounds every statement by default (what migrate validate connects with)', async () => {
+    server = await startStalledPostgres();
+    const client = await connectForValidation(server.url);
+    await client.end().catch(() => undefined);
+    expect(server.startups[0]!.statement_timeout).toBe(String(DEFAULT_VALIDATION_LIMITS.statementTimeoutMs));
   });
 });
