@@ -1,10 +1,14 @@
-import { mkdir, realpath, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
  * Names that come from the Admin API are hostile input: they become identifiers and file names only
  * through these functions, and files are written only through `writeInside`, which refuses any path
- * that resolves outside the output folder (`..`, absolute paths, symbolic links pointing out).
+ * that resolves outside the output folder (`..`, absolute paths, symbolic links pointing out, a
+ * symbolic link planted where the file goes). Every pattern here is linear in its input's length:
+ * a function's source can be tens of megabytes.
  */
 
 const MAX_NAME_LENGTH = 48;
@@ -12,23 +16,31 @@ const MAX_NAME_LENGTH = 48;
 /** A pipeline/table identifier (`^[a-z][a-z0-9_]*$`) from any string; `fallback` when nothing usable is left. */
 export function toIdentifier(raw: string, fallback: string): string {
   const ascii = raw.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  let name = ascii
+  let name: string = ascii
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
+    .replace(/[^a-z0-9]+/g, '_');
+  name = trimEnds(name, '_');
   if (!name) name = fallback;
   if (!/^[a-z]/.test(name)) name = `${fallback}_${name}`;
   return name.slice(0, MAX_NAME_LENGTH).replace(/_+$/, '');
 }
 
+/**
+ * The text without the characters of `set` at either end. A loop: `/[_-]+$/` retries from every
+ * character of a long run in the middle of the text, quadratic in the run's length.
+ */
+function trimEnds(text: string, set: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && set.includes(text[start]!)) start += 1;
+  while (end > start && set.includes(text[end - 1]!)) end -= 1;
+  return text.slice(start, end);
+}
+
 /** A file-name stem (letters, digits, `_`, `-`), never `.`/`..`, never empty. */
 export function toFileStem(raw: string, fallback: string): string {
-  const stem = raw
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9_-]+/g, '_')
-    .replace(/^[_-]+|[_-]+$/g, '')
-    .slice(0, 80);
+  const stem = trimEnds(raw.normalize('NFKD').replace(/[^A-Za-z0-9_-]+/g, '_'), '_-').slice(0, 80);
   return stem || fallback;
 }
 
@@ -42,6 +54,34 @@ export function uniqueName(base: string, taken: Set<string>): string {
 
 export class OutsideOutputError extends Error {
   override name = 'OutsideOutputError';
+}
+
+/** Refuses a target that is anything but a regular file or nothing: a symbolic link would be written through. */
+async function checkTargetFile(target: string, relative: string): Promise<void> {
+  const existing = await lstat(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (existing?.isSymbolicLink()) throw new OutsideOutputError(`refusing to write ${JSON.stringify(relative)}: it is a symbolic link (to anywhere); remove it first`);
+  if (existing && !existing.isFile()) throw new OutsideOutputError(`refusing to write ${JSON.stringify(relative)}: it exists and is not a regular file`);
+}
+
+/**
+ * The content written to a new file beside the target (created exclusively, never through a link),
+ * then renamed over it: a link planted at the target after the check is replaced, not followed.
+ */
+async function replaceFile(target: string, content: string): Promise<void> {
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.partial`);
+  const file = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
+  try {
+    await file.writeFile(content);
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, target).catch(async (error: unknown) => {
+    await rm(temporary, { force: true });
+    throw error;
+  });
 }
 
 /** Writes `content` to `root/relative`, creating folders, after checking the target stays inside `root`. */
@@ -59,17 +99,23 @@ export async function writeInside(root: string, relative: string, content: strin
   if (parentFromRoot.startsWith('..') || path.isAbsolute(parentFromRoot)) {
     throw new OutsideOutputError(`refusing to write ${JSON.stringify(relative)}: its folder links outside the output folder ${root}`);
   }
-  await writeFile(target, content);
+  await checkTargetFile(target, relative);
+  await replaceFile(target, content);
   return target;
 }
 
+/**
+ * Linear in the text's length: a scheme starts only where a run of scheme characters starts (the
+ * look-behind), so a long run of letters is scanned once, not once from each of its letters; every
+ * other repetition is bounded.
+ */
 const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // user:password@ in any URI (mongodb+srv://, postgres://, https://…)
-  [/([a-z][a-z0-9+.-]*:\/\/[^:/\s@'"`]+):([^@\s'"`/]+)@/gi, '$1:****@'],
+  [/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,63}:\/\/[^:/\s@'"`]{1,256}):([^@\s'"`/]{1,256})@/gi, '$1:****@'],
   // AWS access key ids
   [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/g, '****'],
   // password = "…", apiKey: '…', token: `…`
-  [/((?:password|passwd|secret|api_?key|apikey|token|private_?key)["'`]?\s*[:=]\s*)(["'`])[^"'`\n]{4,}\2/gi, '$1$2****$2'],
+  [/((?:password|passwd|secret|api_?key|apikey|token|private_?key)["'`]?\s{0,16}[:=]\s{0,16})(["'`])[^"'`\n]{4,8192}\2/gi, '$1$2****$2'],
 ];
 
 /**

@@ -1,18 +1,38 @@
+import { printable } from '../connectors/connect/untrusted-text';
 import type { InventoryDocument, InventoryTrigger } from './inventory';
 
 /**
  * The inventory as a Markdown report for people: every trigger, its settings, its baseline and the
- * proposed replacement with what it does not cover. Pure. API text is escaped, so a trigger named
- * like a Markdown table or a code fence stays text.
+ * proposed replacement with what it does not cover. Pure. Every field the API gave is escaped (in
+ * text: no line break, table cell end or HTML; in code: a fence longer than any backtick run), so a
+ * trigger named like a Markdown table, a heading, HTML or a code fence stays text.
  */
 const SOURCE_LINES = 40;
 
+/** What the report shows of a function's source: its first lines and how many there are. Kept instead of the source. */
+export interface SourceExcerpt {
+  readonly head: string;
+  readonly lines: number;
+}
+
+/** The first SOURCE_LINES lines and the line count, read without splitting the whole source. */
+export function sourceExcerpt(source: string): SourceExcerpt {
+  let lines = 1;
+  let headEnd = source.length;
+  for (let at = source.indexOf('\n'); at !== -1; at = source.indexOf('\n', at + 1)) {
+    if (lines === SOURCE_LINES) headEnd = at;
+    lines += 1;
+  }
+  // A copy, not a slice: V8 keeps a slice's whole parent string alive, the very source not to keep.
+  return { head: Buffer.from(source.slice(0, headEnd), 'utf8').toString('utf8'), lines };
+}
+
 function cell(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')) || ' ';
+  return printable(text.replace(/[\r\n]+/g, ' ')).replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')) || ' ';
 }
 
 function inline(text: string): string {
-  const flat = text.replace(/[\r\n]+/g, ' ');
+  const flat = printable(text.replace(/[\r\n]+/g, ' '));
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${longest ? ' ' : ''}${flat}${longest ? ' ' : ''}${fence}`;
@@ -77,7 +97,7 @@ function settingsOf(trigger: InventoryTrigger): string[] {
   const settings: string[] = [];
   if (trigger.type === 'DATABASE') {
     settings.push(`namespace: ${inline(trigger.namespace ?? '(unknown)')}`);
-    settings.push(`operation types: ${trigger.operationTypes?.length ? trigger.operationTypes.join(', ') : '(none listed)'}`);
+    settings.push(`operation types: ${trigger.operationTypes?.length ? trigger.operationTypes.map(cell).join(', ') : '(none listed)'}`);
     settings.push(`match: ${trigger.match ? inline(JSON.stringify(trigger.match)) : '(none)'}`);
     settings.push(`project: ${trigger.project ? inline(JSON.stringify(trigger.project)) : '(none)'}`);
     settings.push(`full document: ${trigger.fullDocument ? 'yes' : 'no'}; document before change: ${trigger.fullDocumentBeforeChange ? 'yes' : 'no'}`);
@@ -85,7 +105,8 @@ function settingsOf(trigger: InventoryTrigger): string[] {
   }
   if (trigger.type === 'SCHEDULED') settings.push(`schedule: ${trigger.schedule ? inline(trigger.schedule) : '(unknown)'}`);
   if (trigger.type === 'AUTHENTICATION') {
-    settings.push(`operation: ${trigger.authentication?.operationType ?? '(unknown)'}; providers: ${trigger.authentication?.providers?.join(', ') || '(none)'}`);
+    const { operationType, providers } = trigger.authentication ?? {};
+    settings.push(`operation: ${operationType ? cell(operationType) : '(unknown)'}; providers: ${providers?.length ? providers.map(cell).join(', ') : '(none)'}`);
   }
   settings.push(`disabled: ${trigger.disabled ? 'yes' : 'no'}`);
   settings.push(`function: ${trigger.function?.name ? inline(trigger.function.name) : '(none)'}${trigger.function?.file ? ` (source: ${inline(trigger.function.file)})` : ''}`);
@@ -102,14 +123,13 @@ function baselineOf(trigger: InventoryTrigger): string[] {
 }
 
 /** The first SOURCE_LINES lines of the trigger's function, when its source was read. */
-function sourceOf(trigger: InventoryTrigger, sources: ReadonlyMap<string, string>): string[] {
+function sourceOf(trigger: InventoryTrigger, sources: ReadonlyMap<string, SourceExcerpt>): string[] {
   const source = trigger.function?.id ? sources.get(trigger.function.id) : undefined;
   if (source === undefined) return [];
-  const sourceLines = source.split('\n');
-  return ['', `Function source${sourceLines.length > SOURCE_LINES ? ` (first ${SOURCE_LINES} of ${sourceLines.length} lines)` : ''}:`, '', fenced(sourceLines.slice(0, SOURCE_LINES).join('\n'), 'js')];
+  return ['', `Function source${source.lines > SOURCE_LINES ? ` (first ${SOURCE_LINES} of ${source.lines} lines)` : ''}:`, '', fenced(source.head, 'js')];
 }
 
-function triggerSection(trigger: InventoryTrigger, sources: ReadonlyMap<string, string>): string[] {
+function triggerSection(trigger: InventoryTrigger, sources: ReadonlyMap<string, SourceExcerpt>): string[] {
   const { replacement } = trigger;
   return [
     `## ${cell(trigger.name)} (${trigger.type})`,
@@ -156,7 +176,7 @@ function problemsSection(document: InventoryDocument): string[] {
   return ['## Problems', '', ...document.problems.map((problem) => `- ${cell(problem.where)}: ${cell(problem.message)}`), ''];
 }
 
-export function renderReport(document: InventoryDocument, sources: ReadonlyMap<string, string> = new Map()): string {
+export function renderReport(document: InventoryDocument, sources: ReadonlyMap<string, SourceExcerpt> = new Map()): string {
   const lines = [
     ...overview(document),
     ...triggerTable(document.triggers),
