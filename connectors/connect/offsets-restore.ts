@@ -5,6 +5,7 @@ import type { ConnectClient, ConnectorStatus, LiveConnector } from './client';
 import { offsetsSnapshotSchema, type OffsetEntry, type OffsetsSnapshot } from './offsets-snapshot';
 import { describeWaiting, firstFailureCause, progressTowards } from './desired-state';
 import { ConnectError } from './errors';
+import { matchesTopicsRegex } from './topics-regex';
 import { waitUntil } from './poll';
 
 /**
@@ -61,12 +62,15 @@ export interface RestoreSelection {
 
 const show = (value: unknown) => JSON.stringify(value);
 
-/** `topics` (comma list) or `topics.regex` of a live sink: the topics whose offsets may be set. */
-function subscribes(config: Readonly<Record<string, string>>, topic: string): boolean {
+/**
+ * `topics` (comma list) or `topics.regex` of a live sink: whether the topic's offsets may be set,
+ * or why that cannot be told here (a Java pattern JavaScript cannot evaluate safely).
+ */
+function subscribes(config: Readonly<Record<string, string>>, topic: string): boolean | string {
   const topics = (config.topics ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
   if (topics.includes(topic)) return true;
   const regex = config['topics.regex'];
-  return regex !== undefined && new RegExp(`^(?:${regex})$`).test(topic);
+  return regex !== undefined && matchesTopicsRegex(regex, topic);
 }
 
 function isWholeNumber(value: unknown): boolean {
@@ -83,8 +87,11 @@ function sinkEntryProblems(name: string, index: number, entry: OffsetEntry, live
     return problems;
   }
   const topic = entry.partition.kafka_topic;
-  if (typeof topic !== 'string' || topic.length === 0) problems.push(`${where}.partition.kafka_topic: must be a topic name (got ${show(topic)})`);
-  else if (!subscribes(live.config, topic)) {
+  const subscribed = typeof topic === 'string' && topic.length > 0 ? subscribes(live.config, topic) : undefined;
+  if (subscribed === undefined) problems.push(`${where}.partition.kafka_topic: must be a topic name (got ${show(topic)})`);
+  else if (typeof subscribed === 'string') {
+    problems.push(`${where}.partition.kafka_topic: cannot tell whether the live connector consumes ${show(topic)}: ${subscribed}; list its topics in topics, or check the snapshot by hand`);
+  } else if (!subscribed) {
     problems.push(`${where}.partition.kafka_topic: the live connector does not consume this topic (got ${show(topic)}; it consumes ${show(live.config.topics ?? live.config['topics.regex'] ?? '')})`);
   }
   if (!isWholeNumber(entry.partition.kafka_partition)) problems.push(`${where}.partition.kafka_partition: must be a whole number ≥ 0 (got ${show(entry.partition.kafka_partition)})`);

@@ -64,6 +64,34 @@ describe('checkRestore: what may be restored, decided before any write', () => {
     expect(check.problems).toEqual([]);
   });
 
+  describe('a topics.regex JavaScript cannot evaluate as Java would, or quickly', () => {
+    const withRegex = (regex: string): LiveConnector => ({ ...sink('cdc-all-sink', ''), config: { 'connector.class': JDBC, 'topics.regex': regex } });
+    const check = (regex: string, topic: string) => checkRestore(snapshot({ 'cdc-all-sink': { config: { 'connector.class': JDBC }, offsets: sinkOffsets(topic, 3) } }), [withRegex(regex)]);
+
+    it.each([
+      ['(?i)cdc\\.app_db\\..*', 'the group (?i)… is Java-only'],
+      ['cdc\\.app_db\\.\\p{Lower}++', 'the escape \\p means something else in Java than in JavaScript'],
+      ['\\Qcdc.app_db\\E.*', 'the escape \\Q'],
+      ['cdc[a-z&&[^x]]*', 'a class intersection (&&) is Java-only'],
+    ])('refuses the Java-only %s with the reason, instead of crashing on Invalid regular expression', (regex, reason) => {
+      const result = check(regex, 'cdc.app_db.orders');
+      expect(result.targets).toEqual([]);
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]).toContain('cdc-all-sink: offsets[0].partition.kafka_topic: cannot tell whether the live connector consumes "cdc.app_db.orders"');
+      expect(result.problems[0]).toContain(reason);
+    });
+
+    it('refuses (a+)+ against a 41-character topic at once (it took 118 s), naming the nested quantifier', () => {
+      const result = check('(a+)+', `${'a'.repeat(40)}!`);
+      expect(result.problems[0]).toMatch(/holds a quantifier itself \(as in \(a\+\)\+\): exponential backtracking/);
+    });
+
+    it('gives up on a pattern past the time budget, and says so', () => {
+      const result = check('(a|aa)+', `${'a'.repeat(80)}!`);
+      expect(result.problems[0]).toMatch(/did not finish matching within 100 ms/);
+    });
+  });
+
   it('refuses a Debezium source snapshot keyed by another topic.prefix, or shaped like a sink’s', () => {
     const offsets = [{ partition: { server_id: 'other' }, offset: { sec: 1, ord: 2 } }, ...sinkOffsets('cdc.app_db.orders', 1)];
     const check = checkRestore(snapshot({ 'cdc-app-db-source': { config: { 'connector.class': DEBEZIUM_MONGODB }, offsets } }), [source('cdc-app-db-source', 'cdc')]);
