@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { z } from 'zod';
-import { serviceUrlProblem } from '../connectors/connect/service-url';
+import { redirectHost, serviceUrlProblem } from '../connectors/connect/service-url';
 import { printable } from '../connectors/connect/untrusted-text';
 
 /**
@@ -91,15 +91,6 @@ function checkTarget(target: GitHubTarget): void {
 
 type Call = <T>(method: 'GET' | 'POST' | 'PATCH', url: string, schema: z.ZodType<T>, data?: unknown) => Promise<T>;
 
-/** Where a redirect pointed, for the error: the host only. */
-function locationHost(location: unknown, base: string): string {
-  try {
-    return new URL(String(location), base).host || String(location);
-  } catch {
-    return JSON.stringify(String(location).slice(0, 100));
-  }
-}
-
 function failureMessage(error: unknown, deadlineMs: number, signal: AbortSignal): string {
   if (signal.aborted) return `no complete answer within ${deadlineMs} ms`;
   const message = (error as Error).message ?? '';
@@ -135,7 +126,7 @@ function createCall(target: GitHubTarget): Call {
       throw new GitHubError(`${method} ${target.apiUrl}${url}: ${failureMessage(error, deadlineMs, signal)}`);
     }
     if (response.status >= 300 && response.status < 400) {
-      throw new GitHubError(`${method} ${target.apiUrl}${url}: ${response.status} redirect to ${locationHost(response.headers.location, target.apiUrl)} refused (the token is sent to the API URL only)`, response.status);
+      throw new GitHubError(`${method} ${target.apiUrl}${url}: ${response.status} redirect to ${redirectHost(response.headers.location, target.apiUrl)} refused (the token is sent to the API URL only)`, response.status);
     }
     if (response.status >= 300) {
       const message = printable(String((response.data as { message?: unknown } | undefined)?.message ?? ''), { maxLength: 300 });

@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
-import { serviceUrlProblem } from '../connectors/connect/service-url';
+import { redirectHost, serviceUrlProblem } from '../connectors/connect/service-url';
 import { printable } from '../connectors/connect/untrusted-text';
 
 /**
@@ -297,18 +297,9 @@ function statusError(spec: RequestSpec<unknown>, response: AxiosResponse, maxRet
   return new AdminApiError(`HTTP ${response.status}${detail ? `: ${detail}` : ''}`, spec.method, spec.path, response.status, statusSuggestion(response.status, spec.auth, maxRetries));
 }
 
-/** Where a redirect pointed, for the error: the host only (a URL there may carry a token). */
-function locationHost(location: unknown, base: string): string {
-  try {
-    return new URL(String(location), base).host || '(no host)';
-  } catch {
-    return JSON.stringify(printable(String(location), { maxLength: 100 }));
-  }
-}
-
 function redirectError(spec: RequestSpec<unknown>, response: AxiosResponse, baseUrl: string): AdminApiError {
   return new AdminApiError(
-    `HTTP ${response.status}: a redirect to ${locationHost(response.headers?.location, baseUrl)}, refused: credentialed calls follow no redirects`,
+    `HTTP ${response.status}: a redirect to ${redirectHost(response.headers?.location, baseUrl)}, refused: credentialed calls follow no redirects`,
     spec.method,
     spec.path,
     response.status,

@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { z } from 'zod';
 import { ConnectError, connectMessage, suggestionFor } from './errors';
-import { serviceUrlProblem } from './service-url';
+import { redirectHost, serviceUrlProblem } from './service-url';
 import { connectorOffsetsSchema, type ConnectorOffsets } from './offsets-snapshot';
 import { sleep } from './poll';
 
@@ -130,15 +130,6 @@ interface RequestConfig extends AxiosRequestConfig {
 
 export type ConnectClient = ReturnType<typeof createConnectClient>;
 
-/** Where a redirect pointed, for the error: the host only. */
-function locationHost(location: unknown, base: string): string {
-  try {
-    return new URL(String(location), base).host || String(location);
-  } catch {
-    return JSON.stringify(String(location).slice(0, 100));
-  }
-}
-
 function checkedBaseUrl(url: string): string {
   const problem = serviceUrlProblem(url);
   if (problem) {
@@ -171,7 +162,7 @@ function createTransport(options: ConnectClientOptions) {
     try {
       const response = await http.request({ method, url: path, signal, ...config });
       if (response.status >= 300 && response.status < 400) {
-        return { status: response.status, refused: `${response.status} redirect to ${locationHost(response.headers.location, baseURL)} refused (requests go to the configured worker only)` };
+        return { status: response.status, refused: `${response.status} redirect to ${redirectHost(response.headers.location, baseURL)} refused (requests go to the configured worker only)` };
       }
       return { status: response.status, body: response.data, retryAfterMs: retryAfterMs(response.headers['retry-after']) };
     } catch (error) {

@@ -1,3 +1,5 @@
+import { printable } from './untrusted-text';
+
 /**
  * The URL of a server this tool sends credentials to, checked before the first request: http or
  * https only (not `file:`, not `ftp:`), no `user:password@` (credentials come from the environment
@@ -30,4 +32,13 @@ export function serviceUrlProblem(raw: string, rules: ServiceUrlRules = {}): str
     return `must be https: credentials would cross the network in clear (got http://${url.host}; plain http is accepted for this machine only)`;
   }
   return undefined;
+}
+
+/** Where a refused redirect pointed, for its error: the host only (the rest of a Location may carry a token). */
+export function redirectHost(location: unknown, base: string): string {
+  try {
+    return new URL(String(location), base).host || '(no host)';
+  } catch {
+    return JSON.stringify(printable(String(location), { maxLength: 100 }));
+  }
 }
