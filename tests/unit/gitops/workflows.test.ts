@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -72,9 +72,14 @@ describe('workflow files', () => {
   });
 
   it('the validator does reject a broken workflow (so the check above can fail)', () => {
-    const broken = path.join(mkdtempSync(path.join(tmpdir(), 'workflow-')), 'broken.yml');
+    const folder = mkdtempSync(path.join(tmpdir(), 'workflow-'));
+    const broken = path.join(folder, 'broken.yml');
     writeFileSync(broken, 'name: broken\non: push\njobs:\n  build:\n    runs-onn: ubuntu-latest\n    steps: []\n');
-    expect(actionValidator(broken).status).toBe(1);
+    try {
+      expect(actionValidator(broken).status).toBe(1);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it.each(files)('%s: every run step is one line: npm ci or npm run of a script that exists', (file) => {
