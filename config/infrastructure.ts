@@ -48,8 +48,9 @@ const stateBackendSchema = z.discriminatedUnion('kind', [
     bucket: z.string().min(3),
     region: pattern(AWS_REGION, 'an AWS region such as eu-west-1'),
     /**
-     * DynamoDB table for state locking. When absent, S3's own lock file is used (`use_lockfile`,
-     * Terraform 1.10 and later), which is what Terraform recommends since DynamoDB locking is deprecated.
+     * DynamoDB table for state locking, instead of S3's own lock file (`use_lockfile`, Terraform 1.10
+     * and later). Terraform deprecates DynamoDB locking for the S3 backend: no environment here uses it.
+     * @deprecated leave it out; the stacks then lock with S3's lock file
      * @default S3 lock file
      */
     lockTable: z.string().min(3).optional(),

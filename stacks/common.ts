@@ -4,6 +4,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config';
 import type { AwsSettings, StateBackendSettings } from '../config/infrastructure';
+import { RequiredTerraformVersion } from './constructs/required-terraform-version';
+import { S3BackendWithLockFile } from './constructs/s3-backend-with-lock-file';
 
 /** Terraform runs each stack in `cdktf.out/stacks/<stack>/`: relative state paths start there. */
 const STACK_DIRECTORY_TO_REPOSITORY = '../../..';
@@ -16,24 +18,24 @@ export const REQUIRED_TERRAFORM_VERSION = '>= 1.11.0';
 
 /**
  * The stack's `terraform` block: the Terraform version it needs, and its state where the
- * environment says — S3 with locking, or a file on this machine.
+ * environment says — S3, encrypted, locked with S3's lock file, or a file on this machine. Both
+ * through cdktf's own elements, no override, so that `cdktf synth --hcl` writes them as well as JSON.
  */
 export function configureTerraform(stack: TerraformStack, stackName: string, backend: StateBackendSettings): void {
-  stack.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
+  new RequiredTerraformVersion(stack, 'required-terraform-version', REQUIRED_TERRAFORM_VERSION);
   if (backend.kind === 'local') {
     new LocalBackend(stack, { path: path.posix.join(STACK_DIRECTORY_TO_REPOSITORY, backend.directory, `${stackName}.tfstate`) });
     return;
   }
-  new S3Backend(stack, {
+  const s3 = {
     bucket: backend.bucket,
     key: `${backend.keyPrefix}/${stackName}.tfstate`,
     region: backend.region,
     encrypt: true,
     ...(backend.kmsKeyId ? { kmsKeyId: backend.kmsKeyId } : {}),
-    ...(backend.lockTable ? { dynamodbTable: backend.lockTable } : {}),
-  });
-  // cdktf 0.21's S3Backend predates S3 native locking (Terraform 1.10): set it on the block itself.
-  if (!backend.lockTable) stack.addOverride('terraform.backend.s3.use_lockfile', true);
+  };
+  if (backend.lockTable) new S3Backend(stack, { ...s3, dynamodbTable: backend.lockTable });
+  else new S3BackendWithLockFile(stack, s3);
 }
 
 /** The AWS provider, pinned to the environment's account so a wrong profile cannot deploy elsewhere. */
@@ -53,6 +55,16 @@ export function configureAwsProvider(scope: Construct, environment: Environment,
  */
 export function terraformLiteral(text: string): string {
   return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+/** terraformLiteral on every string of a JSON value (a Kubernetes object for kubernetes_manifest, say). */
+export function terraformLiterals<T>(value: T): T {
+  if (typeof value === 'string') return terraformLiteral(value) as T;
+  if (Array.isArray(value)) return value.map((item) => terraformLiterals(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, terraformLiterals(item)])) as T;
+  }
+  return value;
 }
 
 /** The ARN prefix of a service in the environment's account and region: `arn:aws:<service>:<region>:<account>`. */

@@ -28,7 +28,6 @@ export const production: EnvironmentInput = {
       kind: 's3',
       bucket: 'acme-cdc-terraform-state',
       region: 'eu-west-1',
-      lockTable: 'acme-cdc-terraform-locks',
       keyPrefix: 'mongo-cdc-platform/production',
     },
     aws: { region: 'eu-west-1', accountId: '123456789012', tags: { 'cost-center': 'bi-platform' } },
