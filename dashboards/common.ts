@@ -1,18 +1,42 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import { DashboardBuilder, DashboardCursorSync, RowBuilder, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder, RowBuilder, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 
 /**
- * Shared defaults of every dashboard (the foundation SDK examples' `common.ts`): the provisioned
- * Prometheus datasource, query and panel builders, and the dashboard frame.
+ * Shared defaults of every dashboard (the foundation SDK examples' `common.ts`): the datasource
+ * variable, query and panel builders, and the dashboard frame.
  */
 
-/** The uid the monitoring stack gives the provisioned Prometheus datasource; panels refer to it. */
+/** The uid the monitoring stack gives its provisioned Prometheus datasource: the datasource variable's default. */
 export const PROMETHEUS_DATASOURCE_UID = 'cdc-prometheus';
 
-export const prometheusDatasource: common.DataSourceRef = { type: 'prometheus', uid: PROMETHEUS_DATASOURCE_UID };
+/** The dashboards' datasource variable: every panel and query reads `${datasource}`. */
+export const DATASOURCE_VARIABLE = 'datasource';
+
+/**
+ * The newest dashboard schema the pinned Grafana knows (config/versions.ts monitoringImages.grafana,
+ * 11.6.0: `schemaVersion: 41` in @grafana/schema 11.6.0's defaultDashboard). The foundation SDK writes
+ * 42, a migration of Grafana 12.2 that rewrites only `custom.hideFrom` overrides, which these
+ * dashboards do not use; Grafana migrates a dashboard forward from the version it declares, never back.
+ */
+export const GRAFANA_SCHEMA_VERSION = 41;
+
+/**
+ * Panels and queries take the Prometheus datasource from the dashboard's variable, so a dashboard
+ * imported into any Grafana runs on the Prometheus chosen there; the stack's own Grafana selects
+ * its provisioned one by default.
+ */
+export const prometheusDatasource: common.DataSourceRef = { type: 'prometheus', uid: `\${${DATASOURCE_VARIABLE}}` };
+
+/** The `datasource` variable: any Prometheus datasource, the provisioned one (`cdc-prometheus`) first. */
+export function datasourceVariable(): DatasourceVariableBuilder {
+  return new DatasourceVariableBuilder(DATASOURCE_VARIABLE)
+    .label('Prometheus')
+    .type('prometheus')
+    .current({ selected: true, text: 'Prometheus', value: PROMETHEUS_DATASOURCE_UID });
+}
 
 /** Grafana's own variables, replaced by a fixed window when an expression is checked by promtool. */
 export const RATE_INTERVAL = '$__rate_interval';
@@ -122,5 +146,6 @@ export function dashboardFrame(frame: DashboardFrame): DashboardBuilder {
     .tooltip(DashboardCursorSync.Crosshair)
     .refresh('30s')
     .time({ from: 'now-6h', to: 'now' })
-    .timezone('browser');
+    .timezone('browser')
+    .withVariable(datasourceVariable());
 }

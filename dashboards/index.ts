@@ -3,10 +3,11 @@ import type { Environment } from '../config';
 import type { PipelineDefinition } from '../connectors/pipelines';
 import { monitoringTargets, type MonitoringTargets } from '../alerts/targets';
 import { businessDashboard } from './business';
+import { GRAFANA_SCHEMA_VERSION } from './common';
 import { operationsDashboard } from './operations';
 import { pipelineDashboard } from './pipeline';
 
-export { PROMETHEUS_DATASOURCE_UID } from './common';
+export { DATASOURCE_VARIABLE, GRAFANA_SCHEMA_VERSION, PROMETHEUS_DATASOURCE_UID } from './common';
 
 export interface RenderedDashboard {
   /** `<uid>.json` */
@@ -19,6 +20,7 @@ export function dashboardsForTargets(targets: MonitoringTargets): RenderedDashbo
   const builders = [operationsDashboard(targets), ...targets.pipelines.map((pipeline) => pipelineDashboard(targets, pipeline)), businessDashboard(targets)];
   return builders.map((builder) => {
     const dashboard = builder.build();
+    dashboard.schemaVersion = GRAFANA_SCHEMA_VERSION;
     // Fixed panel ids (1, 2, …) in layout order: links to a panel survive a re-render.
     dashboard.panels?.forEach((panel, index) => {
       panel.id = index + 1;

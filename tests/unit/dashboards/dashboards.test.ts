@@ -1,7 +1,7 @@
 import { ruleFiles } from '../../../alerts';
 import { isRecordingRuleName, metricNames } from '../../../alerts/promql';
-import { loadAllEnvironments, loadEnvironment } from '../../../config';
-import { dashboardJson, dashboards, PROMETHEUS_DATASOURCE_UID } from '../../../dashboards';
+import { loadAllEnvironments, loadEnvironment, versions } from '../../../config';
+import { DATASOURCE_VARIABLE, dashboardJson, dashboards, GRAFANA_SCHEMA_VERSION, PROMETHEUS_DATASOURCE_UID } from '../../../dashboards';
 import { PROMTOOL_ENVIRONMENTS } from '../../promtool/environments';
 import { panelQueries } from './dashboard-queries';
 
@@ -22,20 +22,45 @@ describe('dashboards', () => {
     ]);
   });
 
-  it('give every panel the provisioned Prometheus datasource and at least one query that has it too', () => {
+  it('give every panel and every query the Prometheus of the `datasource` variable', () => {
+    const fromVariable = { type: 'prometheus', uid: '${datasource}' };
     for (const rendered of all) {
       const panels = (rendered.dashboard.panels ?? []).filter((panel) => panel.type !== 'row');
       expect(panels.length).toBeGreaterThan(3);
       for (const panel of panels) {
-        expect((panel as { datasource?: { uid?: string } }).datasource?.uid).toBe(PROMETHEUS_DATASOURCE_UID);
-        const targets = (panel as { targets?: { expr?: string; datasource?: { uid?: string } }[] }).targets ?? [];
+        expect((panel as { datasource?: unknown }).datasource).toEqual(fromVariable);
+        const targets = (panel as { targets?: { expr?: string; datasource?: unknown }[] }).targets ?? [];
         expect(targets.length).toBeGreaterThan(0);
         for (const target of targets) {
-          expect(target.datasource?.uid).toBe(PROMETHEUS_DATASOURCE_UID);
+          expect(target.datasource).toEqual(fromVariable);
           expect(target.expr?.trim().length).toBeGreaterThan(0);
         }
       }
+      expect(JSON.stringify(rendered.dashboard)).not.toContain(`"uid":"${PROMETHEUS_DATASOURCE_UID}"`);
     }
+  });
+
+  it('offer one datasource variable: any Prometheus, the monitoring stack\'s provisioned one by default', () => {
+    for (const rendered of all) {
+      expect(rendered.dashboard.templating?.list).toEqual([
+        expect.objectContaining({
+          type: 'datasource',
+          name: DATASOURCE_VARIABLE,
+          label: 'Prometheus',
+          query: 'prometheus',
+          current: { selected: true, text: 'Prometheus', value: PROMETHEUS_DATASOURCE_UID },
+          multi: false,
+          includeAll: false,
+        }),
+      ]);
+    }
+  });
+
+  it('declare the newest schema the pinned Grafana knows (41 in 11.6.0), not the SDK\'s 42', () => {
+    // Bumping the image means looking up its schema again (@grafana/schema of that version, defaultDashboard).
+    expect(versions.monitoringImages.grafana).toBe('grafana/grafana:11.6.0');
+    expect(GRAFANA_SCHEMA_VERSION).toBe(41);
+    for (const rendered of all) expect(rendered.dashboard.schemaVersion).toBe(GRAFANA_SCHEMA_VERSION);
   });
 
   it('number panels 1, 2, … so that panel links stay stable', () => {
@@ -79,6 +104,11 @@ describe('dashboards', () => {
 
   it('render the local operations dashboard as before (snapshot)', () => {
     const operations = dashboards(loadEnvironment('local'))[0]!;
-    expect(dashboardJson(operations)).toMatchSnapshot();
+    // What changed with the datasource variable, besides the tests above: the schema, the variable, and no fixed uid left.
+    const text = dashboardJson(operations);
+    expect(text).toContain('"schemaVersion": 41,');
+    expect(text).toContain('"uid": "${datasource}"');
+    expect(text).not.toContain(`"uid": "${PROMETHEUS_DATASOURCE_UID}"`);
+    expect(text).toMatchSnapshot();
   });
 });
