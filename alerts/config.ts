@@ -14,7 +14,10 @@ export const monitoringConfig = {
     mskNode: 'msk-node',
   },
 
-  /** Where the runbooks are read; a path in this repository unless an environment sets a URL. */
+  /**
+   * Where the runbooks are read by an environment without a monitoring section (local): a path in
+   * this repository. Every other environment gives its https URL (monitoring.runbookBaseUrl).
+   */
   runbookBaseUrl: 'docs/runbooks',
 
   connector: {

@@ -18,6 +18,9 @@ const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 /** A Kubernetes name (RFC 1123 label). */
 const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A Kubernetes label key (an optional DNS-subdomain prefix and `/`, then a name of up to 63 characters) and value. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** A file name under the Connect workers' secrets directory, as `${dir:/etc/connect-secrets:<file>}` names it. */
 const SECRET_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Kubernetes resource quantities: `500m`, `2`, `4Gi`. */
@@ -288,12 +291,47 @@ export const monitoringSettingsSchema = z.object({
     /** Secret with the admin user and password (`GF_SECURITY_ADMIN_*`). */
     adminSecret: z.object({ name: secretKeyRef.shape.name, userKey: secretKeyRef.shape.key, passwordKey: secretKeyRef.shape.key }),
   }),
-  /** Runbook links in alerts: a URL where docs/runbooks is browsable. @default 'docs/runbooks' (alerts/config.ts runbookBaseUrl) */
-  runbookBaseUrl: z.string().min(1).default('docs/runbooks'),
+  /**
+   * Where docs/runbooks is browsable, as an https URL: alerts carry `runbook_url: <this>/<runbook>.md`,
+   * and Slack or PagerDuty open it. Required for an environment with a monitoring section (checked
+   * with the rest of the infrastructure below); only an environment without one (local) links into
+   * this repository. @default this repository's docs/runbooks, for settings built by hand (tests)
+   */
+  runbookBaseUrl: z
+    .string()
+    .refine(isHttpsUrl, { error: (issue) => `must be an https URL where docs/runbooks is browsable (got ${JSON.stringify(issue.input)})` })
+    .optional(),
+  /**
+   * The cluster runs the Prometheus operator (kube-prometheus-stack, say): the stack then hands the
+   * rules and scrape targets to it as PrometheusRule, PodMonitor and ScrapeConfig objects, runs no
+   * Prometheus of its own, and points Grafana at the operator's. @default absent: the stack's own Prometheus
+   */
+  prometheusOperator: z
+    .object({
+      /**
+       * Labels the operator's Prometheus selects rules and monitors by (its `ruleSelector`,
+       * `podMonitorSelector`, `scrapeConfigSelector`); kube-prometheus-stack's default is `release: <its release name>`.
+       */
+      selectorLabels: z.record(pattern(LABEL_KEY, 'a Kubernetes label key'), pattern(LABEL_VALUE, 'a Kubernetes label value')).refine((labels) => Object.keys(labels).length > 0, {
+        message: "must name at least one label the operator's Prometheus selects by (an empty set is selected by none, or by every Prometheus)",
+      }),
+      /** The operator's Prometheus, for Grafana's datasource (its Service, e.g. `http://kube-prometheus-stack-prometheus.monitoring.svc:9090`). */
+      prometheusUrl: z.string().url(),
+    })
+    .optional(),
 });
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
 
 export type MonitoringSettingsInput = z.input<typeof monitoringSettingsSchema>;
 export type MonitoringSettings = z.output<typeof monitoringSettingsSchema>;
+export type PrometheusOperatorSettings = NonNullable<MonitoringSettings['prometheusOperator']>;
 
 export const infrastructureSchema = z
   .object({
@@ -306,7 +344,7 @@ export const infrastructureSchema = z
     monitoring: monitoringSettingsSchema.optional(),
   })
   .superRefine((infrastructure, ctx) => {
-    const { network, kafka, connect, atlas } = infrastructure;
+    const { network, kafka, connect, atlas, monitoring } = infrastructure;
     const stacks = (['kafka', 'connect', 'atlas'] as const).filter((section) => infrastructure[section]);
     if (stacks.length > 0) {
       for (const section of ['stateBackend', 'aws'] as const) {
@@ -347,6 +385,9 @@ export const infrastructureSchema = z
       const files = connect.secrets.map((secret) => secret.file);
       const repeated = files.filter((file, index) => files.indexOf(file) !== index);
       if (repeated.length > 0) addIssue(ctx, ['connect', 'secrets'], `file names must be distinct (got ${repeated.join(', ')} more than once)`);
+    }
+    if (monitoring && monitoring.runbookBaseUrl === undefined) {
+      addIssue(ctx, ['monitoring', 'runbookBaseUrl'], 'required: alerts leave for Slack or PagerDuty, which cannot open a path in this repository; give the https URL where docs/runbooks is browsable (got undefined)');
     }
     if (atlas) {
       if (atlas.network.kind === 'accessList') {

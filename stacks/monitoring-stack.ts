@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { DataAwsMskBrokerNodes } from '@cdktf/provider-aws/lib/data-aws-msk-broker-nodes';
 import { DataAwsMskCluster } from '@cdktf/provider-aws/lib/data-aws-msk-cluster';
 import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -13,17 +14,24 @@ import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { monitoringConfig } from '../alerts/config';
 import { ruleFiles } from '../alerts';
-import { renderRuleFile } from '../alerts/rule-file';
+import { renderRuleFile, type RenderRulesOptions } from '../alerts/rule-file';
 import type { Environment } from '../config';
-import { monitoringSettingsSchema, type ConnectSettings, type MonitoringSettings, type MonitoringSettingsInput } from '../config/infrastructure';
+import {
+  monitoringSettingsSchema,
+  type ConnectSettings,
+  type MonitoringSettings,
+  type MonitoringSettingsInput,
+  type PrometheusOperatorSettings,
+} from '../config/infrastructure';
 import { versions } from '../config/versions';
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { dashboardJson, dashboards, PROMETHEUS_DATASOURCE_UID } from '../dashboards';
-import { configureAwsProvider, configureTerraform, requireSetting, terraformLiteral } from './common';
+import { configureAwsProvider, configureTerraform, requireSetting, terraformLiteral, terraformLiterals } from './common';
 import { CONNECT_METRICS_PORT } from './connect-worker-config';
 import { HardenedWorkload } from './constructs/hardened-workload';
 import { MSK_JMX_EXPORTER_PORT, MSK_NODE_EXPORTER_PORT } from './kafka-stack';
 import { CONNECT_APP_NAME, mskClusterName } from './names';
+import { connectPodMonitor, prometheusRule, prometheusRuleName, staticScrapeConfig, type KubernetesObject, type OperatorPlacement } from './prometheus-operator';
 
 /** Pinned images of the monitoring stack, from config/versions.ts. */
 export const MONITORING_IMAGES = versions.monitoringImages;
@@ -105,8 +113,16 @@ interface MonitoringContext {
   readonly namespace: string;
 }
 
-/** Terraform expressions (JSON lists of `host:port`) of the MSK brokers' exporters. */
-type MskTargets = NonNullable<PrometheusConfigOptions['msk']>;
+/** Terraform expressions (lists of `host:port`, without `${…}`) of the MSK brokers' exporters, by scrape job. */
+interface MskTargets {
+  readonly jmx: string;
+  readonly node: string;
+}
+
+/** The environment's name on every alert, and runbook links under the settings' URL. */
+function ruleRenderOptions(context: MonitoringContext): RenderRulesOptions {
+  return { environment: context.environment.name, runbookBaseUrl: context.settings.runbookBaseUrl };
+}
 
 function metadata(context: MonitoringContext, name: string) {
   return { name, namespace: context.namespace, labels: { ...PART_OF } };
@@ -122,10 +138,14 @@ function instanceLabels(context: MonitoringContext, name: string): Record<string
  * Alertmanager (the receiver from the settings) and Grafana (the Prometheus datasource and the
  * generated dashboards provisioned from ConfigMaps), in the Kubernetes cluster of the Connect
  * workers, each a HardenedWorkload. Prometheus runs in the namespace and with the labels that the
- * connect stack's NetworkPolicy admits to the workers' metrics port.
+ * connect stack's NetworkPolicy admits to the workers' metrics port. Where the cluster runs the
+ * Prometheus operator (`prometheusOperator` in the settings), the rules and scrape targets go to
+ * the operator's Prometheus as PrometheusRule, PodMonitor and ScrapeConfig objects instead, and
+ * Grafana reads that Prometheus.
  */
 export class MonitoringStack extends TerraformStack {
-  readonly prometheus: DeploymentV1;
+  /** The stack's own Prometheus; none where the operator's runs the rules. */
+  readonly prometheus?: DeploymentV1;
   readonly alertmanager: DeploymentV1;
   readonly grafana: DeploymentV1;
 
@@ -141,7 +161,8 @@ export class MonitoringStack extends TerraformStack {
     new KubernetesProvider(this, 'kubernetes', { configPath: connect.kubeconfigPath, configContext: connect.kubeconfigContext });
     const mskTargets = this.mskBrokerTargets(environment);
     this.monitoringNamespace(context);
-    this.prometheus = this.prometheusWorkload(context, mskTargets).deployment;
+    if (settings.prometheusOperator) this.prometheusOperatorObjects(context, settings.prometheusOperator, mskTargets);
+    else this.prometheus = this.prometheusWorkload(context, mskTargets).deployment;
     this.alertmanager = this.alertmanagerWorkload(context).deployment;
     this.grafana = this.grafanaWorkload(context).deployment;
   }
@@ -153,9 +174,34 @@ export class MonitoringStack extends TerraformStack {
     configureAwsProvider(this, environment, requireSetting(infrastructure.aws, 'aws', environment));
     const cluster = new DataAwsMskCluster(this, 'msk-cluster', { clusterName: mskClusterName(environment) });
     const brokers = new DataAwsMskBrokerNodes(this, 'msk-broker-nodes', { clusterArn: cluster.arn });
-    const targets = (port: number) =>
-      `\${jsonencode(flatten([for node in ${brokers.fqn}.node_info_list : [for endpoint in node.endpoints : "\${endpoint}:${port}"]]))}`;
+    const targets = (port: number) => `flatten([for node in ${brokers.fqn}.node_info_list : [for endpoint in node.endpoints : "\${endpoint}:${port}"]])`;
     return { jmx: targets(MSK_JMX_EXPORTER_PORT), node: targets(MSK_NODE_EXPORTER_PORT) };
+  }
+
+  /**
+   * The operator's share: a PrometheusRule per rule file and ScrapeConfigs for MSK in the monitoring
+   * namespace, a PodMonitor beside the workers, each carrying the labels its Prometheus selects by.
+   * kubernetes_manifest needs the operator's CRDs in the cluster when Terraform plans.
+   */
+  private prometheusOperatorObjects(context: MonitoringContext, operator: PrometheusOperatorSettings, msk: MskTargets | undefined): void {
+    const { environment, settings } = context;
+    const labels = { ...PART_OF, ...operator.selectorLabels };
+    const placement: OperatorPlacement = { namespace: context.namespace, labels };
+    for (const file of ruleFiles(environment, context.pipelines)) {
+      this.manifest(`prometheus-rule-${prometheusRuleName(file)}`, prometheusRule(file, ruleRenderOptions(context), placement));
+    }
+    this.manifest('connect-pod-monitor', connectPodMonitor(environment, context.connect, labels, settings.prometheus.scrapeInterval));
+    if (!msk) return;
+    for (const [job, targets] of [[monitoringConfig.jobs.mskJmx, msk.jmx], [monitoringConfig.jobs.mskNode, msk.node]] as const) {
+      // Only validated names in it, and the target list must stay a live Terraform expression: not escaped.
+      const scrapeConfig = staticScrapeConfig(`cdc-${environment.name}-${job}`, job, `\${${targets}}`, placement, settings.prometheus.scrapeInterval);
+      new Manifest(this, `${job}-scrape-config`, { manifest: { ...scrapeConfig } });
+    }
+  }
+
+  /** A Kubernetes object as a kubernetes_manifest, its strings escaped for Terraform. */
+  private manifest(id: string, object: KubernetesObject): Manifest {
+    return new Manifest(this, id, { manifest: terraformLiterals({ ...object }) });
   }
 
   /** The monitoring namespace, unless the settings say it exists already or it is the workers' own. */
@@ -202,16 +248,13 @@ export class MonitoringStack extends TerraformStack {
   /** Prometheus: its configuration and the environment's generated rules, pod discovery with its own account, a persistent TSDB. */
   private prometheusWorkload(context: MonitoringContext, msk: MskTargets | undefined): HardenedWorkload {
     const { environment, settings } = context;
-    const rules = ruleFiles(environment, context.pipelines).map((file) => ({
-      fileName: file.fileName,
-      text: renderRuleFile(file, { environment: environment.name, runbookBaseUrl: settings.runbookBaseUrl }),
-    }));
+    const rules = ruleFiles(environment, context.pipelines).map((file) => ({ fileName: file.fileName, text: renderRuleFile(file, ruleRenderOptions(context)) }));
     const configText = prometheusConfigYaml({
       environment: environment.name,
       scrapeInterval: settings.prometheus.scrapeInterval,
       connectNamespace: context.connect.namespace,
       alertmanager: `alertmanager.${context.namespace}.svc:${ALERTMANAGER_PORT}`,
-      msk,
+      msk: msk && { jmx: `\${jsonencode(${msk.jmx})}`, node: `\${jsonencode(${msk.node})}` },
     });
     const serviceAccount = this.prometheusServiceAccount(context);
     const storage = this.prometheusStorage(context);
@@ -329,13 +372,16 @@ export class MonitoringStack extends TerraformStack {
   }
 }
 
-/** Grafana's provisioning files (the Prometheus datasource, the dashboard provider) and the environment's generated dashboards. */
+/**
+ * Grafana's provisioning files (the Prometheus datasource, the dashboard provider) and the
+ * environment's generated dashboards. The datasource keeps its uid whichever Prometheus it reads
+ * (the stack's own, or the operator's): it is the default of the dashboards' datasource variable.
+ */
 function grafanaProvisioning(context: MonitoringContext): { datasources: string; providers: string; dashboardFiles: { fileName: string; text: string }[] } {
+  const url = context.settings.prometheusOperator?.prometheusUrl ?? `http://prometheus.${context.namespace}.svc:${PROMETHEUS_PORT}`;
   const datasources = stringify({
     apiVersion: 1,
-    datasources: [
-      { name: 'Prometheus', uid: PROMETHEUS_DATASOURCE_UID, type: 'prometheus', access: 'proxy', url: `http://prometheus.${context.namespace}.svc:${PROMETHEUS_PORT}`, isDefault: true, editable: false },
-    ],
+    datasources: [{ name: 'Prometheus', uid: PROMETHEUS_DATASOURCE_UID, type: 'prometheus', access: 'proxy', url, isDefault: true, editable: false }],
   });
   const providers = stringify({
     apiVersion: 1,

@@ -63,6 +63,7 @@ export const production: EnvironmentInput = {
     monitoring: {
       receiver: { kind: 'pagerduty', routingKeySecret: { name: 'alertmanager-pagerduty', key: 'routing-key' } },
       grafana: { adminSecret: { name: 'grafana-admin', userKey: 'user', passwordKey: 'password' } },
+      runbookBaseUrl: 'https://github.com/acme/mongo-cdc-platform/blob/main/docs/runbooks',
     },
     atlas: {
       projectId: '64b0c0ffee0000000000a002',

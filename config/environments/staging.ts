@@ -53,6 +53,7 @@ export const staging: EnvironmentInput = {
     monitoring: {
       receiver: { kind: 'slack', channel: '#cdc-alerts-staging', webhookUrlSecret: { name: 'alertmanager-slack', key: 'webhook-url' } },
       grafana: { adminSecret: { name: 'grafana-admin', userKey: 'user', passwordKey: 'password' } },
+      runbookBaseUrl: 'https://github.com/acme/mongo-cdc-platform/blob/main/docs/runbooks',
     },
     atlas: {
       projectId: '64b0c0ffee0000000000a001',

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { ruleFiles, type AlertRule, type RecordingRule, type RuleFile } from '../../../alerts';
 import { monitoringConfig } from '../../../alerts/config';
 import { isRecordingRuleName, metricNames } from '../../../alerts/promql';
-import { renderRuleFile } from '../../../alerts/rule-file';
+import { prometheusRuleGroups, renderRuleFile, ruleFileOptions } from '../../../alerts/rule-file';
 import { debeziumMatchers, isMskBootstrap } from '../../../alerts/targets';
 import { loadAllEnvironments, loadEnvironment } from '../../../config';
 import { sinkConsumerGroup, sinkConnectorName, sourceConnectorName } from '../../../connectors/naming';
@@ -167,6 +167,21 @@ describe('alert rules', () => {
     expect((lag.annotations as Record<string, string>).runbook_url).toBe('docs/runbooks/lag-recovery.md');
     const withUrl = renderRuleFile(file!, { environment: full.name, runbookBaseUrl: 'https://runbooks.example/cdc/' });
     expect(withUrl).toContain('runbook_url: https://runbooks.example/cdc/lag-recovery.md');
+  });
+
+  it('link runbooks under the environment\'s https URL wherever alerts leave the cluster, into this repository for local', () => {
+    expect(ruleFileOptions(loadEnvironment('local'))).toEqual({ environment: 'local', runbookBaseUrl: monitoringConfig.runbookBaseUrl });
+    expect(monitoringConfig.runbookBaseUrl).toBe('docs/runbooks');
+    for (const name of ['staging', 'production']) {
+      const environment = loadEnvironment(name);
+      expect(ruleFileOptions(environment)).toEqual({ environment: name, runbookBaseUrl: environment.infrastructure.monitoring!.runbookBaseUrl });
+    }
+  });
+
+  it('render a rule file and its PrometheusRule spec from the same groups', () => {
+    const [file] = ruleFiles(full).filter((candidate) => candidate.fileName === 'promtool-platform.yaml');
+    const options = { environment: full.name, runbookBaseUrl: 'https://runbooks.example/cdc' };
+    expect(parse(renderRuleFile(file!, options))).toEqual(prometheusRuleGroups(file!, options));
   });
 
   it('also select Debezium metrics by connector once the source tags its MBeans with custom.metric.tags', () => {

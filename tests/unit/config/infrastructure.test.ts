@@ -1,4 +1,4 @@
-import { ConfigError, versions } from '../../../config';
+import { ConfigError, loadAllEnvironments, versions } from '../../../config';
 import { DEFAULT_MSK_KAFKA_VERSION } from '../../../config/infrastructure';
 import { environment, type InputDraft } from '../stacks/fixtures';
 
@@ -186,5 +186,61 @@ describe('infrastructure schema: each error names the setting and the value', ()
       input.infrastructure.aws.accountId = 'x';
     });
     expect(message.split('\n')).toHaveLength(3);
+  });
+});
+
+describe('infrastructure schema: monitoring links and the Prometheus operator', () => {
+  const monitoring = {
+    receiver: { kind: 'webhook', url: 'http://alert-relay.ops.svc:8080/hook' },
+    grafana: { adminSecret: { name: 'grafana-admin', userKey: 'user', passwordKey: 'password' } },
+    runbookBaseUrl: 'https://github.com/acme/mongo-cdc-platform/blob/main/docs/runbooks',
+  };
+  const withMonitoring = (change: (settings: InputDraft) => void) => (input: InputDraft) => {
+    input.infrastructure.monitoring = structuredClone(monitoring);
+    change(input.infrastructure.monitoring);
+  };
+
+  it('accepts an https runbook URL, and no operator unless asked', () => {
+    const parsed = environment(withMonitoring(() => undefined)).infrastructure.monitoring;
+    expect(parsed?.runbookBaseUrl).toBe(monitoring.runbookBaseUrl);
+    expect(parsed?.prometheusOperator).toBeUndefined();
+  });
+
+  it('requires runbookBaseUrl with a monitoring section: Slack and PagerDuty cannot open a repository path', () => {
+    const message = problemsOf(withMonitoring((settings) => delete settings.runbookBaseUrl));
+    expect(message).toContain('environment test: infrastructure.monitoring.runbookBaseUrl: required: alerts leave for Slack or PagerDuty');
+    expect(message).toContain('(got undefined)');
+  });
+
+  it.each(['docs/runbooks', 'http://wiki.internal/runbooks', 'runbooks.example'])('refuses %s as a runbook URL: https only', (url) => {
+    expect(problemsOf(withMonitoring((settings) => (settings.runbookBaseUrl = url)))).toContain(
+      `infrastructure.monitoring.runbookBaseUrl: must be an https URL where docs/runbooks is browsable (got ${JSON.stringify(url)})`,
+    );
+  });
+
+  it('gives staging and production absolute runbook links; local, without monitoring, keeps none', () => {
+    const [local, , staging, production] = loadAllEnvironments();
+    expect(local!.infrastructure.monitoring).toBeUndefined();
+    for (const environment of [staging!, production!]) expect(environment.infrastructure.monitoring?.runbookBaseUrl).toMatch(/^https:\/\/.+\/docs\/runbooks$/);
+  });
+
+  it('takes the operator\'s selector labels and its Prometheus URL', () => {
+    const operator = { selectorLabels: { release: 'kube-prometheus-stack' }, prometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090' };
+    expect(environment(withMonitoring((settings) => (settings.prometheusOperator = operator))).infrastructure.monitoring?.prometheusOperator).toEqual(operator);
+  });
+
+  it('refuses an operator selected by no label, or by labels Kubernetes would refuse', () => {
+    const none = problemsOf(withMonitoring((settings) => (settings.prometheusOperator = { selectorLabels: {}, prometheusUrl: 'http://p:9090' })));
+    expect(none).toContain("infrastructure.monitoring.prometheusOperator.selectorLabels: must name at least one label the operator's Prometheus selects by");
+    const bad = problemsOf(withMonitoring((settings) => (settings.prometheusOperator = { selectorLabels: { release: 'kube prometheus' }, prometheusUrl: 'http://p:9090' })));
+    expect(bad).toContain('infrastructure.monitoring.prometheusOperator.selectorLabels.release: must be a Kubernetes label value (got "kube prometheus")');
+  });
+});
+
+describe('infrastructure schema: state backends of the environments', () => {
+  it('locks every S3-backed environment with S3\'s lock file: no DynamoDB table, the state encrypted', () => {
+    const s3 = loadAllEnvironments().flatMap((environment) => (environment.infrastructure.stateBackend?.kind === 's3' ? [[environment.name, environment.infrastructure.stateBackend] as const] : []));
+    expect(s3.map(([name]) => name)).toEqual(['staging', 'production']);
+    for (const [, backend] of s3) expect(backend.lockTable).toBeUndefined();
   });
 });

@@ -1,9 +1,11 @@
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { DataAwsMskBrokerNodes } from '@cdktf/provider-aws/lib/data-aws-msk-broker-nodes';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ruleFiles } from '../../../alerts';
 import { monitoringConfig } from '../../../alerts/config';
+import { prometheusRuleGroups } from '../../../alerts/rule-file';
 import type { Environment } from '../../../config';
 import { dashboards, PROMETHEUS_DATASOURCE_UID } from '../../../dashboards';
 import { terraformLiteral } from '../../../stacks/common';
@@ -12,10 +14,15 @@ import { environment, parsed, resources, synth, type Synthesized } from './fixtu
 
 Testing.setupJest();
 
+const RUNBOOKS = 'https://github.com/acme/mongo-cdc-platform/blob/main/docs/runbooks';
+
 const SETTINGS: MonitoringSettingsInput = {
   receiver: { kind: 'slack', channel: '#cdc-alerts', webhookUrlSecret: { name: 'alertmanager-slack', key: 'webhook-url' } },
   grafana: { adminSecret: { name: 'grafana-admin', userKey: 'user', passwordKey: 'password' } },
+  runbookBaseUrl: RUNBOOKS,
 };
+
+const OPERATOR = { selectorLabels: { release: 'kube-prometheus-stack' }, prometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090' };
 
 function monitoringStack(env: Environment = environment(), settings: MonitoringSettingsInput = SETTINGS): string {
   return synth((app) => new MonitoringStack(app, 'monitoring-test', { environment: env, settings }));
@@ -62,6 +69,17 @@ describe('monitoring stack: Prometheus', () => {
     expect(keys).toEqual(ruleFiles(environment()).map((file) => file.fileName).sort());
     expect(config).toContain('- /etc/prometheus/rules/*.yaml');
     expect(configMap(json, 'prometheus-rules').data['test-platform.yaml']).toContain('alert: KafkaConnectWorkerRebalancing');
+  });
+
+  it('links every alert to its runbook under the settings\' https URL, which Slack and PagerDuty can open', () => {
+    const rules = Object.values(configMap(json, 'prometheus-rules').data as Record<string, string>).join('\n');
+    const links = [...rules.matchAll(/runbook_url: (\S+)/g)].map((match) => match[1]!);
+    expect(links.length).toBeGreaterThan(10);
+    for (const link of links) expect(link).toMatch(/^https:\/\/github\.com\/acme\/mongo-cdc-platform\/blob\/main\/docs\/runbooks\/[a-z-]+\.md(#[a-z-]+)?$/);
+  });
+
+  it('creates no Prometheus operator objects when the cluster has no operator', () => {
+    expect(resources(json, Manifest.tfResourceType)).toEqual([]);
   });
 
   it('keeps 30 days on a persistent volume and sends alerts to Alertmanager', () => {
@@ -138,6 +156,76 @@ describe('monitoring stack: Grafana', () => {
       name: 'GF_SECURITY_ADMIN_PASSWORD',
       value_from: { secret_key_ref: { name: 'grafana-admin', key: 'password' } },
     });
+  });
+});
+
+describe('monitoring stack: a cluster that runs the Prometheus operator', () => {
+  // GIVEN the operator's selector labels and Prometheus in the settings
+  const json = monitoringStack(environment(), { ...SETTINGS, prometheusOperator: OPERATOR });
+  const manifests = (kind: string): Synthesized[] => resources(json, Manifest.tfResourceType).map((resource) => resource.manifest).filter((object) => object.kind === kind);
+  const labels = { 'app.kubernetes.io/part-of': 'mongo-cdc-platform', 'app.kubernetes.io/managed-by': 'cdktf', release: 'kube-prometheus-stack' };
+
+  it('runs no Prometheus of its own: no Deployment, volume, account, discovery role or configuration', () => {
+    // THEN
+    expect(resources(json, 'kubernetes_deployment_v1').map((item) => item.metadata.name).sort()).toEqual(['alertmanager', 'grafana']);
+    for (const type of ['kubernetes_persistent_volume_claim_v1', 'kubernetes_service_account_v1', 'kubernetes_role_v1', 'kubernetes_role_binding_v1']) expect(resources(json, type)).toEqual([]);
+    expect(resources(json, 'kubernetes_config_map_v1').map((map) => map.metadata.name)).not.toEqual(expect.arrayContaining(['prometheus-config']));
+    expect(resources(json, 'kubernetes_config_map_v1').map((map) => map.metadata.name)).not.toContain('prometheus-rules');
+  });
+
+  it('hands every rule file to the operator as a PrometheusRule with the labels its Prometheus selects by', () => {
+    // THEN
+    const env = environment();
+    const expected = ruleFiles(env).map((file) => ({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: `cdc-${file.fileName.replace('.yaml', '')}`, namespace: 'monitoring', labels },
+      spec: prometheusRuleGroups(file, { environment: env.name, runbookBaseUrl: RUNBOOKS }),
+    }));
+    const byName = (a: Synthesized, b: Synthesized) => String(a.metadata.name).localeCompare(String(b.metadata.name));
+    expect(manifests('PrometheusRule').sort(byName)).toEqual(expected.sort(byName));
+    expect(JSON.stringify(manifests('PrometheusRule'))).toContain(`"runbook_url":"${RUNBOOKS}/worker-rebalancing.md"`);
+    expect(json).toHaveResourceWithProperties(Manifest, { manifest: expect.objectContaining({ kind: 'PrometheusRule', metadata: expect.objectContaining({ name: 'cdc-test-platform' }) }) });
+  });
+
+  it('scrapes the Connect workers through a PodMonitor beside them, under the job name the rules select on', () => {
+    // THEN
+    expect(manifests('PodMonitor')).toEqual([
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PodMonitor',
+        metadata: { name: 'cdc-test-kafka-connect', namespace: 'cdc-platform', labels },
+        spec: {
+          selector: { matchLabels: { 'app.kubernetes.io/name': 'kafka-connect' } },
+          namespaceSelector: { matchNames: ['cdc-platform'] },
+          podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', relabelings: [{ targetLabel: 'job', replacement: monitoringConfig.jobs.connect }] }],
+        },
+      },
+    ]);
+  });
+
+  it('scrapes every MSK broker on 11001 and 11002 through ScrapeConfigs whose targets Terraform lists from the cluster', () => {
+    // THEN
+    const scrapeConfigs = manifests('ScrapeConfig');
+    expect(scrapeConfigs.map((object) => [object.apiVersion, object.metadata.name, object.spec.relabelings])).toEqual([
+      ['monitoring.coreos.com/v1alpha1', 'cdc-test-msk-jmx', [{ targetLabel: 'job', replacement: 'msk-jmx' }]],
+      ['monitoring.coreos.com/v1alpha1', 'cdc-test-msk-node', [{ targetLabel: 'job', replacement: 'msk-node' }]],
+    ]);
+    const targets = scrapeConfigs.map((object) => object.spec.staticConfigs[0].targets as string);
+    expect(targets[0]).toBe('${flatten([for node in data.aws_msk_broker_nodes.msk-broker-nodes.node_info_list : [for endpoint in node.endpoints : "${endpoint}:11001"]])}');
+    expect(targets[1]).toContain('"${endpoint}:11002"');
+  });
+
+  it('points Grafana at the operator\'s Prometheus, under the uid the dashboards default to', () => {
+    // THEN
+    const datasources = parse(configMap(json, 'grafana-provisioning').data['datasources.yaml']) as Synthesized;
+    expect(datasources.datasources).toEqual([expect.objectContaining({ uid: PROMETHEUS_DATASOURCE_UID, type: 'prometheus', url: OPERATOR.prometheusUrl })]);
+  });
+
+  it('escapes template sequences in the objects it hands to Terraform', () => {
+    // THEN every `${` left in the manifests is one of the two target lists
+    const live = JSON.stringify(resources(json, Manifest.tfResourceType)).match(/(?<!\$)\$\{(?!endpoint\})/g) ?? [];
+    expect(live).toHaveLength(2);
   });
 });
 
