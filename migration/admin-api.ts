@@ -10,6 +10,9 @@ import { printable } from '../connectors/connect/untrusted-text';
  * network errors are retried with backoff and jitter. Credentials never leave this module: they are
  * not logged, not put in errors, not returned, and never sent anywhere but the base URL: it must
  * be https (plain http for this machine only), and a redirect is refused, not followed.
+ *
+ * Shapes follow the API's OpenAPI description (mongodb/docs-app-services, `source/openapi-admin-v3.yaml`,
+ * `info.version` 3.0); each schema names the operationId or component it comes from.
  */
 export const ATLAS_ADMIN_API_URL = 'https://services.cloud.mongodb.com/api/admin/v3.0';
 
@@ -52,18 +55,34 @@ export class AdminApiError extends Error {
 
 // ---- Response shapes (documented fields; unknown fields are accepted and ignored) ----
 
+/** `adminLogin`, `POST /auth/providers/mongodb-cloud/login`: 200 with both tokens. */
 const loginResponseSchema = z.looseObject({ access_token: z.string().min(1), refresh_token: z.string().min(1) });
+/** `adminCreateSession`, `POST /auth/session` with the refresh token: 201 with a new access token. */
 const sessionResponseSchema = z.looseObject({ access_token: z.string().min(1) });
 
+/**
+ * The products whose apps can hold triggers: `standard` (App Services apps, the only ones listed when
+ * `product` is absent) and `atlas` (the app the Atlas UI keeps its triggers in, named "Triggers").
+ * `adminListApplications`, query `product` (style simple, explode false: one comma-separated value).
+ * `data-api` and `device-sync` apps are left out: their products are past end of life.
+ */
+export const TRIGGER_APP_PRODUCTS = ['standard', 'atlas'] as const;
+
+/** `AppInstance` (App + `_id`, `client_app_id`, `group_id`, `product`, …), as `adminListApplications` lists it. */
 export const appSchema = z.looseObject({
   _id: z.string().min(1),
   name: z.string(),
   client_app_id: z.string().optional(),
   group_id: z.string().optional(),
+  product: z.string().optional(),
 });
 export type AdminApp = z.infer<typeof appSchema>;
 
-/** A trigger as listed; its `config` is checked per type by the inventory so one bad trigger does not hide the others. */
+/**
+ * `Trigger` (`_id` + BaseTrigger), an item of `adminListTriggers`. Lenient where BaseTrigger requires
+ * (`config`, `event_processors`): the inventory checks `config` per type so one bad trigger does not
+ * hide the others.
+ */
 export const triggerSchema = z.looseObject({
   _id: z.string().min(1),
   name: z.string().min(1),
@@ -76,6 +95,7 @@ export const triggerSchema = z.looseObject({
 });
 export type AdminTrigger = z.infer<typeof triggerSchema>;
 
+/** `DatabaseTrigger.config`; `service_id` and `operation_types` are required there, optional here (see triggerSchema). */
 export const databaseTriggerConfigSchema = z.looseObject({
   service_id: z.string().optional(),
   database: z.string().optional(),
@@ -92,15 +112,27 @@ export const databaseTriggerConfigSchema = z.looseObject({
 });
 export type DatabaseTriggerConfig = z.infer<typeof databaseTriggerConfigSchema>;
 
+/** `ScheduledTrigger.config`. */
 export const scheduledTriggerConfigSchema = z.looseObject({ schedule: z.string().min(1), skip_catchup_events: z.boolean().optional() });
-export const authenticationTriggerConfigSchema = z.looseObject({ operation_type: z.string().optional(), providers: z.array(z.string()).optional() });
+/**
+ * `AuthenticationTrigger.config`: the schema types `providers` as one string, its example (and every
+ * exported app config) as an array of them; both are read.
+ */
+export const authenticationTriggerConfigSchema = z.looseObject({ operation_type: z.string().optional(), providers: z.union([z.string(), z.array(z.string())]).optional() });
 
-const functionSummarySchema = z.looseObject({ _id: z.string().min(1), name: z.string(), private: z.boolean().optional() });
+/** `FunctionSummary`, an item of `adminListFunctions`: no `private`, no `source`. */
+const functionSummarySchema = z.looseObject({ _id: z.string().min(1), name: z.string(), last_modified: z.number().optional() });
 export type AdminFunctionSummary = z.infer<typeof functionSummarySchema>;
-const functionSchema = functionSummarySchema.extend({ source: z.string() });
+/** `Function` (`_id` + FunctionConstructor), from `adminGetFunction`. */
+const functionSchema = z.looseObject({ _id: z.string().min(1), name: z.string(), private: z.boolean().optional(), source: z.string() });
 export type AdminFunction = z.infer<typeof functionSchema>;
 
-/** One log entry; only the fields the baseline reads, each optional so that odd entries are counted, not fatal. */
+/**
+ * One `AppLog` entry (`adminGetLogs`), only the fields the baseline reads, each optional so that odd
+ * entries are counted, not fatal: BaseLog's `type`, `started`, `completed`; TriggerLog's and
+ * TriggerFailure's `event_subscription_id` (the trigger's `_id`) and `event_subscription_name`;
+ * `error` (TriggerFailure, and a failed execution's).
+ */
 export const logEntrySchema = z.looseObject({
   type: z.string().optional(),
   started: z.string().optional(),
@@ -113,23 +145,42 @@ export const logEntrySchema = z.looseObject({
 });
 export type AdminLogEntry = z.infer<typeof logEntrySchema>;
 
+/**
+ * `adminGetLogs` 200. The schema marks `nextEndDate` and `nextSkip` required, its descriptions (and
+ * the logs guide) say they come only with a paginated answer: absent means the last page.
+ */
 const logsPageSchema = z.looseObject({
   logs: z.array(z.unknown()).nullish(),
   nextEndDate: z.string().min(1).optional(),
   nextSkip: z.number().int().nonnegative().optional(),
 });
 
-export const LOG_TYPES = ['DB_TRIGGER', 'SCHEDULED_TRIGGER', 'AUTH_TRIGGER'] as const;
+/** `adminGetLogs` query `limit`: minimum 1, maximum 100. */
+const LOG_PAGE_LIMIT = 100;
+
+/**
+ * The `adminGetLogs` `type` values the baseline reads: each trigger kind's executions, and
+ * TRIGGER_FAILURE, the trigger itself failing (no function ran). One type per request; no parameter
+ * selects a trigger (`co_id` is a request's correlation id), so entries are told apart by their
+ * `event_subscription_id`.
+ */
+export const LOG_TYPES = ['DB_TRIGGER', 'SCHEDULED_TRIGGER', 'AUTH_TRIGGER', 'TRIGGER_FAILURE'] as const;
 export type TriggerLogType = (typeof LOG_TYPES)[number];
+
+/**
+ * How far back the logs go: "App Services retains logs for 10 days, after which they are deleted"
+ * (docs-app-services `source/activity.txt`, Log Retention, with `log-retention-time` of `snooty.toml`).
+ */
+export const LOG_RETENTION_DAYS = 10;
 
 export interface LogQuery {
   readonly type: TriggerLogType;
   /**
-   * The endpoint returns only error entries when `errors_only` is present (whatever its value) and
+   * `adminGetLogs` returns only error entries when `errors_only` is present (whatever its value) and
    * only non-error entries when it is absent: a full count needs both queries.
    */
   readonly errorsOnly: boolean;
-  /** ISO 8601, exclusive. */
+  /** ISO 8601, exclusive. Entries older than LOG_RETENTION_DAYS are gone whatever it says. */
   readonly startDate: string;
   /** ISO 8601, inclusive. @default now (the server's) */
   readonly endDate?: string;
@@ -148,6 +199,7 @@ export interface LogScan {
 
 export interface AdminApiClient {
   readonly baseUrl: string;
+  /** The project's apps of every product in TRIGGER_APP_PRODUCTS, in one request. */
   listApps(groupId: string): Promise<AdminApp[]>;
   /** Raw items: the inventory parses each with `triggerSchema`, so one malformed trigger is reported, not fatal. */
   listTriggers(groupId: string, appId: string): Promise<unknown[]>;
@@ -350,14 +402,17 @@ function appPath(groupId: string, appId: string): string {
 }
 
 function logPageParams(query: LogQuery, endDate: string | undefined, skip: number | undefined): Record<string, string | number> {
-  const params: Record<string, string | number> = { type: query.type, start_date: query.startDate, limit: 100 };
+  const params: Record<string, string | number> = { type: query.type, start_date: query.startDate, limit: LOG_PAGE_LIMIT };
   if (query.errorsOnly) params.errors_only = 'true';
   if (endDate) params.end_date = endDate;
   if (skip) params.skip = skip;
   return params;
 }
 
-/** Every page of a log query, following `nextEndDate`/`nextSkip`, each entry handed to `onEntry` as it is read. */
+/**
+ * Every page of a log query (`adminGetLogs`), each entry handed to `onEntry` as it is read: a page's
+ * `nextEndDate` is the next request's `end_date` (inclusive), its `nextSkip` the next `skip`.
+ */
 async function scanLogs(context: ClientContext, groupId: string, appId: string, query: LogQuery, onEntry: (entry: AdminLogEntry) => void): Promise<LogScan> {
   const maxPages = query.maxPages ?? 1000;
   let endDate = query.endDate;
@@ -393,10 +448,10 @@ export function createAdminApiClient(options: AdminApiClientOptions): AdminApiCl
   const urlProblem = serviceUrlProblem(resolved.baseUrl, { httpsUnlessLoopback: true });
   if (urlProblem) throw new AdminApiError(`--api-url ${urlProblem}`, 'POST', '/auth/providers/mongodb-cloud/login', undefined, `the default is ${ATLAS_ADMIN_API_URL}`);
   const context: ClientContext = { options: resolved, http: createHttp(resolved), session: {} };
-  const get = <T>(path: string, schema: z.ZodType<T>) => send(context, { method: 'GET', path, schema, auth: 'access' });
+  const get = <T>(path: string, schema: z.ZodType<T>, params?: RequestSpec<T>['params']) => send(context, { method: 'GET', path, schema, params, auth: 'access' });
   return {
     baseUrl: resolved.baseUrl,
-    listApps: (groupId) => get(`/groups/${segment(groupId, 'project id')}/apps`, z.array(appSchema)),
+    listApps: (groupId) => get(`/groups/${segment(groupId, 'project id')}/apps`, z.array(appSchema), { product: TRIGGER_APP_PRODUCTS.join(',') }),
     listTriggers: (groupId, appId) => get(`${appPath(groupId, appId)}/triggers`, z.array(z.unknown())),
     listFunctions: (groupId, appId) => get(`${appPath(groupId, appId)}/functions`, z.array(functionSummarySchema)),
     getFunction: (groupId, appId, functionId) => get(`${appPath(groupId, appId)}/functions/${segment(functionId, 'function id')}`, functionSchema),

@@ -1,4 +1,4 @@
-import type { AdminLogEntry } from './admin-api';
+import { LOG_RETENTION_DAYS, type AdminLogEntry } from './admin-api';
 
 /**
  * The seed's step-1 performance baseline per trigger, from the app's logs over a window: how often
@@ -7,15 +7,29 @@ import type { AdminLogEntry } from './admin-api';
  */
 export interface TriggerBaseline {
   readonly executions: number;
+  /** Executions whose function failed (an error entry of the trigger kind's log type). */
   readonly failures: number;
   readonly p50_ms: number | null;
   readonly p95_ms: number | null;
-  readonly top_errors: ReadonlyArray<{ readonly message: string; readonly count: number }>;
+  readonly top_errors: ReadonlyArray<ErrorCount>;
+  /**
+   * Times the trigger itself failed (`TRIGGER_FAILURE` entries: a change stream that could not
+   * resume, say); no function ran, so they are neither executions nor `failures`.
+   */
+  readonly trigger_failures: number;
+  readonly top_trigger_failures: ReadonlyArray<ErrorCount>;
+}
+
+export interface ErrorCount {
+  readonly message: string;
+  readonly count: number;
 }
 
 export interface BaselineAccumulator {
-  /** `failed` says which query the entry came from (the API returns errors and successes separately). */
+  /** An execution; `failed` says which query the entry came from (the API returns errors and successes separately). */
   add(entry: AdminLogEntry, failed: boolean): void;
+  /** A `TRIGGER_FAILURE` entry. */
+  addTriggerFailure(entry: AdminLogEntry): void;
   baselineOf(trigger: { readonly id: string; readonly name: string }): TriggerBaseline;
   /** Entries that named no trigger of this app. */
   readonly unattributed: () => number;
@@ -26,6 +40,8 @@ interface Tally {
   failures: number;
   durations: number[];
   errors: Map<string, number>;
+  triggerFailures: number;
+  triggerFailureErrors: Map<string, number>;
 }
 
 const TOP_ERRORS = 5;
@@ -40,55 +56,88 @@ export function percentile(sortedAscending: readonly number[], p: number): numbe
   return sortedAscending[rank - 1]!;
 }
 
+function emptyTally(): Tally {
+  return { executions: 0, failures: 0, durations: [], errors: new Map(), triggerFailures: 0, triggerFailureErrors: new Map() };
+}
+
+function countError(errors: Map<string, number>, entry: AdminLogEntry): void {
+  const message = (entry.error || entry.error_code || '(no error message)').replace(/\s+/g, ' ').trim().slice(0, ERROR_MESSAGE_LENGTH);
+  const key = errors.has(message) || errors.size < DISTINCT_ERRORS ? message : '(other errors)';
+  errors.set(key, (errors.get(key) ?? 0) + 1);
+}
+
+function addCounts(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
+  for (const [message, count] of from) into.set(message, (into.get(message) ?? 0) + count);
+}
+
+function merge(tallies: Array<Tally | undefined>): Tally {
+  const merged = emptyTally();
+  for (const tally of tallies) {
+    if (!tally) continue;
+    merged.executions += tally.executions;
+    merged.failures += tally.failures;
+    for (const duration of tally.durations) merged.durations.push(duration);
+    addCounts(merged.errors, tally.errors);
+    merged.triggerFailures += tally.triggerFailures;
+    addCounts(merged.triggerFailureErrors, tally.triggerFailureErrors);
+  }
+  return merged;
+}
+
+function topErrors(errors: ReadonlyMap<string, number>): ErrorCount[] {
+  return [...errors.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, TOP_ERRORS)
+    .map(([message, count]) => ({ message, count }));
+}
+
 export function createBaselineAccumulator(): BaselineAccumulator {
   const byId = new Map<string, Tally>();
   const byName = new Map<string, Tally>();
   let unattributed = 0;
-  const tallyFor = (map: Map<string, Tally>, key: string) => {
-    let tally = map.get(key);
-    if (!tally) map.set(key, (tally = { executions: 0, failures: 0, durations: [], errors: new Map() }));
-    return tally;
-  };
-  const merge = (tallies: Array<Tally | undefined>): Tally => {
-    const merged: Tally = { executions: 0, failures: 0, durations: [], errors: new Map() };
-    for (const tally of tallies) {
-      if (!tally) continue;
-      merged.executions += tally.executions;
-      merged.failures += tally.failures;
-      for (const duration of tally.durations) merged.durations.push(duration);
-      for (const [message, count] of tally.errors) merged.errors.set(message, (merged.errors.get(message) ?? 0) + count);
+  /** An entry carrying the trigger id is attributed by id; by name only when the id is missing. */
+  const tallyOf = (entry: AdminLogEntry): Tally | undefined => {
+    const id = entry.event_subscription_id ?? undefined;
+    const name = entry.event_subscription_name ?? undefined;
+    if (!id && !name) {
+      unattributed += 1;
+      return undefined;
     }
-    return merged;
+    const [map, key] = id ? [byId, id] : [byName, name!];
+    if (!map.has(key)) map.set(key, emptyTally());
+    return map.get(key)!;
   };
   return {
     add(entry, failed) {
-      const id = entry.event_subscription_id ?? undefined;
-      const name = entry.event_subscription_name ?? undefined;
-      if (!id && !name) {
-        unattributed += 1;
-        return;
-      }
-      // An entry carrying the trigger id is attributed by id; name only when the id is missing.
-      const tally = id ? tallyFor(byId, id) : tallyFor(byName, name!);
+      const tally = tallyOf(entry);
+      if (!tally) return;
       tally.executions += 1;
       if (failed) {
         tally.failures += 1;
-        const message = (entry.error || entry.error_code || '(no error message)').replace(/\s+/g, ' ').trim().slice(0, ERROR_MESSAGE_LENGTH);
-        const key = tally.errors.has(message) || tally.errors.size < DISTINCT_ERRORS ? message : '(other errors)';
-        tally.errors.set(key, (tally.errors.get(key) ?? 0) + 1);
+        countError(tally.errors, entry);
       }
       const started = entry.started ? Date.parse(entry.started) : NaN;
       const completed = entry.completed ? Date.parse(entry.completed) : NaN;
       if (Number.isFinite(started) && Number.isFinite(completed) && completed >= started) tally.durations.push(completed - started);
     },
+    addTriggerFailure(entry) {
+      const tally = tallyOf(entry);
+      if (!tally) return;
+      tally.triggerFailures += 1;
+      countError(tally.triggerFailureErrors, entry);
+    },
     baselineOf(trigger) {
       const tally = merge([byId.get(trigger.id), byName.get(trigger.name)]);
       const durations = [...tally.durations].sort((a, b) => a - b);
-      const topErrors = [...tally.errors.entries()]
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .slice(0, TOP_ERRORS)
-        .map(([message, count]) => ({ message, count }));
-      return { executions: tally.executions, failures: tally.failures, p50_ms: percentile(durations, 50), p95_ms: percentile(durations, 95), top_errors: topErrors };
+      return {
+        executions: tally.executions,
+        failures: tally.failures,
+        p50_ms: percentile(durations, 50),
+        p95_ms: percentile(durations, 95),
+        top_errors: topErrors(tally.errors),
+        trigger_failures: tally.triggerFailures,
+        top_trigger_failures: topErrors(tally.triggerFailureErrors),
+      };
     },
     unattributed: () => unattributed,
   };
@@ -106,4 +155,21 @@ export function parseSince(value: string, now: Date, flag = '--since'): Date {
     throw new Error(`${flag} must be a duration such as 7d, 12h, 30m or an ISO 8601 time such as 2026-01-31T00:00:00Z (got ${JSON.stringify(value)})`);
   }
   return new Date(absolute);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Why the baseline cannot start at `since`, if it cannot: not before `now`, and not further back than
+ * the logs are kept. Refused rather than shortened: a baseline over fewer days than asked would be
+ * read as covering them all, and the stream path is measured later over the window written here.
+ */
+export function baselineWindowProblem(since: Date, now: Date): string | undefined {
+  const back = now.getTime() - since.getTime();
+  if (back <= 0) return `--since ${since.toISOString()} is not before now (${now.toISOString()})`;
+  if (back <= LOG_RETENTION_DAYS * DAY_MS) return undefined;
+  return (
+    `--since ${since.toISOString()} is ${(back / DAY_MS).toFixed(1)} days back, but App Services keeps logs ${LOG_RETENTION_DAYS} days: ` +
+    `the baseline would count only the last ${LOG_RETENTION_DAYS}; give --since ${LOG_RETENTION_DAYS}d or less (older logs exist only where they were forwarded)`
+  );
 }

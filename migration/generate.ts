@@ -5,8 +5,8 @@ import type { Environment } from '../config';
 import { renderEnvironment, toConnectJson, type RenderedConnector } from '../connectors/render';
 import { pipelines as repositoryPipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { formatIssue, validateConnectorConfig } from '../connectors/validate';
-import { AdminApiError, LOG_TYPES, type AdminApiClient, type AdminApp, type LogScan, type TriggerLogType } from './admin-api';
-import { createBaselineAccumulator } from './baseline';
+import { AdminApiError, TRIGGER_APP_PRODUCTS, type AdminApiClient, type AdminApp, type AdminLogEntry, type LogScan, type TriggerLogType } from './admin-api';
+import { baselineWindowProblem, createBaselineAccumulator } from './baseline';
 import { buildInventory, type InventoryDocument, type InventoryFunction, type InventoryProblem, type InventoryTrigger, type PlannedPipeline } from './inventory';
 import { maskCredentials, toFileStem, uniqueName, writeInside } from './output';
 import { renderReport, sourceExcerpt, type SourceExcerpt } from './report';
@@ -25,14 +25,14 @@ export interface InventoryOptions {
   readonly client: AdminApiClient;
   /** Atlas project (group) id. */
   readonly project: string;
-  /** The app's `_id`, `client_app_id` or name. */
+  /** The app's `_id`, `client_app_id` or name; an App Services app or the Atlas UI's triggers app. */
   readonly app: string;
   readonly outDir: string;
   /** Where the TypeScript pipeline files go. @default `<outDir>/pipelines` */
   readonly pipelinesDir?: string;
   /** The environment the connectors are rendered for (in phase `shadow`, the first step off a trigger). */
   readonly environment: Environment;
-  /** Start of the baseline window. */
+  /** Start of the baseline window: before `now`, at most LOG_RETENTION_DAYS back. */
   readonly since: Date;
   readonly now: Date;
   /** @default 1000 pages of 100 entries per log query */
@@ -50,16 +50,22 @@ export interface InventoryRun {
   readonly files: readonly string[];
 }
 
-const LOG_TYPE_OF = { DATABASE: 'DB_TRIGGER', SCHEDULED: 'SCHEDULED_TRIGGER', AUTHENTICATION: 'AUTH_TRIGGER' } as const;
+/** The `adminGetLogs` type of each trigger kind's executions. */
+const EXECUTION_LOG_TYPE_OF = { DATABASE: 'DB_TRIGGER', SCHEDULED: 'SCHEDULED_TRIGGER', AUTHENTICATION: 'AUTH_TRIGGER' } as const;
+
+/** An app as the messages name it: name, `_id` and product. */
+function appLabel(app: AdminApp): string {
+  return `${app.name} (${app._id}${app.product ? `, ${app.product}` : ''})`;
+}
 
 function resolveApp(apps: readonly AdminApp[], wanted: string, project: string): AdminApp {
   const byId = apps.find((app) => app._id === wanted || app.client_app_id === wanted);
   if (byId) return byId;
   const byName = apps.filter((app) => app.name === wanted);
   if (byName.length === 1) return byName[0]!;
-  const known = apps.map((app) => `${app.name} (${app._id})`).join(', ') || 'none';
+  const known = apps.map(appLabel).join(', ') || 'none';
   if (byName.length > 1) throw new Error(`--app: ${byName.length} apps of project ${project} are named ${JSON.stringify(wanted)}: give the _id (${known})`);
-  throw new Error(`--app: no app ${JSON.stringify(wanted)} in project ${project} (apps: ${known})`);
+  throw new Error(`--app: no app ${JSON.stringify(wanted)} among the ${TRIGGER_APP_PRODUCTS.join(' and ')} apps of project ${project} (apps: ${known})`);
 }
 
 function camelCase(identifier: string): string {
@@ -176,7 +182,8 @@ export async function readFunctions(client: AdminApiClient, project: string, app
       functions.push({ id: fn._id, name: fn.name, private: fn.private, file, sourceBytes: Buffer.byteLength(fn.source), ...(masked.masked ? { maskedCredentials: masked.masked } : {}) });
     } catch (error) {
       if (!(error instanceof AdminApiError)) throw error;
-      functions.push({ id: summary._id, name: summary.name, private: summary.private, error: `source not read: ${error.message}` });
+      // A FunctionSummary has no `private`: unknown when the function itself could not be read.
+      functions.push({ id: summary._id, name: summary.name, error: `source not read: ${error.message}` });
     }
   }
   return { functions, sources, files };
@@ -184,23 +191,29 @@ export async function readFunctions(client: AdminApiClient, project: string, app
 
 type BaselineScan = LogScan & { type: TriggerLogType; errorsOnly: boolean };
 
-/** The success and the error logs of each trigger type the app has, over the baseline window, folded into per-trigger baselines. */
+/**
+ * The log types to read: the executions of each trigger kind the app has, and TRIGGER_FAILURE
+ * whenever it has one (a trigger of any kind can fail).
+ */
+function logTypesOf(rawTriggers: readonly unknown[]): TriggerLogType[] {
+  const kinds = rawTriggers.map((raw) => (raw && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined));
+  const executions = Object.entries(EXECUTION_LOG_TYPE_OF)
+    .filter(([kind]) => kinds.includes(kind))
+    .map(([, type]) => type);
+  return executions.length ? [...executions, 'TRIGGER_FAILURE'] : [];
+}
+
+/** The success and the error logs of each type, over the baseline window, folded into per-trigger baselines. */
 async function scanBaseline(options: InventoryOptions, app: AdminApp, rawTriggers: readonly unknown[]) {
   const { client, project, now, onProgress = () => undefined } = options;
-  const types = new Set(
-    rawTriggers.map((raw) => (raw && typeof raw === 'object' ? LOG_TYPE_OF[(raw as { type?: string }).type as keyof typeof LOG_TYPE_OF] : undefined)).filter(Boolean),
-  );
   const accumulator = createBaselineAccumulator();
   const scans: BaselineScan[] = [];
-  for (const type of LOG_TYPES.filter((candidate) => types.has(candidate))) {
+  for (const type of logTypesOf(rawTriggers)) {
     for (const errorsOnly of [false, true]) {
-      onProgress(`reading ${type} ${errorsOnly ? 'error' : 'success'} logs since ${options.since.toISOString()}`);
-      const scan = await client.scanLogs(
-        project,
-        app._id,
-        { type, errorsOnly, startDate: options.since.toISOString(), endDate: now.toISOString(), maxPages: options.maxLogPages },
-        (entry) => accumulator.add(entry, errorsOnly),
-      );
+      onProgress(`reading ${type} ${errorsOnly ? 'error' : 'non-error'} logs since ${options.since.toISOString()}`);
+      // Both queries of TRIGGER_FAILURE count: every entry of that type is a failure, whichever query returns it.
+      const onEntry = type === 'TRIGGER_FAILURE' ? accumulator.addTriggerFailure : (entry: AdminLogEntry) => accumulator.add(entry, errorsOnly);
+      const scan = await client.scanLogs(project, app._id, { type, errorsOnly, startDate: options.since.toISOString(), endDate: now.toISOString(), maxPages: options.maxLogPages }, onEntry);
       scans.push({ type, errorsOnly, ...scan });
     }
   }
@@ -257,10 +270,12 @@ export async function runInventory(options: InventoryOptions): Promise<Inventory
   const { client, project, outDir, environment, now, onProgress = () => undefined } = options;
   const pipelinesDir = options.pipelinesDir ?? path.join(outDir, 'pipelines');
   const existingPipelines = options.existingPipelines ?? repositoryPipelines;
+  const windowProblem = baselineWindowProblem(options.since, now);
+  if (windowProblem) throw new Error(windowProblem);
 
-  onProgress(`listing apps of project ${project}`);
+  onProgress(`listing the ${TRIGGER_APP_PRODUCTS.join(' and ')} apps of project ${project}`);
   const app = resolveApp(await client.listApps(project), options.app, project);
-  onProgress(`app ${app.name} (${app._id}): reading triggers and functions`);
+  onProgress(`app ${appLabel(app)}: reading triggers and functions`);
   const rawTriggers = await client.listTriggers(project, app._id);
   const functions = await readFunctions(client, project, app, outDir);
   const { accumulator, scans } = await scanBaseline(options, app, rawTriggers);
@@ -271,7 +286,7 @@ export async function runInventory(options: InventoryOptions): Promise<Inventory
   const document: InventoryDocument = {
     generatedBy: 'cdcctl migrate inventory',
     project,
-    app: { id: app._id, name: app.name, ...(app.client_app_id ? { clientAppId: app.client_app_id } : {}) },
+    app: { id: app._id, name: app.name, ...(app.client_app_id ? { clientAppId: app.client_app_id } : {}), ...(app.product ? { product: app.product } : {}) },
     environment: environment.name,
     baselineWindow: { since: options.since.toISOString(), until: now.toISOString(), scans, unattributedEntries: accumulator.unattributed() },
     triggers: inventory.triggers,

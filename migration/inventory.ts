@@ -366,9 +366,14 @@ function scheduledEntry(trigger: AdminTrigger, common: CommonEntry): InventoryTr
   };
 }
 
+/** `providers` as a list, whether the API gave one provider (the schema's string) or several (its example's array). */
+function providerList(providers: string | readonly string[] | undefined): readonly string[] | undefined {
+  return typeof providers === 'string' ? [providers] : providers;
+}
+
 function authenticationEntry(trigger: AdminTrigger, common: CommonEntry): InventoryTrigger {
   const parsed = authenticationTriggerConfigSchema.safeParse(trigger.config ?? {});
-  const authentication = parsed.success ? { operationType: parsed.data.operation_type, providers: parsed.data.providers } : {};
+  const authentication = parsed.success ? { operationType: parsed.data.operation_type, providers: providerList(parsed.data.providers) } : {};
   return {
     ...common,
     authentication,
@@ -410,7 +415,8 @@ export function buildInventory(input: InventoryInput): InventoryResult {
 export interface InventoryDocument {
   readonly generatedBy: 'cdcctl migrate inventory';
   readonly project: string;
-  readonly app: { readonly id: string; readonly name: string; readonly clientAppId?: string };
+  /** `product`: `standard` for an App Services app, `atlas` for the app the Atlas UI keeps its triggers in. */
+  readonly app: { readonly id: string; readonly name: string; readonly clientAppId?: string; readonly product?: string };
   readonly environment: string;
   readonly baselineWindow: {
     readonly since: string;

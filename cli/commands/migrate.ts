@@ -6,7 +6,7 @@ import { isMigrationPhase } from '../../config/phases';
 import { maskUrlPassword } from '../../config/secrets';
 import { pipelines as allPipelines, type PipelineDefinition } from '../../connectors/pipelines';
 import { CliError, EXIT, progress } from '../support';
-import { AdminApiError, ATLAS_ADMIN_API_URL, createAdminApiClient } from '../../migration/admin-api';
+import { AdminApiError, ATLAS_ADMIN_API_URL, createAdminApiClient, LOG_RETENTION_DAYS } from '../../migration/admin-api';
 import { parseSince } from '../../migration/baseline';
 import { DEFAULT_TOLERANCES } from '../../migration/compare';
 import { runInventory, type InventoryOptions, type InventoryRun } from '../../migration/generate';
@@ -175,12 +175,12 @@ function registerInventory(migrate: Command): void {
     .command('inventory')
     .description("list an App Services app's triggers and functions with a baseline from its logs; generate the connector definitions that replace its Database triggers")
     .requiredOption('--project <id>', 'Atlas project (group) id')
-    .requiredOption('--app <app>', "the app's _id, client app id or name")
+    .requiredOption('--app <app>', "the app's _id, client app id or name: an App Services app, or the Atlas UI's triggers app (product atlas, named Triggers)")
     .option('--api-url <url>', 'App Services Admin API base URL', ATLAS_ADMIN_API_URL)
     .option('--out <dir>', 'output folder (inventory.json, report.md, functions/, connectors/)', '.local/migration')
     .option('--pipelines-dir <dir>', 'where the generated TypeScript pipelines go (default: <out>/pipelines)')
     .option('--env <name>', `environment the connectors are rendered for (${ENVIRONMENT_NAMES.join(', ')})`, 'production')
-    .option('--since <when>', 'baseline window start: a duration (7d, 24h) or an ISO 8601 time', '7d')
+    .option('--since <when>', `baseline window start: a duration (7d, 24h) or an ISO 8601 time, at most ${LOG_RETENTION_DAYS}d back (Atlas keeps logs ${LOG_RETENTION_DAYS} days)`, '7d')
     .option('--max-log-pages <n>', 'pages of 100 log entries read per query at most', '1000')
     .option('--owner <team>', 'owner written into generated pipelines', 'unassigned')
     .action(async (flags: InventoryFlags) => {

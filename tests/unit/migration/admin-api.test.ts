@@ -1,11 +1,12 @@
 import { AdminApiError, createAdminApiClient, type AdminApiClient, type AdminLogEntry } from '../../../migration/admin-api';
 import { startFakeAtlasAdminApi, type FakeAtlasAdminApi } from '../../support/fake-atlas-admin-api';
-import { APP_ID, fakeState, GROUP_ID, KEYS, TRIGGERS } from './atlas-fixture';
+import { FUNCTION_IDS, fakeState, GROUP_ID, HISTORY_LOST, KEYS, STANDARD_APP, TRIGGERS, TRIGGERS_APP } from './atlas-fixture';
 import { generatedSecret } from '../../support/generated-secret';
 import { startScriptedServer, type ScriptedServer } from '../../support/scripted-http-server';
 
 // The Admin API cannot run here: these tests talk to an HTTP FAKE of it on loopback.
 const NOW = new Date('2026-03-01T12:00:00.000Z');
+const APP_ID = TRIGGERS_APP._id;
 let fake: FakeAtlasAdminApi;
 let waits: number[];
 
@@ -22,7 +23,7 @@ afterEach(() => fake.close());
 describe('Admin API client: the session', () => {
   it('logs in with the key pair in the body and lists apps with the access token', async () => {
     const apps = await client().listApps(GROUP_ID);
-    expect(apps.map((app) => app._id)).toEqual([APP_ID]);
+    expect(apps.map((app) => app._id)).toEqual([APP_ID, STANDARD_APP._id]);
     const [login, list] = fake.requests;
     expect(login).toMatchObject({ method: 'POST', path: '/api/admin/v3.0/auth/providers/mongodb-cloud/login', status: 200 });
     expect(JSON.parse(login!.body)).toEqual({ username: KEYS.publicKey, apiKey: KEYS.privateKey });
@@ -72,7 +73,7 @@ describe('Admin API client: retries and what a response must be', () => {
     fake.inject(/\/functions$/, { status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '2' } });
     fake.inject(/\/functions$/, { status: 503, body: 'upstream unavailable' }, 2);
     const functions = await client().listFunctions(GROUP_ID, APP_ID);
-    expect(functions.map((fn) => fn._id)).toContain('f-orders');
+    expect(functions.map((fn) => fn._id)).toContain(FUNCTION_IDS.orders);
     expect(waits[0]).toBe(2000);
     expect(waits).toHaveLength(3);
     // Exponential ceiling with jitter: the second wait is 10–20 ms, the third 20–40 ms.
@@ -96,17 +97,41 @@ describe('Admin API client: retries and what a response must be', () => {
   });
 
   it('rejects a body that is not JSON', async () => {
-    fake.inject(/\/functions\/f-orders$/, { status: 200, body: '{"_id": "f-orders", "source": ' });
-    await expect(client().getFunction(GROUP_ID, APP_ID, 'f-orders')).rejects.toThrow(/documented shape/);
+    fake.inject(new RegExp(`/functions/${FUNCTION_IDS.orders}$`), { status: 200, body: `{"_id": "${FUNCTION_IDS.orders}", "source": ` });
+    await expect(client().getFunction(GROUP_ID, APP_ID, FUNCTION_IDS.orders)).rejects.toThrow(/documented shape/);
   });
 
   it('fails a response larger than the configured limit instead of reading it all', async () => {
-    fake.inject(/\/functions\/f-orders$/, { status: 200, body: { _id: 'f-orders', name: 'huge', source: 'x'.repeat(200_000) } });
-    await expect(client({ maxResponseBytes: 100_000 }).getFunction(GROUP_ID, APP_ID, 'f-orders')).rejects.toThrow(/larger than 100000 bytes/);
+    fake.inject(new RegExp(`/functions/${FUNCTION_IDS.orders}$`), { status: 200, body: { _id: FUNCTION_IDS.orders, name: 'huge', source: 'x'.repeat(200_000) } });
+    await expect(client({ maxResponseBytes: 100_000 }).getFunction(GROUP_ID, APP_ID, FUNCTION_IDS.orders)).rejects.toThrow(/larger than 100000 bytes/);
+  });
+});
+
+describe('Admin API client: apps of both products (adminListApplications)', () => {
+  it('asks for the standard and the atlas apps in one request, so the Atlas UI\'s triggers app is among them', async () => {
+    const apps = await client().listApps(GROUP_ID);
+    expect(fake.requests.at(-1)!.query).toEqual({ product: 'standard,atlas' });
+    expect(apps.find((app) => app._id === TRIGGERS_APP._id)).toMatchObject({ name: 'Triggers', product: 'atlas', client_app_id: TRIGGERS_APP.client_app_id });
+    expect(apps.find((app) => app._id === STANDARD_APP._id)).toMatchObject({ name: 'shop-app', product: 'standard' });
+  });
+
+  it('reads a function list in the FunctionSummary shape, which has no private', async () => {
+    const functions = await client().listFunctions(GROUP_ID, APP_ID);
+    expect(functions[0]).toEqual({ _id: FUNCTION_IDS.orders, name: 'syncOrders', last_modified: expect.any(Number) });
+    expect((await client().getFunction(GROUP_ID, APP_ID, FUNCTION_IDS.orders)).private).toBe(false);
   });
 });
 
 describe('Admin API client: log pages', () => {
+  it('reads TRIGGER_FAILURE entries by type, each naming its trigger by event_subscription_id', async () => {
+    const seen: AdminLogEntry[] = [];
+    const startDate = new Date(NOW.getTime() - 7 * 86_400_000).toISOString();
+    const scan = await client().scanLogs(GROUP_ID, APP_ID, { type: 'TRIGGER_FAILURE', errorsOnly: true, startDate }, (entry) => seen.push(entry));
+    expect(scan).toEqual({ pages: 1, entries: 3, malformedEntries: 0 });
+    expect(fake.requests.at(-1)!.query).toMatchObject({ type: 'TRIGGER_FAILURE', errors_only: 'true', limit: '100' });
+    expect(seen.filter((entry) => entry.event_subscription_id === TRIGGERS.orders._id).map((entry) => entry.error)).toEqual([HISTORY_LOST, HISTORY_LOST]);
+  });
+
   it('reads every log page once, following nextEndDate and nextSkip across equal timestamps', async () => {
     const seen: AdminLogEntry[] = [];
     const scan = await client().scanLogs(GROUP_ID, APP_ID, { type: 'DB_TRIGGER', errorsOnly: false, startDate: new Date(NOW.getTime() - 7 * 86_400_000).toISOString() }, (entry) => seen.push(entry));

@@ -6,16 +6,19 @@ import { loadEnvironment } from '../../../config';
 import { validateConnectorJson } from '../../../connectors/validate';
 import { createAdminApiClient } from '../../../migration/admin-api';
 import { readFunctions, runInventory, type InventoryRun } from '../../../migration/generate';
+import { buildInventory } from '../../../migration/inventory';
 import { maskCredentials, OutsideOutputError, toIdentifier, writeInside } from '../../../migration/output';
 import { startFakeAtlasAdminApi, type FakeAtlasAdminApi } from '../../support/fake-atlas-admin-api';
-import { APP_ID, fakeState, GROUP_ID, KEYS, LEAKY_URI, TRIGGERS } from './atlas-fixture';
+import { FUNCTION_IDS, FUNCTIONS, fakeState, GROUP_ID, HISTORY_LOST, KEYS, LEAKY_URI, STANDARD_APP, STANDARD_APP_TRIGGER, TRIGGERS, TRIGGERS_APP } from './atlas-fixture';
 import { generatedSecret } from '../../support/generated-secret';
 
 const LEAKED = generatedSecret('password');
 
-// Runs the inventory against the HTTP FAKE of the Admin API (the real one cannot run here).
+// Runs the inventory against the HTTP FAKE of the Admin API (the real one cannot run here), whose
+// triggers live where the Atlas UI puts them: the app of product `atlas`, named "Triggers".
 const NOW = new Date('2026-03-01T12:00:00.000Z');
-const SINCE = new Date(NOW.getTime() - 7 * 86_400_000);
+const DAY_MS = 86_400_000;
+const SINCE = new Date(NOW.getTime() - 7 * DAY_MS);
 let fake: FakeAtlasAdminApi;
 let workspace: string;
 
@@ -24,16 +27,16 @@ async function filesUnder(folder: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
 }
 
-async function inventory(options: { pipelinesDir?: string; maxResponseBytes?: number } = {}): Promise<InventoryRun> {
+async function inventory(options: { pipelinesDir?: string; maxResponseBytes?: number; app?: string; since?: Date } = {}): Promise<InventoryRun> {
   const client = createAdminApiClient({ baseUrl: fake.url, ...KEYS, maxResponseBytes: options.maxResponseBytes, sleep: async () => undefined });
   return runInventory({
     client,
     project: GROUP_ID,
-    app: 'shop-app',
+    app: options.app ?? 'Triggers',
     outDir: path.join(workspace, 'out'),
     pipelinesDir: options.pipelinesDir,
     environment: loadEnvironment('production'),
-    since: SINCE,
+    since: options.since ?? SINCE,
     now: NOW,
   });
 }
@@ -69,8 +72,8 @@ describe('migrate inventory: what replaces each trigger', () => {
   });
 
   it("names each trigger's function from the function list, with its source file", () => {
-    expect(triggerNamed('nightlyRollup').function).toEqual({ id: 'f-rollup', name: 'nightlyRollup', file: 'functions/nightlyRollup.js' });
-    expect(triggerNamed('onPaymentPaid').function).toEqual({ id: 'f-payments', name: 'payments/../../handler', file: 'functions/payments_handler.js' });
+    expect(triggerNamed('nightlyRollup').function).toEqual({ id: FUNCTION_IDS.rollup, name: 'nightlyRollup', file: 'functions/nightlyRollup.js' });
+    expect(triggerNamed('onPaymentPaid').function).toEqual({ id: FUNCTION_IDS.payments, name: 'payments/../../handler', file: 'functions/payments_handler.js' });
   });
 
   it('lists what a connector cannot express instead of dropping it', () => {
@@ -104,10 +107,75 @@ describe('migrate inventory: what replaces each trigger', () => {
         { message: 'connection refused by warehouse', count: 3 },
         { message: 'duplicate key', count: 2 },
       ],
+      trigger_failures: 2,
+      top_trigger_failures: [{ message: HISTORY_LOST, count: 2 }],
     });
     expect(triggerNamed('onPaymentPaid').baseline).toMatchObject({ executions: 3, failures: 0, p50_ms: 100 });
     expect(triggerNamed('nightlyRollup').baseline).toMatchObject({ executions: 2, p95_ms: 5000 });
-    expect(triggerNamed('welcomeEmail').baseline).toEqual({ executions: 0, failures: 0, p50_ms: null, p95_ms: null, top_errors: [] });
+    expect(triggerNamed('welcomeEmail').baseline).toEqual({ executions: 0, failures: 0, p50_ms: null, p95_ms: null, top_errors: [], trigger_failures: 0, top_trigger_failures: [] });
+  });
+
+  it("counts the trigger's own failures (TRIGGER_FAILURE) apart from its function's, by event_subscription_id", () => {
+    // syncOrders: 2 in the window (a third is 8 days old); its 5 function failures stay 5 and its executions 255.
+    expect(triggerNamed('syncOrders').baseline).toMatchObject({ executions: 255, failures: 5, trigger_failures: 2 });
+    expect(triggerNamed('nightlyRollup').baseline).toMatchObject({ executions: 2, failures: 0, trigger_failures: 1, top_trigger_failures: [{ message: 'execution time limit exceeded', count: 1 }] });
+    expect(triggerNamed('onPaymentPaid').baseline.trigger_failures).toBe(0);
+    const failureQueries = fake.requests.filter((request) => request.query.type === 'TRIGGER_FAILURE');
+    expect(failureQueries.map((request) => 'errors_only' in request.query)).toEqual([false, true]);
+    expect(run.document.baselineWindow.scans.filter((scan) => scan.type === 'TRIGGER_FAILURE').map((scan) => scan.entries)).toEqual([0, 3]);
+  });
+});
+
+describe('buildInventory: shapes the spec allows', () => {
+  const built = (config: Record<string, unknown>) =>
+    buildInventory({
+      project: GROUP_ID,
+      app: { _id: TRIGGERS_APP._id, name: 'Triggers', product: 'atlas' },
+      rawTriggers: [{ ...TRIGGERS.welcome, config }],
+      functions: [],
+      baselineOf: () => ({ executions: 0, failures: 0, p50_ms: null, p95_ms: null, top_errors: [], trigger_failures: 0, top_trigger_failures: [] }),
+      existingPipelines: [],
+    }).triggers[0]!;
+
+  it("reads an Authentication trigger's providers as the schema types them (one string) and as its example gives them (an array)", () => {
+    expect(built({ operation_type: 'CREATE', providers: 'api-key' }).authentication).toEqual({ operationType: 'CREATE', providers: ['api-key'] });
+    expect(built({ operation_type: 'LOGIN', providers: ['api-key', 'local-userpass'] }).authentication).toEqual({ operationType: 'LOGIN', providers: ['api-key', 'local-userpass'] });
+  });
+});
+
+describe('migrate inventory: the app, whichever product holds it', () => {
+  it("reads the Atlas UI's triggers app (product atlas) by name, _id or client app id", async () => {
+    for (const wanted of ['Triggers', TRIGGERS_APP._id, TRIGGERS_APP.client_app_id]) {
+      const run = await inventory({ app: wanted });
+      expect(run.document.app).toEqual({ id: TRIGGERS_APP._id, name: 'Triggers', clientAppId: TRIGGERS_APP.client_app_id, product: 'atlas' });
+      expect(run.document.triggers).toHaveLength(Object.keys(TRIGGERS).length);
+    }
+  });
+
+  it('reads an App Services app (product standard) and only its trigger', async () => {
+    const run = await inventory({ app: STANDARD_APP._id });
+    expect(run.document.app).toMatchObject({ name: 'shop-app', product: 'standard' });
+    expect(run.document.triggers.map((trigger) => [trigger.id, trigger.name, trigger.replacement.pipeline])).toEqual([[STANDARD_APP_TRIGGER._id, 'syncInvoices', 'invoices']]);
+    expect(run.document.triggers[0]!.baseline).toMatchObject({ executions: 2, p50_ms: 40, trigger_failures: 0 });
+  });
+});
+
+describe('migrate inventory: the baseline window and the 10 days of logs Atlas keeps', () => {
+  it('accepts a window of exactly 10 days', async () => {
+    const run = await inventory({ since: new Date(NOW.getTime() - 10 * DAY_MS) });
+    // The 8-day-old execution and trigger failure now count; the 12-day-old entry is gone from Atlas.
+    expect(run.document.triggers.find((trigger) => trigger.name === 'syncOrders')!.baseline).toMatchObject({ executions: 256, trigger_failures: 3 });
+  });
+
+  it('refuses a longer window before any request, saying how far back the logs go', async () => {
+    await expect(inventory({ since: new Date(NOW.getTime() - 30 * DAY_MS) })).rejects.toThrow(
+      '--since 2026-01-30T12:00:00.000Z is 30.0 days back, but App Services keeps logs 10 days: the baseline would count only the last 10; give --since 10d or less (older logs exist only where they were forwarded)',
+    );
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('refuses a window that starts after now', async () => {
+    await expect(inventory({ since: new Date(NOW.getTime() + DAY_MS) })).rejects.toThrow(/--since 2026-03-02T12:00:00.000Z is not before now/);
   });
 });
 
@@ -169,7 +237,10 @@ describe('migrate inventory: the files it writes', () => {
   it('writes a report covering every trigger with its baseline and its fenced function source', async () => {
     const report = await readFile(path.join(workspace, 'out', 'report.md'), 'utf8');
     for (const trigger of run.document.triggers) expect(report).toContain(`| ${trigger.name.replace(/\|/g, '\\|')} |`);
-    expect(report).toMatch(/\| syncOrders \| DATABASE \| shop\.orders \| no \| syncOrders \| connector \(orders_2\) \| 255 \| 5 \| 137 \| 252 \|/);
+    expect(report).toMatch(/\| syncOrders \| DATABASE \| shop\.orders \| no \| syncOrders \| connector \(orders_2\) \| 255 \| 5 \| 2 \| 137 \| 252 \|/);
+    expect(report).toContain('**The trigger itself failed 2 times**');
+    expect(report).toContain(`  - 2 × ${HISTORY_LOST}`);
+    expect(report).toMatch(/^# Atlas Triggers inventory: app `Triggers` \(product `atlas`, project /m);
     // The welcome function's source contains a ``` fence: the report's fence is longer.
     expect(report).toContain('````js\n// ```');
   });
@@ -177,9 +248,9 @@ describe('migrate inventory: the files it writes', () => {
 
 describe('migrate inventory: hostile and failing responses', () => {
   it('records a function whose source is too large to read and goes on', async () => {
-    fake.inject(/\/functions\/f-rollup$/, { status: 200, body: { _id: 'f-rollup', name: 'nightlyRollup', source: 'x'.repeat(300_000) } });
+    fake.inject(new RegExp(`/functions/${FUNCTION_IDS.rollup}$`), { status: 200, body: { _id: FUNCTION_IDS.rollup, name: 'nightlyRollup', source: 'x'.repeat(300_000) } });
     const run = await inventory({ maxResponseBytes: 200_000 });
-    expect(run.document.functions.find((fn) => fn.id === 'f-rollup')?.error).toMatch(/larger than 200000 bytes/);
+    expect(run.document.functions.find((fn) => fn.id === FUNCTION_IDS.rollup)?.error).toMatch(/larger than 200000 bytes/);
     expect(run.document.problems.map((problem) => problem.where)).toContain('function nightlyRollup');
     expect(run.document.triggers).toHaveLength(Object.keys(TRIGGERS).length);
   });
@@ -204,7 +275,7 @@ describe('migrate inventory: hostile and failing responses', () => {
         since: SINCE,
         now: NOW,
       }),
-    ).rejects.toThrow(`--app: no app "nope" in project ${GROUP_ID} (apps: shop-app (${APP_ID}))`);
+    ).rejects.toThrow(`--app: no app "nope" among the standard and atlas apps of project ${GROUP_ID} (apps: Triggers (${TRIGGERS_APP._id}, atlas), shop-app (${STANDARD_APP._id}, standard))`);
   });
 });
 
@@ -234,16 +305,16 @@ describe('migrate inventory: files planted in the output folder', () => {
 describe('migrate inventory: memory', () => {
   it('keeps of each function source only what the report shows, whatever its size', async () => {
     const big = Array.from({ length: 20_000 }, (_, index) => `// line ${index} ${'x'.repeat(40)}`).join('\n');
-    for (const id of ['f-orders', 'f-payments', 'f-rollup', 'f-welcome']) fake.inject(new RegExp(`/functions/${id}$`), { status: 200, body: { _id: id, name: id, source: big } });
+    for (const { _id, name } of FUNCTIONS) fake.inject(new RegExp(`/functions/${_id}$`), { status: 200, body: { _id, name, source: big } });
     const client = createAdminApiClient({ baseUrl: fake.url, ...KEYS, sleep: async () => undefined });
-    const read = await readFunctions(client, GROUP_ID, { _id: APP_ID, name: 'shop-app' }, path.join(workspace, 'out'));
+    const read = await readFunctions(client, GROUP_ID, { _id: TRIGGERS_APP._id, name: 'Triggers' }, path.join(workspace, 'out'));
     expect(read.sources.size).toBe(4);
     for (const excerpt of read.sources.values()) {
       expect(excerpt.lines).toBe(20_000);
       expect(excerpt.head.split('\n')).toHaveLength(40);
     }
     // The whole source is in its file, written as it arrived.
-    expect((await readFile(path.join(workspace, 'out', 'functions', 'f-orders.js'), 'utf8')).length).toBe(big.length);
+    expect((await readFile(path.join(workspace, 'out', 'functions', 'syncOrders.js'), 'utf8')).length).toBe(big.length);
   });
 });
 

@@ -2,7 +2,7 @@ import type { InventoryDocument, InventoryTrigger } from '../../../migration/inv
 import { renderReport, sourceExcerpt } from '../../../migration/report';
 
 /** report.md from fields the Admin API chose: they stay text, whatever they hold. */
-const BASELINE = { executions: 1, failures: 0, p50_ms: 1, p95_ms: 1, top_errors: [] };
+const BASELINE = { executions: 1, failures: 0, p50_ms: 1, p95_ms: 1, top_errors: [], trigger_failures: 0, top_trigger_failures: [] };
 const REPLACEMENT = { kind: 'connector' as const, summary: 's', expressed: [], unexpressed: [], notes: [] };
 const HOSTILE = '<img src=x onerror=alert(1)>\n## Approved by security\n<script>alert(1)</script>';
 
@@ -44,10 +44,30 @@ describe('report.md and hostile trigger fields', () => {
     expect(report).toMatch(/^- operation: &lt;img .*; providers: local-userpass, &lt;img /m);
   });
 
+  it("escapes a trigger failure's message, which the API gives as it was raised", () => {
+    const report = renderReport(documentWith([trigger({ baseline: { ...BASELINE, trigger_failures: 1, top_trigger_failures: [{ message: HOSTILE, count: 1 }] } })]));
+    expect(liveMarkup(report)).toEqual([]);
+    expect(report).toContain('**The trigger itself failed 1 time**');
+    expect(report).toMatch(/^ {2}- 1 × &lt;img src=x/m);
+  });
+
   it('drops terminal escapes from names and shows other control characters instead of writing them', () => {
     const report = renderReport(documentWith([trigger({ name: 'a\u001b[2Jb\u0000' })]));
     expect(report).not.toMatch(/[\u0000\u001b]/);
     expect(report).toContain('| ab\\u0000 |');
+  });
+});
+
+describe('report.md: the baseline', () => {
+  it("shows the trigger's own failures in their column, apart from its function's", () => {
+    const report = renderReport(documentWith([trigger({ name: 'syncOrders', baseline: { ...BASELINE, executions: 10, failures: 2, trigger_failures: 3 } })]));
+    expect(report).toContain('| Executions | Failures | Trigger failures | p50 ms | p95 ms |');
+    expect(report).toContain('| 10 | 2 | 3 | 1 | 1 |');
+  });
+
+  it('names the product of the app it read', () => {
+    const document = { ...documentWith([]), app: { id: 'a', name: 'Triggers', product: 'atlas' } };
+    expect(renderReport(document)).toMatch(/^# Atlas Triggers inventory: app `Triggers` \(product `atlas`, project `p`\)$/m);
   });
 });
 
