@@ -86,6 +86,11 @@ const sinkTuningSchema = z.object({
   tasksMax: z.number().int().positive().default(1),
   /** Consumer `max.poll.records` (through `consumer.override.`). @default 1000 */
   maxPollRecords: z.number().int().positive().default(1000),
+  /**
+   * `use.reduction.buffer` + `dialect.postgres.unnest.insert.enabled`: the last change of each key per
+   * batch, written as one UNNEST statement. @default true
+   */
+  reduceAndUnnest: z.boolean().default(true),
 });
 
 const collectionSettingsSchema = z.object({
@@ -105,6 +110,15 @@ export const environmentSchema = z
       bootstrapServers: z.string().min(1),
       /** Replication factor of topics the connectors create (DLQs). @default 3 */
       replicationFactor: z.number().int().min(1).default(3),
+      /**
+       * The largest record the platform's topics carry (see `messageSizeSettings`). MongoDB allows
+       * 16 MiB documents; a change event holds the document in `after`, JSON-escaped with its schema
+       * (×1.14 measured for a 15 MiB document), and on MongoDB an update may carry it again in
+       * `updateDescription`, and a pre-image mode a third time: 3 × 16 MiB × 1.15 ≈ 56 MiB → 64 MiB.
+       * MSK Serverless caps a topic at 8 MiB: there zstd must bring each batch under the cap.
+       * @default 67108864 (64 MiB)
+       */
+      maxMessageBytes: z.number().int().min(1_048_576).default(64 * 1024 * 1024),
     }),
     /** Debezium `topic.prefix`: topics are `<topicPrefix>.<database>.<collection>`. */
     topicPrefix: z.string().regex(/^[A-Za-z0-9_.-]+$/),
@@ -127,6 +141,38 @@ export const environmentSchema = z
       });
     }
   });
+
+/**
+ * Every Kafka and Connect size that lets the largest record through, from the one fact
+ * `kafka.maxMessageBytes`, each with its reason. The worker config (stacks/connect-worker-config.ts),
+ * the MSK cluster configuration (stacks/kafka-stack.ts), the local broker and worker
+ * (local/config-files.ts), the topics the local runtime creates and the Debezium source read it.
+ * Consumer fetch sizes stay at their defaults: since KIP-74 a fetch returns the first batch even when
+ * it is larger than fetch.max.bytes / max.partition.fetch.bytes (measured: a sink consumed 17 MiB
+ * records at defaults), and so does a follower's replica fetch.
+ */
+export interface MessageSizeSettings {
+  /** Topic `max.message.bytes` (source and dead-letter topics) and broker `message.max.bytes`: checked against the batch after compression. */
+  readonly topicMaxMessageBytes: number;
+  /** Producer `max.request.size`: checked against a record's uncompressed serialized size (KafkaProducer.ensureValidRecordSize). */
+  readonly producerMaxRequestSize: number;
+  /** Producer `buffer.memory`: must hold the largest record (default 32 MiB), twice so that one waits while one is sent. */
+  readonly producerBufferMemory: number;
+  /** Producer `compression.type`: JSON compresses well (a 2.5 KiB order to a fraction), and MSK Serverless' 8 MiB cap needs it. */
+  readonly producerCompressionType: 'zstd';
+  /** Debezium `max.queue.size.in.bytes`: a bound in bytes (the default 0 counts events only: 8,192 events of 16 MiB exhaust any heap). */
+  readonly debeziumQueueBytes: number;
+}
+
+export function messageSizeSettings(kafka: { readonly maxMessageBytes: number }): MessageSizeSettings {
+  return {
+    topicMaxMessageBytes: kafka.maxMessageBytes,
+    producerMaxRequestSize: kafka.maxMessageBytes,
+    producerBufferMemory: 2 * kafka.maxMessageBytes,
+    producerCompressionType: 'zstd',
+    debeziumQueueBytes: 4 * kafka.maxMessageBytes,
+  };
+}
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type Environment = z.output<typeof environmentSchema>;

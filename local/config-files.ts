@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { monitoringConfig } from '../alerts/config';
+import { loadEnvironment, messageSizeSettings } from '../config';
 import type { ResolvedPorts, RuntimeLayout } from './options';
 
 /**
@@ -17,6 +18,9 @@ export const CONNECT_INTERNAL_TOPICS = {
 
 /** Prometheus job names: the Connect job is the one the alert rules and dashboards select on. */
 export const PROMETHEUS_JOBS = { connect: monitoringConfig.jobs.connect, prometheus: 'prometheus' } as const;
+
+/** MongoDB's largest documents, as the `local` environment sizes them (config/schema.ts messageSizeSettings). */
+export const LOCAL_MESSAGE_SIZES = messageSizeSettings(loadEnvironment('local').kafka);
 
 /** Scrape and rule evaluation interval: short, so a test sees a metric within seconds. */
 export const PROMETHEUS_INTERVAL = '5s';
@@ -57,6 +61,9 @@ export function kafkaServerProperties(ports: Pick<ResolvedPorts, 'kafka' | 'kafk
     'share.coordinator.state.topic.min.isr': 1,
     // A sink's consumer group starts at once instead of after 3 s.
     'group.initial.rebalance.delay.ms': 0,
+    // The default of every topic, also one a sink's dead-letter queue or a test creates without settings:
+    // with the default 1 MiB, a larger record parked in a dead-letter topic is dropped with an ERROR log.
+    'message.max.bytes': LOCAL_MESSAGE_SIZES.topicMaxMessageBytes,
   });
 }
 
@@ -85,6 +92,11 @@ export function connectWorkerProperties(
     'plugin.discovery': 'service_load',
     // Offsets reach Kafka within a second, so a worker restart replays little.
     'offset.flush.interval.ms': 1000,
+    // MongoDB's largest documents, for the sources' producers and the sinks' dead-letter producers (the
+    // worker's producer.* reach both; no connector needs a producer.override.*). As in stacks/connect-worker-config.ts.
+    'producer.max.request.size': LOCAL_MESSAGE_SIZES.producerMaxRequestSize,
+    'producer.buffer.memory': LOCAL_MESSAGE_SIZES.producerBufferMemory,
+    'producer.compression.type': LOCAL_MESSAGE_SIZES.producerCompressionType,
     // Connector configs name secrets as ${env:…}, ${file:…} or ${dir:…}; the worker resolves them, this tool never does.
     'config.providers': 'env,file,dir',
     'config.providers.env.class': 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',

@@ -1,4 +1,9 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { decompress } from 'fzstd';
+import { CompressionCodecs, CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Environment } from '../config';
+import { deadLetterTopic, sourceTopic } from '../connectors/naming';
+import type { PipelineDefinition } from '../connectors/pipelines';
+import { LOCAL_MESSAGE_SIZES } from './config-files';
 import { changeEventRecords, type KafkaRecord } from './debezium-events';
 import type { SampleChange } from './sample-data';
 
@@ -18,20 +23,45 @@ export interface ReplayOptions {
   readonly startMs?: number;
 }
 
+/**
+ * The workers compress with zstd (config/schema.ts messageSizeSettings), which kafkajs cannot read by
+ * itself: reading is what these tools do (tests, `schema infer --from-topic`), so the codec
+ * decompresses (fzstd, pure JavaScript) and refuses to compress.
+ */
+CompressionCodecs[CompressionTypes.ZSTD] = () => ({
+  async compress(): Promise<Buffer> {
+    throw new Error('this tool writes uncompressed batches: zstd is for reading what the workers wrote');
+  },
+  async decompress(buffer: Buffer): Promise<Buffer> {
+    return Buffer.from(decompress(buffer));
+  },
+});
+
 export function kafkaClient(bootstrapServers: string): Kafka {
   return new Kafka({ clientId: 'cdcctl', brokers: bootstrapServers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8 } });
 }
 
+/**
+ * Creates the topics that do not exist yet, each taking the largest record (`max.message.bytes`):
+ * a source topic must hold MongoDB's largest documents, and a dead-letter topic must too, or a large
+ * record parked there is dropped with an ERROR log while the task runs on.
+ */
 export async function ensureTopics(kafka: Kafka, topics: readonly string[], partitions = 3): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((topic) => !existing.has(topic));
-    if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })), waitForLeaders: true });
+    const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
+    const configEntries = [{ name: 'max.message.bytes', value: String(LOCAL_MESSAGE_SIZES.topicMaxMessageBytes) }];
+    if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries })), waitForLeaders: true });
   } finally {
     await admin.disconnect();
   }
+}
+
+/** A pipeline's source topic and its sink's dead-letter topic: created before the connectors, so both take large records. */
+export function pipelineTopics(environment: Environment, pipelines: readonly PipelineDefinition[]): string[] {
+  return pipelines.flatMap((pipeline) => [sourceTopic(environment, pipeline), deadLetterTopic(environment, pipeline)]);
 }
 
 export function recordsFor(changes: readonly SampleChange[], options: ReplayOptions): KafkaRecord[] {
@@ -44,7 +74,7 @@ export function recordsFor(changes: readonly SampleChange[], options: ReplayOpti
   );
 }
 
-/** Keeps each produce request under the broker's default message.max.bytes (1 MiB). */
+/** Keeps each produce request small (a large record goes alone). */
 const MAX_BATCH_BYTES = 512 * 1024;
 
 function* batchesUnder(records: readonly KafkaRecord[], maxBytes: number): Generator<KafkaRecord[]> {

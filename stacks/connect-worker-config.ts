@@ -1,4 +1,4 @@
-import type { Environment } from '../config';
+import { messageSizeSettings, type Environment } from '../config';
 import type { ConnectSettings, KafkaSettings } from '../config/infrastructure';
 import { CONNECT_SECRETS_DIRECTORY, SCRAM_USERNAME, atlasCredentialsSecretName, connectGroupId, connectInternalTopics, scramSecretName } from './names';
 
@@ -152,8 +152,23 @@ export function workerProperties(environment: Environment, connect: ConnectSetti
     'topic.creation.enable': 'true',
     // The sinks tune their consumers through `consumer.override.*`.
     'connector.client.config.override.policy': 'All',
+    ...largeMessageProducerProperties(environment),
     ...configProviderProperties(environment),
     ...clientSecurityProperties(connect),
+  };
+}
+
+/**
+ * MongoDB's largest documents, for every producer the worker makes for a connector: the sources' and
+ * the sinks' dead-letter producers (Worker.baseProducerConfigs takes the worker's `producer.*`, then
+ * the connector's overrides), so no connector needs a `producer.override.*` for them.
+ */
+export function largeMessageProducerProperties(environment: Environment): Record<string, string> {
+  const sizes = messageSizeSettings(environment.kafka);
+  return {
+    'producer.max.request.size': String(sizes.producerMaxRequestSize),
+    'producer.buffer.memory': String(sizes.producerBufferMemory),
+    'producer.compression.type': sizes.producerCompressionType,
   };
 }
 

@@ -8,7 +8,7 @@ import { MskConfiguration } from '@cdktf/provider-aws/lib/msk-configuration';
 import { MskScramSecretAssociation } from '@cdktf/provider-aws/lib/msk-scram-secret-association';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import type { Environment } from '../config';
+import { messageSizeSettings, type Environment } from '../config';
 import type { AwsSettings, KafkaSettings, NetworkSettings, StateBackendSettings } from '../config/infrastructure';
 import { arnPrefix, configureAwsProvider, configureTerraform, accountAdministersKeyThroughIam, policyDocument, requireSetting } from './common';
 import { GeneratedSecret } from './constructs/generated-secret';
@@ -25,8 +25,11 @@ export const MSK_SCRAM_PORT = 9096;
 export const MSK_JMX_EXPORTER_PORT = 11001;
 export const MSK_NODE_EXPORTER_PORT = 11002;
 
-/** The cluster configuration: what makes a topic durable, and no topic appearing by accident. */
-export function mskServerProperties(kafka: KafkaSettings): string {
+/**
+ * The cluster configuration: what makes a topic durable, no topic appearing by accident, and room
+ * for MongoDB's largest documents (`maxMessageBytes`, config/schema.ts messageSizeSettings).
+ */
+export function mskServerProperties(kafka: KafkaSettings, maxMessageBytes?: number): string {
   const properties: Record<string, string | number | boolean> = {
     'auto.create.topics.enable': false,
     'default.replication.factor': kafka.replicationFactor,
@@ -37,6 +40,10 @@ export function mskServerProperties(kafka: KafkaSettings): string {
     'offsets.topic.replication.factor': kafka.replicationFactor,
     'transaction.state.log.replication.factor': kafka.replicationFactor,
     'transaction.state.log.min.isr': kafka.minInsyncReplicas,
+    // Every topic's default, also a dead-letter topic Connect creates itself (it sets only a replication
+    // factor): with the brokers' 1 MiB default, a larger record parked there is dropped with an ERROR log.
+    // The followers' replica fetch needs no raise: since KIP-74 a fetch returns the first batch whatever its size.
+    ...(maxMessageBytes ? { 'message.max.bytes': maxMessageBytes } : {}),
   };
   return Object.entries(properties)
     .map(([key, value]) => `${key}=${String(value)}`)
@@ -171,7 +178,7 @@ export class KafkaStack extends TerraformStack {
       name: clusterName,
       description: `Broker settings of ${clusterName} (generated from config/environments/${context.environment.name}.ts)`,
       kafkaVersions: [kafka.kafkaVersion],
-      serverProperties: mskServerProperties(kafka),
+      serverProperties: mskServerProperties(kafka, messageSizeSettings(context.environment.kafka).topicMaxMessageBytes),
     });
   }
 

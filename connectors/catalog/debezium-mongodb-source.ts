@@ -197,6 +197,13 @@ export interface DebeziumMongoDbSourceOptions {
   readonly maxQueueSize?: number;
   /** @default 10000 */
   readonly heartbeatIntervalMs?: number;
+  /** Debezium `max.queue.size.in.bytes` (config/schema.ts messageSizeSettings). @default 0: unbounded in bytes */
+  readonly maxQueueSizeInBytes?: number;
+  /**
+   * `max.message.bytes` of the topics the source creates when they do not exist (Connect's topic
+   * creation, with the brokers' partitions and replication factor). @default the brokers' setting
+   */
+  readonly topicMaxMessageBytes?: number;
   /** Operations not captured. @default 't' (truncates, Debezium's default) */
   readonly skippedOperations?: string;
   /** Extra aggregation stages appended to the change stream (JSON array). */
@@ -233,6 +240,14 @@ export function debeziumMongoDbSourceConfig(options: DebeziumMongoDbSourceOption
     'heartbeat.interval.ms': String(heartbeatIntervalMs),
     'skipped.operations': skippedOperations,
     'tombstones.on.delete': 'true',
+    ...(options.maxQueueSizeInBytes ? { 'max.queue.size.in.bytes': String(options.maxQueueSizeInBytes) } : {}),
+    ...(options.topicMaxMessageBytes
+      ? {
+          'topic.creation.default.replication.factor': '-1',
+          'topic.creation.default.partitions': '-1',
+          'topic.creation.default.max.message.bytes': String(options.topicMaxMessageBytes),
+        }
+      : {}),
     ...(options.cursorPipeline ? { 'cursor.pipeline': JSON.stringify(options.cursorPipeline) } : {}),
     ...(options.metricTags && Object.keys(options.metricTags).length
       ? { 'custom.metric.tags': Object.entries(options.metricTags).map(([key, value]) => `${key}=${value}`).join(',') }

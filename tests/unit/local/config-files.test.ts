@@ -10,6 +10,13 @@ import {
 } from '../../../local/config-files';
 import { DEFAULT_PORTS, runtimeLayout } from '../../../local/options';
 
+describe('the local worker and large documents', () => {
+  it('gives every connector producer the sizes of the stacks (no producer.override.* needed)', () => {
+    const properties = readProperties(connectWorkerProperties({ kafka: 29092, connect: 28083 }, runtimeLayout({ stateDir: '/s', runtimeDir: '/s/r' })));
+    expect(properties).toMatchObject({ 'producer.max.request.size': String(64 * 1024 * 1024), 'producer.buffer.memory': String(128 * 1024 * 1024), 'producer.compression.type': 'zstd' });
+  });
+});
+
 /** Java properties text → map (the generators' output read back as the JVM reads it, minus escapes). */
 function readProperties(text: string): Record<string, string> {
   const entries = text
@@ -24,6 +31,10 @@ const ports = { ...DEFAULT_PORTS, kafka: 29092, kafkaController: 29093, connect:
 
 describe('kafkaServerProperties', () => {
   const properties = readProperties(kafkaServerProperties(ports, layout));
+
+  it("takes MongoDB's largest documents on every topic by default", () => {
+    expect(properties['message.max.bytes']).toBe(String(64 * 1024 * 1024));
+  });
 
   it('runs one node as broker and controller, its quorum being itself on the controller port', () => {
     expect(properties['process.roles']).toBe('broker,controller');

@@ -25,6 +25,14 @@ describe('configProviderReferences', () => {
 describe('workerProperties', () => {
   const properties = propertiesOf(environment());
 
+  it("carries MongoDB's largest documents for every producer it makes for a connector (sources and dead-letter queues)", () => {
+    expect(properties).toMatchObject({
+      'producer.max.request.size': String(64 * 1024 * 1024),
+      'producer.buffer.memory': String(128 * 1024 * 1024),
+      'producer.compression.type': 'zstd',
+    });
+  });
+
   it('names the group and its internal topics after the environment', () => {
     expect(properties).toMatchObject({
       'group.id': 'cdc-connect-test',

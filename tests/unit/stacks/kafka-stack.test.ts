@@ -260,6 +260,12 @@ describe('kafka stack: state', () => {
 });
 
 describe('mskServerProperties', () => {
+  it('lets the largest record through every topic, also a dead-letter topic Connect creates itself', () => {
+    const kafka = environment().infrastructure.kafka!;
+    expect(mskServerProperties(kafka, 67108864).split('\n')).toContain('message.max.bytes=67108864');
+    expect(mskServerProperties(kafka)).not.toContain('message.max.bytes');
+  });
+
   it('writes one key=value per line from the settings', () => {
     const kafka = environment().infrastructure.kafka!;
     expect(mskServerProperties({ ...kafka, replicationFactor: 5, minInsyncReplicas: 3 }).split('\n')).toEqual(
