@@ -1,158 +1,224 @@
 /**
- * The sink path on this machine: Debezium-format change events in Kafka → ExtractNewDocumentState →
- * Debezium JDBC sink → PostgreSQL, beside the ceiling of the same rows upserted straight into
- * PostgreSQL by a batching client, in the same run. Prints figures and ratios; asserts nothing.
+ * The sink path on this machine, with realistic orders (line items, ObjectId keys, Decimal128 money;
+ * 1–4 KiB): Debezium-format change events in Kafka → the raw transform chain → Debezium JDBC sink →
+ * PostgreSQL, whose trigger types them from the orders contract; beside the ceiling of the same rows
+ * upserted straight into the same table by a batching client, in the same run. Prints figures and
+ * ratios; asserts nothing.
  *
- *  1. throughput: N events already in the topic, a fresh sink drains them; events/s from the first row
- *     visible to the last (steady state), vs batched upserts (1,000 rows a statement) of the same rows;
- *  2. latency at a fixed 1,000 events/s: produce time → row visible (polled every 20 ms), p50/p99.
+ *  1. throughput: N changes already in the topic (inserts, then updates of a fifth of the orders, a
+ *     few deletes); a fresh sink drains them; events/s from the first row visible to the last change
+ *     applied, vs 1,000-row `INSERT … ON CONFLICT` statements of the same rows into the same table;
+ *  2. latency at a fixed 1,000 events/s: produce → row visible, every row timed (a poller reads from
+ *     the oldest row not yet seen, so rows that become visible out of order are seen too; rows never
+ *     seen are counted), p50/p95/p99/max;
+ *  3. bytes per event on the topic (key + value as produced, and as the broker stores them).
  *
  *   node bin/run-ts bench/sink-path.ts --bootstrap 127.0.0.1:29092 --connect-url http://127.0.0.1:28083 \
- *     --database-url postgres://… [--events 50000] [--seconds 20]
+ *     --database-url postgres://… [--events 20000] [--seconds 30] [--lines view|table] [--reduce true|false] [--state-dir .local/test]
  * (the URLs of a running local runtime: `cdcctl local status --output json`)
  */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { parseEnvironment } from '../config';
 import { local } from '../config/environments/local';
+import { strictJson, type ObjectId } from '../connectors/contracts/bson';
 import { createConnectClient } from '../connectors/connect/client';
+import { pipelines } from '../connectors/pipelines';
+import { definePipeline } from '../connectors/pipelines/define';
 import { renderEnvironment } from '../connectors/render';
-import { changeEventRecords, Double, type MongoDocument } from '../local/debezium-events';
+import { changeEventRecords, keyOf, type ChangeOperation, type KafkaRecord } from '../local/debezium-events';
 import { ensureTopics, kafkaClient, sendRecords } from '../local/replay';
+import { customerId, orderDocument, orderId } from '../local/sample-data';
+import { dropSchemaSql, pipelineTableIn } from '../warehouse/tables';
 
 const { values } = parseArgs({
   options: {
     bootstrap: { type: 'string', default: '127.0.0.1:9092' },
     'connect-url': { type: 'string', default: 'http://127.0.0.1:8083' },
     'database-url': { type: 'string' },
-    events: { type: 'string', default: '50000' },
-    seconds: { type: 'string', default: '20' },
+    events: { type: 'string', default: '20000' },
+    seconds: { type: 'string', default: '30' },
+    lines: { type: 'string', default: 'view' },
+    reduce: { type: 'string', default: 'true' },
+    'state-dir': { type: 'string' },
   },
 });
 if (!values['database-url']) throw new Error('--database-url is required (the warehouse of the running local runtime)');
 
 const RUN = Date.now().toString(36);
-const TABLE = `bench_orders_${RUN}`;
-const CEILING_TABLE = `bench_ceiling_${RUN}`;
-const context = (suffix: string, ms: number) => ({ topicPrefix: 'bench', database: `run_${RUN}`, collection: suffix, timestampMs: ms });
+const SCHEMA = `bench_${RUN}`;
+const ordersPipeline = pipelines.find((pipeline) => pipeline.name === 'orders')!;
+const orders = definePipeline({ ...ordersPipeline, contract: { ...ordersPipeline.contract!, lines: { ...ordersPipeline.contract!.lines!, storage: values.lines === 'table' ? 'table' : 'view' } } });
+const TOPIC_PREFIX = `bench-${RUN}`;
+const SINK_COLUMNS = ['id', 'doc_text', '__op', '__source_ts_ms', '__source_ord', '__event_ts_ms'] as const;
 
-function order(index: number, at: number): MongoDocument {
-  return { _id: `o-${index}`, customer_id: `c-${index % 500}`, status: 'new', sku: 'SKU-CABLE', quantity: (index % 5) + 1, unit_price: new Double(7.25), currency: 'EUR', created_at: new Date(at), updated_at: new Date(at) };
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Change {
+  readonly id: ObjectId;
+  readonly operation: ChangeOperation;
+  readonly timestampMs: number;
+  readonly ordinal: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-async function createTable(db: Client, table: string): Promise<void> {
-  await db.query(`CREATE TABLE ${table} (LIKE orders INCLUDING ALL)`);
+/** N changes: inserts of realistic orders, then a fifth of them paid, then one in a hundred deleted. */
+function workload(events: number, now: number): Change[] {
+  const inserts = Math.floor(events / 1.21);
+  const changes: Change[] = [];
+  const documents = Array.from({ length: inserts }, (_, index) => orderDocument(index + 1, customerId(index % 500), new Date(now)));
+  documents.forEach((document, index) => changes.push({ id: orderId(index + 1), operation: { kind: 'insert', document }, timestampMs: now, ordinal: index + 1 }));
+  for (let index = 0; index < inserts && changes.length < events; index += 5) {
+    const document = { ...documents[index]!, status: 'paid' };
+    changes.push({ id: orderId(index + 1), operation: { kind: 'update', document, updatedFields: { status: 'paid' } }, timestampMs: now + 1, ordinal: changes.length });
+  }
+  for (let index = 3; index < inserts && changes.length < events; index += 100) changes.push({ id: orderId(index + 1), operation: { kind: 'delete', id: orderId(index + 1) }, timestampMs: now + 2, ordinal: changes.length });
+  return changes;
 }
 
-async function createSink(connectUrl: string, name: string, topic: string, table: string): Promise<void> {
-  const environment = parseEnvironment({ ...local, connect: { ...local.connect, url: connectUrl } });
-  const template = renderEnvironment(environment).find((connector) => connector.name.endsWith('orders-sink'))!;
-  const client = createConnectClient({ url: connectUrl });
-  await client.createConnector(name, { ...template.config, topics: topic, 'collection.name.format': table, 'errors.deadletterqueue.topic.name': `bench.dlq.${RUN}` });
+function recordsOf(topic: string, changes: readonly Change[]): KafkaRecord[] {
+  const [prefix, database, collection] = topic.split('.') as [string, string, string];
+  return changes.flatMap((change) => changeEventRecords({ topicPrefix: prefix, database, collection, timestampMs: change.timestampMs, ordinal: change.ordinal }, change.operation));
 }
 
-async function countRows(db: Client, table: string): Promise<number> {
-  return Number((await db.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+async function createSink(name: string, topic: string, table: string): Promise<void> {
+  const environment = parseEnvironment({ ...local, connect: { ...local.connect, url: values['connect-url']! }, sink: { ...local.sink, reduceAndUnnest: values.reduce !== 'false' } });
+  const template = renderEnvironment(environment, [orders]).find((connector) => connector.role === 'sink')!;
+  await createConnectClient({ url: values['connect-url']! }).createConnector(name, { ...template.config, topics: topic, 'collection.name.format': table, 'errors.deadletterqueue.topic.name': `${TOPIC_PREFIX}.dlq` });
+}
+
+async function scalar(db: Client, sql: string, params: unknown[] = []): Promise<number> {
+  return Number(Object.values((await db.query(sql, params)).rows[0] as Record<string, unknown>)[0]);
+}
+
+/** The ceiling: the sink's rows, the last change of each key per 1,000-row statement, into an identical table. */
+async function directUpserts(db: Client, table: string, changes: readonly Change[]): Promise<number> {
+  const started = performance.now();
+  for (let offset = 0; offset < changes.length; offset += 1000) {
+    const batch = new Map<string, unknown[]>();
+    for (const change of changes.slice(offset, offset + 1000)) {
+      const after = change.operation.kind === 'delete' ? null : strictJson(change.operation.document);
+      const op = { insert: 'c', snapshot: 'r', update: 'u', replace: 'u', delete: 'd' }[change.operation.kind];
+      const key = JSON.parse(keyOf('t', change.id)).payload.id as string;
+      batch.delete(key);
+      batch.set(key, [key, after, op, change.timestampMs, change.ordinal, change.timestampMs]);
+    }
+    const rows = [...batch.values()];
+    const params = rows.flat();
+    const tuples = rows.map((_, row) => `(${SINK_COLUMNS.map((__, column) => `$${row * SINK_COLUMNS.length + column + 1}`).join(', ')})`);
+    await db.query(`INSERT INTO ${table} (${SINK_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO UPDATE SET ${SINK_COLUMNS.slice(1).map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`, params);
+  }
+  return changes.length / ((performance.now() - started) / 1000);
 }
 
 async function throughput(db: Client, events: number) {
   const kafka = kafkaClient(values.bootstrap!);
-  const topic = `bench.run_${RUN}.throughput`;
-  await ensureTopics(kafka, [topic], 3);
+  const topic = `${TOPIC_PREFIX}.run.throughput`;
+  await ensureTopics(kafka, [topic, `${TOPIC_PREFIX}.dlq`], 3);
+  const changes = workload(events, Date.now());
+  const records = recordsOf(topic, changes);
   const producer = kafka.producer();
   await producer.connect();
-  const now = Date.now();
-  await sendRecords(producer, Array.from({ length: events }, (_, index) => changeEventRecords(context('throughput', now), { kind: 'insert', document: order(index, now) })[0]!));
+  await sendRecords(producer, records);
   await producer.disconnect();
-  await createTable(db, TABLE);
-  await createSink(values['connect-url']!, `bench-sink-${RUN}`, topic, TABLE);
+  const table = `${SCHEMA}.orders`;
+  await db.query(pipelineTableIn(SCHEMA, orders));
+  const paid = changes.filter((change) => change.operation.kind === 'update').length;
+  const deleted = changes.filter((change) => change.operation.kind === 'delete').length;
+  const finalRows = changes.length - paid - 2 * deleted;
+  await createSink(`bench-${RUN}-throughput`, topic, table);
   let first = 0;
   for (;;) {
-    const rows = await countRows(db, TABLE);
+    const [rows, paidRows] = [await scalar(db, `SELECT count(*) FROM ${table}`), await scalar(db, `SELECT count(*) FROM ${table} WHERE status = 'paid'`)];
     if (rows > 0 && !first) first = performance.now();
-    if (rows >= events) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (rows === finalRows && paidRows === paid) break;
+    await sleep(25);
   }
-  const sinkSeconds = (performance.now() - first) / 1000;
-
-  await createTable(db, CEILING_TABLE);
-  const columns = ['id', '_id', 'customer_id', 'status', 'sku', 'quantity', 'unit_price', 'currency', 'created_at', 'updated_at', '__op', '__source_ts_ms'];
-  const start = performance.now();
-  for (let offset = 0; offset < events; offset += 1000) {
-    const batch = Array.from({ length: Math.min(1000, events - offset) }, (_, index) => order(offset + index, now));
-    const params: unknown[] = [];
-    const tuples = batch.map((doc) => {
-      const row = [doc._id, doc._id, doc.customer_id, doc.status, doc.sku, doc.quantity, (doc.unit_price as Double).value, doc.currency, doc.created_at, doc.updated_at, 'c', now];
-      params.push(...row);
-      return `(${row.map((_, column) => `$${params.length - row.length + column + 1}`).join(', ')})`;
-    });
-    await db.query(`INSERT INTO ${CEILING_TABLE} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO UPDATE SET ${columns.slice(1).map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`, params);
-  }
-  const ceilingSeconds = (performance.now() - start) / 1000;
-  return { sinkRate: events / sinkSeconds, ceilingRate: events / ceilingSeconds };
+  const sinkRate = changes.length / ((performance.now() - first) / 1000);
+  await db.query(pipelineTableIn(SCHEMA, orders, 'orders_direct'));
+  const ceilingRate = await directUpserts(db, `${SCHEMA}.orders_direct`, changes);
+  const recordBytes = records.reduce((sum, record) => sum + Buffer.byteLength(record.key) + (record.value ? Buffer.byteLength(record.value) : 0), 0);
+  return { changes: changes.length, sinkRate, ceilingRate, recordBytes, records: records.length, topic };
 }
 
+/** Produce → row visible for every row: the poller reads from the oldest row not yet seen, so none is skipped. */
 async function latency(db: Client, seconds: number) {
-  const rate = 1000;
   const kafka = kafkaClient(values.bootstrap!);
-  const topic = `bench.run_${RUN}.latency`;
+  const topic = `${TOPIC_PREFIX}.run.latency`;
   await ensureTopics(kafka, [topic], 3);
-  const table = `${TABLE}_latency`;
-  await createTable(db, table);
-  await createSink(values['connect-url']!, `bench-latency-${RUN}`, topic, table);
+  const table = `${SCHEMA}.orders_latency`;
+  await db.query(pipelineTableIn(SCHEMA, orders, 'orders_latency'));
+  await createSink(`bench-${RUN}-latency`, topic, table);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  // warm-up so that the task has its assignment and its connection pool before timing
-  await sendRecords(producer, [changeEventRecords(context('latency', Date.now()), { kind: 'insert', document: order(-1, Date.now()) })[0]!]);
-  while ((await countRows(db, table)) < 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  const [prefix, database, collection] = topic.split('.') as [string, string, string];
+  const send = async (index: number, now: number): Promise<number> => {
+    const records = changeEventRecords({ topicPrefix: prefix, database, collection, timestampMs: now, ordinal: index }, { kind: 'insert', document: orderDocument(index, customerId(index % 500), new Date(now)) });
+    await producer.send({ topic, messages: records.map((record) => ({ key: record.key, value: record.value })) });
+    return now;
+  };
+  // Warm-up, not counted: the task's assignment, its connection pool, the JIT.
+  for (let index = 1; index <= 300; index++) await send(1_000_000 + index, Date.now());
+  while ((await scalar(db, `SELECT count(*) FROM ${table}`)) < 300) await sleep(100);
 
   const sentAt = new Map<string, number>();
-  const seen: number[] = [];
-  const seenIds = new Set<string>();
-  let stop = false;
-  const deadline = Date.now() + seconds * 1000;
+  const latencies: number[] = [];
+  let writing = true;
   const poller = (async () => {
     const watcher = new Client({ connectionString: values['database-url'] });
     await watcher.connect();
-    let lastTs = 0;
-    while (!stop || seen.length < sentAt.size) {
-      // >= and a set of seen ids: rows of the same millisecond may become visible in different polls.
-      const rows = (await watcher.query(`SELECT id, __source_ts_ms FROM ${table} WHERE __source_ts_ms >= $1 ORDER BY __source_ts_ms`, [lastTs])).rows;
+    let quietSince = 0;
+    for (;;) {
+      const unseen = [...sentAt.values()];
+      const oldest = unseen.length ? Math.min(...unseen) : Date.now();
+      const rows = (await watcher.query(`SELECT _id FROM ${table} WHERE __source_ts_ms >= $1`, [oldest])).rows as Array<{ _id: string }>;
       const observed = Date.now();
-      for (const row of rows) {
-        const sent = sentAt.get(row.id);
-        if (sent !== undefined && !seenIds.has(row.id)) {
-          seenIds.add(row.id);
-          seen.push(observed - sent);
-        }
-        lastTs = Math.max(lastTs, Number(row.__source_ts_ms));
+      for (const { _id } of rows) {
+        const sent = sentAt.get(_id);
+        if (sent === undefined) continue;
+        latencies.push(observed - sent);
+        sentAt.delete(_id);
       }
-      if (stop && Date.now() - deadline > 30_000) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (!writing && sentAt.size === 0) break;
+      if (!writing && (quietSince ||= observed) && observed - quietSince > 30_000) break;
+      await sleep(20);
     }
     await watcher.end();
   })();
   let index = 0;
-  const tick = 10; // ms: 10 events every 10 ms = 1,000/s
-  while (Date.now() < deadline) {
-    const batchStart = Date.now();
-    const records = Array.from({ length: (rate * tick) / 1000 }, () => {
+  const started = Date.now();
+  const sends: Promise<number>[] = [];
+  while (Date.now() - started < seconds * 1000) {
+    const due = Math.floor(Date.now() - started) - index; // 1,000 a second: one per millisecond, caught up every tick
+    for (let n = 0; n < due; n++) {
       const now = Date.now();
-      const doc = order(index++, now);
-      sentAt.set(doc._id, now);
-      return changeEventRecords(context('latency', now), { kind: 'insert', document: doc })[0]!;
-    });
-    await producer.send({ topic, messages: records.map((record) => ({ key: record.key, value: record.value })) });
-    const wait = tick - (Date.now() - batchStart);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const number = ++index;
+      sentAt.set(orderId(number).hex, now);
+      sends.push(send(number, now));
+    }
+    await sleep(10);
   }
-  stop = true;
+  await Promise.all(sends);
+  writing = false;
   await poller;
   await producer.disconnect();
-  const sorted = [...seen].sort((a, b) => a - b);
-  return { sent: sentAt.size, seen: seen.length, achievedRate: sentAt.size / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  const sorted = latencies.sort((a, b) => a - b);
+  return { sent: index, seen: latencies.length, neverSeen: sentAt.size, achievedRate: index / seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+}
+
+/** The bytes the broker stores for a topic (its partitions' log segments under the runtime's data dir), or undefined. */
+function storedBytes(topic: string): number | undefined {
+  const dataDir = path.join(values['state-dir'] ?? path.join(__dirname, '..', '.local'), 'data', 'kafka');
+  try {
+    return readdirSync(dataDir)
+      .filter((entry) => entry.startsWith(`${topic}-`))
+      .flatMap((entry) => readdirSync(path.join(dataDir, entry)).filter((file) => file.endsWith('.log')).map((file) => statSync(path.join(dataDir, entry, file)).size))
+      .reduce((sum, size) => sum + size, 0);
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(): Promise<void> {
@@ -160,15 +226,18 @@ async function main(): Promise<void> {
   await db.connect();
   const client = createConnectClient({ url: values['connect-url']! });
   try {
+    await db.query(`CREATE SCHEMA ${SCHEMA}`);
     const events = Number(values.events);
-    console.log(`sink path bench, run ${RUN}: ${events} events for throughput, ${values.seconds} s at 1,000 events/s for latency`);
+    console.log(`sink path bench, run ${RUN}: ${events} changes for throughput, ${values.seconds} s at 1,000 events/s for latency; line items as a ${values.lines === 'table' ? 'child table' : 'view'}, reduction + UNNEST ${values.reduce !== 'false' ? 'on' : 'off'}`);
     const t = await throughput(db, events);
-    console.log(`throughput: sink ${t.sinkRate.toFixed(0)} events/s · direct batched upserts ${t.ceilingRate.toFixed(0)} rows/s · ratio ${(t.sinkRate / t.ceilingRate).toFixed(2)}`);
+    console.log(`throughput: sink ${t.sinkRate.toFixed(0)} events/s · direct batched upserts into the same table ${t.ceilingRate.toFixed(0)} rows/s · ratio ${(t.sinkRate / t.ceilingRate).toFixed(2)}`);
+    const stored = storedBytes(t.topic);
+    console.log(`bytes per event on the topic: ${(t.recordBytes / t.records).toFixed(0)} as produced (key + value, JSON with schemas, uncompressed)${stored ? `, ${(stored / t.records).toFixed(0)} as stored by the broker` : ''}`);
     const l = await latency(db, Number(values.seconds));
-    console.log(`latency at 1,000 events/s (achieved ${l.achievedRate.toFixed(0)}/s, ${l.seen}/${l.sent} seen): p50 ${l.p50} ms · p99 ${l.p99} ms (poll resolution 20 ms)`);
+    console.log(`latency at 1,000 events/s (achieved ${l.achievedRate.toFixed(0)}/s): ${l.seen}/${l.sent} seen, ${l.neverSeen} never seen within 30 s; p50 ${l.p50} ms · p95 ${l.p95} ms · p99 ${l.p99} ms · max ${l.max} ms (poll every 20 ms)`);
   } finally {
-    for (const name of [`bench-sink-${RUN}`, `bench-latency-${RUN}`]) await client.deleteConnector(name).catch(() => undefined);
-    for (const table of [TABLE, CEILING_TABLE, `${TABLE}_latency`]) await db.query(`DROP TABLE IF EXISTS ${table}`);
+    for (const name of [`bench-${RUN}-throughput`, `bench-${RUN}-latency`]) await client.deleteConnector(name).catch(() => undefined);
+    await db.query(dropSchemaSql(SCHEMA)).catch(() => undefined);
     await db.end();
   }
 }

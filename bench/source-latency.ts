@@ -23,7 +23,10 @@ import { createConnectClient } from '../connectors/connect/client';
 import { qualifiedTable, sinkTable } from '../connectors/naming';
 import { pipelines } from '../connectors/pipelines';
 import { renderEnvironment } from '../connectors/render';
-import { changeEventRecords, Double, type MongoDocument } from '../local/debezium-events';
+import { idText } from '../connectors/contracts/bson';
+import { changeEventRecords, type MongoDocument } from '../local/debezium-events';
+import { customerId, orderDocument } from '../local/sample-data';
+import { dropSchemaSql, pipelineTableIn } from '../warehouse/tables';
 import { ensureTopics, kafkaClient } from '../local/replay';
 import { status } from '../local/runtime';
 import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming } from '../local/standin-seed';
@@ -47,8 +50,9 @@ const POLL_MS = 10;
 const TICK_MS = 10;
 const orders = { ...pipelines.find((pipeline) => pipeline.name === 'orders')!, database: `bench_${RUN}` };
 
+/** A realistic order (line items, ObjectId keys, Decimal128 money; 1–4 KiB). */
 function order(index: number, at: number): MongoDocument {
-  return { _id: `o-${index}`, customer_id: `c-${index % 500}`, status: 'new', sku: 'SKU-CABLE', quantity: (index % 5) + 1, unit_price: new Double(7.25), currency: 'EUR', created_at: new Date(at), updated_at: new Date(at) };
+  return orderDocument(index, customerId(index % 500), new Date(at));
 }
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -106,8 +110,8 @@ async function runWindow(path: Path, database: Client, rate: number, seconds: nu
     const due = Math.floor((rate * (Date.now() - started)) / 1000) - issued;
     for (let n = 0; n < due; n++) {
       const document = order(firstIndex + issued++, Date.now());
-      pending.add(document._id);
-      writes.push(path.write(document).then((at) => void acknowledged.set(document._id, at)));
+      pending.add(idText(document._id));
+      writes.push(path.write(document).then((at) => void acknowledged.set(idText(document._id), at)));
     }
     await new Promise((resolve) => setTimeout(resolve, TICK_MS));
   }
@@ -128,7 +132,7 @@ function line(path: string, window: Window): string {
 async function replayPath(environment: Environment, database: Client, bootstrap: string, connectUrl: string): Promise<{ path: Path; close: () => Promise<void> }> {
   const topic = `bench-${RUN}.replay.orders`;
   const table = `${SCHEMA}.orders_replay`;
-  await database.query(`CREATE TABLE ${table} (LIKE public.orders INCLUDING ALL)`);
+  await database.query(pipelineTableIn(SCHEMA, orders, 'orders_replay'));
   const kafka = kafkaClient(bootstrap);
   await ensureTopics(kafka, [topic], 3);
   const template = renderEnvironment(environment, [orders]).find((connector) => connector.role === 'sink')!;
@@ -267,7 +271,7 @@ async function cleanUp(connectUrl: string, database: Client, writer: StandInWrit
   // The stand-in keeps everything in its heap: the bench's documents go with its connectors.
   await writer?.write({ op: 'dropDatabase', database: orders.database }).catch(() => undefined);
   await writer?.close();
-  await database.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await database.query(dropSchemaSql(SCHEMA));
   await database.end();
 }
 
@@ -282,10 +286,10 @@ async function main(): Promise<void> {
   let replay: Awaited<ReturnType<typeof replayPath>> | undefined;
   try {
     await database.query(`CREATE SCHEMA ${SCHEMA}`);
-    await database.query(`CREATE TABLE ${SCHEMA}.orders (LIKE public.orders INCLUDING ALL)`);
+    await database.query(pipelineTableIn(SCHEMA, orders));
     await applyStandInConnectors(environment, runtime.connectUrl, runtime.kafkaUrl, [orders], () => undefined);
     writer = openStandInWriter(runningRuntimeLayout(options), runtime.mongodbUrl);
-    await waitUntilStreaming(writer, database, environment, [orders]);
+    await waitUntilStreaming(writer, database, environment, [orders], createConnectClient({ url: runtime.connectUrl }));
     const standIn = standInPath(writer, environment);
     replay = await replayPath(environment, database, runtime.kafkaUrl, runtime.connectUrl);
     const paths = [standIn, replay.path];

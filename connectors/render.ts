@@ -1,8 +1,8 @@
-import type { CollectionSettings, Environment } from '../config';
+import { messageSizeSettings, type CollectionSettings, type Environment } from '../config';
 import { debeziumJdbcSinkConfig } from './catalog/debezium-jdbc-sink';
 import { debeziumMongoDbSourceConfig } from './catalog/debezium-mongodb-source';
 import { cursorPipelineFor } from './change-filter';
-import { excludeFieldsStep, transformChain, unwrapDocumentStep, type TransformStep } from './catalog/transforms';
+import { rawChangeEventChain } from './catalog/transforms';
 import { deadLetterTopic, qualifiedTable, sinkConnectorName, sinkTable, sourceConnectorName, sourceTopic, standInSourceConnectorName } from './naming';
 import { pipelines as allPipelines, type PipelineDefinition } from './pipelines';
 
@@ -68,6 +68,9 @@ function sourceOptions(environment: Environment, name: string, connectionString:
     maxBatchSize: environment.source.maxBatchSize,
     maxQueueSize: environment.source.maxQueueSize,
     heartbeatIntervalMs: environment.source.heartbeatIntervalMs,
+    // Large documents (up to MongoDB's 16 MiB): a queue bounded in bytes, topics made for the largest record.
+    maxQueueSizeInBytes: messageSizeSettings(environment.kafka).debeziumQueueBytes,
+    topicMaxMessageBytes: messageSizeSettings(environment.kafka).topicMaxMessageBytes,
     cursorPipeline: cursorPipelineFor(members.map((pipeline) => ({ collection: pipeline.collection, condition: pipeline.changeCondition }))),
   };
 }
@@ -138,8 +141,6 @@ function combinedState(states: readonly ConnectorState[]): ConnectorState {
 function renderSink(environment: Environment, pipeline: PipelineDefinition): RenderedConnector {
   const settings = collectionSettings(environment, pipeline);
   const sink = { ...environment.sink, ...settings.sink };
-  const steps: TransformStep[] = [unwrapDocumentStep()];
-  if (pipeline.excludeFields?.length) steps.push(excludeFieldsStep(pipeline.excludeFields));
   return {
     name: sinkConnectorName(environment, pipeline),
     role: 'sink',
@@ -156,7 +157,9 @@ function renderSink(environment: Environment, pipeline: PipelineDefinition): Ren
       batchSize: sink.batchSize,
       tasksMax: sink.tasksMax,
       maxPollRecords: sink.maxPollRecords,
-      transforms: transformChain(steps),
+      reduceAndUnnest: sink.reduceAndUnnest,
+      // The change event as it came; the warehouse trigger types it from the pipeline's contract (and drops excludeFields).
+      transforms: rawChangeEventChain(),
     }),
   };
 }

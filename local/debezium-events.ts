@@ -1,100 +1,103 @@
+import { relaxedJson, strictJson, type BsonDocument, type BsonValue } from '../connectors/contracts/bson';
+
 /**
- * Change events in the exact envelope the Debezium MongoDB connector (3.x) emits with the JSON
- * converter and schemas enabled: key `{id}` (the document's _id as extended JSON), value
- * `{before, after, updateDescription, source, op, ts_ms, transaction}` where `before`/`after` are
- * extended-JSON strings. This is a REPLAY of Debezium's format for environments without MongoDB,
- * not MongoDB: see Debezium's documentation/modules/ROOT/pages/connectors/mongodb.adoc.
+ * Change events exactly as the Debezium MongoDB connector 3.5 writes them with the JSON converter and
+ * schemas enabled: key `{id}` (the `_id` as bson RELAXED JSON), value `{before, after,
+ * updateDescription, source, op, ts_ms, transaction}` with `after` as bson STRICT JSON text (dates as
+ * `{"$date": <ms>}`, Int64 as `{"$numberLong": "…"}`, doubles as Java prints them). The schemas are the
+ * ones the real source wrote for the stand-in, byte for byte. This is a REPLAY of Debezium's format
+ * for environments without MongoDB, not MongoDB (README, "The local runtime").
  */
+export type MongoDocument = BsonDocument & { readonly _id: BsonValue };
 
-/** A number that Debezium (relaxed extended JSON) prints as a double, with a decimal point. */
-export class Double {
-  constructor(readonly value: number) {}
-}
-
-export type DocumentValue = string | number | boolean | null | Date | Double | DocumentValue[] | { [key: string]: DocumentValue };
-export type MongoDocument = { _id: string } & { [key: string]: DocumentValue };
-
-/** Relaxed extended JSON as the MongoDB Java driver writes it (dates as {"$date": ISO}). */
-export function toExtendedJson(value: DocumentValue): string {
-  if (value === null) return 'null';
-  if (value instanceof Date) return `{"$date": ${JSON.stringify(value.toISOString())}}`;
-  if (value instanceof Double) return Number.isInteger(value.value) ? `${value.value}.0` : String(value.value);
-  if (Array.isArray(value)) return `[${value.map(toExtendedJson).join(', ')}]`;
-  if (typeof value === 'object') return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${toExtendedJson(item)}`).join(', ')}}`;
-  if (typeof value === 'number' && !Number.isInteger(value)) return String(value);
-  return JSON.stringify(value);
-}
-
-const JSON_STRING = { type: 'string', optional: true, name: 'io.debezium.data.Json', version: 1 } as const;
+const JSON_FIELD = (field: string) => ({ type: 'string', optional: true, name: 'io.debezium.data.Json', version: 1, field });
 
 function keySchema(topic: string) {
-  return { type: 'struct', name: `${topic}.Key`, optional: false, fields: [{ type: 'string', optional: false, field: 'id' }] };
+  return { type: 'struct', fields: [{ type: 'string', optional: false, field: 'id' }], optional: false, name: `${topic}.Key` };
 }
+
+const field = (type: string, name: string, optional: boolean) => ({ type, optional, field: name });
 
 const SOURCE_SCHEMA = {
   type: 'struct',
+  fields: [
+    field('string', 'version', false),
+    field('string', 'connector', false),
+    field('string', 'name', false),
+    field('int64', 'ts_ms', false),
+    {
+      type: 'string',
+      optional: true,
+      name: 'io.debezium.data.Enum',
+      version: 1,
+      parameters: { allowed: 'true,first,first_in_data_collection,last_in_data_collection,last,false,incremental' },
+      default: 'false',
+      field: 'snapshot',
+    },
+    field('string', 'db', false),
+    field('string', 'sequence', true),
+    field('int64', 'ts_us', true),
+    field('int64', 'ts_ns', true),
+    field('string', 'collection', false),
+    field('int32', 'ord', false),
+    field('string', 'lsid', true),
+    field('int64', 'txnNumber', true),
+    field('int64', 'wallTime', true),
+  ],
   optional: false,
   name: 'io.debezium.connector.mongo.Source',
+  version: 1,
   field: 'source',
+};
+
+const UPDATE_DESCRIPTION_SCHEMA = {
+  type: 'struct',
   fields: [
-    { type: 'string', optional: false, field: 'version' },
-    { type: 'string', optional: false, field: 'connector' },
-    { type: 'string', optional: false, field: 'name' },
-    { type: 'int64', optional: false, field: 'ts_ms' },
-    { type: 'string', optional: true, name: 'io.debezium.data.Enum', version: 1, parameters: { allowed: 'true,first,first_in_data_collection,last_in_data_collection,last,false,incremental' }, default: 'false', field: 'snapshot' },
-    { type: 'string', optional: false, field: 'db' },
-    { type: 'string', optional: true, field: 'sequence' },
-    { type: 'int64', optional: true, field: 'ts_us' },
-    { type: 'int64', optional: true, field: 'ts_ns' },
-    { type: 'string', optional: false, field: 'collection' },
-    { type: 'int32', optional: false, field: 'ord' },
-    { type: 'string', optional: true, field: 'lsid' },
-    { type: 'int64', optional: true, field: 'txnNumber' },
-    { type: 'int64', optional: true, field: 'wallTime' },
+    { type: 'array', items: { type: 'string', optional: false }, optional: true, field: 'removedFields' },
+    JSON_FIELD('updatedFields'),
+    {
+      type: 'array',
+      items: {
+        type: 'struct',
+        fields: [field('string', 'field', false), field('int32', 'size', false)],
+        optional: false,
+        name: 'io.debezium.connector.mongodb.changestream.truncatedarray',
+        version: 1,
+      },
+      optional: true,
+      field: 'truncatedArrays',
+    },
   ],
+  optional: true,
+  name: 'io.debezium.connector.mongodb.changestream.updatedescription',
+  version: 1,
+  field: 'updateDescription',
+};
+
+const TRANSACTION_SCHEMA = {
+  type: 'struct',
+  fields: [field('string', 'id', false), field('int64', 'total_order', false), field('int64', 'data_collection_order', false)],
+  optional: true,
+  name: 'event.block',
+  version: 1,
+  field: 'transaction',
 };
 
 function valueSchema(topic: string) {
   return {
     type: 'struct',
+    fields: [JSON_FIELD('before'), JSON_FIELD('after'), UPDATE_DESCRIPTION_SCHEMA, SOURCE_SCHEMA, field('string', 'op', true), field('int64', 'ts_ms', true), TRANSACTION_SCHEMA],
     optional: false,
     name: `${topic}.Envelope`,
-    fields: [
-      { ...JSON_STRING, field: 'before' },
-      { ...JSON_STRING, field: 'after' },
-      {
-        type: 'struct',
-        optional: true,
-        name: 'io.debezium.connector.mongodb.changestream.updatedescription',
-        field: 'updateDescription',
-        fields: [
-          { type: 'array', items: { type: 'string', optional: false }, optional: true, field: 'removedFields' },
-          { ...JSON_STRING, field: 'updatedFields' },
-          {
-            type: 'array',
-            optional: true,
-            field: 'truncatedArrays',
-            items: { type: 'struct', optional: false, name: 'io.debezium.connector.mongodb.changestream.truncatedarray', fields: [{ type: 'string', optional: false, field: 'field' }, { type: 'int32', optional: false, field: 'size' }] },
-          },
-        ],
-      },
-      SOURCE_SCHEMA,
-      { type: 'string', optional: true, field: 'op' },
-      { type: 'int64', optional: true, field: 'ts_ms' },
-      {
-        type: 'struct',
-        optional: true,
-        name: 'event.block',
-        version: 1,
-        field: 'transaction',
-        fields: [
-          { type: 'string', optional: false, field: 'id' },
-          { type: 'int64', optional: false, field: 'total_order' },
-          { type: 'int64', optional: false, field: 'data_collection_order' },
-        ],
-      },
-    ],
   };
+}
+
+/** Serialized once per topic: a record's schema text is the same for every record of it. */
+const schemaTexts = new Map<string, { key: string; value: string }>();
+function schemasOf(topic: string): { key: string; value: string } {
+  let texts = schemaTexts.get(topic);
+  if (!texts) schemaTexts.set(topic, (texts = { key: JSON.stringify(keySchema(topic)), value: JSON.stringify(valueSchema(topic)) }));
+  return texts;
 }
 
 export interface EventContext {
@@ -102,10 +105,12 @@ export interface EventContext {
   readonly topicPrefix: string;
   readonly database: string;
   readonly collection: string;
-  /** When the change happened at the source (ms since epoch). */
+  /** When the change happened at the source (ms since epoch): `source.ts_ms` (MongoDB's wallTime). */
   readonly timestampMs: number;
-  /** Position within the same second (the change stream's ordinal). @default 1 */
+  /** The change's ordinal within its source time (the clusterTime increment), `source.ord`. @default 1 */
   readonly ordinal?: number;
+  /** When Debezium read it: the envelope's `ts_ms`. @default timestampMs */
+  readonly eventTsMs?: number;
   /** Debezium version reported in `source.version`. @default '3.5.0.Final' */
   readonly debeziumVersion?: string;
 }
@@ -114,10 +119,10 @@ export type ChangeOperation =
   | { readonly kind: 'insert'; readonly document: MongoDocument }
   | { readonly kind: 'snapshot'; readonly document: MongoDocument }
   /** An update with change_streams_update_full: `after` is the full document looked up. */
-  | { readonly kind: 'update'; readonly document: MongoDocument; readonly updatedFields: Readonly<Record<string, DocumentValue>>; readonly removedFields?: readonly string[] }
+  | { readonly kind: 'update'; readonly document: MongoDocument; readonly updatedFields: BsonDocument; readonly removedFields?: readonly string[] }
   /** A replace is reported by Debezium as op "u" without an updateDescription. */
   | { readonly kind: 'replace'; readonly document: MongoDocument }
-  | { readonly kind: 'delete'; readonly id: string };
+  | { readonly kind: 'delete'; readonly id: BsonValue };
 
 export interface KafkaRecord {
   readonly topic: string;
@@ -126,26 +131,24 @@ export interface KafkaRecord {
   readonly value: string | null;
 }
 
-export function topicOf(context: EventContext): string {
+export function topicOf(context: Pick<EventContext, 'topicPrefix' | 'database' | 'collection'>): string {
   return `${context.topicPrefix}.${context.database}.${context.collection}`;
 }
 
-function key(topic: string, id: string): string {
-  return JSON.stringify({ schema: keySchema(topic), payload: { id: toExtendedJson(id) } });
+export function keyOf(topic: string, id: BsonValue): string {
+  return `{"schema":${schemasOf(topic).key},"payload":${JSON.stringify({ id: relaxedJson(id) })}}`;
 }
 
-/** One change → the records Debezium writes: the event, plus a tombstone after a delete. */
-export function changeEventRecords(context: EventContext, operation: ChangeOperation): KafkaRecord[] {
-  const topic = topicOf(context);
-  const id = operation.kind === 'delete' ? operation.id : operation.document._id;
+const OPERATIONS = { insert: 'c', snapshot: 'r', update: 'u', replace: 'u', delete: 'd' } as const;
+
+function payloadOf(context: EventContext, operation: ChangeOperation) {
   const ms = context.timestampMs;
-  const op = { insert: 'c', snapshot: 'r', update: 'u', replace: 'u', delete: 'd' }[operation.kind];
-  const payload = {
+  return {
     before: null,
-    after: operation.kind === 'delete' ? null : toExtendedJson(operation.document),
+    after: operation.kind === 'delete' ? null : strictJson(operation.document),
     updateDescription:
       operation.kind === 'update'
-        ? { removedFields: operation.removedFields?.length ? [...operation.removedFields] : null, updatedFields: toExtendedJson(operation.updatedFields as { [key: string]: DocumentValue }), truncatedArrays: null }
+        ? { removedFields: operation.removedFields?.length ? [...operation.removedFields] : null, updatedFields: relaxedJson(operation.updatedFields), truncatedArrays: null }
         : null,
     source: {
       version: context.debeziumVersion ?? '3.5.0.Final',
@@ -163,11 +166,17 @@ export function changeEventRecords(context: EventContext, operation: ChangeOpera
       txnNumber: null,
       wallTime: operation.kind === 'snapshot' ? null : ms,
     },
-    op,
-    ts_ms: ms,
+    op: OPERATIONS[operation.kind],
+    ts_ms: context.eventTsMs ?? ms,
     transaction: null,
   };
-  const records: KafkaRecord[] = [{ topic, key: key(topic, id), value: JSON.stringify({ schema: valueSchema(topic), payload }) }];
-  if (operation.kind === 'delete') records.push({ topic, key: key(topic, id), value: null });
+}
+
+/** One change → the records Debezium writes: the event, plus a tombstone after a delete. */
+export function changeEventRecords(context: EventContext, operation: ChangeOperation): KafkaRecord[] {
+  const topic = topicOf(context);
+  const key = keyOf(topic, operation.kind === 'delete' ? operation.id : operation.document._id);
+  const records: KafkaRecord[] = [{ topic, key, value: `{"schema":${schemasOf(topic).value},"payload":${JSON.stringify(payloadOf(context, operation))}}` }];
+  if (operation.kind === 'delete') records.push({ topic, key, value: null });
   return records;
 }

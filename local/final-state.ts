@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { BsonDate } from '../connectors/contracts/bson';
 import type { MongoDocument } from './debezium-events';
 
 /**
@@ -39,14 +40,13 @@ export async function finalStateLag(
   sinceMs?: number,
 ): Promise<FinalStateLag> {
   const ids = [...expected.keys()];
-  // timestamp(6) without time zone: the epoch of its nominal value is the document's UTC instant.
   const { rows } = await database.query<{ id: string; ms: string | null; source_ms: string | null }>(
     `SELECT _id AS id, (extract(epoch FROM updated_at) * 1000)::bigint AS ms, __source_ts_ms AS source_ms FROM ${table} WHERE _id = ANY($1)`,
     [[...ids, ...deleted]],
   );
   const since = sinceMs === undefined ? undefined : Math.floor(sinceMs / 1000) * 1000;
   const version = new Map(rows.filter((row) => since === undefined || Number(row.source_ms) >= since).map((row) => [row.id, Number(row.ms)]));
-  const behind = ids.filter((id) => version.get(id) !== (expected.get(id)!.updated_at as Date).getTime());
+  const behind = ids.filter((id) => version.get(id) !== (expected.get(id)!.updated_at as BsonDate).ms);
   const present = new Set(rows.map((row) => row.id));
   const remaining = deleted.filter((id) => present.has(id));
   return { behind, remaining };

@@ -7,7 +7,10 @@ import { pipelines as allPipelines, type PipelineDefinition } from '../connector
 import { applyWarehouseMigrations } from '../warehouse/migrate';
 import { LocalRuntimeError, resolveRuntimeOptions, runtimeLayout, type RuntimeLayout, type RuntimeOptions } from './options';
 import { waitUntil } from '../connectors/connect/poll';
-import { ensureTopics, kafkaClient } from './replay';
+import { ensureTopics, kafkaClient, pipelineTopics } from './replay';
+import { throwOnFailedConnector } from './reset';
+import { idText, type BsonValue } from '../connectors/contracts/bson';
+import type { ConnectClient } from '../connectors/connect/client';
 import { status, type RuntimeStatus } from './runtime';
 import { describeLag, finalStateLag, isFinalState } from './final-state';
 import { expectedFinalState, sampleChanges } from './sample-data';
@@ -35,8 +38,8 @@ export interface StandInSeedSummary {
 export async function applyStandInConnectors(environment: Environment, connectUrl: string, bootstrapServers: string, pipelines: readonly PipelineDefinition[], onProgress: (message: string) => void): Promise<string[]> {
   if (environment.mongodb.kind !== 'stand-in') throw new LocalRuntimeError(`environment ${environment.name}: mongodb.kind must be "stand-in" (got "${environment.mongodb.kind}")`);
   const { connectors } = renderValidated(environment, pipelines);
-  // The sinks subscribe before the sources first write: the topics exist from the start.
-  await ensureTopics(kafkaClient(bootstrapServers), pipelines.map((pipeline) => sourceTopic(environment, pipeline)));
+  // The sinks subscribe before the sources first write: the topics exist from the start, and take large records.
+  await ensureTopics(kafkaClient(bootstrapServers), pipelineTopics(environment, pipelines));
   const result = await deployEnvironment(environment, { client: createConnectClient({ url: connectUrl }), pipelines, onProgress });
   if (result.error) throw result.error;
   return connectors.map((connector) => connector.name);
@@ -50,7 +53,7 @@ const PROBE_PREFIX = '__standin_probe_';
  * (insert a marker document until one reaches the warehouse, then delete the markers) before the
  * real writes. The markers leave no row behind.
  */
-export async function waitUntilStreaming(writer: StandInWriter, warehouse: Client, environment: Environment, pipelines: readonly PipelineDefinition[], timeoutMs = 120_000): Promise<void> {
+export async function waitUntilStreaming(writer: StandInWriter, warehouse: Client, environment: Environment, pipelines: readonly PipelineDefinition[], client: ConnectClient, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const pipeline of pipelines) {
     const table = qualifiedTable(environment, sinkTable(environment, pipeline));
@@ -62,6 +65,7 @@ export async function waitUntilStreaming(writer: StandInWriter, warehouse: Clien
       await writer.write({ op: 'insert', ...target, document: { _id: id } });
       const seen = await waitUntil(async () => (await warehouse.query(`SELECT 1 FROM ${table} WHERE _id = ANY($1)`, [probes])).rowCount! > 0, Math.min(5_000, deadline - Date.now()), 100);
       if (seen) break;
+      await throwOnFailedConnector(client, environment);
       if (Date.now() > deadline) throw new LocalRuntimeError(`no probe document written to the stand-in's ${target.database}.${target.collection} reached ${table} within ${timeoutMs / 1000} s`, 'cdcctl connectors status --env local-standin; cdcctl local logs connect');
     }
     for (const id of probes) await writer.write({ op: 'delete', ...target, id });
@@ -91,15 +95,19 @@ export async function seedStandIn(options: RuntimeOptions & { onProgress: (messa
   const databaseOf = (collection: string) => allPipelines.find((pipeline) => pipeline.collection === collection)!.database;
   const writer = openStandInWriter(layout, mongodb.url as string);
   const database = new Client({ connectionString: warehouse.url });
+  const client = createConnectClient({ url: connect.url as string });
   await database.connect();
   try {
     options.onProgress('waiting until each stand-in source streams (a probe document per collection)');
-    await waitUntilStreaming(writer, database, environment, allPipelines);
+    await waitUntilStreaming(writer, database, environment, allPipelines, client);
     const expected = expectedFinalState(changes);
     // A second seed starts from the same state: the sample documents of a first one are deleted first.
-    const sampleIds = new Map<string, Set<string>>();
-    for (const { collection, operation } of changes) sampleIds.set(collection, (sampleIds.get(collection) ?? new Set()).add(operation.kind === 'delete' ? operation.id : operation.document._id));
-    for (const [collection, ids] of sampleIds) for (const id of ids) await writer.write({ op: 'delete', database: databaseOf(collection), collection, id });
+    const sampleIds = new Map<string, Map<string, BsonValue>>();
+    for (const { collection, operation } of changes) {
+      const id = operation.kind === 'delete' ? operation.id : operation.document._id;
+      sampleIds.set(collection, (sampleIds.get(collection) ?? new Map()).set(idText(id), id));
+    }
+    for (const [collection, ids] of sampleIds) for (const id of ids.values()) await writer.write({ op: 'delete', database: databaseOf(collection), collection, id });
     const started = Date.now();
     for (const operation of standInOperations(changes, databaseOf)) await writer.write(operation);
     options.onProgress(`wrote ${changes.length} changes to the MongoDB stand-in (${mongodb.url}, mongo-java-server, not MongoDB)`);
@@ -107,9 +115,13 @@ export async function seedStandIn(options: RuntimeOptions & { onProgress: (messa
     for (const pipeline of allPipelines) {
       const table = qualifiedTable(environment, sinkTable(environment, pipeline));
       const final = expected.get(pipeline.collection) ?? new Map();
-      const deleted = [...(sampleIds.get(pipeline.collection) ?? [])].filter((id) => !final.has(id));
+      const deleted = [...(sampleIds.get(pipeline.collection)?.keys() ?? [])].filter((id) => !final.has(id));
       let lag = await finalStateLag(database, table, final, deleted, started);
-      const arrived = await waitUntil(async () => isFinalState((lag = await finalStateLag(database, table, final, deleted, started))), 120_000, 250);
+      const arrived = await waitUntil(async () => {
+        if (isFinalState((lag = await finalStateLag(database, table, final, deleted, started)))) return true;
+        await throwOnFailedConnector(client, environment);
+        return false;
+      }, 120_000, 250);
       rows[table] = final.size - lag.behind.length;
       if (!arrived) throw new LocalRuntimeError(`${table}: the seed did not arrive within 120 s: ${describeLag(lag, final.size)}`, 'cdcctl connectors status --env local-standin; cdcctl local logs connect');
     }

@@ -4,7 +4,8 @@ import * as readline from 'node:readline';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { STANDIN_CONNECTION_STRING_ENV, versions } from '../config';
-import { toExtendedJson, type DocumentValue, type MongoDocument } from './debezium-events';
+import { canonicalJson, type BsonDocument, type BsonValue } from '../connectors/contracts/bson';
+import type { MongoDocument } from './debezium-events';
 import { javaCommand } from './install';
 import { LocalRuntimeError, type RuntimeLayout } from './options';
 import type { DetachedCommand } from './processes';
@@ -69,9 +70,9 @@ export function standInReady(port: number): Promise<true | string> {
 
 export type StandInOperation =
   | { readonly op: 'insert'; readonly database: string; readonly collection: string; readonly document: MongoDocument }
-  | { readonly op: 'update'; readonly database: string; readonly collection: string; readonly id: string; readonly set: Readonly<Record<string, DocumentValue>> }
+  | { readonly op: 'update'; readonly database: string; readonly collection: string; readonly id: BsonValue; readonly set: BsonDocument }
   | { readonly op: 'replace'; readonly database: string; readonly collection: string; readonly document: MongoDocument }
-  | { readonly op: 'delete'; readonly database: string; readonly collection: string; readonly id: string }
+  | { readonly op: 'delete'; readonly database: string; readonly collection: string; readonly id: BsonValue }
   /** Frees the stand-in's memory (it holds everything in its heap): benches and tests drop their databases. */
   | { readonly op: 'dropDatabase'; readonly database: string };
 
@@ -88,18 +89,18 @@ export interface StandInWriter {
   close(): Promise<void>;
 }
 
-/** One operation as the writer's input line (MongoDB extended JSON: dates stay dates, doubles doubles). */
+/** One operation as the writer's input line (canonical extended JSON: every BSON type stays its type). */
 export function operationLine(operation: StandInOperation): string {
   if (operation.op === 'dropDatabase') return `{"op": "dropDatabase", "database": ${JSON.stringify(operation.database)}}`;
   const head = `"op": ${JSON.stringify(operation.op)}, "database": ${JSON.stringify(operation.database)}, "collection": ${JSON.stringify(operation.collection)}`;
   switch (operation.op) {
     case 'insert':
     case 'replace':
-      return `{${head}, "document": ${toExtendedJson(operation.document)}}`;
+      return `{${head}, "document": ${canonicalJson(operation.document)}}`;
     case 'update':
-      return `{${head}, "id": ${JSON.stringify(operation.id)}, "set": ${toExtendedJson(operation.set as DocumentValue)}}`;
+      return `{${head}, "id": ${canonicalJson(operation.id)}, "set": ${canonicalJson(operation.set)}}`;
     case 'delete':
-      return `{${head}, "id": ${JSON.stringify(operation.id)}}`;
+      return `{${head}, "id": ${canonicalJson(operation.id)}}`;
   }
 }
 

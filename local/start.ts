@@ -1,19 +1,20 @@
 import { Client } from 'pg';
 import { loadEnvironment } from '../config';
 import type { Environment } from '../config';
-import { createConnectClient } from '../connectors/connect/client';
+import { createConnectClient, type ConnectClient } from '../connectors/connect/client';
 import { deployEnvironment } from '../connectors/connect/deploy';
 import { qualifiedTable, sinkTable } from '../connectors/naming';
 import { pipelines } from '../connectors/pipelines';
 import { REPORTING_VIEWS } from '../warehouse/views';
 import { applyWarehouseMigrations } from '../warehouse/migrate';
 import type { RuntimeOptions } from './options';
-import { replayChanges } from './replay';
+import { kafkaClient, replayChanges } from './replay';
+import { resetLocalPipelines, throwOnFailedConnector } from './reset';
 import { up, type RuntimeStatus } from './runtime';
 import { describeLag, finalStateLag, isFinalState, type FinalStateLag } from './final-state';
 import type { MongoDocument } from './debezium-events';
 import { waitUntil } from '../connectors/connect/poll';
-import { expectedFinalState, sampleChanges, type SampleChange } from './sample-data';
+import { deletedIds, expectedFinalState, sampleChanges, type SampleChange } from './sample-data';
 
 export interface StartSummary {
   readonly status: RuntimeStatus;
@@ -25,9 +26,10 @@ export interface StartSummary {
 }
 
 /**
- * `npm start`: the runtime up, the warehouse migrated, the `local` environment's connectors applied,
- * sample change events (a replay of Debezium's MongoDB format) pushed through, and the rows they
- * became in the warehouse counted.
+ * `npm start`: the runtime up, the warehouse migrated, what an earlier run left reset (local data is
+ * disposable: local/reset.ts), the `local` environment's connectors applied, sample change events (a
+ * replay of Debezium's MongoDB format) pushed through, and the rows they became in the warehouse
+ * counted. A connector or task that fails meanwhile ends the wait at once, named with its root cause.
  */
 export async function startLocalPipeline(options: RuntimeOptions & { onProgress: (message: string) => void }): Promise<StartSummary> {
   const { status } = await up(options);
@@ -38,20 +40,21 @@ export async function startLocalPipeline(options: RuntimeOptions & { onProgress:
 
   const environment = loadEnvironment('local', { connectUrl: connect.url });
   const client = createConnectClient({ url: connect.url });
-  const result = await deployEnvironment(environment, { client, onProgress: options.onProgress });
-  if (result.error) throw result.error;
-
-  const changes = sampleChanges();
-  const started = Date.now();
-  const perTopic = await replayChanges(changes, { bootstrapServers: kafka.url, topicPrefix: environment.topicPrefix });
-  const eventsReplayed = [...perTopic.values()].reduce((sum, count) => sum + count, 0);
-  options.onProgress(`replayed ${eventsReplayed} Debezium-format change events (${[...perTopic].map(([topic, count]) => `${topic}: ${count}`).join(', ')})`);
-
-  const expected = expectedFinalState(changes);
   const database = new Client({ connectionString: warehouse.url });
   await database.connect();
   try {
-    const rows = await waitForFinalState(database, environment, changes, expected);
+    const environments = [environment, loadEnvironment('local-standin', { connectUrl: connect.url })];
+    await resetLocalPipelines({ client, kafka: kafkaClient(kafka.url), warehouse: database, environments, pipelines, onProgress: options.onProgress });
+    const result = await deployEnvironment(environment, { client, onProgress: options.onProgress });
+    if (result.error) throw result.error;
+
+    const changes = sampleChanges();
+    const started = Date.now();
+    const perTopic = await replayChanges(changes, { bootstrapServers: kafka.url, topicPrefix: environment.topicPrefix });
+    const eventsReplayed = [...perTopic.values()].reduce((sum, count) => sum + count, 0);
+    options.onProgress(`replayed ${eventsReplayed} Debezium-format change events (${[...perTopic].map(([topic, count]) => `${topic}: ${count}`).join(', ')})`);
+
+    const rows = await waitForFinalState(database, client, environment, changes);
     const secondsToRows = (Date.now() - started) / 1000;
     for (const view of REPORTING_VIEWS) rows[view] = Number((await database.query(`SELECT count(*) AS n FROM ${view}`)).rows[0].n);
     const live = await client.listConnectors();
@@ -66,18 +69,21 @@ export async function startLocalPipeline(options: RuntimeOptions & { onProgress:
 
 /**
  * Waits until every pipeline's table holds the final state of the sample changes (each document's
- * last version, deleted ones gone), and returns the rows per table; a timeout names what is behind.
+ * last version, deleted ones gone), and returns the rows per table; a timeout names what is behind,
+ * a failed connector ends the wait at once.
  */
-async function waitForFinalState(database: Client, environment: Environment, changes: readonly SampleChange[], expected: ReadonlyMap<string, ReadonlyMap<string, MongoDocument>>): Promise<Record<string, number>> {
+async function waitForFinalState(database: Client, client: ConnectClient, environment: Environment, changes: readonly SampleChange[]): Promise<Record<string, number>> {
+  const expected = expectedFinalState(changes);
   const tables = pipelines.map((pipeline) => ({
     name: pipeline.table,
     table: qualifiedTable(environment, sinkTable(environment, pipeline)),
     final: expected.get(pipeline.collection) ?? new Map<string, MongoDocument>(),
-    deleted: changes.flatMap(({ collection, operation }) => (collection === pipeline.collection && operation.kind === 'delete' ? [operation.id] : [])),
+    deleted: deletedIds(changes, pipeline.collection as SampleChange['collection']),
   }));
   let lags: FinalStateLag[] = [];
   const arrived = await waitUntil(async () => {
     lags = await Promise.all(tables.map(({ table, final, deleted }) => finalStateLag(database, table, final, deleted)));
+    if (!lags.every(isFinalState)) await throwOnFailedConnector(client, environment);
     return lags.every(isFinalState);
   }, 120_000, 250);
   if (!arrived) {

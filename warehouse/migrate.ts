@@ -13,8 +13,9 @@ export async function applyWarehouseMigrations(databaseUrl: string, directory = 
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const applied = new Set((await client.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+    // Qualified: a schema named like the database user (`cdc`, which 004 creates) comes first in the search_path.
+    await client.query('CREATE TABLE IF NOT EXISTS public.schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    const applied = new Set((await client.query<{ version: string }>('SELECT version FROM public.schema_migrations')).rows.map((row) => row.version));
     const files = (await readdir(directory)).filter((name) => /^\d+_.+\.sql$/.test(name)).sort();
     const appliedNow: string[] = [];
     for (const file of files) {
@@ -24,7 +25,7 @@ export async function applyWarehouseMigrations(databaseUrl: string, directory = 
       await client.query('BEGIN');
       try {
         await client.query(sql);
-        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
+        await client.query('INSERT INTO public.schema_migrations (version) VALUES ($1)', [version]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');

@@ -33,6 +33,8 @@ const fields = {
   'flush.max.retries': integer({ min: 0 }).optional(),
   'flush.retry.delay.ms': integer({ min: 0 }).optional(),
   'connection.restart.on.errors': boolean().optional(),
+  'use.reduction.buffer': boolean().optional(),
+  'dialect.postgres.unnest.insert.enabled': boolean().optional(),
 } as const;
 
 const schema = z.looseObject(fields).superRefine((config: Partial<Record<keyof typeof fields, string>>, ctx) => {
@@ -44,6 +46,10 @@ const schema = z.looseObject(fields).superRefine((config: Partial<Record<keyof t
   }
   if (isTrue(config['delete.enabled']) && keyMode !== 'record_key') {
     ctx.addIssue({ code: 'custom', path: ['delete.enabled'], message: `deletes need primary.key.mode "record_key" (got primary.key.mode "${keyMode}")` });
+  }
+  if (isTrue(config['dialect.postgres.unnest.insert.enabled']) && mode === 'upsert' && !isTrue(config['use.reduction.buffer'])) {
+    // Two changes of a key in one UNNEST statement: "ON CONFLICT DO UPDATE command cannot affect row a second time" fails the task.
+    ctx.addIssue({ code: 'custom', path: ['dialect.postgres.unnest.insert.enabled'], message: 'with insert.mode "upsert" needs use.reduction.buffer "true": two changes of one key in a batch fail the task otherwise' });
   }
   if (config['field.include.list'] && config['field.exclude.list']) {
     ctx.addIssue({ code: 'custom', path: ['field.exclude.list'], message: 'cannot be combined with field.include.list' });
@@ -58,7 +64,10 @@ export const debeziumJdbcSink: PluginSpec = {
   title: 'Debezium JDBC sink',
   schema,
   knownKeys: Object.keys(fields),
-  undeclaredKeys: Object.fromEntries(DEBEZIUM_OPENLINEAGE_KEYS.map((key) => [key, "Debezium's OpenLineage integration, read by every Debezium connector (CommonConnectorConfig.java), not declared by the JDBC sink"])),
+  undeclaredKeys: {
+    ...Object.fromEntries(DEBEZIUM_OPENLINEAGE_KEYS.map((key) => [key, "Debezium's OpenLineage integration, read by every Debezium connector (CommonConnectorConfig.java), not declared by the JDBC sink"])),
+    'use.reduction.buffer': 'JdbcSinkConnectorConfig.USE_REDUCTION_BUFFER_FIELD: read by its constructor, absent from CONFIG_DEFINITION (debezium-connector-jdbc 3.5.0.Final)',
+  },
   secretKeys: ['connection.password'],
   removedKeys: {
     'connection.user': `connection.username (${CONFLUENT_KEY})`,
@@ -96,13 +105,23 @@ export interface DebeziumJdbcSinkOptions {
   readonly tasksMax?: number;
   /** Consumer `max.poll.records`: bigger polls, bigger batches. @default 1000 */
   readonly maxPollRecords?: number;
-  /** Transforms (aliases in order) and their keys, from transforms.ts builders. */
+  /** Transforms and predicates (aliases in order) and their keys, from transforms.ts builders. */
   readonly transforms?: Readonly<Record<string, string>>;
+  /**
+   * Keep only the last change of each key in a batch (`use.reduction.buffer`), and write a batch as
+   * one `INSERT … SELECT FROM UNNEST(…)` statement (`dialect.postgres.unnest.insert.enabled`, which
+   * needs the reduction). Measured in bench/sink-path.ts. @default true
+   */
+  readonly reduceAndUnnest?: boolean;
 }
 
-/** Upsert by record key, hard deletes from tombstones, tables created and evolved by the sink. */
+/**
+ * Upsert by record key into a table the warehouse migrations made (`schema.evolution=none`: the sink
+ * never creates or alters it). `delete.enabled`: a tombstone that reaches the sink deletes by key, and
+ * the table's guard deletes only a row its delete event marked.
+ */
 export function debeziumJdbcSinkConfig(options: DebeziumJdbcSinkOptions): Record<string, string> {
-  const { batchSize = 1000, tasksMax = 1, maxPollRecords = 1000, deadLetterReplicationFactor = 3 } = options;
+  const { batchSize = 1000, tasksMax = 1, maxPollRecords = 1000, deadLetterReplicationFactor = 3, reduceAndUnnest = true } = options;
   return {
     'connector.class': DEBEZIUM_JDBC_SINK_CLASS,
     'tasks.max': String(tasksMax),
@@ -113,9 +132,11 @@ export function debeziumJdbcSinkConfig(options: DebeziumJdbcSinkOptions): Record
     'insert.mode': 'upsert',
     'primary.key.mode': 'record_key',
     'delete.enabled': 'true',
-    'schema.evolution': 'basic',
+    'schema.evolution': 'none',
     'collection.name.format': options.table,
     'batch.size': String(batchSize),
+    'use.reduction.buffer': String(reduceAndUnnest),
+    'dialect.postgres.unnest.insert.enabled': String(reduceAndUnnest),
     'use.time.zone': 'UTC',
     'consumer.override.max.poll.records': String(maxPollRecords),
     ...jsonConverters(),

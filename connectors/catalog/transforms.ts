@@ -183,24 +183,36 @@ export function transformChain(steps: readonly TransformStep[]): Record<string, 
 }
 
 /**
- * Debezium MongoDB's envelope → the document's current state. Deletes become tombstones (so the
- * JDBC sink deletes the row); the operation and the source timestamp are kept as `__op` and
- * `__source_ts_ms`, which make warehouse freshness and end-to-end latency measurable.
+ * Debezium MongoDB's change event as it came, for the warehouse to type: only Kafka's own SMTs, so no
+ * document shape can fail them (ExtractNewDocumentState sends MinKey and arrays of arrays to the DLQ and
+ * types columns from the first document). The value is renamed so that the JDBC sink no longer reads it
+ * as a Debezium envelope (its name ended in `.Envelope`: the sink would take `after` alone), every
+ * struct removed (`source`, `updateDescription`, `transaction`: a struct has no column type), and
+ * `after` keeps its text but loses its `io.debezium.data.Json` name (else the sink binds it as
+ * `cast(? as json)`, which fails the whole batch on a NaN double or a `\u0000`). The row:
+ * `doc_text`, `__op`, `__source_ts_ms`, `__source_ord` (the change's ordinal within its source time:
+ * with `__source_ts_ms`, the row's version) and `__event_ts_ms` (when Debezium read it).
+ *
+ * Tombstones are dropped first: the delete event (`__op` = 'd') deletes its row in the warehouse
+ * (warehouse/functions-sql.ts, cdc.delete_marked). With use.reduction.buffer a tombstone would remove
+ * the pending delete event of its key from the batch, and its DELETE would meet a row the version
+ * guard keeps.
  */
-export function unwrapDocumentStep(): TransformStep {
-  return {
-    alias: 'unwrap',
-    type: EXTRACT_NEW_DOCUMENT_STATE,
-    options: {
-      'delete.tombstone.handling.mode': 'tombstone',
-      'add.fields': 'op,source.ts_ms',
-      'flatten.struct': 'true',
-      'flatten.struct.delimiter': '_',
-      'array.encoding': 'array',
+export function rawChangeEventChain(): Record<string, string> {
+  const steps: TransformStep[] = [
+    { alias: 'tombstones', type: `${KAFKA}.Filter`, options: { predicate: 'isTombstone' } },
+    { alias: 'envelope', type: `${KAFKA}.SetSchemaMetadata$Value`, options: { 'schema.name': 'cdc.mongodb.RawChangeEvent' } },
+    { alias: 'keep', type: `${KAFKA}.ReplaceField$Value`, options: { include: 'after,op,source,ts_ms' } },
+    { alias: 'flatten', type: `${KAFKA}.Flatten$Value`, options: { delimiter: '_' } },
+    {
+      alias: 'pick',
+      type: `${KAFKA}.ReplaceField$Value`,
+      options: {
+        include: 'after,op,source_ts_ms,source_ord,ts_ms',
+        renames: 'after:doc_text,op:__op,source_ts_ms:__source_ts_ms,source_ord:__source_ord,ts_ms:__event_ts_ms',
+      },
     },
-  };
-}
-
-export function excludeFieldsStep(fields: readonly string[]): TransformStep {
-  return { alias: 'dropFields', type: 'org.apache.kafka.connect.transforms.ReplaceField$Value', options: { exclude: fields.join(',') } };
+    { alias: 'text', type: `${KAFKA}.Cast$Value`, options: { spec: 'doc_text:string' } },
+  ];
+  return { ...transformChain(steps), predicates: 'isTombstone', 'predicates.isTombstone.type': `${KAFKA}.predicates.RecordIsTombstone` };
 }

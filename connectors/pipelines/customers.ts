@@ -1,3 +1,4 @@
+import { customersContract } from './customers.contract';
 import { definePipeline } from './define';
 
 export const customers = definePipeline({
@@ -8,4 +9,5 @@ export const customers = definePipeline({
   table: 'customers',
   excludeFields: ['password_hash'],
   owner: 'bi-platform',
+  contract: customersContract,
 });

@@ -1,4 +1,5 @@
 import type { ChangeCondition } from '../change-filter';
+import type { DocumentContract } from '../contracts/types';
 
 /**
  * A business pipeline: one MongoDB collection captured by Debezium into one warehouse table.
@@ -13,8 +14,16 @@ export interface PipelineDefinition {
   readonly collection: string;
   /** Warehouse table the sink upserts into (in the `shadow` phase, `<table>_shadow`). */
   readonly table: string;
-  /** Document fields not copied to the warehouse (ReplaceField `exclude`), e.g. large or personal data. */
+  /**
+   * Document fields (dot-separated paths) kept out of the warehouse, e.g. personal data: the
+   * table's trigger removes them from `doc` before the row is written.
+   */
   readonly excludeFields?: readonly string[];
+  /**
+   * The typed columns BI relies on (connectors/pipelines/<name>.contract.ts); the warehouse table and
+   * its migrations come from it. @default no typed column: the whole document in `doc` only
+   */
+  readonly contract?: DocumentContract;
   /** Who to page: the team that owns the pipeline, shown in alerts and dashboards. */
   readonly owner: string;
   /**

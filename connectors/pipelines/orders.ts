@@ -1,4 +1,5 @@
 import { definePipeline } from './define';
+import { ordersContract } from './orders.contract';
 
 export const orders = definePipeline({
   name: 'orders',
@@ -7,4 +8,5 @@ export const orders = definePipeline({
   collection: 'orders',
   table: 'orders',
   owner: 'bi-platform',
+  contract: ordersContract,
 });

@@ -17,7 +17,9 @@ import { pipelines, type PipelineDefinition } from '../../connectors/pipelines';
 import { kafkaClient } from '../../local/replay';
 import { status } from '../../local/runtime';
 import { describeLag, finalStateLag, isFinalState } from '../../local/final-state';
-import { customerId, expectedFinalState, orderId, sampleChanges } from '../../local/sample-data';
+import { customerId, deletedIds, expectedFinalState, orderId, sampleChanges } from '../../local/sample-data';
+import { BsonDate, Decimal128, ObjectId } from '../../connectors/contracts/bson';
+import { dropSchemaSql, pipelineTableIn } from '../../warehouse/tables';
 import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming } from '../../local/standin-seed';
 import { openStandInWriter, standInOperations, type StandInWriter } from '../../local/standin-writer';
 import { getTestRuntime, testRuntimeOptions } from './support/runtime';
@@ -63,11 +65,9 @@ beforeAll(async () => {
   warehouse = new Client({ connectionString: runtime.warehouse.url });
   await warehouse.connect();
   await deleteTestConnectors();
-  await warehouse.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
-  for (const table of ['orders', 'customers']) {
-    await warehouse.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA}.${table} (LIKE public.${table} INCLUDING ALL)`);
-    await warehouse.query(`TRUNCATE ${SCHEMA}.${table}`);
-  }
+  await warehouse.query(dropSchemaSql(SCHEMA));
+  await warehouse.query(`CREATE SCHEMA ${SCHEMA}`);
+  for (const pipeline of testPipelines) await warehouse.query(pipelineTableIn(SCHEMA, pipeline));
   writer = openStandInWriter(runningRuntimeLayout(testRuntimeOptions()), local.services.mongodb.url as string);
 });
 
@@ -76,7 +76,7 @@ afterAll(async () => {
   await writer?.write({ op: 'dropDatabase', database: `standin_${runId}` });
   await writer?.close();
   if (warehouse) {
-    await warehouse.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+    await warehouse.query(dropSchemaSql(SCHEMA));
     await warehouse.end();
   }
   const admin = kafkaClient(runtime.kafka.bootstrapServers).admin();
@@ -111,13 +111,13 @@ describe('MongoDB stand-in (mongo-java-server) → Debezium MongoDB source → K
   });
 
   it('carries inserts, updates, a replace and deletes written to the stand-in into the warehouse', async () => {
-    await waitUntilStreaming(writer, warehouse, environment, testPipelines);
+    await waitUntilStreaming(writer, warehouse, environment, testPipelines, client);
     const databaseOf = () => `standin_${runId}`;
     for (const operation of standInOperations(changes, databaseOf)) await writer.write(operation);
 
     const ordersTable = qualifiedTable(environment, sinkTable(environment, orders));
     const customersTable = qualifiedTable(environment, sinkTable(environment, customers));
-    const deleted = changes.flatMap((change) => (change.operation.kind === 'delete' ? [change.operation.id] : []));
+    const deleted = deletedIds(changes, 'orders');
     expect(deleted.length).toBeGreaterThan(0);
     await waitFor('every change in the warehouse', async () => {
       const lags = [
@@ -129,22 +129,22 @@ describe('MongoDB stand-in (mongo-java-server) → Debezium MongoDB source → K
     }, 120_000);
 
     for (const [id, document] of expected.get('orders')!) {
-      const [row] = await rows(`SELECT _id, customer_id, status, quantity, unit_price::float8 AS unit_price, created_at, updated_at FROM ${ordersTable} WHERE id = $1`, [id]);
+      const [row] = await rows(`SELECT _id, customer_id, status, total::text AS total, created_at, updated_at, __violations FROM ${ordersTable} WHERE _id = $1`, [id]);
       expect(row).toEqual({
         _id: id,
-        customer_id: document.customer_id,
+        customer_id: (document.customer_id as ObjectId).hex,
         status: document.status,
-        quantity: document.quantity,
-        unit_price: (document.unit_price as { value: number }).value,
-        created_at: document.created_at,
-        updated_at: document.updated_at,
+        total: (document.total as Decimal128).text,
+        created_at: new Date((document.created_at as BsonDate).ms),
+        updated_at: new Date((document.updated_at as BsonDate).ms),
+        __violations: null,
       });
     }
-    expect(await rows(`SELECT id FROM ${ordersTable} WHERE id = ANY($1)`, [deleted])).toEqual([]);
-    const [replaced] = await rows(`SELECT tier, address_city, __op FROM ${customersTable} WHERE id = $1`, [customerId(2)]);
+    expect(await rows(`SELECT id FROM ${ordersTable} WHERE _id = ANY($1)`, [deleted])).toEqual([]);
+    const [replaced] = await rows(`SELECT tier, address_city, __op FROM ${customersTable} WHERE _id = $1`, [customerId(2).hex]);
     expect(replaced).toEqual({ tier: 'platinum', address_city: 'Porto', __op: 'u' });
-    const [inserted] = await rows(`SELECT __op FROM ${ordersTable} WHERE id = $1`, [orderId(1)]);
-    expect(inserted).toEqual({ __op: 'c' });
+    const [inserted] = await rows(`SELECT __op, id FROM ${ordersTable} WHERE _id = $1`, [orderId(1).hex]);
+    expect(inserted).toEqual({ __op: 'c', id: `{"$oid": "${orderId(1).hex}"}` });
   });
 
   it('a stopped source resumes from its offset: writes made while it was stopped arrive once it runs again', async () => {
@@ -157,8 +157,8 @@ describe('MongoDB stand-in (mongo-java-server) → Debezium MongoDB source → K
     await client.resume(source);
     const table = qualifiedTable(environment, sinkTable(environment, orders));
     await waitFor('the writes made while stopped', async () => {
-      const [refunded] = await rows(`SELECT status FROM ${table} WHERE id = $1`, [orderId(1)]);
-      const gone = (await rows(`SELECT id FROM ${table} WHERE id = $1`, [orderId(2)])).length === 0;
+      const [refunded] = await rows(`SELECT status FROM ${table} WHERE _id = $1`, [orderId(1).hex]);
+      const gone = (await rows(`SELECT id FROM ${table} WHERE _id = $1`, [orderId(2).hex])).length === 0;
       return refunded?.status === 'refunded' && gone ? true : undefined;
     }, 120_000);
     expect((await client.status(source)).tasks.map((task) => task.state)).toEqual(['RUNNING']);

@@ -74,10 +74,55 @@ describe('render', () => {
     }
   });
 
-  it('drops the excluded fields of a pipeline', () => {
-    const customers = renderEnvironment(loadEnvironment('local')).find((connector) => connector.name === 'cdc-customers-sink');
-    expect(customers?.config.transforms).toBe('unwrap,dropFields');
-    expect(customers?.config['transforms.dropFields.exclude']).toBe('password_hash');
+  it('validates with no error and no warning: every key of every connector is one the plugins read', () => {
+    for (const name of ENVIRONMENT_NAMES) {
+      for (const connector of renderEnvironment(loadEnvironment(name))) expect({ connector: connector.name, issues: validateConnectorConfig(connector.name, connector.config) }).toEqual({ connector: connector.name, issues: [] });
+    }
+  });
+
+  describe('a sink writes the change event as it came, for the warehouse to type', () => {
+    const sink = renderEnvironment(loadEnvironment('local')).find((connector) => connector.name === 'cdc-orders-sink')!.config;
+
+    it('drops tombstones, renames the envelope, keeps after, op, source and ts_ms, flattens and picks the row', () => {
+      expect(sink.transforms).toBe('tombstones,envelope,keep,flatten,pick,text');
+      expect(sink['transforms.tombstones.type']).toBe('org.apache.kafka.connect.transforms.Filter');
+      expect(sink['transforms.tombstones.predicate']).toBe('isTombstone');
+      expect(sink['predicates.isTombstone.type']).toBe('org.apache.kafka.connect.transforms.predicates.RecordIsTombstone');
+      expect(sink['transforms.envelope.schema.name']).not.toMatch(/\.Envelope$/);
+      expect(sink['transforms.keep.include']).toBe('after,op,source,ts_ms');
+      expect(sink['transforms.pick.renames']).toBe('after:doc_text,op:__op,source_ts_ms:__source_ts_ms,source_ord:__source_ord,ts_ms:__event_ts_ms');
+      expect(sink['transforms.text.spec']).toBe('doc_text:string');
+    });
+
+    it('upserts by record key into a table the migrations made, with reduction and UNNEST batches', () => {
+      expect(sink).toMatchObject({
+        'insert.mode': 'upsert',
+        'primary.key.mode': 'record_key',
+        'delete.enabled': 'true',
+        'schema.evolution': 'none',
+        'use.reduction.buffer': 'true',
+        'dialect.postgres.unnest.insert.enabled': 'true',
+      });
+    });
+
+    it('leaves excluded fields to the warehouse trigger: no transform names them', () => {
+      const customers = renderEnvironment(loadEnvironment('local')).find((connector) => connector.name === 'cdc-customers-sink')!.config;
+      expect(Object.values(customers).join(' ')).not.toContain('password_hash');
+    });
+
+    it('needs no producer or consumer override for large documents: the worker carries them', () => {
+      expect(Object.keys(sink).filter((key) => key.startsWith('producer.override.'))).toEqual([]);
+    });
+  });
+
+  it('sizes the Debezium source for large documents: a queue bounded in bytes, topics created for the largest record', () => {
+    const [source] = renderEnvironment(loadEnvironment('staging')).filter((connector) => connector.role === 'source');
+    expect(source?.config).toMatchObject({
+      'max.queue.size.in.bytes': String(4 * 64 * 1024 * 1024),
+      'topic.creation.default.max.message.bytes': String(64 * 1024 * 1024),
+      'topic.creation.default.replication.factor': '-1',
+      'topic.creation.default.partitions': '-1',
+    });
   });
 
   it('is deterministic and its JSON is the body Connect takes', () => {

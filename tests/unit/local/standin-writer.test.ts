@@ -2,23 +2,42 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { STANDIN_CONNECTION_STRING_ENV } from '../../../config';
-import { Double } from '../../../local/debezium-events';
+import { Binary, BsonDate, Decimal128, Double, Int64, ObjectId } from '../../../connectors/contracts/bson';
 import { DEFAULT_PORTS, PORT_FLAGS, resolveRuntimeOptions, runtimeLayout, SERVICES } from '../../../local/options';
 import { status } from '../../../local/runtime';
-import { sampleChanges } from '../../../local/sample-data';
+import { orderId, sampleChanges } from '../../../local/sample-data';
 import { operationLine, standInOperations, standInServeCommand, standInWorkerEnvironment, STANDIN_NOTE } from '../../../local/standin-writer';
 import { emptyState, writeState } from '../../../local/state';
 import { formatStatusText } from '../../../cli/commands/local';
 
 describe('writes to the stand-in', () => {
-  it('are extended JSON lines the Java writer reads: dates stay dates, doubles doubles', () => {
-    const line = operationLine({ op: 'insert', database: 'app_db', collection: 'orders', document: { _id: 'o-1', unit_price: new Double(49), at: new Date('2026-01-05T09:00:00Z'), tags: ['a'] } });
-    expect(line).toBe('{"op": "insert", "database": "app_db", "collection": "orders", "document": {"_id": "o-1", "unit_price": 49.0, "at": {"$date": "2026-01-05T09:00:00.000Z"}, "tags": ["a"]}}');
-    expect(JSON.parse(line).document.at).toEqual({ $date: '2026-01-05T09:00:00.000Z' });
+  it('are canonical extended JSON lines the Java writer reads into the same BSON types (UUIDs included)', () => {
+    const document = {
+      _id: new ObjectId('65f1a2b3c4d5e6f708192a3b'),
+      price: new Decimal128('19.99'),
+      ratio: new Double(49),
+      count: 3,
+      big: new Int64(9007199254740993n),
+      at: new BsonDate(1767603600123),
+      uuid: Binary.uuid('123e4567-e89b-12d3-a456-426614174000'),
+      tags: ['a'],
+    };
+    const line = operationLine({ op: 'insert', database: 'app_db', collection: 'orders', document });
+    expect(JSON.parse(line).document).toEqual({
+      _id: { $oid: '65f1a2b3c4d5e6f708192a3b' },
+      price: { $numberDecimal: '19.99' },
+      ratio: { $numberDouble: '49.0' },
+      count: { $numberInt: '3' },
+      big: { $numberLong: '9007199254740993' },
+      at: { $date: { $numberLong: '1767603600123' } },
+      uuid: { $binary: { base64: 'Ej5FZ+ibEtOkVkJmFBdAAA==', subType: '04' } },
+      tags: ['a'],
+    });
   });
 
   it('carry an update as $set fields by _id, and a delete by _id', () => {
     expect(JSON.parse(operationLine({ op: 'update', database: 'd', collection: 'c', id: 'x', set: { status: 'paid' } }))).toEqual({ op: 'update', database: 'd', collection: 'c', id: 'x', set: { status: 'paid' } });
+    expect(JSON.parse(operationLine({ op: 'delete', database: 'd', collection: 'c', id: new ObjectId('65f1a2b3c4d5e6f708192a3b') })).id).toEqual({ $oid: '65f1a2b3c4d5e6f708192a3b' });
     expect(JSON.parse(operationLine({ op: 'delete', database: 'd', collection: 'c', id: 'x' }))).toEqual({ op: 'delete', database: 'd', collection: 'c', id: 'x' });
     expect(JSON.parse(operationLine({ op: 'dropDatabase', database: 'd' }))).toEqual({ op: 'dropDatabase', database: 'd' });
   });
@@ -30,8 +49,8 @@ describe('writes to the stand-in', () => {
     expect(new Set(operations.map((operation) => operation.op))).toEqual(new Set(['insert', 'update', 'replace', 'delete']));
     expect(operations[0]).toMatchObject({ op: 'insert', database: 'db_customers', collection: 'customers' });
     const update = changes.findIndex((change) => change.operation.kind === 'update');
-    expect(operations[update]).toEqual({ op: 'update', database: 'db_orders', collection: 'orders', id: 'o-000003', set: expect.objectContaining({ status: 'paid' }) });
-    expect(operations.at(-1)).toEqual({ op: 'delete', database: 'db_orders', collection: 'orders', id: 'o-000010' });
+    expect(operations[update]).toEqual({ op: 'update', database: 'db_orders', collection: 'orders', id: orderId(3), set: expect.objectContaining({ status: 'paid' }) });
+    expect(operations.at(-1)).toEqual({ op: 'delete', database: 'db_orders', collection: 'orders', id: orderId(10) });
   });
 });
 

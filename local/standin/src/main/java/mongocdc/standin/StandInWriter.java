@@ -6,7 +6,11 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-import org.bson.Document;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -15,18 +19,21 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 
 /**
- * Applies operations read from stdin, one JSON object (MongoDB extended JSON) per line, with the
+ * Applies operations read from stdin, one JSON object (canonical extended JSON) per line, with the
  * MongoDB Java driver, and answers each on stdout with one line:
  * <pre>
  *   {"op":"insert","database":"d","collection":"c","document":{...}}
- *   {"op":"update","database":"d","collection":"c","id":"x","set":{...}}
+ *   {"op":"update","database":"d","collection":"c","id":&lt;_id&gt;,"set":{...}}
  *   {"op":"replace","database":"d","collection":"c","document":{...}}     (by document._id)
- *   {"op":"delete","database":"d","collection":"c","id":"x"}
+ *   {"op":"delete","database":"d","collection":"c","id":&lt;_id&gt;}
  *   {"op":"dropDatabase","database":"d"}                                  (frees the stand-in's memory)
  *   → {"seq":1,"ok":true,"matched":1,"at":1767600000123}   or   {"seq":1,"ok":false,"error":"..."}
  * </pre>
- * {@code at} is the epoch millisecond at which the server acknowledged the write. A failed line is
- * answered and the writer goes on; the caller decides whether to stop.
+ * Documents stay {@link BsonDocument}s from the line to the server: no round trip through Java types,
+ * which would lose a UUID (Document.parse decodes subtype 4 to java.util.UUID, which the driver then
+ * refuses to encode without a uuidRepresentation) or change a type. {@code at} is the epoch
+ * millisecond at which the server acknowledged the write. A failed line is answered and the writer
+ * goes on; the caller decides whether to stop.
  */
 final class StandInWriter {
 
@@ -35,7 +42,7 @@ final class StandInWriter {
 
     static void write(String connectionString, InputStream input, PrintStream output) throws Exception {
         try (MongoClient client = MongoClients.create(connectionString);
-             BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8))) {
+             BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8), 1 << 20)) {
             long seq = 0;
             String line;
             while ((line = reader.readLine()) != null) {
@@ -55,55 +62,60 @@ final class StandInWriter {
 
     private static String apply(MongoClient client, long seq, String line) {
         try {
-            Document operation = Document.parse(line);
+            BsonDocument operation = BsonDocument.parse(line);
             MongoDatabase database = client.getDatabase(requiredString(operation, "database"));
             String op = requiredString(operation, "op");
             if (op.equals("dropDatabase")) {
                 database.drop();
-                return new Document("seq", seq).append("ok", true).append("matched", 1L).append("at", System.currentTimeMillis()).toJson();
+                return answer(seq, 1);
             }
-            MongoCollection<Document> collection = database.getCollection(requiredString(operation, "collection"));
+            MongoCollection<BsonDocument> collection = database.getCollection(requiredString(operation, "collection"), BsonDocument.class);
             long matched = switch (op) {
                 case "insert" -> {
                     collection.insertOne(requiredDocument(operation, "document"));
                     yield 1;
                 }
                 case "update" -> collection.updateOne(Filters.eq("_id", required(operation, "id")),
-                    new Document("$set", requiredDocument(operation, "set"))).getMatchedCount();
+                    new BsonDocument("$set", requiredDocument(operation, "set"))).getMatchedCount();
                 case "replace" -> {
-                    Document document = requiredDocument(operation, "document");
+                    BsonDocument document = requiredDocument(operation, "document");
                     yield collection.replaceOne(Filters.eq("_id", required(document, "_id")), document).getMatchedCount();
                 }
                 case "delete" -> collection.deleteOne(Filters.eq("_id", required(operation, "id"))).getDeletedCount();
                 default -> throw new IllegalArgumentException("op: must be insert, update, replace, delete or dropDatabase (got " + op + ")");
             };
-            return new Document("seq", seq).append("ok", true).append("matched", matched).append("at", System.currentTimeMillis()).toJson();
+            return answer(seq, matched);
         } catch (RuntimeException e) {
-            return new Document("seq", seq).append("ok", false).append("error", String.valueOf(e.getMessage())).toJson();
+            return new BsonDocument("seq", new BsonInt64(seq)).append("ok", BsonBoolean.FALSE).append("error", new BsonString(String.valueOf(e.getMessage()))).toJson();
         }
     }
 
-    private static Object required(Document document, String field) {
-        Object value = document.get(field);
+    private static String answer(long seq, long matched) {
+        return new BsonDocument("seq", new BsonInt64(seq)).append("ok", BsonBoolean.TRUE).append("matched", new BsonInt64(matched))
+            .append("at", new BsonInt64(System.currentTimeMillis())).toJson();
+    }
+
+    private static BsonValue required(BsonDocument document, String field) {
+        BsonValue value = document.get(field);
         if (value == null) {
             throw new IllegalArgumentException(field + ": is required");
         }
         return value;
     }
 
-    private static String requiredString(Document document, String field) {
-        Object value = required(document, field);
-        if (!(value instanceof String text)) {
+    private static String requiredString(BsonDocument document, String field) {
+        BsonValue value = required(document, field);
+        if (!value.isString()) {
             throw new IllegalArgumentException(field + ": must be a string (got " + value + ")");
         }
-        return text;
+        return value.asString().getValue();
     }
 
-    private static Document requiredDocument(Document document, String field) {
-        Object value = required(document, field);
-        if (!(value instanceof Document nested)) {
+    private static BsonDocument requiredDocument(BsonDocument document, String field) {
+        BsonValue value = required(document, field);
+        if (!value.isDocument()) {
             throw new IllegalArgumentException(field + ": must be a document (got " + value + ")");
         }
-        return nested;
+        return value.asDocument();
     }
 }
