@@ -7,6 +7,7 @@ import { registerLocalStart } from './commands/local-start';
 import { registerLocalStandIn } from './commands/local-standin';
 import { registerMigrateCommands } from './commands/migrate';
 import { registerMonitoringCommands } from './commands/monitoring';
+import { registerSchemaCommands } from './commands/schema';
 
 /**
  * `cdcctl`: the platform's command line. Each command group lives in cli/commands/<group>.ts
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerConnectorCommands(program);
   registerLocalStart(registerLocalStandIn(registerLocalCommands(program)));
   registerMonitoringCommands(program);
+  registerSchemaCommands(program);
   registerMigrateCommands(program);
   registerGitopsCommands(program);
   return program;
