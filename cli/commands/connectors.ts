@@ -10,7 +10,11 @@ import { syncGeneratedCatalog } from '../../connectors/connect/generate-catalog'
 import { offsetsSnapshotFileName, serializeOffsetsSnapshot, snapshotOffsets, type OffsetsSnapshot } from '../../connectors/connect/offsets-snapshot';
 import { diff, hasChanges } from '../../connectors/connect/plan';
 import { remoteValidationIssues, type ConnectorBody } from '../../connectors/connect/remote-validation';
-import { rootCause } from '../../connectors/connect/desired-state';
+import { failures } from '../../connectors/connect/desired-state';
+import { pipelines } from '../../connectors/pipelines';
+import { contractPlanSection } from '../../warehouse/contract-plan';
+import { readSnapshot } from '../../warehouse/schema-files';
+import { pendingChanges } from '../../warehouse/schema-migration';
 import { renderEnvironment, toConnectJson } from '../../connectors/render';
 import { formatIssue, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
 import { checkOutputFormat, CliError, environmentFromFlags, environmentOptions, EXIT, outputOption, progress, type EnvironmentFlags } from '../support';
@@ -138,7 +142,12 @@ function registerPlan(connectors: Command): void {
     if (flags.output === 'json') process.stdout.write(`${formatPlanJson(plan)}\n`);
     else if (flags.output === 'markdown') process.stdout.write(`${formatPlanMarkdown(plan, `Connectors plan: ${environment.name}`)}\nExit code: ${exitCode}\n`);
     else process.stdout.write(`${formatPlanText(plan, pc)}\n`);
-    process.exitCode = exitCode;
+    // The pipelines' contracts against what the warehouse migrations implement: a breaking change without its migration is refused.
+    const snapshot = readSnapshot();
+    const contract = contractPlanSection(pendingChanges(snapshot, pipelines), snapshot.migration, flags.output === 'markdown' ? 'markdown' : 'text', pc);
+    if (flags.output === 'json') process.stderr.write(`${contract.text}\n`);
+    else process.stdout.write(`\n${contract.text}\n`);
+    process.exitCode = contract.refuse ? EXIT.error : exitCode;
   });
 }
 
@@ -199,9 +208,10 @@ function statusText(live: readonly LiveConnector[], detailed: boolean): string {
       const tasks = connector.status?.tasks.map((task) => `${task.id}:${task.state}`).join(' ') ?? '';
       const trace = connector.status?.connector.trace ?? connector.status?.tasks.find((task) => task.trace)?.trace;
       const line = `${paint(state.padEnd(9))} ${connector.name}  tasks ${tasks || '-'}\n`;
-      if (!trace || !(detailed || state === 'FAILED' || connector.status?.tasks.some((task) => task.state === 'FAILED'))) return line;
-      const shown = detailed ? trace.split('\n').slice(0, 8) : [rootCause(trace)];
-      return `${line}          ${pc.dim(shown.join('\n          '))}\n`;
+      // Each FAILED part in one line with its root cause (the last Caused by); the one asked for with its trace.
+      const failed = failures(connector.name, connector.status).map((failure) => `          ${pc.red(failure)}\n`).join('');
+      if (!trace || !detailed) return `${line}${failed}`;
+      return `${line}${failed}          ${pc.dim(trace.split('\n').slice(0, 8).join('\n          '))}\n`;
     })
     .join('');
 }

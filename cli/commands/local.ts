@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { CliError, EXIT, progress } from '../support';
+import { createConnectClient } from '../../connectors/connect/client';
+import { failedConnectorLines } from '../../local/reset';
 import { PORT_FLAGS, SERVICES, type RuntimeOptions, type RuntimePorts, type ServiceName } from '../../local/options';
 import { maskUrlPassword } from '../../config/secrets';
 import { down, install, logs, restart, status, up, type RuntimeStatus, type ServiceStatus } from '../../local/runtime';
@@ -97,6 +99,13 @@ export function formatStatusText(runtime: RuntimeStatus): string {
   return lines.join('\n');
 }
 
+/** Every FAILED connector or task of the running worker, one line each with its root cause; none when Connect does not run. */
+async function failedConnectors(runtime: RuntimeStatus): Promise<string[]> {
+  const { connect } = runtime.services;
+  if (connect.state !== 'running' || !connect.url) return [];
+  return failedConnectorLines(createConnectClient({ url: connect.url, timeoutMs: 5_000, retries: 0 }), '').catch((error: Error) => [`connect: cannot read the connectors: ${error.message}`]);
+}
+
 function parseService(name: string, allowed: readonly string[]): ServiceName {
   if (!allowed.includes(name)) throw new CliError(`unknown service "${name}" (known: ${allowed.join(', ')})`);
   return name as ServiceName;
@@ -132,13 +141,16 @@ export function registerLocalCommands(program: Command): Command {
   addStateFlags(
     local
       .command('status')
-      .description("each service's state (running, stopped, crashed) and where it listens; exit 1 when one crashed")
+      .description("each service's state (running, stopped, crashed) and where it listens, and every FAILED connector or task with its root cause; exit 1 when a service crashed")
       .option('--output <format>', 'text|json (json carries the warehouse URL with its local password)', 'text'),
-  ).action((flags: RuntimeFlags & { output: string }) => {
+  ).action(async (flags: RuntimeFlags & { output: string }) => {
     if (!['text', 'json'].includes(flags.output)) throw new CliError(`--output must be one of text, json (got ${flags.output})`);
     const runtime = status(runtimeOptionsFrom(flags));
     process.stdout.write(flags.output === 'json' ? `${JSON.stringify(runtime, null, 2)}\n` : `${formatStatusText(runtime)}\n`);
     if (Object.values(runtime.services).some((service) => service.state === 'crashed')) process.exitCode = EXIT.error;
+    // The runtime may run while a pipeline does not: each FAILED connector or task in one line, with its root cause.
+    const failed = await failedConnectors(runtime);
+    if (failed.length) (flags.output === 'json' ? process.stderr : process.stdout).write(`${pc.red('FAILED')}:\n${failed.map((line) => `  ${line}`).join('\n')}\n`);
   });
 
   addStateFlags(

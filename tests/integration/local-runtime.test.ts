@@ -145,3 +145,38 @@ describe('a crashed service', () => {
     }
   });
 });
+
+describe('a FAILED task is named at once, with its root cause', () => {
+  const SINK = 'failing-test-sink';
+  const TOPIC = 'failing-test.app_db.orders';
+
+  afterAll(async () => {
+    await fetch(`${runtime.connect.url}/connectors/${SINK}`, { method: 'DELETE' }).catch(() => undefined);
+  });
+
+  it('by cdcctl local status and cdcctl connectors status, in one line, and by the waits of npm start', async () => {
+    const { ensureTopics, kafkaClient, sendRecords } = await import('../../local/replay');
+    const { changeEventRecords } = await import('../../local/debezium-events');
+    const { createConnectClient } = await import('../../connectors/connect/client');
+    const { renderEnvironment } = await import('../../connectors/render');
+    const { loadEnvironment } = await import('../../config');
+    const { failedConnectorLines } = await import('../../local/reset');
+    const kafka = kafkaClient(runtime.kafka.bootstrapServers);
+    await ensureTopics(kafka, [TOPIC], 1);
+    const producer = kafka.producer();
+    await producer.connect();
+    await sendRecords(producer, changeEventRecords({ topicPrefix: 'failing-test', database: 'app_db', collection: 'orders', timestampMs: Date.now() }, { kind: 'insert', document: { _id: 'x' } }));
+    await producer.disconnect();
+    // A table the migrations never made: with schema.evolution=none the sink's task fails on its first batch.
+    const template = renderEnvironment(loadEnvironment('local')).find((connector) => connector.name === 'cdc-orders-sink')!;
+    const client = createConnectClient({ url: runtime.connect.url });
+    await client.createConnector(SINK, { ...template.config, topics: TOPIC, 'collection.name.format': 'no_such_table', 'errors.deadletterqueue.topic.name': 'failing-test.dlq' });
+    const failed = await waitFor('the test sink to fail', async () => ((await failedConnectorLines(client, SINK)).length ? failedConnectorLines(client, SINK) : undefined), 90_000, 500);
+    expect(failed).toEqual([expect.stringMatching(new RegExp(`^${SINK}: task 0 FAILED: .*no_such_table`))]);
+
+    const local = cdcctl('local', 'status', '--state-dir', TEST_STATE_DIR);
+    expect(local.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toContain(`  ${failed[0]}`);
+    const connectors = cdcctl('connectors', 'status', '--env', 'local', '--connect-url', runtime.connect.url, SINK);
+    expect(connectors.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toContain(failed[0]);
+  });
+});
