@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,12 +68,20 @@ function handoffStack(app: App, name: string, backend: StateBackendSettings): Te
   return stack;
 }
 
+/** The temporary folders of this file's synths (state and `.terraform` included), removed at the end. */
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
 /**
  * Synthesizes into a new `cdktf.out` and returns it. `hcl` sets SYNTH_HCL_OUTPUT for the run, as
  * `cdktf synth --hcl` does (cdktf 0.21's stacks read their output format from it, not from the App).
  */
 function synthesize(hcl: boolean, build: (app: App) => void): string {
-  const outdir = path.join(mkdtempSync(path.join(tmpdir(), 'cdc-terraform-handoff-')), 'cdktf.out');
+  const root = mkdtempSync(path.join(tmpdir(), 'cdc-terraform-handoff-'));
+  roots.push(root);
+  const outdir = path.join(root, 'cdktf.out');
   const before = process.env.SYNTH_HCL_OUTPUT;
   process.env.SYNTH_HCL_OUTPUT = String(hcl);
   try {
