@@ -1,5 +1,6 @@
 import type { Environment } from '../config';
 import type { PipelineDefinition } from '../connectors/pipelines';
+import { contractAlerts } from './rules/contract';
 import { debeziumAlerts } from './rules/debezium';
 import { mskAlerts } from './rules/msk';
 import { pipelineRules } from './rules/pipeline';
@@ -29,7 +30,7 @@ export function ruleFilesForTargets(targets: MonitoringTargets): RuleFile[] {
   for (const pipeline of targets.pipelines) {
     files.push({
       fileName: `${env}-pipeline-${pipeline.definition.name}.yaml`,
-      groups: [{ name: `cdc-pipeline-${pipeline.definition.name}`, rules: pipelineRules(pipeline) }],
+      groups: [{ name: `cdc-pipeline-${pipeline.definition.name}`, rules: [...pipelineRules(pipeline), ...contractAlerts(pipeline)] }],
     });
   }
   if (targets.msk) files.push({ fileName: `${env}-msk.yaml`, groups: [{ name: 'msk-open-monitoring', rules: mskAlerts() }] });

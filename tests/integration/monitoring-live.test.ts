@@ -10,6 +10,8 @@
  *   JVM under the real JMX exporter agent with the same configuration (monitoring-metrics-harness.java).
  * - MSK open-monitoring names: only an MSK cluster has them; they are checked against
  *   alerts/msk-open-monitoring.ts.
+ * - Warehouse-side names (`cdc_warehouse_…`): `cdcctl schema exporter` serves them from the warehouse;
+ *   checked against what it serves (tests/integration/schema-tools.test.ts runs it live).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { jmxExporterConfigYaml } from '../../alerts/jmx-exporter';
 import { MSK_OPEN_MONITORING_METRICS, selectedNameLabels } from '../../alerts/msk-open-monitoring';
 import { isRecordingRuleName, metricNames, SYNTHETIC_METRICS } from '../../alerts/promql';
 import { loadAllEnvironments } from '../../config';
+import { contractMetricsText } from '../../warehouse/contract-metrics';
 import { ensureTopics, kafkaClient } from '../../local/replay';
 import { dashboards } from '../../dashboards';
 import { PROMTOOL_ENVIRONMENTS } from '../promtool/environments';
@@ -47,7 +50,8 @@ const expressions = usedExpressions();
 const used = [...new Set(expressions.flatMap(metricNames))].filter((name) => !isRecordingRuleName(name) && !SYNTHETIC_METRICS.has(name)).sort();
 const mskOnly = used.filter((name) => name in MSK_OPEN_MONITORING_METRICS);
 const sourceOnly = used.filter((name) => name.startsWith('debezium_') || name.startsWith('kafka_connect_source_task_'));
-const workerSide = used.filter((name) => !mskOnly.includes(name) && !sourceOnly.includes(name));
+const warehouseOnly = used.filter((name) => name.startsWith('cdc_warehouse_'));
+const workerSide = used.filter((name) => !mskOnly.includes(name) && !sourceOnly.includes(name) && !warehouseOnly.includes(name));
 
 async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init);
@@ -139,6 +143,14 @@ describe('metric names against the live worker', () => {
     );
     expect(result).toHaveLength(1);
     expect(Number(result[0]!.value[1])).toBe(0);
+  });
+});
+
+describe('warehouse-side names against the warehouse exporter', () => {
+  it('uses only names cdcctl schema exporter serves', () => {
+    const served = new Set(contractMetricsText([{ table: 'public.orders', events: 1, lastRecordedSeconds: 1 }], ['public.orders']).split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.split('{')[0]));
+    expect(warehouseOnly.length).toBeGreaterThan(0);
+    expect(warehouseOnly.filter((name) => !served.has(name))).toEqual([]);
   });
 });
 
