@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ENVIRONMENT_NAMES, loadEnvironment, type Environment } from '../config';
+import { maskCredentials } from '../config/secrets';
 import { EXIT } from '../connectors/connect/plan';
+import { printable } from '../connectors/connect/untrusted-text';
+import { shownText } from '../connectors/secrets';
 
 /**
  * A failure the CLI reports as one clear line (no stack trace unless --debug) with an exit code.
@@ -24,14 +27,34 @@ export function isDebug(): boolean {
   return process.argv.includes('--debug') || process.env.CDCCTL_DEBUG === '1';
 }
 
-/** Prints an error as one line (plus the suggestion a typed error carries) and returns the exit code. */
+/** An error shows at most this many lines (a list of problems), each at most this long. */
+const MAX_ERROR_LINES = 200;
+const MAX_ERROR_LINE_LENGTH = 2_000;
+
+/**
+ * An error message's lines as they may be printed: every line shown as outside text is (shownText:
+ * credentials masked, control characters escaped, capped), as many lines as are worth reading.
+ * Messages carry names, URLs and servers' words that the layers below put in as they came.
+ */
+function errorLines(message: string): string[] {
+  const lines = message.split(/\r?\n/);
+  const shown = lines.slice(0, MAX_ERROR_LINES).map((line) => shownText(line, MAX_ERROR_LINE_LENGTH));
+  if (lines.length > MAX_ERROR_LINES) shown.push(`… ${lines.length - MAX_ERROR_LINES} more lines not shown`);
+  return shown;
+}
+
+/**
+ * Prints an error (plus the suggestion a typed error carries) and returns the exit code. A message
+ * of several lines (every problem of a config, say) continues indented, so that no line of it can
+ * pass for an `error:` line of its own.
+ */
 export function reportError(error: unknown): number {
   const exitCode = error instanceof CliError ? error.exitCode : EXIT.error;
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${pc.red('error')}: ${message}\n`);
+  const [first, ...rest] = errorLines(error instanceof Error ? error.message : String(error));
+  process.stderr.write(`${pc.red('error')}: ${first}\n${rest.map((line) => `  ${line}\n`).join('')}`);
   const suggestion = (error as { suggestion?: string } | null)?.suggestion;
-  if (suggestion) process.stderr.write(`  ${pc.dim('hint')}: ${suggestion}\n`);
-  if (isDebug() && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (suggestion) process.stderr.write(`  ${pc.dim('hint')}: ${shownText(suggestion, MAX_ERROR_LINE_LENGTH)}\n`);
+  if (isDebug() && error instanceof Error && error.stack) process.stderr.write(`${printable(maskCredentials(error.stack), { keepNewlines: true, maxLength: 20_000 })}\n`);
   return exitCode;
 }
 

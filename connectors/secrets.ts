@@ -1,4 +1,5 @@
 import { findLiteralCredential, isConfigProviderPlaceholder, MASK, maskCredentials } from '../config/secrets';
+import { printable } from './connect/untrusted-text';
 import { findPlugin } from './catalog';
 import { GENERATED } from './catalog/generated';
 
@@ -57,4 +58,18 @@ export function displayValue(connectorClass: string | undefined, key: string, va
 export function maskConfig(config: Readonly<Record<string, string>>): Record<string, string> {
   const connectorClass = config['connector.class'];
   return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, displayValue(connectorClass, key, value) as string]));
+}
+
+/** How much of one name, field or value a message shows; a longer one is cut, saying how much was left out. */
+export const MAX_SHOWN_LENGTH = 200;
+
+/**
+ * Text from outside (a connector's name, a field, a value, a worker's or a library's message) as a
+ * terminal or a file may receive it: every literal credential masked first (so a cut cannot leave
+ * half a password behind), then control characters shown instead of obeyed (an escape sequence too:
+ * `orders\u001b[2J` is not the connector `orders`), newlines as `\n`, and the length capped. The
+ * one helper for every issue line and error message.
+ */
+export function shownText(text: string, maxLength = MAX_SHOWN_LENGTH): string {
+  return printable(maskCredentials(text).replace(/\u001b/g, '\\u001b'), { maxLength });
 }

@@ -1,4 +1,3 @@
-import { maskCredentials } from '../config/secrets';
 import { findPlugin } from './catalog';
 import { chainFindings } from './catalog/chain';
 import { converterFindingsOf } from './catalog/converters';
@@ -6,7 +5,7 @@ import { normaliseConfigValues } from './catalog/fields';
 import { GENERATED } from './catalog/generated';
 import { keyFindings } from './catalog/keys';
 import type { Finding, PluginSpec } from './catalog/plugin';
-import { credentialProblem, displayValue } from './secrets';
+import { credentialProblem, displayValue, shownText } from './secrets';
 
 /**
  * One validation gate for typed definitions and hand-written JSON alike. Its verdicts follow the
@@ -34,15 +33,18 @@ export interface ValidateOptions {
   readonly allowUnknownClass?: boolean;
 }
 
-/** Control characters shown as escapes: a name or value must not rewrite the terminal it is printed on. */
-function escapeControlCharacters(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** A message is shown at most this long: longer ones are a worker's or a library's, not ours. */
+const MAX_MESSAGE_LENGTH = 2_000;
 
-/** `<connector>: <field>: <what is wrong> (got <value>)`; a credential inside a message (a worker's, say) is masked too. */
+/**
+ * `<connector>: <field>: <what is wrong> (got <value>)`, every part shown as outside text is
+ * (shownText): a credential inside it masked, control characters and newlines escaped, so that a
+ * name holding `\nerror: …` stays on its line; a name or value of any size cut to a few hundred
+ * characters.
+ */
 export function formatIssue(issue: ValidationIssue): string {
-  const got = issue.value === undefined ? '' : ` (got ${JSON.stringify(issue.value)})`;
-  return escapeControlCharacters(`${issue.connector}: ${issue.field}: ${maskCredentials(issue.message)}${got}`);
+  const got = issue.value === undefined ? '' : ` (got ${shownText(JSON.stringify(issue.value))})`;
+  return `${shownText(issue.connector)}: ${shownText(issue.field)}: ${shownText(issue.message, MAX_MESSAGE_LENGTH)}${got}`;
 }
 
 /**

@@ -9,7 +9,8 @@ import { formatIssue } from '../connectors/validate';
 import { InvalidConnectorDefinitions, renderValidated } from '../connectors/connect/deploy';
 import { EXIT } from '../connectors/connect/plan';
 import { clientFor } from '../connectors/connect/environment-client';
-import { codeBlock, printable } from '../connectors/connect/untrusted-text';
+import { codeBlock } from '../connectors/connect/untrusted-text';
+import { shownText } from '../connectors/secrets';
 import { maskUrlPassword } from '../config/secrets';
 
 /**
@@ -51,13 +52,14 @@ const MAX_PROBLEMS = 50;
 
 /**
  * The section of a plan that could not be made. The problems carry what a server sent (a worker's
- * 502 page, say): control characters shown, not obeyed, each one capped, in a block they cannot close.
+ * 502 page, say, which may quote a connection string): credentials masked, control characters
+ * shown, not obeyed, each one capped, in a block they cannot close.
  */
 function failedReport(environment: string, problems: readonly string[], what: string): PlanReport {
   const title = sectionTitle(environment);
-  const shown = problems.slice(0, MAX_PROBLEMS).map((problem) => printable(problem, { maxLength: MAX_PROBLEM_LENGTH }));
+  const shown = problems.slice(0, MAX_PROBLEMS).map((problem) => shownText(problem, MAX_PROBLEM_LENGTH));
   if (problems.length > MAX_PROBLEMS) shown.push(`… and ${problems.length - MAX_PROBLEMS} more`);
-  const safeWhat = printable(what, { maxLength: MAX_PROBLEM_LENGTH });
+  const safeWhat = shownText(what, MAX_PROBLEM_LENGTH);
   return {
     environment,
     exitCode: EXIT.error,

@@ -6,6 +6,9 @@ import { canonical, parseOffsetsSnapshot, restoreOffsets } from '../../connector
 import { renderEnvironment } from '../../connectors/render';
 import { CliError, environmentFromFlags, progress } from '../support';
 import { clientFor } from '../../connectors/connect/environment-client';
+import { parseBoundedJson } from '../../connectors/connect/bounded-json';
+import type { OffsetsSnapshot } from '../../connectors/connect/offsets-snapshot';
+import { shownText } from '../../connectors/secrets';
 
 interface RestoreFlags {
   env: string;
@@ -14,12 +17,24 @@ interface RestoreFlags {
   dryRun?: boolean;
 }
 
+/** One partition and its offset, as the snapshot file (untrusted) and the worker wrote them: shown, not obeyed. */
 function describeEntry(entry: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }): string {
   const partition = Object.entries(entry.partition)
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(([key, value]) => `${shownText(key)}=${shownText(typeof value === 'string' ? value : JSON.stringify(value))}`)
     .join(' ');
-  const offset = entry.offset === null ? 'none' : 'kafka_offset' in entry.offset ? String(entry.offset.kafka_offset) : canonical(entry.offset);
+  const offset = entry.offset === null ? 'none' : 'kafka_offset' in entry.offset ? shownText(String(entry.offset.kafka_offset)) : shownText(canonical(entry.offset));
   return `${partition}: ${offset}`;
+}
+
+/** The snapshot file, bounded in depth (a file nested 100,000 deep overflowed the stack) and checked against the snapshot schema. */
+async function readSnapshot(file: string): Promise<OffsetsSnapshot> {
+  let json: unknown;
+  try {
+    json = parseBoundedJson(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`${shownText(file)}: cannot read the snapshot: ${shownText((error as Error).message, 500)}`);
+  }
+  return parseOffsetsSnapshot(json, file);
 }
 
 /** `cdcctl connectors offsets restore FILE`: the offsets half of a rollback (the config half is revert + apply). */
@@ -34,17 +49,13 @@ export function registerOffsetsRestore(offsets: Command): void {
     .option('--dry-run', 'check the snapshot against the live connectors and say what would be restored; change nothing')
     .action(async (file: string, flags: RestoreFlags) => {
       const environment = environmentFromFlags(flags);
-      let json: unknown;
-      try {
-        json = JSON.parse(await readFile(file, 'utf8'));
-      } catch (error) {
-        throw new CliError(`${file}: cannot read the snapshot: ${(error as Error).message}`);
-      }
-      const snapshot = parseOffsetsSnapshot(json, file);
-      if (snapshot.worker !== environment.connect.url) progress(`the snapshot was taken on ${snapshot.worker}; restoring on ${environment.connect.url}`);
+      // The client first: it refuses a worker URL carrying credentials before anything prints it.
+      const client = clientFor(environment);
+      const snapshot = await readSnapshot(file);
+      if (snapshot.worker !== client.url) progress(`the snapshot was taken on ${shownText(snapshot.worker)}; restoring on ${shownText(client.url)}`);
       // The state the repository's config wants; a connector it does not define goes back to its state before.
       const desiredStates = new Map(renderEnvironment(environment).map((connector) => [connector.name, connector.state]));
-      const result = await restoreOffsets(clientFor(environment), snapshot, {
+      const result = await restoreOffsets(client, snapshot, {
         connectors: flags.connector,
         desiredStates,
         dryRun: flags.dryRun,
@@ -53,14 +64,14 @@ export function registerOffsetsRestore(offsets: Command): void {
       });
       if (flags.dryRun) {
         for (const target of result.check.targets) {
-          process.stdout.write(`would restore ${target.connector} (${target.kind}, now ${target.liveState ?? 'UNKNOWN'}):\n`);
+          process.stdout.write(`would restore ${shownText(target.connector)} (${target.kind}, now ${target.liveState ?? 'UNKNOWN'}):\n`);
           for (const entry of target.offsets) process.stdout.write(`    ${describeEntry(entry)}\n`);
         }
-        process.stdout.write(`Dry run: ${result.check.targets.length} connector(s) would be restored from ${file}; nothing was changed.\n`);
+        process.stdout.write(`Dry run: ${result.check.targets.length} connector(s) would be restored from ${shownText(file)}; nothing was changed.\n`);
         return;
       }
       for (const restored of result.restored) {
-        process.stdout.write(`${pc.green('restored')} ${restored.connector} (${restored.kind}), now ${restored.finalState}:\n`);
+        process.stdout.write(`${pc.green('restored')} ${shownText(restored.connector)} (${restored.kind}), now ${restored.finalState}:\n`);
         const before = new Map(restored.before.map((entry) => [canonical(entry.partition), entry]));
         for (const entry of restored.after) {
           const previous = before.get(canonical(entry.partition));
@@ -68,6 +79,6 @@ export function registerOffsetsRestore(offsets: Command): void {
           process.stdout.write(`    ${describeEntry(entry)} (was ${was})${restored.untouched.includes(entry) ? pc.dim(' not in the snapshot, left as it was') : ''}\n`);
         }
       }
-      process.stdout.write(`Restored the offsets of ${result.restored.length} connector(s) from ${file} (taken ${snapshot.takenAt}).\n`);
+      process.stdout.write(`Restored the offsets of ${result.restored.length} connector(s) from ${shownText(file)} (taken ${shownText(snapshot.takenAt)}).\n`);
     });
 }

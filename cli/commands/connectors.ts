@@ -9,7 +9,8 @@ import { formatPlanJson, formatPlanMarkdown, formatPlanText, planSummary } from 
 import { syncGeneratedCatalog } from '../../connectors/connect/generate-catalog';
 import { offsetsSnapshotFileName, serializeOffsetsSnapshot, snapshotOffsets, type OffsetsSnapshot } from '../../connectors/connect/offsets-snapshot';
 import { diff, hasChanges } from '../../connectors/connect/plan';
-import { remoteValidationIssues, type ConnectorBody } from '../../connectors/connect/remote-validation';
+import { remoteValidationIssues, sendableToWorker, type CheckedBody, type ConnectorBody } from '../../connectors/connect/remote-validation';
+import { parseBoundedJson } from '../../connectors/connect/bounded-json';
 import { failures } from '../../connectors/connect/desired-state';
 import { pipelines } from '../../connectors/pipelines';
 import { contractPlanSection } from '../../warehouse/contract-plan';
@@ -17,6 +18,7 @@ import { readSnapshot } from '../../warehouse/schema-files';
 import { pendingChanges } from '../../warehouse/schema-migration';
 import { renderEnvironment, toConnectJson } from '../../connectors/render';
 import { formatIssue, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
+import { shownText } from '../../connectors/secrets';
 import { checkOutputFormat, CliError, environmentFromFlags, environmentOptions, EXIT, outputOption, progress, type EnvironmentFlags } from '../support';
 import { registerOffsetsRestore } from './connectors-offsets';
 import { registerSupervise } from './connectors-supervise';
@@ -73,50 +75,92 @@ async function collectJsonFiles(paths: readonly string[]): Promise<{ files: stri
   return { files, empty };
 }
 
-const UNPARSABLE = Symbol.for('unparsable');
+/** A definition read from a file, or why it could not be (not JSON, nested too deep). */
+type ReadBody = ConnectorBody & { readonly unreadable?: string };
+
+async function readDefinitionFile(file: string): Promise<ReadBody> {
+  try {
+    return { origin: file, json: parseBoundedJson(await readFile(file, 'utf8')) };
+  } catch (error) {
+    return { origin: file, json: undefined, unreadable: `not valid JSON: ${(error as Error).message}` };
+  }
+}
 
 /** The definitions to validate (the files and folders given, else the rendered connectors of --env), and the folders without any. */
-async function readBodies(paths: readonly string[], flags: Partial<EnvironmentFlags>): Promise<{ bodies: ConnectorBody[]; empty: string[] }> {
-  const bodies: ConnectorBody[] = [];
+async function readBodies(paths: readonly string[], flags: Partial<EnvironmentFlags>): Promise<{ bodies: ReadBody[]; empty: string[] }> {
+  const bodies: ReadBody[] = [];
   if (paths.length === 0) {
     if (!flags.env) throw new CliError('give JSON files or folders, or --env to validate the rendered connectors');
     for (const connector of renderEnvironment(environmentFromFlags(flags as EnvironmentFlags))) bodies.push({ origin: connector.name, json: JSON.parse(toConnectJson(connector)) });
   }
   const { files, empty } = await collectJsonFiles(paths);
-  for (const file of files) {
-    try {
-      bodies.push({ origin: file, json: JSON.parse(await readFile(file, 'utf8')) });
-    } catch (error) {
-      bodies.push({ origin: file, json: UNPARSABLE });
-      process.stderr.write(`${file}: (file): not valid JSON: ${(error as Error).message}\n`);
-    }
-  }
+  for (const file of files) bodies.push(await readDefinitionFile(file));
   return { bodies, empty };
 }
 
+/** Each definition with what the local check found in it; a file that could not be read is one issue of its own. */
+function checkLocally(bodies: readonly ReadBody[], options: { allowUnknownClass?: boolean }): CheckedBody[] {
+  return bodies.map((body) => ({
+    ...body,
+    issues: body.unreadable ? [{ connector: body.origin, field: '(file)', message: body.unreadable, severity: 'error' as const }] : validateConnectorJson(body.json, options, body.origin),
+  }));
+}
+
+function printIssues(issues: readonly ValidationIssue[]): void {
+  for (const issue of issues) process.stdout.write(`${issue.severity === 'warning' ? 'warning: ' : ''}${formatIssue(issue)}\n`);
+}
+
+/** `--output json`: every issue with each part shown as formatIssue shows it (masked, escaped, capped). */
+function issuesJson(issues: readonly ValidationIssue[]): string {
+  const shown = issues.map((issue) => ({
+    connector: shownText(issue.connector),
+    field: shownText(issue.field),
+    message: shownText(issue.message, 2_000),
+    ...(issue.value === undefined ? {} : { value: shownText(issue.value, 500) }),
+    severity: issue.severity,
+  }));
+  return `${JSON.stringify({ valid: !issues.some((issue) => issue.severity === 'error'), issues: shown }, null, 2)}\n`;
+}
+
+/** The worker's verdict on the definitions the local check passed; a refused one is never sent (it may hold the literal credential refused). */
+async function remoteIssues(checked: readonly CheckedBody[], flags: Partial<EnvironmentFlags>): Promise<ValidationIssue[]> {
+  const sendable = sendableToWorker(checked);
+  const skipped = checked.length - sendable.length;
+  if (skipped) progress(`${skipped} definition${skipped === 1 ? '' : 's'} with local errors not sent to the worker`);
+  return sendable.length ? remoteValidationIssues(clientFor(environmentFromFlags(flags as EnvironmentFlags)), sendable) : [];
+}
+
 function registerValidate(connectors: Command): void {
-  environmentOptions(
-    connectors
-      .command('validate')
-      .description('check connector JSON files or folders (rendered or hand-written) with the catalog schemas')
-      .argument('[paths...]', 'JSON files or folders of them; none: the rendered connectors of --env')
-      .option('--allow-unknown-class', 'accept connector, transform, predicate and converter classes the pinned plugins and Kafka do not ship')
-      .option('--remote', "also ask the worker's own validation (PUT /connector-plugins/{class}/config/validate)"),
-    false,
-  ).action(async (paths: string[], flags: Partial<EnvironmentFlags> & { allowUnknownClass?: boolean; remote?: boolean }) => {
+  const formats = ['text', 'json'];
+  outputOption(
+    environmentOptions(
+      connectors
+        .command('validate')
+        .description('check connector JSON files or folders (rendered or hand-written) with the catalog schemas')
+        .argument('[paths...]', 'JSON files or folders of them; none: the rendered connectors of --env')
+        .option('--allow-unknown-class', 'accept connector, transform, predicate and converter classes the pinned plugins and Kafka do not ship')
+        .option('--remote', "also ask the worker's own validation (PUT /connector-plugins/{class}/config/validate) about the definitions the local check passed"),
+      false,
+    ),
+    formats,
+  ).action(async (paths: string[], flags: Partial<EnvironmentFlags> & { allowUnknownClass?: boolean; remote?: boolean; output: string }) => {
+    checkOutputFormat(flags.output, formats);
+    if (flags.remote && !flags.env) throw new CliError('--remote needs --env (or --env with --connect-url) to know which worker to ask');
     const { bodies, empty } = await readBodies(paths, flags);
-    const issues: ValidationIssue[] = [
-      ...empty.map((folder) => ({ connector: folder, field: '(folder)', message: 'holds no connector definition (no .json file)', severity: 'error' as const })),
-      ...bodies.flatMap(({ origin, json }) =>
-        json === UNPARSABLE ? [{ connector: origin, field: '(file)', message: 'not valid JSON', severity: 'error' as const }] : validateConnectorJson(json, { allowUnknownClass: flags.allowUnknownClass }, origin),
-      ),
-    ];
-    if (flags.remote) {
-      if (!flags.env) throw new CliError('--remote needs --env (or --env with --connect-url) to know which worker to ask');
-      issues.push(...(await remoteValidationIssues(clientFor(environmentFromFlags(flags as EnvironmentFlags)), bodies)));
-    }
-    const errors = issues.filter((issue) => issue.severity === 'error');
-    for (const issue of issues) process.stdout.write(`${issue.severity === 'warning' ? 'warning: ' : ''}${formatIssue(issue)}\n`);
+    const checked = checkLocally(bodies, { allowUnknownClass: flags.allowUnknownClass });
+    const local = [...empty.map((folder) => ({ connector: folder, field: '(folder)', message: 'holds no connector definition (no .json file)', severity: 'error' as const })), ...checked.flatMap((body) => body.issues)];
+    // The local problems first, always: a worker that cannot be reached must not hide them.
+    const json = flags.output === 'json';
+    if (!json) printIssues(local);
+    const remote = flags.remote
+      ? await remoteIssues(checked, flags).catch((error: unknown) => {
+          if (json) process.stdout.write(issuesJson(local));
+          throw error;
+        })
+      : [];
+    if (json) process.stdout.write(issuesJson([...local, ...remote]));
+    else printIssues(remote);
+    const errors = [...local, ...remote].filter((issue) => issue.severity === 'error');
     if (errors.length) throw new CliError(`${errors.length} problem${errors.length === 1 ? '' : 's'} in ${bodies.length} connector definition${bodies.length === 1 ? '' : 's'}`);
     process.stderr.write(`${bodies.length} connector definition${bodies.length === 1 ? '' : 's'} valid\n`);
   });

@@ -3,8 +3,9 @@ import pc from 'picocolors';
 import { CliError, EXIT, progress } from '../support';
 import { createConnectClient } from '../../connectors/connect/client';
 import { failedConnectorLines } from '../../local/reset';
+import { shownText } from '../../connectors/secrets';
 import { PORT_FLAGS, SERVICES, type RuntimeOptions, type RuntimePorts, type ServiceName } from '../../local/options';
-import { maskUrlPassword } from '../../config/secrets';
+import { maskCredentials, maskUrlPassword } from '../../config/secrets';
 import { down, install, logs, restart, status, up, type RuntimeStatus, type ServiceStatus } from '../../local/runtime';
 
 /** `cdcctl local …`: the local runtime (Kafka, the MongoDB stand-in, Connect with the real plugins, PostgreSQL, Prometheus). */
@@ -93,10 +94,32 @@ export function formatStatusText(runtime: RuntimeStatus): string {
     lines.push(`  ${service.padEnd(11)} ${STATE_COLOURS[entry.state](entry.state.padEnd(13))} ${details}`);
     if (entry.state === 'crashed') {
       lines.push(pc.dim(`    last lines of ${entry.logFile}:`));
-      lines.push(...(entry.logTail || '(empty log)').split('\n').map((line) => `    | ${line}`));
+      // A log line may hold what a service was given (a connection string) and terminal escapes.
+      lines.push(...(entry.logTail || '(empty log)').split('\n').map((line) => `    | ${shownText(line, 1_000)}`));
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * The status as JSON, for scripts on this machine: the warehouse URL of the PostgreSQL this tool
+ * runs is whole (its generated local password is what a script connects with); the user's own
+ * DATABASE_URL is masked (its password, and any password-like query parameter, is theirs already),
+ * and so is every credential a crashed service's log tail quotes.
+ */
+export function formatStatusJson(runtime: RuntimeStatus): string {
+  const services = Object.fromEntries(
+    Object.entries(runtime.services).map(([name, entry]) => [
+      name,
+      {
+        ...entry,
+        ...(entry.state === 'external' && entry.url ? { url: maskUrlPassword(entry.url) } : {}),
+        // A crashed service's log may quote what it was given (a connection string).
+        ...(entry.logTail ? { logTail: maskCredentials(entry.logTail) } : {}),
+      },
+    ]),
+  );
+  return `${JSON.stringify({ ...runtime, services }, null, 2)}\n`;
 }
 
 /** Every FAILED connector or task of the running worker, one line each with its root cause; none when Connect does not run. */
@@ -142,11 +165,11 @@ export function registerLocalCommands(program: Command): Command {
     local
       .command('status')
       .description("each service's state (running, stopped, crashed) and where it listens, and every FAILED connector or task with its root cause; exit 1 when a service crashed")
-      .option('--output <format>', 'text|json (json carries the warehouse URL with its local password)', 'text'),
+      .option('--output <format>', "text|json (json carries the warehouse URL with its local password; DATABASE_URL's is masked)", 'text'),
   ).action(async (flags: RuntimeFlags & { output: string }) => {
     if (!['text', 'json'].includes(flags.output)) throw new CliError(`--output must be one of text, json (got ${flags.output})`);
     const runtime = status(runtimeOptionsFrom(flags));
-    process.stdout.write(flags.output === 'json' ? `${JSON.stringify(runtime, null, 2)}\n` : `${formatStatusText(runtime)}\n`);
+    process.stdout.write(flags.output === 'json' ? formatStatusJson(runtime) : `${formatStatusText(runtime)}\n`);
     if (Object.values(runtime.services).some((service) => service.state === 'crashed')) process.exitCode = EXIT.error;
     // The runtime may run while a pipeline does not: each FAILED connector or task in one line, with its root cause.
     const failed = await failedConnectors(runtime);

@@ -3,7 +3,7 @@ import type { EnvironmentInput } from '../schema';
 export const production: EnvironmentInput = {
   name: 'production',
   connect: {
-    url: 'http://kafka-connect.cdc-platform.svc.cluster.local:8083',
+    url: 'https://kafka-connect.cdc-platform.svc.cluster.local:8083',
     auth: { kind: 'basic', usernameEnv: 'CONNECT_USERNAME', passwordEnv: 'CONNECT_PASSWORD' },
     concurrency: 4,
   },

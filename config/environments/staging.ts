@@ -3,7 +3,7 @@ import type { EnvironmentInput } from '../schema';
 export const staging: EnvironmentInput = {
   name: 'staging',
   connect: {
-    url: 'http://kafka-connect.cdc-platform.svc.cluster.local:8083',
+    url: 'https://kafka-connect.cdc-platform.svc.cluster.local:8083',
     auth: { kind: 'basic', usernameEnv: 'CONNECT_USERNAME', passwordEnv: 'CONNECT_PASSWORD' },
   },
   kafka: { bootstrapServers: 'b-1.cdc-staging.kafka.eu-west-1.amazonaws.com:9098', replicationFactor: 3 },

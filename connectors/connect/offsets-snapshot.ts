@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maskUrlPassword } from '../../config/secrets';
 import { maskConfig } from '../secrets';
 import type { ConnectClient, LiveConnector } from './client';
 
@@ -32,10 +33,13 @@ export async function snapshotOffsets(client: ConnectClient, connectors: readonl
   return { takenAt: takenAt.toISOString(), worker: client.url, connectors: entries };
 }
 
-/** The snapshot as its file holds it: two-space JSON, credentials in the configs masked. */
+/**
+ * The snapshot as its file holds it (and the GitOps apply keeps it as an artifact): two-space JSON,
+ * credentials masked in the worker's URL and in every config.
+ */
 export function serializeOffsetsSnapshot(snapshot: OffsetsSnapshot): string {
   const connectors = Object.fromEntries(Object.entries(snapshot.connectors).map(([name, entry]) => [name, { ...entry, config: maskConfig(entry.config) }]));
-  return `${JSON.stringify({ ...snapshot, connectors }, null, 2)}\n`;
+  return `${JSON.stringify({ ...snapshot, worker: maskUrlPassword(snapshot.worker), connectors }, null, 2)}\n`;
 }
 
 /** The file name of a snapshot of an environment: `<environment>-<time>.json`, sortable by time. */

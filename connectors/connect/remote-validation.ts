@@ -8,9 +8,23 @@ export interface ConnectorBody {
   readonly json: unknown;
 }
 
+/** A definition with what the local check found in it. */
+export interface CheckedBody extends ConnectorBody {
+  readonly issues: readonly ValidationIssue[];
+}
+
+/**
+ * The definitions the worker may be asked about: those the local check found no error in. One it
+ * refused may carry the very literal credential it refused, which must not then be sent anywhere.
+ */
+export function sendableToWorker(checked: readonly CheckedBody[]): ConnectorBody[] {
+  return checked.filter((body) => !body.issues.some((issue) => issue.severity === 'error'));
+}
+
 /**
  * The worker's own verdict (`PUT /connector-plugins/{class}/config/validate`) on each definition, one
- * issue per field error. Definitions without a `connector.class` are left to the local check.
+ * issue per field error. Definitions without a `connector.class` are left to the local check; pass
+ * only the definitions it passed (sendableToWorker).
  */
 export async function remoteValidationIssues(client: ConnectClient, bodies: readonly ConnectorBody[]): Promise<ValidationIssue[]> {
   const issues: ValidationIssue[] = [];
