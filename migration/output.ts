@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { MASK, maskUrlPassword } from '../config/secrets';
 
 /**
  * Names that come from the Admin API are hostile input: they become identifiers and file names only
@@ -105,26 +106,27 @@ export async function writeInside(root: string, relative: string, content: strin
 }
 
 /**
- * Linear in the text's length: a scheme starts only where a run of scheme characters starts (the
- * look-behind), so a long run of letters is scanned once, not once from each of its letters; every
- * other repetition is bounded.
+ * What a function source may hold beside URLs (whose passwords the one URL mask, maskUrlPassword,
+ * takes). Linear in the text's length: every repetition is bounded.
  */
 const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  // user:password@ in any URI (mongodb+srv://, postgres://, https://…)
-  [/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,63}:\/\/[^:/\s@'"`]{1,256}):([^@\s'"`/]{1,256})@/gi, '$1:****@'],
   // AWS access key ids
   [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/g, '****'],
   // password = "…", apiKey: '…', token: `…`
   [/((?:password|passwd|secret|api_?key|apikey|token|private_?key)["'`]?\s{0,16}[:=]\s{0,16})(["'`])[^"'`\n]{4,8192}\2/gi, '$1$2****$2'],
 ];
 
+function countMasks(text: string): number {
+  return text.split(MASK).length - 1;
+}
+
 /**
  * Function sources sometimes carry literal credentials; they are masked before anything is written,
  * and counted so the report can say which secrets to rotate.
  */
 export function maskCredentials(text: string): { text: string; masked: number } {
-  let masked = 0;
-  let result = text;
+  let result = maskUrlPassword(text);
+  let masked = countMasks(result) - countMasks(text);
   for (const [pattern, replacement] of CREDENTIAL_PATTERNS) {
     result = result.replace(pattern, (...args: unknown[]) => {
       masked += 1;
