@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { loadEnvironment, type Environment } from '../config';
 import { createConnectClient } from '../connectors/connect/client';
 import { deployEnvironment, renderValidated } from '../connectors/connect/deploy';
-import { qualifiedTable, sinkTable, sourceTopic } from '../connectors/naming';
+import { qualifiedTable, sinkTable } from '../connectors/naming';
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { applyWarehouseMigrations } from '../warehouse/migrate';
 import { LocalRuntimeError, resolveRuntimeOptions, runtimeLayout, type RuntimeLayout, type RuntimeOptions } from './options';
