@@ -11,7 +11,7 @@
  *     falls below 95% of the target, or p99 exceeds 1 s, or rows are still missing 10 s after it).
  *
  *   node bin/run-ts bench/source-latency.ts [--state-dir .local/test] [--seconds 15] [--steps 2000,4000,8000]
- *     [--poll-interval-ms N] [--max-batch-size N] [--sink-batch-size N] [--max-poll-records N]
+ *     [--poll-interval-ms N] [--max-batch-size N] [--sink-batch-size N]
  * (tuning flags default to the local-standin environment's settings)
  * (a running local runtime, with its `mongodb` stand-in: `cdcctl local up`)
  */
@@ -40,7 +40,6 @@ const { values } = parseArgs({
     'poll-interval-ms': { type: 'string' },
     'max-batch-size': { type: 'string' },
     'sink-batch-size': { type: 'string' },
-    'max-poll-records': { type: 'string' },
   },
 });
 
@@ -159,7 +158,6 @@ interface Tuning {
   readonly pollIntervalMs: number;
   readonly maxBatchSize: number;
   readonly sinkBatchSize: number;
-  readonly maxPollRecords: number;
 }
 
 function tuningFromFlags(): Tuning {
@@ -168,7 +166,6 @@ function tuningFromFlags(): Tuning {
     pollIntervalMs: Number(values['poll-interval-ms'] ?? defaults.source.pollIntervalMs),
     maxBatchSize: Number(values['max-batch-size'] ?? defaults.source.maxBatchSize),
     sinkBatchSize: Number(values['sink-batch-size'] ?? defaults.sink.batchSize),
-    maxPollRecords: Number(values['max-poll-records'] ?? defaults.sink.maxPollRecords),
   };
 }
 
@@ -200,7 +197,7 @@ function benchEnvironment(tuning: Tuning, kafkaUrl: string, connectUrl: string):
     managedConnectorPrefix: `bench-${RUN}-`,
     warehouse: { ...localStandIn.warehouse, schema: SCHEMA },
     source: { pollIntervalMs: tuning.pollIntervalMs, maxBatchSize: tuning.maxBatchSize, maxQueueSize: 4 * tuning.maxBatchSize },
-    sink: { batchSize: tuning.sinkBatchSize, maxPollRecords: tuning.maxPollRecords, tasksMax: 1 },
+    sink: { batchSize: tuning.sinkBatchSize, tasksMax: 1 },
   });
 }
 
@@ -295,7 +292,7 @@ async function main(): Promise<void> {
     const paths = [standIn, replay.path];
     const nextIndex = windowIndexes(await warmUp(paths, database));
     const seconds = Number(values.seconds);
-    console.log(`source latency bench, run ${RUN} (${runtime.stateDir}); tuning: poll.interval.ms=${tuning.pollIntervalMs} max.batch.size=${tuning.maxBatchSize} sink batch.size=${tuning.sinkBatchSize} max.poll.records=${tuning.maxPollRecords}; stand-in oplog retention 60 s`);
+    console.log(`source latency bench, run ${RUN} (${runtime.stateDir}); tuning: poll.interval.ms=${tuning.pollIntervalMs} max.batch.size=${tuning.maxBatchSize} sink batch.size=${tuning.sinkBatchSize} (max.poll.records is the worker's); stand-in oplog retention 60 s`);
     console.log(`latency, source write acknowledged → warehouse row visible (${seconds} s per rate, poll every ${POLL_MS} ms):`);
     const results = await measureFixedRates(paths, database, seconds, nextIndex);
     await findHighestSustained(paths, database, results, nextIndex);

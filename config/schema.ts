@@ -84,7 +84,10 @@ const sinkTuningSchema = z.object({
   batchSize: z.number().int().positive().default(1000),
   /** @default 1 */
   tasksMax: z.number().int().positive().default(1),
-  /** Consumer `max.poll.records` (through `consumer.override.`). @default 1000 */
+  /**
+   * The sinks' consumer `max.poll.records`, set on the worker (`consumer.max.poll.records`): the workers
+   * admit no client override from a connector config (`connector.client.config.override.policy=None`). @default 1000
+   */
   maxPollRecords: z.number().int().positive().default(1000),
   /**
    * `use.reduction.buffer` + `dialect.postgres.unnest.insert.enabled`: the last change of each key per

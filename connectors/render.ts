@@ -156,7 +156,6 @@ function renderSink(environment: Environment, pipeline: PipelineDefinition): Ren
       deadLetterReplicationFactor: environment.kafka.replicationFactor,
       batchSize: sink.batchSize,
       tasksMax: sink.tasksMax,
-      maxPollRecords: sink.maxPollRecords,
       reduceAndUnnest: sink.reduceAndUnnest,
       // The change event as it came; the warehouse trigger types it from the pipeline's contract (and drops excludeFields).
       transforms: rawChangeEventChain(),

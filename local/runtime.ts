@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jmxExporterConfigYaml } from '../alerts/jmx-exporter';
+import { loadEnvironment } from '../config';
 import { writeLocalPrometheusRules } from './prometheus-rules';
 import { connectWorkerProperties, kafkaServerProperties, log4jProperties, prometheusConfig } from './config-files';
 import { installRuntime, javaCommand, type InstallResult } from './install';
@@ -278,7 +279,7 @@ function portsOf(services: readonly ServiceName[], warehouseExternal: boolean): 
 async function writeConfigFiles(layout: RuntimeLayout, ports: ResolvedPorts): Promise<void> {
   fs.mkdirSync(layout.configDir, { recursive: true });
   fs.writeFileSync(layout.serverProperties, kafkaServerProperties(ports, layout));
-  fs.writeFileSync(layout.connectProperties, connectWorkerProperties(ports, layout));
+  fs.writeFileSync(layout.connectProperties, connectWorkerProperties(ports, layout, loadEnvironment('local').sink));
   fs.writeFileSync(layout.log4jProperties, log4jProperties());
   fs.writeFileSync(layout.jmxExporterConfig, jmxExporterConfigYaml());
   fs.rmSync(layout.prometheusRulesDir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ import { PHASE_BEHAVIOUR } from '../config/phases';
 import { pipelines as allPipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { configureAwsProvider, configureTerraform, accountAdministersKeyThroughIam, policyDocument, requireSetting, terraformLiteral } from './common';
 import { GeneratedSecret } from './constructs/generated-secret';
-import { atlasCredentialsSecretName, atlasCustomRoleName } from './names';
+import { atlasCredentialsSecretName, atlasCustomRoleName, atlasKeyAlias } from './names';
 
 export interface AtlasStackProps {
   readonly environment: Environment;
@@ -67,6 +67,11 @@ function atlasContext(props: AtlasStackProps): AtlasContext {
   const aws = requireSetting(infrastructure.aws, 'aws', environment);
   const atlas = requireSetting(infrastructure.atlas, 'atlas', environment);
   const stateBackend = requireSetting(infrastructure.stateBackend, 'stateBackend', environment);
+  if (stateBackend.kind === 's3' && !stateBackend.kmsKeyId) {
+    throw new Error(
+      `environment ${environment.name}: infrastructure.stateBackend.kmsKeyId: required by the atlas stack, whose state holds the Atlas CDC user's password (see cdcUserCredentials): give the dedicated state key (got undefined)`,
+    );
+  }
   return { environment, pipelines: props.pipelines ?? allPipelines, aws, atlas, stateBackend };
 }
 
@@ -75,6 +80,8 @@ function atlasContext(props: AtlasStackProps): AtlasContext {
  * on the captured collections, scoped to one cluster; its password generated into Secrets Manager
  * with the MongoDB URI the workers mount), network access (a PrivateLink endpoint in the VPC or an
  * access list), and the Atlas triggers being migrated, whose state follows each collection's phase.
+ * Its state holds the CDC user's password (the provider has no write-only one): an S3 state backend
+ * must name its KMS key.
  */
 export class AtlasStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AtlasStackProps) {
@@ -176,7 +183,7 @@ export class AtlasStack extends TerraformStack {
       deletionWindowInDays: 30,
       policy: policyDocument([accountAdministersKeyThroughIam(aws.accountId)]),
     });
-    new KmsAlias(this, 'key-alias', { name: `alias/cdc-${environment.name}-atlas`, targetKeyId: key.keyId });
+    new KmsAlias(this, 'key-alias', { name: atlasKeyAlias(environment), targetKeyId: key.keyId });
 
     const username = atlas.databaseUsername;
     const credentials = new GeneratedSecret(this, 'cdc-user-credentials', {
@@ -191,7 +198,11 @@ export class AtlasStack extends TerraformStack {
           uri: Fn.format('mongodb+srv://%s:%s@%s/?authSource=admin', [username, password, Fn.trimprefix(srv, 'mongodb+srv://')]),
         }),
     });
-    // The Atlas provider has no write-only password: it reads the one Secrets Manager holds.
+    // The one password in a state: the mongodbatlas provider these bindings pin (1.41.1, binding
+    // 8.6.2) has no write-only password for a database user, so the user's `password` (and this read
+    // of the secret) are stored in the atlas stack's state. That state is encrypted with the dedicated
+    // state key (stateBackend.kmsKeyId, required above) and read by the plan role; a provider release
+    // with `password_wo` (mongodb/terraform-provider-mongodbatlas#4621) lets this read go.
     return new DataAwsSecretsmanagerSecretVersion(this, 'cdc-user-credentials-stored', {
       secretId: credentials.secret.id,
       versionId: credentials.secretVersion.versionId,

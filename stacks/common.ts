@@ -12,7 +12,11 @@ const STACK_DIRECTORY_TO_REPOSITORY = '../../..';
 
 /**
  * Terraform 1.11 or later: the stacks hand generated passwords over through ephemeral resources (1.10)
- * and write-only arguments (1.11), so that no password is ever stored in a plan or a state.
+ * and write-only arguments (1.11), so that no generated password is stored in a plan or a state, with
+ * one exception. The Atlas CDC user's password: the mongodbatlas provider these bindings pin has no
+ * write-only password for a database user, so the atlas stack reads it back from Secrets Manager and
+ * its state holds it. That state is encrypted with a KMS key of its own (`stateBackend.kmsKeyId`,
+ * which the atlas stack requires) and readable by whoever may read the state, the plan role included.
  */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.11.0';
 

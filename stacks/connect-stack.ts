@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { Fn, TerraformStack } from 'cdktf';
 import { DataAwsMskCluster } from '@cdktf/provider-aws/lib/data-aws-msk-cluster';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
@@ -16,19 +18,42 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { jmxExporterConfigYaml } from '../alerts/jmx-exporter';
 import { versions, type Environment } from '../config';
 import type { AwsSettings, ConnectSettings, KafkaSettings, StateBackendSettings } from '../config/infrastructure';
-import { arnPrefix, configureAwsProvider, configureTerraform, policyDocument, requireSetting, terraformLiteral, type PolicyStatement } from './common';
+import { accountAdministersKeyThroughIam, arnPrefix, configureAwsProvider, configureTerraform, policyDocument, requireSetting, terraformLiteral, type PolicyStatement } from './common';
 import {
   CONNECT_METRICS_PORT,
+  CONNECT_REST_AUTH_DIRECTORY,
+  CONNECT_REST_AUTH_FILES,
+  CONNECT_REST_JAAS_FILE,
   CONNECT_REST_PORT,
+  CONNECT_REST_TLS_DIRECTORY,
+  CONNECT_REST_USERNAME,
   JMX_EXPORTER_CONFIG_FILE,
   imageEnvironmentVariables,
   jvmEnvironmentVariables,
   mountedSecretFiles,
+  restAuthSecretFiles,
+  restJaasConfig,
+  restKeystorePasswordVariables,
+  SCRAM_PASSWORD_FILE,
+  stackProvidedSecretFiles,
   workerProperties,
   type MountedSecretFile,
 } from './connect-worker-config';
-import { HardenedWorkload } from './constructs/hardened-workload';
-import { CONNECT_APP_NAME, CONNECT_SECRETS_DIRECTORY, connectGroupId, connectIamRoleName, connectInternalTopics, mskClusterName } from './names';
+import { GeneratedSecret } from './constructs/generated-secret';
+import { HardenedWorkload, type WorkloadProbe } from './constructs/hardened-workload';
+import { CERTIFICATE_FILES, KEYSTORE_PASSWORD_KEY, WorkloadCertificate } from './constructs/workload-certificate';
+import {
+  CONNECT_APP_NAME,
+  CONNECT_SECRETS_DIRECTORY,
+  atlasKeyAlias,
+  connectGroupId,
+  connectIamRoleName,
+  connectInternalTopics,
+  connectKeyAlias,
+  connectRestCredentialsSecretName,
+  kafkaKeyAlias,
+  mskClusterName,
+} from './names';
 
 export interface ConnectStackProps {
   readonly environment: Environment;
@@ -37,6 +62,8 @@ export interface ConnectStackProps {
 /** The Secrets Store CSI driver mounts Secrets Manager secrets as files; nothing lands in a Kubernetes Secret. */
 export const SECRETS_STORE_CSI_DRIVER = 'secrets-store.csi.k8s.io';
 const SECRET_PROVIDER_CLASS_NAME = `${CONNECT_APP_NAME}-secrets`;
+/** The REST API's credentials, in a SecretProviderClass and a mount of their own (no config provider reads them). */
+const REST_AUTH_SECRET_PROVIDER_CLASS_NAME = `${CONNECT_APP_NAME}-rest-auth`;
 
 /** The `objects` parameter of the AWS provider for the Secrets Store CSI driver: one entry per secret. */
 export function secretProviderObjects(files: readonly MountedSecretFile[]): string {
@@ -61,27 +88,44 @@ function secretArn(aws: AwsSettings, secretName: string): string {
   return `${arnPrefix(aws, 'secretsmanager')}:secret:${secretName}-??????`;
 }
 
+/**
+ * The KMS keys the workers' mounted secrets are encrypted with, by alias: the kafka stack's (the
+ * SCRAM password), the atlas stack's (the MongoDB URI) and the connect stack's own (the REST
+ * credentials). A secret of `connect.secrets` is encrypted with Secrets Manager's AWS-managed key
+ * (whose policy admits the account through Secrets Manager, no IAM grant needed) or with the
+ * connect stack's key.
+ */
+export function workerSecretKeyAliases(environment: Environment): string[] {
+  const stackFiles = stackProvidedSecretFiles(environment).map((file) => file.file);
+  return [
+    ...(stackFiles.includes(SCRAM_PASSWORD_FILE) ? [kafkaKeyAlias(environment)] : []),
+    ...(environment.infrastructure.atlas ? [atlasKeyAlias(environment)] : []),
+    connectKeyAlias(environment),
+  ];
+}
+
 /** What the workers' IAM role may do: read their mounted secrets and, with IAM auth, use their part of MSK. */
 export function connectRolePolicyStatements(environment: Environment, aws: AwsSettings, connect: ConnectSettings): PolicyStatement[] {
-  const files = mountedSecretFiles(environment);
-  const statements: PolicyStatement[] = [];
-  if (files.length > 0) {
-    statements.push(
-      {
-        Sid: 'ReadMountedSecrets',
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        Resource: [...new Set(files.map((file) => secretArn(aws, file.secretName)))],
+  const files = [...mountedSecretFiles(environment), ...restAuthSecretFiles(environment)];
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'ReadMountedSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: [...new Set(files.map((file) => secretArn(aws, file.secretName)))],
+    },
+    {
+      // Only the keys of the platform's secrets, and only for Secrets Manager reading them.
+      Sid: 'DecryptMountedSecrets',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: `${arnPrefix(aws, 'kms')}:key/*`,
+      Condition: {
+        StringEquals: { 'kms:ViaService': `secretsmanager.${aws.region}.amazonaws.com` },
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': workerSecretKeyAliases(environment) },
       },
-      {
-        Sid: 'DecryptMountedSecrets',
-        Effect: 'Allow',
-        Action: 'kms:Decrypt',
-        Resource: `${arnPrefix(aws, 'kms')}:key/*`,
-        Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${aws.region}.amazonaws.com` } },
-      },
-    );
-  }
+    },
+  ];
   if (connect.kafkaAuthentication === 'iam') {
     const kafka = arnPrefix(aws, 'kafka');
     const cluster = mskClusterName(environment);
@@ -123,6 +167,23 @@ export function connectRolePolicyStatements(environment: Environment, aws: AwsSe
   return statements;
 }
 
+/**
+ * The REST API's files: the certificate's stores and CA (only those keys of its Secret: not the PEM
+ * key), the credentials from their own SecretProviderClass, and the JAAS file.
+ */
+function restVolumes(certificate: WorkloadCertificate) {
+  const items = Object.values(CERTIFICATE_FILES).map((file) => ({ key: file, path: file }));
+  return [
+    { name: 'rest-tls', source: { secret: { secretName: certificate.secretName, items, defaultMode: '0440' } }, mounts: [{ mountPath: CONNECT_REST_TLS_DIRECTORY, readOnly: true }] },
+    {
+      name: 'rest-auth',
+      source: { csi: { driver: SECRETS_STORE_CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: REST_AUTH_SECRET_PROVIDER_CLASS_NAME } } },
+      mounts: [{ mountPath: CONNECT_REST_AUTH_DIRECTORY, readOnly: true }],
+    },
+    { name: 'rest-jaas', configMapId: 'rest-jaas-config', mounts: [{ mountPath: path.posix.dirname(CONNECT_REST_JAAS_FILE), readOnly: true }] },
+  ];
+}
+
 /** The image writes its generated properties, data and logs: those paths (and /tmp) get their own volumes. */
 const WRITABLE_PATHS = { 'kafka-config': '/kafka/config', 'kafka-data': '/kafka/data', 'kafka-logs': '/kafka/logs', tmp: '/tmp' };
 
@@ -156,6 +217,10 @@ interface WorkerConfiguration {
   readonly jmxExporterYaml: string;
   /** The SecretProviderClass's `objects`. */
   readonly secretObjects: string;
+  /** The REST credentials' SecretProviderClass's `objects`. */
+  readonly restAuthObjects: string;
+  /** The REST extension's JAAS file. */
+  readonly restJaas: string;
   /**
    * Changes with any of them, so that a changed configuration rolls the pods. (The bootstrap servers
    * are a Terraform reference here, not a value, and stay out of it.)
@@ -168,15 +233,18 @@ function workerConfiguration(context: ConnectContext): WorkerConfiguration {
   const environmentVariables = { ...imageEnvironmentVariables(workerProperties(environment, connect, kafka)), ...jvmEnvironmentVariables(connect) };
   const jmxExporterYaml = jmxExporterConfigYaml();
   const secretObjects = secretProviderObjects(mountedSecretFiles(environment));
-  const checksum = createHash('sha256').update(JSON.stringify([environmentVariables, jmxExporterYaml, secretObjects])).digest('hex');
-  return { environmentVariables, jmxExporterYaml, secretObjects, checksum };
+  const restAuthObjects = secretProviderObjects(restAuthSecretFiles(environment));
+  const restJaas = restJaasConfig();
+  const checksum = createHash('sha256').update(JSON.stringify([environmentVariables, jmxExporterYaml, secretObjects, restAuthObjects, restJaas])).digest('hex');
+  return { environmentVariables, jmxExporterYaml, secretObjects, restAuthObjects, restJaas, checksum };
 }
 
 /** The Kubernetes resources of the stack that the workers' Deployment refers to. */
 interface WorkerDependencies {
   readonly namespace: NamespaceV1;
   readonly serviceAccount: ServiceAccountV1;
-  readonly secretProviderClass: Manifest;
+  readonly secretProviderClasses: readonly Manifest[];
+  readonly certificate: WorkloadCertificate;
   readonly bootstrapServers: string;
 }
 
@@ -185,18 +253,32 @@ function workerMetadata(context: ConnectContext, namespace: NamespaceV1) {
   return { name: CONNECT_APP_NAME, namespace: namespace.metadata.name, labels: context.labels };
 }
 
-/** GET /health (KIP-1017) answers 200 once the worker has joined its group and is serving. */
-function healthProbe(periodSeconds: number, failureThreshold: number) {
-  return { httpGet: { path: '/health', port: 'rest' }, periodSeconds, failureThreshold, timeoutSeconds: 5 };
+/**
+ * GET /health (KIP-1017) answers 200 once the worker has joined its group and is serving. It sits
+ * behind the REST API's TLS and Basic authentication like every other endpoint, which an httpGet
+ * probe cannot pass without a password in the pod spec: the probe runs curl in the container (the
+ * image carries it), credentials from the mounted file through curl's config on stdin (never in a
+ * process's arguments), the certificate checked against the workers' CA under the Service's name.
+ */
+function healthProbe(namespace: string, periodSeconds: number, failureThreshold: number): WorkloadProbe {
+  const host = `${CONNECT_APP_NAME}.${namespace}.svc`;
+  const check = [
+    `printf 'user = "%s"\\n' "$(cat ${CONNECT_REST_AUTH_DIRECTORY}/${CONNECT_REST_AUTH_FILES.client})"`,
+    `| curl --config - --fail --silent --show-error --max-time 4 --cacert ${CONNECT_REST_TLS_DIRECTORY}/${CERTIFICATE_FILES.ca}`,
+    `--resolve ${host}:${CONNECT_REST_PORT}:127.0.0.1 https://${host}:${CONNECT_REST_PORT}/health`,
+  ].join(' ');
+  return { exec: { command: ['/bin/sh', '-c', check] }, periodSeconds, failureThreshold, timeoutSeconds: 5 };
 }
 
 /**
  * `connect-<environment>`: Kafka Connect in distributed mode on the platform team's Kubernetes
  * cluster — namespace, worker configuration, a Deployment of the pinned image with the JMX exporter
  * agent, probes on the REST port, non-root and read-only (a HardenedWorkload); a ClusterIP Service,
- * a PodDisruptionBudget, a NetworkPolicy admitting only the GitOps runner, Prometheus and the
- * workers themselves; Secrets Manager secrets mounted for the `dir` config provider; the IAM role
- * of its service account.
+ * a PodDisruptionBudget, a NetworkPolicy admitting the GitOps runner and the workers themselves to
+ * the REST port and Prometheus to the metrics port; the REST API over TLS (a cert-manager
+ * certificate from a CA of the workers' own) with Basic authentication checked by the workers
+ * (Kafka's BasicAuthSecurityRestExtension, the password generated into Secrets Manager); Secrets
+ * Manager secrets mounted for the `dir` config provider; the IAM role of its service account.
  */
 export class ConnectStack extends TerraformStack {
   readonly deployment: DeploymentV1;
@@ -215,10 +297,44 @@ export class ConnectStack extends TerraformStack {
     const namespace = this.namespace(context);
     const serviceAccount = this.serviceAccount(context, namespace, role);
     const configuration = workerConfiguration(context);
-    const secretProviderClass = this.secretProviderClass(context, configuration, namespace);
-    this.deployment = this.workers(context, configuration, { namespace, serviceAccount, secretProviderClass, bootstrapServers }).deployment;
+    const secretProviderClasses = [
+      this.secretProviderClass(context, 'secret-provider-class', SECRET_PROVIDER_CLASS_NAME, configuration.secretObjects, namespace),
+      this.secretProviderClass(context, 'rest-auth-secret-provider-class', REST_AUTH_SECRET_PROVIDER_CLASS_NAME, configuration.restAuthObjects, namespace),
+    ];
+    this.restCredentials(context);
+    const certificate = new WorkloadCertificate(this, 'rest-certificate', { name: CONNECT_APP_NAME, namespace: context.connect.namespace, labels: context.labels, dependsOn: [namespace] });
+    this.deployment = this.workers(context, configuration, { namespace, serviceAccount, secretProviderClasses, certificate, bootstrapServers }).deployment;
     this.disruptionBudget(context, namespace);
     this.networkPolicy(context, namespace);
+  }
+
+  /**
+   * The REST API's one user and its password, generated into Secrets Manager (never in the plan or
+   * the state) under a key of the workers' own, as the files the workers and the probe read: the
+   * users file of PropertyFileLoginModule (`user=password`) and `user:password`. The GitOps apply's
+   * CONNECT_USERNAME / CONNECT_PASSWORD are copied from it.
+   */
+  private restCredentials(context: ConnectContext): GeneratedSecret {
+    const { environment, aws } = context;
+    const key = new KmsKey(this, 'key', {
+      description: `Kafka Connect REST credentials of ${environment.name}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument([accountAdministersKeyThroughIam(aws.accountId)]),
+    });
+    new KmsAlias(this, 'key-alias', { name: connectKeyAlias(environment), targetKeyId: key.keyId });
+    return new GeneratedSecret(this, 'rest-credentials', {
+      name: connectRestCredentialsSecretName(environment),
+      description: `Kafka Connect REST API user ${CONNECT_REST_USERNAME} of ${environment.name}: its password, and the files the workers read it from`,
+      kmsKeyArn: key.arn,
+      secretString: (password) =>
+        Fn.jsonencode({
+          username: CONNECT_REST_USERNAME,
+          password,
+          users: Fn.format('%s=%s\n', [CONNECT_REST_USERNAME, password]),
+          client: Fn.format('%s:%s', [CONNECT_REST_USERNAME, password]),
+        }),
+    });
   }
 
   /** The brokers the workers use: the kafka stack owns the cluster; read it by its name so the two stacks share no state. */
@@ -279,14 +395,14 @@ export class ConnectStack extends TerraformStack {
     });
   }
 
-  /** The Secrets Manager secrets the Secrets Store CSI driver mounts as files for the `dir` config provider. */
-  private secretProviderClass(context: ConnectContext, configuration: WorkerConfiguration, namespace: NamespaceV1): Manifest {
-    return new Manifest(this, 'secret-provider-class', {
+  /** Secrets Manager secrets the Secrets Store CSI driver mounts as files: for the `dir` config provider, or the REST credentials. */
+  private secretProviderClass(context: ConnectContext, id: string, name: string, objects: string, namespace: NamespaceV1): Manifest {
+    return new Manifest(this, id, {
       manifest: {
         apiVersion: 'secrets-store.csi.x-k8s.io/v1',
         kind: 'SecretProviderClass',
-        metadata: { name: SECRET_PROVIDER_CLASS_NAME, namespace: context.connect.namespace, labels: context.labels },
-        spec: { provider: 'aws', parameters: { region: context.aws.region, objects: terraformLiteral(configuration.secretObjects) } },
+        metadata: { name, namespace: context.connect.namespace, labels: context.labels },
+        spec: { provider: 'aws', parameters: { region: context.aws.region, objects: terraformLiteral(objects) } },
       },
       dependsOn: [namespace],
     });
@@ -316,10 +432,13 @@ export class ConnectStack extends TerraformStack {
         { name: 'metrics', port: CONNECT_METRICS_PORT },
       ],
       environmentConfigMapId: 'worker-config',
-      // Followers forward REST calls to the leader at the address it advertises: the pod's own.
-      env: [{ name: 'ADVERTISED_HOST_NAME', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+      env: [
+        // Followers forward REST calls to the leader at the address it advertises: the pod's own.
+        { name: 'ADVERTISED_HOST_NAME', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+        ...restKeystorePasswordVariables(dependencies.certificate.keystorePasswordSecretName, KEYSTORE_PASSWORD_KEY),
+      ],
       resources: { requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest }, limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit } },
-      probes: { startup: healthProbe(10, 30), readiness: healthProbe(10, 3), liveness: healthProbe(20, 3) },
+      probes: { startup: healthProbe(connect.namespace, 10, 30), readiness: healthProbe(connect.namespace, 10, 3), liveness: healthProbe(connect.namespace, 20, 3) },
       configMaps: [
         {
           id: 'worker-config',
@@ -330,6 +449,7 @@ export class ConnectStack extends TerraformStack {
           },
         },
         { id: 'jmx-exporter-config', name: `${CONNECT_APP_NAME}-jmx-exporter`, data: { 'config.yaml': terraformLiteral(configuration.jmxExporterYaml) } },
+        { id: 'rest-jaas-config', name: `${CONNECT_APP_NAME}-rest-jaas`, data: { [path.posix.basename(CONNECT_REST_JAAS_FILE)]: terraformLiteral(configuration.restJaas) } },
       ],
       volumes: [
         {
@@ -338,6 +458,7 @@ export class ConnectStack extends TerraformStack {
           mounts: [{ mountPath: CONNECT_SECRETS_DIRECTORY, readOnly: true }],
         },
         { name: 'jmx-exporter', configMapId: 'jmx-exporter-config', mounts: [{ mountPath: path.posix.dirname(JMX_EXPORTER_CONFIG_FILE), readOnly: true }] },
+        ...restVolumes(dependencies.certificate),
         ...Object.entries(WRITABLE_PATHS).map(([name, mountPath]) => ({ name, mounts: [{ mountPath }] })),
       ],
       runAsUser: connect.runAsUser,
@@ -345,7 +466,7 @@ export class ConnectStack extends TerraformStack {
       // As released: the pod's seccomp profile only, and `privileged: false` stated.
       containerSeccompProfile: false,
       explicitlyUnprivileged: true,
-      dependsOn: [dependencies.secretProviderClass],
+      dependsOn: [...dependencies.secretProviderClasses, ...dependencies.certificate.issued],
     });
   }
 
@@ -357,7 +478,7 @@ export class ConnectStack extends TerraformStack {
     });
   }
 
-  /** Only the GitOps runner, Prometheus and the workers themselves reach the workers. */
+  /** The GitOps runner and the workers themselves reach the REST port; Prometheus the metrics port only. */
   private networkPolicy(context: ConnectContext, namespace: NamespaceV1): void {
     const { restClients } = context.connect;
     const podsOf = (client: ConnectSettings['restClients']['gitopsRunner']) => ({
@@ -372,7 +493,8 @@ export class ConnectStack extends TerraformStack {
         policyTypes: ['Ingress'],
         ingress: [
           { from: [podsOf(restClients.gitopsRunner)], ports: ports(CONNECT_REST_PORT) },
-          { from: [podsOf(restClients.prometheus)], ports: ports(CONNECT_REST_PORT, CONNECT_METRICS_PORT) },
+          // Prometheus scrapes the JMX exporter; it has no business with the REST API.
+          { from: [podsOf(restClients.prometheus)], ports: ports(CONNECT_METRICS_PORT) },
           // Distributed mode: a follower forwards connector changes to the leader's REST port.
           { from: [{ podSelector: { matchLabels: context.selectorLabels } }], ports: ports(CONNECT_REST_PORT) },
         ],

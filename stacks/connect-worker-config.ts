@@ -1,6 +1,7 @@
 import { messageSizeSettings, type Environment } from '../config';
 import type { ConnectSettings, KafkaSettings } from '../config/infrastructure';
-import { CONNECT_SECRETS_DIRECTORY, SCRAM_USERNAME, atlasCredentialsSecretName, connectGroupId, connectInternalTopics, scramSecretName } from './names';
+import { CERTIFICATE_FILES } from './constructs/workload-certificate';
+import { CONNECT_SECRETS_DIRECTORY, SCRAM_USERNAME, atlasCredentialsSecretName, connectGroupId, connectInternalTopics, connectRestCredentialsSecretName, scramSecretName } from './names';
 
 /**
  * The Connect workers' configuration as pure functions of the environment: the worker properties,
@@ -12,6 +13,27 @@ export const CONNECT_REST_PORT = 8083;
 /** The JMX exporter agent's HTTP port (Debezium's and Strimzi's images use the same). */
 export const CONNECT_METRICS_PORT = 9404;
 export const JMX_EXPORTER_CONFIG_FILE = '/etc/jmx-exporter/config.yaml';
+
+/** Where the workers read their REST certificate: cert-manager's PKCS12 keystore and truststore, and the CA alone. */
+export const CONNECT_REST_TLS_DIRECTORY = '/etc/connect-rest-tls';
+/**
+ * Where the workers read the REST API's users, and the probe its credentials: beside, not under,
+ * the directory the `dir` config provider may read, so that no connector config can name them.
+ */
+export const CONNECT_REST_AUTH_DIRECTORY = '/etc/connect-rest-auth';
+/** The JAAS file that points the REST extension at the users file; no secret in it. */
+export const CONNECT_REST_JAAS_FILE = '/etc/connect-rest-jaas/jaas.conf';
+/** The files of the REST credentials' secret: the users (`user=password`, PropertyFileLoginModule) and `user:password` for the probe. */
+export const CONNECT_REST_AUTH_FILES = { users: 'users.properties', client: 'client-credentials' } as const;
+/** The one REST user: the GitOps apply (CONNECT_USERNAME); the probe logs in as it too. */
+export const CONNECT_REST_USERNAME = 'cdc-gitops';
+/** Kafka's Basic authentication for the REST API (connect-basic-auth-extension, in the Kafka distribution the image carries). */
+export const BASIC_AUTH_REST_EXTENSION = 'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension';
+/**
+ * The stores' password reaches the worker as these properties, set from the password's Secret
+ * through the image's `CONNECT_*` variables: never a config provider, which any connector could name.
+ */
+export const REST_KEYSTORE_PASSWORD_PROPERTIES = ['listeners.https.ssl.keystore.password', 'listeners.https.ssl.truststore.password'] as const;
 
 const CONFIG_PROVIDER_CLASSES = {
   dir: 'org.apache.kafka.common.config.provider.DirectoryConfigProvider',
@@ -75,6 +97,15 @@ export function stackProvidedSecretFiles(environment: Environment): MountedSecre
   ];
 }
 
+/** The REST API's credential files, mounted apart under CONNECT_REST_AUTH_DIRECTORY: the connect stack's generated secret. */
+export function restAuthSecretFiles(environment: Environment): MountedSecretFile[] {
+  const secretName = connectRestCredentialsSecretName(environment);
+  return [
+    { file: CONNECT_REST_AUTH_FILES.users, secretName, jsonKey: 'users' },
+    { file: CONNECT_REST_AUTH_FILES.client, secretName, jsonKey: 'client' },
+  ];
+}
+
 /** Every file mounted under /etc/connect-secrets. */
 export function mountedSecretFiles(environment: Environment): MountedSecretFile[] {
   return [...stackProvidedSecretFiles(environment), ...(environment.infrastructure.connect?.secrets ?? [])];
@@ -128,6 +159,48 @@ function clientSecurityProperties(connect: ConnectSettings): Record<string, stri
   return properties;
 }
 
+/**
+ * The REST API: HTTPS only (the certificate of the connect stack's WorkloadCertificate), and every request
+ * but the workers' signed internal ones authenticated by Kafka's BasicAuthSecurityRestExtension
+ * against the mounted users file. A follower forwards requests to the leader at the pod address the
+ * leader advertises, which no certificate can name: that client checks the chain against the
+ * truststore, which holds the workers' own CA and nothing else, and not the host name.
+ */
+function restProperties(): Record<string, string> {
+  const tls = (file: string) => `${CONNECT_REST_TLS_DIRECTORY}/${file}`;
+  return {
+    // `listeners` replaces the deprecated `rest.host.name`/`rest.port` (which the image still sets).
+    listeners: `https://0.0.0.0:${CONNECT_REST_PORT}`,
+    'rest.advertised.listener': 'https',
+    'rest.advertised.port': String(CONNECT_REST_PORT),
+    'listeners.https.ssl.keystore.type': 'PKCS12',
+    'listeners.https.ssl.keystore.location': tls(CERTIFICATE_FILES.keystore),
+    'listeners.https.ssl.truststore.type': 'PKCS12',
+    'listeners.https.ssl.truststore.location': tls(CERTIFICATE_FILES.truststore),
+    'listeners.https.ssl.endpoint.identification.algorithm': '',
+    'rest.extension.classes': BASIC_AUTH_REST_EXTENSION,
+  };
+}
+
+/** The JAAS file BasicAuthSecurityRestExtension reads (`-Djava.security.auth.login.config`): the users file, nothing secret. */
+export function restJaasConfig(): string {
+  return [
+    'KafkaConnect {',
+    '  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required',
+    `  file="${CONNECT_REST_AUTH_DIRECTORY}/${CONNECT_REST_AUTH_FILES.users}";`,
+    '};',
+    '',
+  ].join('\n');
+}
+
+/** The image's variables for the stores' password, each read from the password's Secret. */
+export function restKeystorePasswordVariables(secretName: string, key: string) {
+  return REST_KEYSTORE_PASSWORD_PROPERTIES.map((property) => ({
+    name: `CONNECT_${property.toUpperCase().replace(/\./g, '_')}`,
+    valueFrom: { secretKeyRef: { name: secretName, key } },
+  }));
+}
+
 /** The distributed worker's properties (bootstrap servers aside: they come from the MSK cluster). */
 export function workerProperties(environment: Environment, connect: ConnectSettings, kafka: KafkaSettings): Record<string, string> {
   const topics = connectInternalTopics(environment);
@@ -145,13 +218,15 @@ export function workerProperties(environment: Environment, connect: ConnectSetti
     // The JDBC sink needs the schemas Debezium writes beside each record.
     'key.converter.schemas.enable': 'true',
     'value.converter.schemas.enable': 'true',
-    // `listeners` replaces the deprecated `rest.host.name`/`rest.port` (which the image still sets).
-    listeners: `http://0.0.0.0:${CONNECT_REST_PORT}`,
-    'rest.advertised.port': String(CONNECT_REST_PORT),
+    ...restProperties(),
     // Source connectors create their topics (the brokers' auto-creation is off).
     'topic.creation.enable': 'true',
-    // The sinks tune their consumers through `consumer.override.*`.
-    'connector.client.config.override.policy': 'All',
+    // A connector config may not change its clients' settings: with All, one could point its
+    // producer at another principal or cluster, or turn TLS off. Client sizes are the worker's.
+    // (Kafka 4.1 has None, Principal and All; a key allowlist arrives with KIP-1188.)
+    'connector.client.config.override.policy': 'None',
+    // The sinks' poll size (environment.sink.maxPollRecords), for every sink of the worker.
+    'consumer.max.poll.records': String(environment.sink.maxPollRecords),
     ...largeMessageProducerProperties(environment),
     ...configProviderProperties(environment),
     ...clientSecurityProperties(connect),
@@ -208,10 +283,10 @@ export function imageEnvironmentVariables(properties: Readonly<Record<string, st
   return variables;
 }
 
-/** JVM options: the JMX exporter agent, and a heap sized from the container's memory limit. */
+/** JVM options: the JMX exporter agent, the REST extension's JAAS file, and a heap sized from the container's memory limit. */
 export function jvmEnvironmentVariables(connect: ConnectSettings): Record<string, string> {
   return {
-    KAFKA_OPTS: `-javaagent:${connect.jmxExporterAgentPath}=${CONNECT_METRICS_PORT}:${JMX_EXPORTER_CONFIG_FILE}`,
+    KAFKA_OPTS: `-javaagent:${connect.jmxExporterAgentPath}=${CONNECT_METRICS_PORT}:${JMX_EXPORTER_CONFIG_FILE} -Djava.security.auth.login.config=${CONNECT_REST_JAAS_FILE}`,
     HEAP_OPTS: '-XX:MaxRAMPercentage=75.0 -XX:InitialRAMPercentage=50.0',
   };
 }

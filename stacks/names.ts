@@ -47,3 +47,21 @@ export function connectIamRoleName(environment: Environment): string {
 export function atlasCustomRoleName(environment: Environment): string {
   return `cdc-${environment.name}-change-stream-reader`;
 }
+
+/** Aliases of the stacks' KMS keys: the kafka stack's (data at rest, broker logs, the SCRAM secret), the atlas stack's (the CDC user's secret), the connect stack's (the REST credentials). */
+export function kafkaKeyAlias(environment: Environment): string {
+  return `alias/${mskClusterName(environment)}`;
+}
+
+export function atlasKeyAlias(environment: Environment): string {
+  return `alias/cdc-${environment.name}-atlas`;
+}
+
+export function connectKeyAlias(environment: Environment): string {
+  return `alias/cdc-${environment.name}-connect`;
+}
+
+/** Secrets Manager secret with the Connect REST API's user and password (and the files the workers read them from). */
+export function connectRestCredentialsSecretName(environment: Environment): string {
+  return `cdc-platform/${environment.name}/connect-rest`;
+}

@@ -29,6 +29,8 @@ export const production: EnvironmentInput = {
       bucket: 'acme-cdc-terraform-state',
       region: 'eu-west-1',
       keyPrefix: 'mongo-cdc-platform/production',
+      // The dedicated state key (made with the bucket, outside the stacks): the atlas stack's state holds a password.
+      kmsKeyId: 'alias/cdc-terraform-state',
     },
     aws: { region: 'eu-west-1', accountId: '123456789012', tags: { 'cost-center': 'bi-platform' } },
     network: {

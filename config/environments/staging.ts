@@ -23,7 +23,8 @@ export const staging: EnvironmentInput = {
     customers: { phase: 'shadow' },
   },
   infrastructure: {
-    stateBackend: { kind: 's3', bucket: 'acme-cdc-terraform-state', region: 'eu-west-1', keyPrefix: 'mongo-cdc-platform/staging' },
+    // State under the dedicated state key (made with the bucket, outside the stacks): the atlas stack's state holds a password.
+    stateBackend: { kind: 's3', bucket: 'acme-cdc-terraform-state', region: 'eu-west-1', keyPrefix: 'mongo-cdc-platform/staging', kmsKeyId: 'alias/cdc-terraform-state' },
     aws: { region: 'eu-west-1', accountId: '210987654321', tags: { 'cost-center': 'bi-platform' } },
     network: {
       vpcId: 'vpc-0a1b2c3d4e5f60718',

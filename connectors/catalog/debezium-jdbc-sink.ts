@@ -103,8 +103,6 @@ export interface DebeziumJdbcSinkOptions {
   readonly batchSize?: number;
   /** @default 1 */
   readonly tasksMax?: number;
-  /** Consumer `max.poll.records`: bigger polls, bigger batches. @default 1000 */
-  readonly maxPollRecords?: number;
   /** Transforms and predicates (aliases in order) and their keys, from transforms.ts builders. */
   readonly transforms?: Readonly<Record<string, string>>;
   /**
@@ -121,7 +119,7 @@ export interface DebeziumJdbcSinkOptions {
  * the table's guard deletes only a row its delete event marked.
  */
 export function debeziumJdbcSinkConfig(options: DebeziumJdbcSinkOptions): Record<string, string> {
-  const { batchSize = 1000, tasksMax = 1, maxPollRecords = 1000, deadLetterReplicationFactor = 3, reduceAndUnnest = true } = options;
+  const { batchSize = 1000, tasksMax = 1, deadLetterReplicationFactor = 3, reduceAndUnnest = true } = options;
   return {
     'connector.class': DEBEZIUM_JDBC_SINK_CLASS,
     'tasks.max': String(tasksMax),
@@ -138,7 +136,6 @@ export function debeziumJdbcSinkConfig(options: DebeziumJdbcSinkOptions): Record
     'use.reduction.buffer': String(reduceAndUnnest),
     'dialect.postgres.unnest.insert.enabled': String(reduceAndUnnest),
     'use.time.zone': 'UTC',
-    'consumer.override.max.poll.records': String(maxPollRecords),
     ...jsonConverters(),
     ...sinkErrorHandling({ deadLetterTopic: options.deadLetterTopic, replicationFactor: deadLetterReplicationFactor }),
     ...options.transforms,

@@ -23,12 +23,30 @@ export interface GeneratedSecretProps {
 export const RANDOM_PASSWORD_EPHEMERAL_TYPE = 'aws_secretsmanager_random_password';
 
 /**
+ * A password Secrets Manager generates when Terraform runs, as a reference to an ephemeral
+ * `aws_secretsmanager_random_password` (Terraform 1.10): never in the code, the synthesized JSON,
+ * the plan or the state, and usable only where Terraform takes ephemeral values (a write-only
+ * argument). Named after the construct's path. cdktf 0.21 has no class for ephemeral resources, so
+ * the block is written as a stack override. Punctuation is excluded so the password is safe inside
+ * URIs, JAAS strings, properties files and the Connect image's entrypoint.
+ */
+export function ephemeralRandomPassword(scope: Construct, passwordLength = 32): string {
+  const stack = TerraformStack.of(scope);
+  const ephemeralName = scope.node.path.split('/').slice(1).join('_').replace(/[^A-Za-z0-9_-]/g, '_');
+  stack.addOverride(`ephemeral.${RANDOM_PASSWORD_EPHEMERAL_TYPE}.${ephemeralName}`, {
+    password_length: passwordLength,
+    exclude_punctuation: true,
+    include_space: false,
+    require_each_included_type: true,
+  });
+  return Token.asString(ref(`ephemeral.${RANDOM_PASSWORD_EPHEMERAL_TYPE}.${ephemeralName}.random_password`, stack));
+}
+
+/**
  * A Secrets Manager secret whose password Secrets Manager itself generates, handed over without
- * ever being stored: an ephemeral `aws_secretsmanager_random_password` (Terraform 1.10, never in
- * state or plan) feeds the write-only `secret_string_wo` (Terraform 1.11). No password in the code,
- * the synthesized JSON, the plan or the state. The password changes only when `version` does.
- * cdktf 0.21 has no class for ephemeral resources, so the block is written as a stack override.
- * Punctuation is excluded so the password is safe inside URIs and JAAS strings.
+ * ever being stored: an ephemeral password (ephemeralRandomPassword) feeds the write-only
+ * `secret_string_wo` (Terraform 1.11). No password in the code, the synthesized JSON, the plan or
+ * the state. The password changes only when `version` does.
  */
 export class GeneratedSecret extends Construct {
   readonly secret: SecretsmanagerSecret;
@@ -40,15 +58,7 @@ export class GeneratedSecret extends Construct {
     const passwordLength = props.passwordLength ?? 32;
     const recoveryWindowInDays = props.recoveryWindowInDays ?? 7;
 
-    const stack = TerraformStack.of(this);
-    const ephemeralName = this.node.path.split('/').slice(1).join('_').replace(/[^A-Za-z0-9_-]/g, '_');
-    stack.addOverride(`ephemeral.${RANDOM_PASSWORD_EPHEMERAL_TYPE}.${ephemeralName}`, {
-      password_length: passwordLength,
-      exclude_punctuation: true,
-      include_space: false,
-      require_each_included_type: true,
-    });
-    const password = Token.asString(ref(`ephemeral.${RANDOM_PASSWORD_EPHEMERAL_TYPE}.${ephemeralName}.random_password`, stack));
+    const password = ephemeralRandomPassword(this, passwordLength);
 
     this.secret = new SecretsmanagerSecret(this, 'secret', {
       name: props.name,

@@ -72,6 +72,12 @@ describe('connectWorkerProperties', () => {
     }
   });
 
+  it('admits no client override from a connector config, as the deployed workers do, and sets the sinks\' poll size itself', () => {
+    expect(properties['connector.client.config.override.policy']).toBe('None');
+    expect(properties['consumer.max.poll.records']).toBe('1000');
+    expect(readProperties(connectWorkerProperties(ports, layout, { maxPollRecords: 250 }))['consumer.max.poll.records']).toBe('250');
+  });
+
   it('serves REST on loopback at the configured port and loads plugins from the runtime', () => {
     expect(properties.listeners).toBe('http://127.0.0.1:28083');
     expect(properties['plugin.path']).toBe('/state/runtime/plugins');

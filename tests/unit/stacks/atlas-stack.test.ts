@@ -164,6 +164,26 @@ describe('atlas stack: the CDC user', () => {
   });
 });
 
+describe("atlas stack: its state, which holds the CDC user's password", () => {
+  it('the password is stored: the provider these bindings pin has no write-only one for a database user', () => {
+    // When the provider gains `password_wo` (mongodb/terraform-provider-mongodbatlas#4621), this test
+    // and the data source go, and the state key stops guarding a password.
+    expect('passwordWo' in DatabaseUser.prototype).toBe(false);
+    expect('password' in DatabaseUser.prototype).toBe(true);
+    expect(onlyResource(atlasStack(), 'mongodbatlas_database_user').password).toMatch(/^\$\{jsondecode\(data\.aws_secretsmanager_secret_version\./);
+  });
+
+  it('is encrypted with the state key the environment names', () => {
+    expect(parsed(atlasStack()).terraform.backend.s3).toMatchObject({ encrypt: true, kms_key_id: 'alias/cdc-terraform-state' });
+  });
+
+  it('refuses an S3 backend without one, naming the setting', () => {
+    expect(() => atlasStackWith((input) => delete input.infrastructure.stateBackend.kmsKeyId)).toThrow(
+      "environment test: infrastructure.stateBackend.kmsKeyId: required by the atlas stack, whose state holds the Atlas CDC user's password (see cdcUserCredentials): give the dedicated state key (got undefined)",
+    );
+  });
+});
+
 describe('atlas stack: network access', () => {
   it('adds the access list entries of a lower environment, and no private endpoint', () => {
     const json = atlasStack();

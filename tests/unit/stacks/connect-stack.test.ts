@@ -1,10 +1,14 @@
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { DataAwsMskCluster } from '@cdktf/provider-aws/lib/data-aws-msk-cluster';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { jmxExporterConfigYaml } from '../../../alerts/jmx-exporter';
@@ -27,6 +31,8 @@ const container = (json: string): Synthesized => podSpec(json).container[0];
 const configMap = (json: string, name: string): Synthesized =>
   resources(json, 'kubernetes_config_map_v1').find((map) => map.metadata.name === name)!;
 const rolePolicy = (json: string) => JSON.parse(onlyResource(json, 'aws_iam_role_policy').policy) as { Statement: Synthesized[] };
+const manifest = (json: string, kind: string, name: string): Synthesized =>
+  resources(json, 'kubernetes_manifest').find((resource) => resource.manifest.kind === kind && resource.manifest.metadata.name === name)!.manifest;
 
 describe('connect stack: the Deployment', () => {
   const json = connectStack();
@@ -43,9 +49,16 @@ describe('connect stack: the Deployment', () => {
     expect(container(json).resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
   });
 
-  it('probes startup, readiness and liveness on the REST port\'s /health', () => {
+  it('probes startup, readiness and liveness on /health over TLS, as the REST user, no password in the pod spec', () => {
     for (const probe of ['startup_probe', 'readiness_probe', 'liveness_probe']) {
-      expect(container(json)[probe].http_get).toEqual({ path: '/health', port: 'rest' });
+      const [shell, flag, check] = container(json)[probe].exec.command as string[];
+      expect([shell, flag]).toEqual(['/bin/sh', '-c']);
+      expect(check).toContain('https://kafka-connect.cdc-platform.svc:8083/health');
+      expect(check).toContain('--resolve kafka-connect.cdc-platform.svc:8083:127.0.0.1');
+      expect(check).toContain('--cacert /etc/connect-rest-tls/ca.crt');
+      // The credentials reach curl on stdin, never in its arguments.
+      expect(check).toMatch(/^printf 'user = "%s"\\n' "\$\(cat \/etc\/connect-rest-auth\/client-credentials\)" \| curl --config - --fail /);
+      expect(container(json)[probe].http_get).toBeUndefined();
     }
     expect(container(json).port).toEqual([
       { name: 'rest', container_port: 8083, protocol: 'TCP' },
@@ -86,14 +99,19 @@ describe('connect stack: the Deployment', () => {
   it('loads the JMX exporter agent with the monitoring helper\'s configuration', () => {
     expect(configMap(json, 'kafka-connect-jmx-exporter').data['config.yaml']).toBe(jmxExporterConfigYaml());
     expect(configMap(json, 'kafka-connect-worker').data.KAFKA_OPTS).toBe(
-      '-javaagent:/kafka/libs/jmx_prometheus_javaagent-1.0.1.jar=9404:/etc/jmx-exporter/config.yaml',
+      '-javaagent:/kafka/libs/jmx_prometheus_javaagent-1.0.1.jar=9404:/etc/jmx-exporter/config.yaml -Djava.security.auth.login.config=/etc/connect-rest-jaas/jaas.conf',
     );
     expect(container(json).volume_mount).toContainEqual({ name: 'jmx-exporter', mount_path: '/etc/jmx-exporter', read_only: true });
   });
 
-  it('configures the worker from the ConfigMap and advertises the pod\'s own address', () => {
+  it('configures the worker from the ConfigMap, advertises the pod\'s own address and reads the keystore password from its Secret', () => {
     expect(container(json).env_from).toEqual([{ config_map_ref: { name: '${kubernetes_config_map_v1.worker-config.metadata[0].name}' } }]);
-    expect(container(json).env).toEqual([{ name: 'ADVERTISED_HOST_NAME', value_from: { field_ref: { field_path: 'status.podIP' } } }]);
+    const fromSecret = { secret_key_ref: { name: 'kafka-connect-rest-keystore-password', key: 'password' } };
+    expect(container(json).env).toEqual([
+      { name: 'ADVERTISED_HOST_NAME', value_from: { field_ref: { field_path: 'status.podIP' } } },
+      { name: 'CONNECT_LISTENERS_HTTPS_SSL_KEYSTORE_PASSWORD', value_from: fromSecret },
+      { name: 'CONNECT_LISTENERS_HTTPS_SSL_TRUSTSTORE_PASSWORD', value_from: fromSecret },
+    ]);
   });
 
   it('runs under its service account, without mounting the Kubernetes API token', () => {
@@ -138,9 +156,9 @@ describe('connect stack: the worker configuration', () => {
   });
 
   it('lists each mounted secret for the CSI driver, with the file each JSON key becomes', () => {
-    const manifest = onlyResource(json, 'kubernetes_manifest').manifest;
-    expect(manifest).toMatchObject({ apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name: 'kafka-connect-secrets' } });
-    expect(parse(manifest.spec.parameters.objects)).toEqual([
+    const secrets = manifest(json, 'SecretProviderClass', 'kafka-connect-secrets');
+    expect(secrets).toMatchObject({ apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name: 'kafka-connect-secrets' } });
+    expect(parse(secrets.spec.parameters.objects)).toEqual([
       {
         objectName: 'cdc-platform/test/atlas-cdc-user',
         objectType: 'secretsmanager',
@@ -166,7 +184,112 @@ describe('connect stack: the worker configuration', () => {
     expect(configMap(scram, 'kafka-connect-worker').data.CONNECT_SASL_JAAS_CONFIG).toBe(
       'org.apache.kafka.common.security.scram.ScramLoginModule required username="kafka-connect" password="$${dir:/etc/connect-secrets:kafka-scram-password}";',
     );
-    expect(onlyResource(scram, 'kubernetes_manifest').manifest.spec.parameters.objects).toContain('objectAlias: kafka-scram-password');
+    expect(manifest(scram, 'SecretProviderClass', 'kafka-connect-secrets').spec.parameters.objects).toContain('objectAlias: kafka-scram-password');
+  });
+});
+
+describe('connect stack: the REST API, over TLS, every request authenticated', () => {
+  const json = connectStack();
+  const data = configMap(json, 'kafka-connect-worker').data;
+
+  it('listens on https only, with the PKCS12 stores of its certificate, and advertises https to the other workers', () => {
+    expect(data).toMatchObject({
+      CONNECT_LISTENERS: 'https://0.0.0.0:8083',
+      CONNECT_REST_ADVERTISED_LISTENER: 'https',
+      CONNECT_LISTENERS_HTTPS_SSL_KEYSTORE_TYPE: 'PKCS12',
+      CONNECT_LISTENERS_HTTPS_SSL_KEYSTORE_LOCATION: '/etc/connect-rest-tls/keystore.p12',
+      CONNECT_LISTENERS_HTTPS_SSL_TRUSTSTORE_TYPE: 'PKCS12',
+      CONNECT_LISTENERS_HTTPS_SSL_TRUSTSTORE_LOCATION: '/etc/connect-rest-tls/truststore.p12',
+    });
+    expect(Object.values(data).filter((value) => String(value).startsWith('http://'))).toEqual([]);
+    // The stores' password comes from its Secret (env), never from the ConfigMap.
+    expect(Object.keys(data).filter((name) => name.includes('PASSWORD'))).toEqual([]);
+  });
+
+  it("checks Basic credentials with Kafka's BasicAuthSecurityRestExtension against the mounted users file", () => {
+    expect(data.CONNECT_REST_EXTENSION_CLASSES).toBe('org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension');
+    expect(configMap(json, 'kafka-connect-rest-jaas').data['jaas.conf']).toBe(
+      'KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required\n  file="/etc/connect-rest-auth/users.properties";\n};\n',
+    );
+    expect(data.KAFKA_OPTS).toContain('-Djava.security.auth.login.config=/etc/connect-rest-jaas/jaas.conf');
+  });
+
+  it('mounts the stores and the CA of the certificate (not its PEM key), the credentials and the JAAS file read-only, out of any config provider\'s reach', () => {
+    expect(podSpec(json).volume).toContainEqual({
+      name: 'rest-tls',
+      secret: {
+        secret_name: 'kafka-connect-rest-tls',
+        default_mode: '0440',
+        items: [
+          { key: 'keystore.p12', path: 'keystore.p12' },
+          { key: 'truststore.p12', path: 'truststore.p12' },
+          { key: 'ca.crt', path: 'ca.crt' },
+        ],
+      },
+    });
+    expect(podSpec(json).volume).toContainEqual({
+      name: 'rest-auth',
+      csi: { driver: 'secrets-store.csi.k8s.io', read_only: true, volume_attributes: { secretProviderClass: 'kafka-connect-rest-auth' } },
+    });
+    for (const [name, mountPath] of [['rest-tls', '/etc/connect-rest-tls'], ['rest-auth', '/etc/connect-rest-auth'], ['rest-jaas', '/etc/connect-rest-jaas']]) {
+      expect(container(json).volume_mount).toContainEqual({ name, mount_path: mountPath, read_only: true });
+    }
+    expect(data.CONNECT_CONFIG_PROVIDERS_DIR_PARAM_ALLOWED_PATHS).toBe('/etc/connect-secrets');
+  });
+
+  it('generates the REST password into Secrets Manager, write-only, under a key of the workers\' own', () => {
+    expect(json).toHaveResourceWithProperties(SecretsmanagerSecret, { name: 'cdc-platform/test/connect-rest', kms_key_id: '${aws_kms_key.key.arn}' });
+    expect(json).toHaveResourceWithProperties(KmsAlias, { name: 'alias/cdc-test-connect' });
+    const version = onlyResource(json, 'aws_secretsmanager_secret_version');
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo).toContain('"users" = format("%s=%s\\n", "cdc-gitops", ephemeral.aws_secretsmanager_random_password.rest-credentials.random_password)');
+    expect(version.secret_string_wo).toContain('"client" = format("%s:%s", "cdc-gitops", ephemeral.aws_secretsmanager_random_password.rest-credentials.random_password)');
+    expect(json).toHaveResourceWithProperties(SecretsmanagerSecretVersion, { secret_string_wo_version: 1 });
+    expect(parse(manifest(json, 'SecretProviderClass', 'kafka-connect-rest-auth').spec.parameters.objects)).toEqual([
+      {
+        objectName: 'cdc-platform/test/connect-rest',
+        objectType: 'secretsmanager',
+        objectAlias: 'cdc-platform_test_connect-rest.json',
+        jmesPath: [
+          { path: 'users', objectAlias: 'users.properties' },
+          { path: 'client', objectAlias: 'client-credentials' },
+        ],
+      },
+    ]);
+  });
+
+  it('has its certificate issued in the cluster by cert-manager, from a CA of the workers\' own', () => {
+    expect(manifest(json, 'Issuer', 'kafka-connect-rest-self-signed').spec).toEqual({ selfSigned: {} });
+    expect(manifest(json, 'Certificate', 'kafka-connect-rest-ca').spec).toMatchObject({ isCA: true, secretName: 'kafka-connect-rest-ca', issuerRef: { kind: 'Issuer', name: 'kafka-connect-rest-self-signed' } });
+    expect(manifest(json, 'Issuer', 'kafka-connect-rest-ca').spec).toEqual({ ca: { secretName: 'kafka-connect-rest-ca' } });
+    expect(manifest(json, 'Certificate', 'kafka-connect-rest-tls').spec).toMatchObject({
+      secretName: 'kafka-connect-rest-tls',
+      dnsNames: ['kafka-connect', 'kafka-connect.cdc-platform', 'kafka-connect.cdc-platform.svc', 'kafka-connect.cdc-platform.svc.cluster.local'],
+      issuerRef: { kind: 'Issuer', name: 'kafka-connect-rest-ca' },
+      keystores: { pkcs12: { create: true, passwordSecretRef: { name: 'kafka-connect-rest-keystore-password', key: 'password' } } },
+    });
+  });
+
+  it('writes the keystore password write-only: generated when Terraform runs, its Secret in the state without its data', () => {
+    expect(json).toHaveResourceWithProperties(SecretV1, {
+      metadata: expect.objectContaining({ name: 'kafka-connect-rest-keystore-password', namespace: 'cdc-platform' }),
+      data_wo: { password: '${ephemeral.aws_secretsmanager_random_password.rest-certificate.random_password}' },
+      data_wo_revision: 1,
+    });
+    expect(onlyResource(json, 'kubernetes_secret_v1').data).toBeUndefined();
+  });
+
+  it('lets no connector config override its clients\' settings (a producer pointed at another principal, TLS turned off)', () => {
+    expect(data.CONNECT_CONNECTOR_CLIENT_CONFIG_OVERRIDE_POLICY).toBe('None');
+  });
+
+  it('starts the workers once the certificate, its password and both secret classes exist', () => {
+    expect(onlyResource(json, 'kubernetes_deployment_v1').depends_on).toEqual([
+      'kubernetes_manifest.secret-provider-class',
+      'kubernetes_manifest.rest-auth-secret-provider-class',
+      expect.stringMatching(/^kubernetes_secret_v1\.rest-certificate_keystore-password/),
+      expect.stringMatching(/^kubernetes_manifest\.rest-certificate_/),
+    ]);
   });
 });
 
@@ -249,14 +372,8 @@ describe('connect stack: NetworkPolicy', () => {
     expect(policy.ingress).toContainEqual({ from: [selectorOf('gitops', { app: 'runner' })], ports: [{ port: '8083', protocol: 'TCP' }] });
   });
 
-  it('admits Prometheus to the REST and metrics ports', () => {
-    expect(policy.ingress).toContainEqual({
-      from: [selectorOf('monitoring', { app: 'prometheus' })],
-      ports: [
-        { port: '8083', protocol: 'TCP' },
-        { port: '9404', protocol: 'TCP' },
-      ],
-    });
+  it('admits Prometheus to the metrics port only: it scrapes the JMX exporter, not the REST API', () => {
+    expect(policy.ingress).toContainEqual({ from: [selectorOf('monitoring', { app: 'prometheus' })], ports: [{ port: '9404', protocol: 'TCP' }] });
   });
 
   it('admits the workers to each other\'s REST port (request forwarding to the leader), and nothing else', () => {
@@ -301,7 +418,33 @@ describe('connect stack: IAM role for the service account', () => {
     expect(read.Resource).toEqual([
       'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cdc-platform/test/atlas-cdc-user-??????',
       'arn:aws:secretsmanager:eu-west-1:123456789012:secret:test/warehouse-??????',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cdc-platform/test/connect-rest-??????',
     ]);
+  });
+
+  it('decrypts only with the keys of the secrets it mounts, and only through Secrets Manager', () => {
+    const decrypt = rolePolicy(json).Statement.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('kms:')));
+    expect(decrypt).toEqual([
+      {
+        Sid: 'DecryptMountedSecrets',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: 'arn:aws:kms:eu-west-1:123456789012:key/*',
+        Condition: {
+          StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/cdc-test-atlas', 'alias/cdc-test-connect'] },
+        },
+      },
+    ]);
+  });
+
+  it("adds the kafka stack's key when the workers mount the SCRAM password", () => {
+    const scram = connectStackWith((input) => {
+      input.infrastructure.kafka = { authentication: { iam: false, scram: true } };
+      input.infrastructure.connect.kafkaAuthentication = 'scram';
+    });
+    const decrypt = rolePolicy(scram).Statement.find((statement) => statement.Sid === 'DecryptMountedSecrets')!;
+    expect(decrypt.Condition['ForAnyValue:StringEquals']['kms:ResourceAliases']).toEqual(['alias/cdc-test', 'alias/cdc-test-atlas', 'alias/cdc-test-connect']);
   });
 
   it('uses MSK through IAM on its own cluster, topics and groups only', () => {

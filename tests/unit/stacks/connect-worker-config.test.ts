@@ -3,6 +3,9 @@ import {
   imageEnvironmentVariables,
   jvmEnvironmentVariables,
   mountedSecretFiles,
+  restAuthSecretFiles,
+  restJaasConfig,
+  restKeystorePasswordVariables,
   workerConfigProviders,
   workerProperties,
 } from '../../../stacks/connect-worker-config';
@@ -157,8 +160,55 @@ describe('mountedSecretFiles', () => {
 
 describe('jvmEnvironmentVariables', () => {
   it('loads the JMX exporter agent on 9404 with the mounted configuration', () => {
-    expect(jvmEnvironmentVariables(environment().infrastructure.connect!).KAFKA_OPTS).toBe(
-      '-javaagent:/kafka/libs/jmx_prometheus_javaagent-1.0.1.jar=9404:/etc/jmx-exporter/config.yaml',
+    expect(jvmEnvironmentVariables(environment().infrastructure.connect!).KAFKA_OPTS).toMatch(
+      /^-javaagent:\/kafka\/libs\/jmx_prometheus_javaagent-1\.0\.1\.jar=9404:\/etc\/jmx-exporter\/config\.yaml /,
     );
+  });
+
+  it('points the REST extension at its JAAS file', () => {
+    expect(jvmEnvironmentVariables(environment().infrastructure.connect!).KAFKA_OPTS).toMatch(/ -Djava\.security\.auth\.login\.config=\/etc\/connect-rest-jaas\/jaas\.conf$/);
+  });
+});
+
+describe('the REST API of the workers', () => {
+  const properties = propertiesOf(environment());
+
+  it('serves https only, no plain http listener beside it', () => {
+    expect(properties.listeners).toBe('https://0.0.0.0:8083');
+    expect(properties['rest.advertised.listener']).toBe('https');
+  });
+
+  it('authenticates with Basic credentials checked by the worker itself', () => {
+    expect(properties['rest.extension.classes']).toBe('org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension');
+    expect(restJaasConfig()).toContain('PropertyFileLoginModule required\n  file="/etc/connect-rest-auth/users.properties";');
+  });
+
+  it('checks the forwarding worker\'s peer against its truststore (the workers\' CA alone), not against a host name no certificate carries', () => {
+    expect(properties).toMatchObject({
+      'listeners.https.ssl.truststore.location': '/etc/connect-rest-tls/truststore.p12',
+      'listeners.https.ssl.endpoint.identification.algorithm': '',
+    });
+  });
+
+  it('keeps the stores\' password out of the properties and out of every config provider', () => {
+    expect(Object.keys(properties).filter((key) => key.endsWith('password'))).toEqual([]);
+    expect(restKeystorePasswordVariables('pw', 'password').map((variable) => variable.name)).toEqual([
+      'CONNECT_LISTENERS_HTTPS_SSL_KEYSTORE_PASSWORD',
+      'CONNECT_LISTENERS_HTTPS_SSL_TRUSTSTORE_PASSWORD',
+    ]);
+    expect(properties['config.providers.dir.param.allowed.paths']).toBe('/etc/connect-secrets');
+  });
+
+  it('admits no client override from a connector config, and sets the sinks\' poll size itself', () => {
+    expect(properties['connector.client.config.override.policy']).toBe('None');
+    expect(properties['consumer.max.poll.records']).toBe(String(environment().sink.maxPollRecords));
+  });
+
+  it('mounts the REST credentials apart from the secrets connectors may name', () => {
+    expect(restAuthSecretFiles(environment())).toEqual([
+      { file: 'users.properties', secretName: 'cdc-platform/test/connect-rest', jsonKey: 'users' },
+      { file: 'client-credentials', secretName: 'cdc-platform/test/connect-rest', jsonKey: 'client' },
+    ]);
+    expect(mountedSecretFiles(environment()).map((file) => file.secretName)).not.toContain('cdc-platform/test/connect-rest');
   });
 });

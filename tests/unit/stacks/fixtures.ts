@@ -21,7 +21,7 @@ export function baseEnvironmentInput(): EnvironmentInput {
     },
     collections: { orders: { phase: 'shadow' }, customers: { phase: 'stream' } },
     infrastructure: {
-      stateBackend: { kind: 's3', bucket: 'test-state', region: 'eu-west-1' },
+      stateBackend: { kind: 's3', bucket: 'test-state', region: 'eu-west-1', kmsKeyId: 'alias/cdc-terraform-state' },
       aws: { region: 'eu-west-1', accountId: '123456789012' },
       network: {
         vpcId: 'vpc-0123456789abcdef0',

@@ -239,7 +239,7 @@ describe('kafka stack: options', () => {
 describe('kafka stack: state', () => {
   it('keeps state in S3, encrypted, with S3 lock files when no lock table is given', () => {
     const backend = parsed(kafkaStack()).terraform.backend.s3;
-    expect(backend).toEqual({ bucket: 'test-state', key: 'mongo-cdc-platform/kafka-test.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true });
+    expect(backend).toEqual({ bucket: 'test-state', key: 'mongo-cdc-platform/kafka-test.tfstate', region: 'eu-west-1', encrypt: true, kms_key_id: 'alias/cdc-terraform-state', use_lockfile: true });
   });
 
   it('locks with the DynamoDB table when one is given', () => {

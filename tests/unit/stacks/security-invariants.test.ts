@@ -55,13 +55,14 @@ describe('synthesized stacks of every environment', () => {
     ]);
   });
 
-  it('keep shared environments\' state in encrypted, locked S3 and the sandbox\'s on the laptop', () => {
+  it('keep shared environments\' state in S3, locked and encrypted with the dedicated state key, and the sandbox\'s on the laptop', () => {
     for (const [name, json] of Object.entries(stacks)) {
       const backend = json.terraform.backend;
       if (name.endsWith('-local')) {
         expect(backend).toEqual({ local: { path: `../../../.local/terraform-state/${name}.tfstate` } });
       } else {
-        expect(backend.s3).toMatchObject({ encrypt: true, key: expect.stringMatching(new RegExp(`/${name}\\.tfstate$`)) });
+        // A customer-managed key of its own: the atlas stack's state holds the CDC user's password.
+        expect(backend.s3).toMatchObject({ encrypt: true, kms_key_id: expect.any(String), key: expect.stringMatching(new RegExp(`/${name}\\.tfstate$`)) });
         expect(Boolean(backend.s3.dynamodb_table) || backend.s3.use_lockfile === true).toBe(true);
       }
     }
@@ -154,8 +155,7 @@ describe('security invariants: Kubernetes', () => {
         read_only_root_filesystem: true,
         capabilities: { drop: ['ALL'] },
       });
-      expect(container.readiness_probe.http_get.port).toBe('rest');
-      expect(container.liveness_probe.http_get.port).toBe('rest');
+      for (const probe of [container.readiness_probe, container.liveness_probe]) expect(probe.exec.command.join(' ')).toMatch(/curl --config - .* https:\/\/kafka-connect\.[a-z0-9-]+\.svc:8083\/health$/);
       expect(container.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
     }
   });
@@ -169,9 +169,31 @@ describe('security invariants: Kubernetes', () => {
     }
   });
 
-  it('exposes Connect inside the cluster only, and keeps no Kubernetes Secret in state', () => {
+  it('exposes Connect inside the cluster only, and keeps no Kubernetes Secret\'s data in state: only write-only data, generated when Terraform runs', () => {
     for (const [, service] of all('kubernetes_service_v1')) expect(service.spec.type).toBe('ClusterIP');
-    expect(all('kubernetes_secret_v1').concat(all('kubernetes_secret'))).toEqual([]);
+    expect(all('kubernetes_secret')).toEqual([]);
+    const secrets = all('kubernetes_secret_v1');
+    expect(secrets.map(([stack, secret]) => `${stack}/${secret.metadata.name}`).sort()).toEqual(['connect-production/kafka-connect-rest-keystore-password', 'connect-staging/kafka-connect-rest-keystore-password']);
+    for (const [, secret] of secrets) {
+      expect(secret.data ?? secret.binary_data).toBeUndefined();
+      for (const value of Object.values(secret.data_wo as Record<string, string>)) expect(value).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\./);
+    }
+  });
+
+  const workerConfigs = all('kubernetes_config_map_v1').filter(([stack, map]) => stack.startsWith('connect-') && map.metadata.name === 'kafka-connect-worker');
+
+  it.each(workerConfigs)('%s: the REST API over https only, every request authenticated by the workers, no client override from a connector', (_stack, map) => {
+    expect(map.data).toMatchObject({
+      CONNECT_LISTENERS: 'https://0.0.0.0:8083',
+      CONNECT_REST_ADVERTISED_LISTENER: 'https',
+      CONNECT_REST_EXTENSION_CLASSES: 'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension',
+      CONNECT_CONNECTOR_CLIENT_CONFIG_OVERRIDE_POLICY: 'None',
+    });
+  });
+
+  it.each(all('kubernetes_network_policy_v1').filter(([stack]) => stack.startsWith('connect-')))('%s: no source admitted to both the REST API and the metrics', (_stack, policy) => {
+    for (const rule of policy.spec.ingress) expect(rule.ports.map((port: Synthesized) => port.port).sort()).not.toEqual(['8083', '9404']);
+    expect(policy.spec.ingress.filter((rule: Synthesized) => rule.ports.some((port: Synthesized) => port.port === '9404'))).toHaveLength(1);
   });
 });
 
@@ -199,6 +221,33 @@ describe('security invariants: Atlas', () => {
 
   it('never opens a project to every address', () => {
     for (const [, entry] of all('mongodbatlas_project_ip_access_list')) expect(entry.cidr_block).not.toMatch(/\/0$/);
+  });
+});
+
+describe('security invariants: IAM', () => {
+  const policies = [...all('aws_iam_role_policy'), ...all('aws_iam_policy')].map(([stack, policy]) => [stack, JSON.parse(policy.policy)] as [string, Synthesized]);
+
+  it('covers the policies of the stacks', () => {
+    expect(policies.length).toBeGreaterThan(0);
+  });
+
+  it('grants decryption only through Secrets Manager, with keys named by alias, never with any key of the account', () => {
+    const decrypting = policies.flatMap(([stack, policy]) =>
+      (policy.Statement as Synthesized[]).filter((statement) => [statement.Action].flat().some((action: string) => /^kms:(Decrypt|\*)/.test(action))).map((statement) => [stack, statement] as const),
+    );
+    expect(decrypting.length).toBeGreaterThan(0);
+    for (const [, statement] of decrypting) {
+      expect(statement.Condition?.StringEquals?.['kms:ViaService']).toMatch(/^secretsmanager\./);
+      expect(statement.Condition?.['ForAnyValue:StringEquals']?.['kms:ResourceAliases']?.length).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(['staging', 'production'])("%s: the aliases the workers may decrypt with are the keys the environment's stacks create", (environment) => {
+    const created = all('aws_kms_alias').filter(([stack]) => stack.endsWith(`-${environment}`)).map(([, alias]) => alias.name);
+    const [, policy] = policies.find(([stack]) => stack === `connect-${environment}`)!;
+    const named = (policy.Statement as Synthesized[]).flatMap((statement) => statement.Condition?.['ForAnyValue:StringEquals']?.['kms:ResourceAliases'] ?? []);
+    expect(named.length).toBeGreaterThan(0);
+    expect(created).toEqual(expect.arrayContaining(named));
   });
 });
 

@@ -114,7 +114,10 @@ describe('cdktf synth --hcl writes Terraform that Terraform reads', () => {
 
   it.each(stacks)('%s: no `<index> = "<attribute>"` line in the terraform block (the override cdktf rendered so)', (stack) => {
     const text = readFileSync(path.join(stackDirectory(hcl, stack), 'cdk.tf'), 'utf8');
-    expect(text).not.toMatch(/^\s*\d+ = /m);
+    // The terraform block: from `terraform {` to the first closing brace at the start of a line.
+    const terraformBlock = /^terraform \{\n[\s\S]*?^\}$/m.exec(text)?.[0];
+    expect(terraformBlock).toContain('required_providers');
+    expect(terraformBlock).not.toMatch(/^\s*\d+ = /m);
     expect(text).not.toContain('required_version');
   });
 

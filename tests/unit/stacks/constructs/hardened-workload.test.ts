@@ -374,8 +374,11 @@ describe('every workload of the connect and monitoring stacks is hardened', () =
   it.each(workloads)('%s: containers probed for readiness and liveness, with requests and limits', (_name, deployment) => {
     // THEN
     for (const container of deployment.spec.template.spec.container) {
-      expect(container.readiness_probe.http_get).toEqual({ path: expect.any(String), port: expect.any(String) });
-      expect(container.liveness_probe.http_get).toEqual({ path: expect.any(String), port: expect.any(String) });
+      for (const probe of [container.readiness_probe, container.liveness_probe]) {
+        // An HTTP GET, or (the Connect workers: /health behind TLS and Basic authentication) a command.
+        if (probe.http_get) expect(probe.http_get).toEqual({ path: expect.any(String), port: expect.any(String) });
+        else expect(probe.exec.command).toEqual(['/bin/sh', '-c', expect.stringMatching(/^.+\/health$/)]);
+      }
       expect(container.resources).toEqual({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { cpu: expect.any(String), memory: expect.any(String) } });
     }
   });
