@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { version } from '../package.json';
 import { reportError } from './support';
 import { registerConnectorCommands } from './commands/connectors';
 import { registerGitopsCommands } from './commands/gitops';
@@ -16,8 +17,11 @@ import { registerSchemaCommands } from './commands/schema';
 export function buildProgram(): Command {
   const program = new Command('cdcctl')
     .description('MongoDB change-data-capture platform as code: connectors, local runtime, monitoring, migration')
-    .option('--debug', 'print stack traces and HTTP details on errors')
-    .showHelpAfterError()
+    .version(version, '-V, --version', 'print the version of cdcctl')
+    .option('--debug', 'print stack traces and HTTP details on errors (also CDCCTL_DEBUG=1)')
+    .option('--no-color', 'no colour in the output (also NO_COLOR; FORCE_COLOR forces it); only a terminal gets colour')
+    // A usage error is one line and where to read more, not the whole help.
+    .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerConnectorCommands(program);
   registerLocalStart(registerLocalStandIn(registerLocalCommands(program)));

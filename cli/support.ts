@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { pcErr } from './colors';
 import { ENVIRONMENT_NAMES, loadEnvironment, type Environment } from '../config';
 import { maskCredentials } from '../config/secrets';
 import { EXIT } from '../connectors/connect/plan';
@@ -51,16 +51,16 @@ function errorLines(message: string): string[] {
 export function reportError(error: unknown): number {
   const exitCode = error instanceof CliError ? error.exitCode : EXIT.error;
   const [first, ...rest] = errorLines(error instanceof Error ? error.message : String(error));
-  process.stderr.write(`${pc.red('error')}: ${first}\n${rest.map((line) => `  ${line}\n`).join('')}`);
+  process.stderr.write(`${pcErr.red('error')}: ${first}\n${rest.map((line) => `  ${line}\n`).join('')}`);
   const suggestion = (error as { suggestion?: string } | null)?.suggestion;
-  if (suggestion) process.stderr.write(`  ${pc.dim('hint')}: ${shownText(suggestion, MAX_ERROR_LINE_LENGTH)}\n`);
+  if (suggestion) process.stderr.write(`  ${pcErr.dim('hint')}: ${shownText(suggestion, MAX_ERROR_LINE_LENGTH)}\n`);
   if (isDebug() && error instanceof Error && error.stack) process.stderr.write(`${printable(maskCredentials(error.stack), { keepNewlines: true, maxLength: 20_000 })}\n`);
   return exitCode;
 }
 
 /** Progress lines go to stderr so that stdout stays machine-readable (`--output json`). */
 export function progress(message: string): void {
-  process.stderr.write(`${pc.dim('…')} ${message}\n`);
+  process.stderr.write(`${pcErr.dim('…')} ${message}\n`);
 }
 
 /** The flags of every command that talks to an environment's worker. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { pc } from '../colors';
 import { ENVIRONMENT_NAMES } from '../../config';
 import { canonical, parseOffsetsSnapshot, restoreOffsets } from '../../connectors/connect/offsets-restore';
 import { renderEnvironment } from '../../connectors/render';

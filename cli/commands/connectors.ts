@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { pc, pcErr } from '../colors';
 import type { LiveConnector } from '../../connectors/connect/client';
 import { deployEnvironment, renderValidated } from '../../connectors/connect/deploy';
 import { clientFor } from '../../connectors/connect/environment-client';
@@ -40,7 +40,7 @@ export function registerConnectorCommands(program: Command): void {
 }
 
 function printWarnings(warnings: readonly ValidationIssue[]): void {
-  for (const issue of warnings) process.stderr.write(`${pc.yellow('warning')}: ${formatIssue(issue)}\n`);
+  for (const issue of warnings) process.stderr.write(`${pcErr.yellow('warning')}: ${formatIssue(issue)}\n`);
 }
 
 function registerRender(connectors: Command): void {

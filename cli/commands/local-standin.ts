@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { pc } from '../colors';
 import { progress } from '../support';
 import { seedStandIn, type StandInSeedSummary } from '../../local/standin-seed';
 import { addStateFlags, runtimeOptionsFrom, type RuntimeFlags } from './local';

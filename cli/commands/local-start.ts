@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { pc } from '../colors';
 import { progress } from '../support';
 import { seedStandIn } from '../../local/standin-seed';
 import { startLocalPipeline } from '../../local/start';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { pc } from '../colors';
 import { CliError, EXIT, progress } from '../support';
 import { createConnectClient } from '../../connectors/connect/client';
 import { failedConnectorLines } from '../../local/reset';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { pc, pcErr } from '../colors';
 import { ConfigError, ENVIRONMENT_NAMES, loadAllEnvironments, loadEnvironment, MIGRATION_PHASES, type Environment } from '../../config';
 import { isMigrationPhase } from '../../config/phases';
 import { maskUrlPassword } from '../../config/secrets';
@@ -161,7 +161,7 @@ function printInventory({ document, files }: InventoryRun, outDir: string): void
       `${document.functions.length} functions, ${document.pipelines.length} pipelines generated, ${document.connectors.length} connector definitions rendered for ${document.environment}\n`,
   );
   process.stdout.write(`wrote ${files.length} files; read ${path.join(outDir, 'report.md')}\n`);
-  for (const problem of document.problems) process.stderr.write(`${pc.yellow('warning')}: ${problem.where}: ${problem.message}\n`);
+  for (const problem of document.problems) process.stderr.write(`${pcErr.yellow('warning')}: ${problem.where}: ${problem.message}\n`);
 }
 
 function inventoryError(error: unknown): CliError {

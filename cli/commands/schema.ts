@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { Command } from 'commander';
 import { Client } from 'pg';
-import pc from 'picocolors';
+import { pc } from '../colors';
 import type { Environment } from '../../config';
 import { maskUrlPassword } from '../../config/secrets';
 import { observeFields, proposalText } from '../../connectors/contracts/infer';

@@ -39,6 +39,13 @@ export function clientFor(environment: Environment, onRequest?: (method: string,
   };
   if (auth.kind === 'basic') headers.authorization = `Basic ${Buffer.from(`${read(auth.usernameEnv)}:${read(auth.passwordEnv)}`).toString('base64')}`;
   if (auth.kind === 'bearer') headers.authorization = `Bearer ${read(auth.tokenEnv)}`;
-  const retries = variables.CDCCTL_RETRIES === undefined ? undefined : Number(variables.CDCCTL_RETRIES);
+  const retries = retriesFrom(variables.CDCCTL_RETRIES);
   return createConnectClient({ url: environment.connect.url, timeoutMs: environment.connect.requestTimeoutMs, headers, onRequest, retries });
+}
+
+/** CDCCTL_RETRIES: how many times a request is retried (0–20); anything else is an error, never a silent 0. */
+export function retriesFrom(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 20) throw new Error(`CDCCTL_RETRIES must be a whole number from 0 to 20 (got ${JSON.stringify(value.slice(0, 40))})`);
+  return Number(value);
 }

@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { colorEnabled } from '../../../cli/colors';
+import { retriesFrom } from '../../../connectors/connect/environment-client';
+import { version } from '../../../package.json';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const ESCAPE = '\u001b[';
+
+/** bin/cdcctl as a user runs it, stdout and stderr piped (no terminal), with these variables. */
+function cdcctl(args: readonly string[], env: Record<string, string | undefined> = {}) {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
+  return spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cdcctl'), ...args], { cwd: ROOT, env: merged, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('colour is for terminals only', () => {
+  const terminal = { isTTY: true };
+  const pipe = { isTTY: false };
+
+  it('goes to a terminal, and not to a pipe or a file, whatever CI says', () => {
+    expect(colorEnabled(terminal, {}, [])).toBe(true);
+    expect(colorEnabled(pipe, {}, [])).toBe(false);
+    expect(colorEnabled(pipe, { CI: 'true' }, [])).toBe(false);
+    expect(colorEnabled({}, { CI: 'true' }, [])).toBe(false);
+  });
+
+  it('is turned off by --no-color, NO_COLOR (even empty) and TERM=dumb, on by FORCE_COLOR but not FORCE_COLOR=0', () => {
+    expect(colorEnabled(terminal, {}, ['node', 'cdcctl', '--no-color'])).toBe(false);
+    expect(colorEnabled(terminal, { NO_COLOR: '' }, [])).toBe(false);
+    expect(colorEnabled(terminal, { TERM: 'dumb' }, [])).toBe(false);
+    expect(colorEnabled(pipe, { FORCE_COLOR: '1' }, [])).toBe(true);
+    expect(colorEnabled(pipe, { FORCE_COLOR: '0' }, [])).toBe(false);
+    expect(colorEnabled(terminal, { FORCE_COLOR: '0' }, [])).toBe(true);
+    expect(colorEnabled(pipe, { FORCE_COLOR: '1', NO_COLOR: '1' }, [])).toBe(false);
+  });
+});
+
+describe('cdcctl, the program', () => {
+  it('prints its version', () => {
+    const result = cdcctl(['--version']);
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 0, stdout: `${version}\n` });
+  });
+
+  it('answers a usage error with one line and where to read more, not the whole help', () => {
+    const result = cdcctl(['connectors', 'status', '--env', 'local', '--no-such-flag']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe("error: unknown option '--no-such-flag'\n(add --help for usage)\n");
+  });
+
+  it('writes no escape codes into a pipe under CI=true, and none with --no-color under FORCE_COLOR', () => {
+    const underCi = cdcctl(['connectors', 'status', '--env', 'no-such-env'], { CI: 'true', FORCE_COLOR: undefined, NO_COLOR: undefined });
+    expect(underCi.stderr).toContain('error: unknown environment');
+    expect(underCi.stderr).not.toContain(ESCAPE);
+    const forced = cdcctl(['connectors', 'status', '--env', 'no-such-env'], { FORCE_COLOR: '1', NO_COLOR: undefined });
+    expect(forced.stderr).toContain(`${ESCAPE}31merror`);
+    const refused = cdcctl(['--no-color', 'connectors', 'status', '--env', 'no-such-env'], { FORCE_COLOR: '1', NO_COLOR: undefined });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^error: unknown environment/);
+  });
+});
+
+describe('CDCCTL_RETRIES', () => {
+  it('takes a whole number from 0 to 20 and refuses anything else instead of turning retries off', () => {
+    expect(retriesFrom(undefined)).toBeUndefined();
+    expect(retriesFrom('0')).toBe(0);
+    expect(retriesFrom('20')).toBe(20);
+    for (const bad of ['abc', '-1', '2.5', '21', ' 3']) expect(() => retriesFrom(bad)).toThrow('CDCCTL_RETRIES must be a whole number from 0 to 20');
+    const result = cdcctl(['connectors', 'status', '--env', 'local'], { CDCCTL_RETRIES: 'abc' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('CDCCTL_RETRIES must be a whole number from 0 to 20 (got "abc")');
+  });
+});
