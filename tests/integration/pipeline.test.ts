@@ -234,13 +234,11 @@ describe('data: replayed Debezium events through the real sink path into Postgre
   });
 });
 
-describe('restart the Connect worker mid-stream: nothing lost, nothing doubled', () => {
-  it('every event is in the warehouse exactly once after the worker returns', async () => {
+describe('restart the Connect worker mid-stream: nothing lost', () => {
+  it('every event is in the warehouse, with its own values, after the worker returns (the upsert by key makes a redelivered event harmless)', async () => {
     const { restartConnect } = await import('./support/runtime');
-    const burst: SampleChange[] = Array.from({ length: 3000 }, (_, index) => ({
-      collection: 'customers',
-      operation: { kind: 'insert', document: { ...customerDocument(index + 1, new Date('2026-01-07T00:00:00Z')), _id: `restart-${index}` } },
-    }));
+    const documents = Array.from({ length: 3000 }, (_, index) => ({ ...customerDocument(index + 1, new Date('2026-01-07T00:00:00Z')), _id: `restart-${index}` }));
+    const burst: SampleChange[] = documents.map((document) => ({ collection: 'customers', operation: { kind: 'insert', document } }));
     await apply(client, renderEnvironment(environment), { managedPrefix: 'cdc-', waitTimeoutMs: 90_000 });
     await ensureTopics(kafkaClient(runtime.kafka.bootstrapServers), [sourceTopic(environment, customers)]);
     const replaying = replayChanges(burst, { bootstrapServers: runtime.kafka.bootstrapServers, topicPrefix: environment.topicPrefix });
@@ -248,7 +246,13 @@ describe('restart the Connect worker mid-stream: nothing lost, nothing doubled',
     await restartConnect();
     await replaying;
     await waitFor('the whole burst', async () => (((await rows("SELECT count(*)::int AS n FROM customers WHERE _id LIKE 'restart-%'"))[0].n === burst.length) ? true : undefined), 180_000);
-    const [{ n, distinct }] = await rows("SELECT count(*)::int AS n, count(DISTINCT _id)::int AS distinct FROM customers WHERE _id LIKE 'restart-%'");
-    expect({ n, distinct }).toEqual({ n: burst.length, distinct: burst.length });
+    const landed = await rows("SELECT _id, name, email FROM customers WHERE _id LIKE 'restart-%'");
+    const byId = new Map(landed.map((row) => [row._id as string, { name: row.name, email: row.email }]));
+    const wrong = documents.filter((document) => {
+      const row = byId.get(document._id);
+      const { name, email } = document as { name?: string; email?: string };
+      return !row || row.name !== name || (row.email ?? undefined) !== email;
+    });
+    expect(wrong.map((document) => document._id)).toEqual([]);
   });
 });
