@@ -1,5 +1,5 @@
 import { pipelines } from '../../../connectors/pipelines';
-import { dropSchemaSql, pipelineTableIn } from '../../../warehouse/tables';
+import { dropPipelineTableSql, dropSchemaSql, pipelineTableIn } from '../../../warehouse/tables';
 
 describe('pipeline tables outside the migrations (tests, benchmarks)', () => {
   const orders = pipelines.find((pipeline) => pipeline.name === 'orders')!;
@@ -9,8 +9,11 @@ describe('pipeline tables outside the migrations (tests, benchmarks)', () => {
     expect(pipelineTableIn('bench_x', orders, 'orders_latency')).toContain('CREATE OR REPLACE FUNCTION cdc.apply_bench_x_orders_latency()');
   });
 
-  it('are dropped with their side-table rows, and only plain schema names are taken', () => {
+  it('are dropped with their functions and side-table rows, and only plain names are taken', () => {
+    expect(dropPipelineTableSql('public', 'gitops_orders')).toContain("p.proname IN ('apply_public_gitops_orders', 'violations_public_gitops_orders', 'lines_public_gitops_orders')");
+    expect(dropPipelineTableSql('public', 'gitops_orders')).toContain("DELETE FROM cdc.deleted_rows WHERE table_name = 'public.gitops_orders';");
     expect(dropSchemaSql('bench_x')).toContain("DELETE FROM cdc.deleted_rows WHERE table_name LIKE 'bench_x.%';");
+    expect(() => dropPipelineTableSql('public', "x'; DROP TABLE y; --")).toThrow('not a plain SQL name');
     expect(() => dropSchemaSql('Bad')).toThrow('not a plain schema name');
   });
 });
