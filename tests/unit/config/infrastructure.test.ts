@@ -53,7 +53,7 @@ describe('infrastructure schema: defaults', () => {
   });
 
   it('keys S3 state under mongo-cdc-platform/', () => {
-    expect(stateBackend).toEqual({ kind: 's3', bucket: 'test-state', region: 'eu-west-1', keyPrefix: 'mongo-cdc-platform' });
+    expect(stateBackend).toEqual({ kind: 's3', bucket: 'test-state', region: 'eu-west-1', keyPrefix: 'mongo-cdc-platform', kmsKeyId: 'alias/cdc-terraform-state' });
   });
 
   it('accepts an environment without any infrastructure (it has no stacks)', () => {
