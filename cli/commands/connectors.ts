@@ -300,7 +300,7 @@ function registerCatalog(connectors: Command): void {
       .command('generate')
       .description('write every plugin the worker runs (connectors, transforms, predicates, converters) with its config definitions (GET /connector-plugins?connectorsOnly=false, GET /connector-plugins/{class}/config)')
       .option('--out <dir>', "output folder (default: this repository's connectors/catalog/generated)")
-      .option('--check', 'write nothing; exit 1 when a file differs from what the worker reports'),
+      .option('--check', 'write nothing; exit 2 when a file differs from what the worker reports'),
     false,
   ).action(async (flags: Partial<EnvironmentFlags> & { out?: string; check?: boolean }) => {
     // The local worker runs the pinned plugins: it is the default source of truth.
@@ -309,8 +309,13 @@ function registerCatalog(connectors: Command): void {
     const { files, stale } = await syncGeneratedCatalog(clientFor(environment), flags.out ?? GENERATED_CATALOG_DIR, { check: flags.check });
     const shown = stale.map((file) => path.relative(process.cwd(), file) || file);
     if (flags.check) {
-      if (shown.length) throw new CliError(`${shown.length} generated file${shown.length === 1 ? ' differs' : 's differ'} from what the worker reports: ${shown.join(', ')} (run cdcctl connectors catalog generate)`);
-      process.stderr.write(`${files.length} generated files match the worker\n`);
+      // Out of date is a finding, not a failure: exit 2, as `connectors plan` with changes and `monitoring render --check`.
+      process.stderr.write(
+        shown.length
+          ? `${shown.length} generated file${shown.length === 1 ? ' differs' : 's differ'} from what the worker reports: ${shown.join(', ')} (run cdcctl connectors catalog generate)\n`
+          : `${files.length} generated files match the worker\n`,
+      );
+      process.exitCode = shown.length ? EXIT.changes : EXIT.ok;
       return;
     }
     process.stderr.write(shown.length ? `wrote ${shown.join(', ')}\n` : `${files.length} generated files already match the worker\n`);

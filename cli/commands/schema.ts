@@ -52,7 +52,7 @@ function registerMigration(schema: Command): void {
     .command('migration')
     .description('write warehouse/migrations/NNN_<name>.sql for the contract changes no migration has yet, and the snapshot of what the migrations implement')
     .requiredOption('--name <name>', 'what the migration does, lower-case with _ (add_coupon_code)')
-    .option('--check', 'write nothing; exit 1 when a contract change has no migration')
+    .option('--check', 'write nothing; exit 2 when a contract change has no migration')
     .action((flags: { name: string; check?: boolean }) => {
       const changes = pendingChanges(readSnapshot(), pipelines).contract;
       const written = writeNextMigration(pipelines, flags.name, { check: flags.check });
@@ -61,7 +61,11 @@ function registerMigration(schema: Command): void {
         return;
       }
       for (const change of changes) process.stdout.write(`${change.compatibility === 'breaking' ? pc.red('breaking') : pc.green('compatible')}  ${change.pipeline}: ${change.description}\n`);
-      if (flags.check) throw new CliError(`contract changes without a migration: run cdcctl schema migration --name ${flags.name}`);
+      if (flags.check) {
+        process.stderr.write(`contract changes without a migration: run cdcctl schema migration --name ${flags.name}\n`);
+        process.exitCode = EXIT.changes;
+        return;
+      }
       process.stderr.write(`wrote warehouse/migrations/${written.file} and warehouse/contract-snapshot.json\n`);
     });
 }

@@ -42,7 +42,7 @@ describe('connectors catalog generate, against the live worker', () => {
     for (const file of files) expect({ file: file.path, same: readFileSync(path.join(committed, file.path), 'utf8') === file.content }).toEqual({ file: file.path, same: true });
   });
 
-  it('--check exits 0 when the files match, and 1 naming the file that does not', () => {
+  it('--check exits 0 when the files match, and 2 naming the file that does not', () => {
     const copy = path.join(scratch, 'generated');
     cpSync(committed, copy, { recursive: true });
     expect(cdcctl('connectors', 'catalog', 'generate', '--check', '--connect-url', runtime.connect.url, '--out', copy)).toMatchObject({ status: 0, stderr: expect.stringContaining('9 generated files match the worker') });
@@ -50,7 +50,7 @@ describe('connectors catalog generate, against the live worker', () => {
     const tampered = path.join(copy, 'debezium-jdbc-sink.ts');
     writeFileSync(tampered, readFileSync(tampered, 'utf8').replace('"batch.size": {"type":"INT"', '"batch.size": {"type":"LONG"'));
     const check = cdcctl('connectors', 'catalog', 'generate', '--check', '--connect-url', runtime.connect.url, '--out', copy);
-    expect(check.status).toBe(1);
+    expect(check.status).toBe(2);
     expect(check.stderr).toContain('1 generated file differs from what the worker reports');
     expect(check.stderr).toContain('debezium-jdbc-sink.ts');
 

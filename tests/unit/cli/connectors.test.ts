@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CONNECTOR_MODULES } from '../../../connectors/catalog/generate';
 import { generatedSecret } from '../../support/generated-secret';
+import { startScriptedServer, type ScriptedServer } from '../../support/scripted-http-server';
+import { runCdcctl } from './run-cdcctl';
 
 const LEAKED = generatedSecret('password');
 
@@ -102,5 +105,44 @@ describe('cdcctl connectors (no worker needed)', () => {
     const result = cdcctl(['connectors', 'plan', '--env', 'staging'], { CONNECT_USERNAME: '', CONNECT_PASSWORD: '' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('needs the environment variable CONNECT_USERNAME');
+  });
+});
+
+describe('cdcctl connectors catalog generate --check', () => {
+  let worker: ScriptedServer;
+  const plugins = Object.keys(CONNECTOR_MODULES).map((pluginClass) => ({ class: pluginClass, type: pluginClass.includes('Sink') ? 'sink' : 'source', version: '1.0' }));
+
+  beforeAll(async () => {
+    // Every class's config definition: none. The plugin list is scripted per request.
+    worker = await startScriptedServer({ status: 200, body: [] });
+  });
+  afterAll(() => worker.close());
+
+  const generate = (out: string, ...flags: string[]) => {
+    worker.script('GET /connector-plugins?connectorsOnly=false', { status: 200, body: plugins });
+    return runCdcctl(['connectors', 'catalog', 'generate', '--connect-url', worker.url, '--out', out, ...flags]);
+  };
+
+  it('exits 0 when the files match the worker, 2 (not 1) naming the file that differs, and writes nothing', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cdcctl-catalog-'));
+    expect((await generate(out)).code).toBe(0);
+    expect(await generate(out, '--check')).toMatchObject({ code: 0, stderr: expect.stringContaining('9 generated files match the worker') });
+
+    const tampered = path.join(out, 'debezium-jdbc-sink.ts');
+    writeFileSync(tampered, '// edited by hand\n');
+    const check = await generate(out, '--check');
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain('1 generated file differs from what the worker reports');
+    expect(check.stderr).toContain('debezium-jdbc-sink.ts');
+    expect(check.stderr).not.toContain('error');
+    expect(readFileSync(tampered, 'utf8')).toBe('// edited by hand\n');
+  });
+
+  it('still exits 1 when the worker cannot be asked', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cdcctl-catalog-'));
+    process.env.CDCCTL_RETRIES = '0';
+    const result = await runCdcctl(['connectors', 'catalog', 'generate', '--connect-url', 'http://127.0.0.1:1', '--out', out, '--check']).finally(() => delete process.env.CDCCTL_RETRIES);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: .*cannot reach the worker/m);
   });
 });
