@@ -103,6 +103,24 @@ describe('workflow files', () => {
   });
 });
 
+describe('Node', () => {
+  const setupNodes = files.flatMap((file) =>
+    Object.entries(workflow(file).jobs).flatMap(([name, job]) => job.steps.filter((step) => step.uses?.startsWith('actions/setup-node@')).map((step) => ({ job: `${file} ${name}`, nodeVersion: step.with?.['node-version'] }))),
+  );
+  const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
+
+  it('every workflow sets up Node 22, an LTS line (20 reached its end of life in April 2026)', () => {
+    expect(setupNodes.length).toBeGreaterThanOrEqual(files.length);
+    expect(setupNodes.filter((setup) => setup.nodeVersion !== 22)).toEqual([]);
+  });
+
+  it('package.json engines says what the code runs on, Node 20 and up, and the lock file records the same', () => {
+    expect(packageJson.engines).toEqual({ node: '>=20' });
+    expect(lock.packages[''].engines).toEqual(packageJson.engines);
+  });
+});
+
 /** A job a pull_request event can start: every job of such a workflow but those held to main. */
 function runsForPullRequests(workflowOn: Workflow['on'], job: Job): boolean {
   return 'pull_request' in workflowOn && !(job.if ?? '').includes("github.ref == 'refs/heads/main'");
