@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { pc, pcErr } from '../colors';
 import type { LiveConnector } from '../../connectors/connect/client';
-import { deployEnvironment, renderValidated } from '../../connectors/connect/deploy';
+import { deployEnvironment, renderValidated, type DeployResult } from '../../connectors/connect/deploy';
 import { clientFor } from '../../connectors/connect/environment-client';
-import { formatPlanJson, formatPlanMarkdown, formatPlanText, planSummary } from '../../connectors/connect/format-plan';
+import { formatApplyJson, formatPlanJson, formatPlanMarkdown, formatPlanText, planSummary } from '../../connectors/connect/format-plan';
 import { syncGeneratedCatalog } from '../../connectors/connect/generate-catalog';
 import { offsetsSnapshotFileName, serializeOffsetsSnapshot, snapshotOffsets, type OffsetsSnapshot } from '../../connectors/connect/offsets-snapshot';
 import { diff, hasChanges } from '../../connectors/connect/plan';
@@ -202,16 +202,31 @@ async function writeSnapshotFile(dir: string, environment: string, snapshot: Off
   progress(`offsets of ${Object.keys(snapshot.connectors).length} connectors snapshotted to ${file}`);
 }
 
+function printApplyText(result: DeployResult): void {
+  process.stdout.write(`${formatPlanText(result.plan, pc)}\n`);
+  if (result.error) {
+    process.stdout.write(`applied: ${result.applied.map((change) => `${change.action} ${change.connector}`).join(', ') || 'nothing'}\n`);
+    process.stdout.write(`not applied: ${result.notApplied.map((change) => `${change.action} ${change.connector}`).join(', ') || 'nothing'}\n`);
+    return;
+  }
+  process.stdout.write(`Applied: ${planSummary(result.plan)}${result.restarted.length ? `; restarted ${result.restarted.join(', ')}` : ''}.\n`);
+}
+
 function registerApply(connectors: Command): void {
-  environmentOptions(
-    connectors
-      .command('apply')
-      .description('apply only the changes, wait for the desired states; offsets are snapshotted before any update or delete')
-      .option('--prune', 'delete managed connectors that are no longer defined')
-      .option('--concurrency <n>', "changes in flight at once (default: the environment's connect.concurrency)")
-      .option('--restart-failed', 'also restart failed connectors and tasks')
-      .option('--offsets-dir <dir>', 'where the offsets snapshot is written', '.local/offsets'),
-  ).action(async (flags: EnvironmentFlags & { prune?: boolean; concurrency?: string; restartFailed?: boolean; offsetsDir: string }) => {
+  const formats = ['text', 'json'];
+  outputOption(
+    environmentOptions(
+      connectors
+        .command('apply')
+        .description('apply only the changes, wait for the desired states; offsets are snapshotted before any update or delete')
+        .option('--prune', 'delete managed connectors that are no longer defined')
+        .option('--concurrency <n>', "changes in flight at once (default: the environment's connect.concurrency)")
+        .option('--restart-failed', 'also restart failed connectors and tasks')
+        .option('--offsets-dir <dir>', 'where the offsets snapshot is written', '.local/offsets'),
+    ),
+    formats,
+  ).action(async (flags: EnvironmentFlags & { prune?: boolean; concurrency?: string; restartFailed?: boolean; offsetsDir: string; output: string }) => {
+    checkOutputFormat(flags.output, formats);
     const environment = environmentFromFlags(flags);
     const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
     if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new CliError(`--concurrency must be a whole number ≥ 1 (got ${flags.concurrency})`);
@@ -224,13 +239,9 @@ function registerApply(connectors: Command): void {
       onOffsetsSnapshot: (snapshot) => writeSnapshotFile(flags.offsetsDir, environment.name, snapshot),
     });
     printWarnings(result.warnings);
-    process.stdout.write(`${formatPlanText(result.plan, pc)}\n`);
-    if (result.error) {
-      process.stdout.write(`applied: ${result.applied.map((change) => `${change.action} ${change.connector}`).join(', ') || 'nothing'}\n`);
-      process.stdout.write(`not applied: ${result.notApplied.map((change) => `${change.action} ${change.connector}`).join(', ') || 'nothing'}\n`);
-      throw result.error;
-    }
-    process.stdout.write(`Applied: ${planSummary(result.plan)}${result.restarted.length ? `; restarted ${result.restarted.join(', ')}` : ''}.\n`);
+    if (flags.output === 'json') process.stdout.write(`${formatApplyJson({ ...result, error: result.error && shownText(result.error.message, 2_000) })}\n`);
+    else printApplyText(result);
+    if (result.error) throw result.error;
   });
 }
 

@@ -5,7 +5,8 @@ import { ConfigError, ENVIRONMENT_NAMES, loadAllEnvironments, loadEnvironment, M
 import { isMigrationPhase } from '../../config/phases';
 import { maskUrlPassword } from '../../config/secrets';
 import { pipelines as allPipelines, type PipelineDefinition } from '../../connectors/pipelines';
-import { CliError, EXIT, progress } from '../support';
+import { checkOutputFormat, CliError, EXIT, progress } from '../support';
+import { shownText } from '../../connectors/secrets';
 import { AdminApiError, ATLAS_ADMIN_API_URL, createAdminApiClient, LOG_RETENTION_DAYS } from '../../migration/admin-api';
 import { parseSince } from '../../migration/baseline';
 import { DEFAULT_TOLERANCES } from '../../migration/compare';
@@ -114,7 +115,10 @@ interface InventoryFlags {
   readonly since: string;
   readonly maxLogPages: string;
   readonly owner: string;
+  readonly output: string;
 }
+
+const INVENTORY_FORMATS = ['text', 'json'];
 
 /** The key pair comes from the environment, never a flag: a flag would land in shell history. */
 function atlasKeyPair(): { publicKey: string; privateKey: string } {
@@ -161,7 +165,23 @@ function printInventory({ document, files }: InventoryRun, outDir: string): void
       `${document.functions.length} functions, ${document.pipelines.length} pipelines generated, ${document.connectors.length} connector definitions rendered for ${document.environment}\n`,
   );
   process.stdout.write(`wrote ${files.length} files; read ${path.join(outDir, 'report.md')}\n`);
-  for (const problem of document.problems) process.stderr.write(`${pcErr.yellow('warning')}: ${problem.where}: ${problem.message}\n`);
+}
+
+/**
+ * `migrate inventory --output json`: what the text says, per trigger and per generated file (the whole
+ * inventory is in inventory.json). Names come from the Admin API: shown as text is (masked, escaped).
+ */
+export function inventoryJson({ document, files }: InventoryRun, outDir: string): object {
+  return {
+    environment: document.environment,
+    triggers: document.triggers.map((trigger) => ({ name: shownText(trigger.name), type: trigger.type, replacement: trigger.replacement.kind, ...(trigger.replacement.pipeline ? { pipeline: shownText(trigger.replacement.pipeline) } : {}) })),
+    functions: document.functions.length,
+    pipelines: document.pipelines.map((pipeline) => ({ name: shownText(pipeline.name), namespace: shownText(pipeline.namespace), file: shownText(pipeline.file) })),
+    connectors: document.connectors.map((connector) => ({ name: shownText(connector.name), file: shownText(connector.file), issues: connector.issues.map((issue) => shownText(issue, 2_000)) })),
+    problems: document.problems.map((problem) => ({ where: shownText(problem.where), message: shownText(problem.message, 2_000) })),
+    report: path.join(outDir, 'report.md'),
+    files,
+  };
 }
 
 function inventoryError(error: unknown): CliError {
@@ -183,12 +203,16 @@ function registerInventory(migrate: Command): void {
     .option('--since <when>', `baseline window start: a duration (7d, 24h) or an ISO 8601 time, at most ${LOG_RETENTION_DAYS}d back (Atlas keeps logs ${LOG_RETENTION_DAYS} days)`, '7d')
     .option('--max-log-pages <n>', 'pages of 100 log entries read per query at most', '1000')
     .option('--owner <team>', 'owner written into generated pipelines', 'unassigned')
+    .option('--output <format>', `output format: ${INVENTORY_FORMATS.join('|')}`, INVENTORY_FORMATS[0])
     .action(async (flags: InventoryFlags) => {
+      checkOutputFormat(flags.output, INVENTORY_FORMATS);
       const options = inventoryOptions(flags);
       const inventory = await runInventory(options).catch((error: unknown) => {
         throw inventoryError(error);
       });
-      printInventory(inventory, flags.out);
+      if (flags.output === 'json') process.stdout.write(`${JSON.stringify(inventoryJson(inventory, flags.out), null, 2)}\n`);
+      else printInventory(inventory, flags.out);
+      for (const problem of inventory.document.problems) process.stderr.write(`${pcErr.yellow('warning')}: ${problem.where}: ${problem.message}\n`);
       if (inventory.document.connectors.some((connector) => connector.issues.length)) {
         throw new CliError('a generated connector definition does not pass validation (see above and report.md)');
       }

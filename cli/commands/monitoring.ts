@@ -8,7 +8,7 @@ import { jmxExporterConfigYaml } from '../../alerts/jmx-exporter';
 import { renderRuleFile, ruleFileOptions } from '../../alerts/rule-file';
 import type * as Dashboards from '../../dashboards';
 import { prometheusOperatorObjects } from '../../stacks/prometheus-operator';
-import { CliError, EXIT, progress } from '../support';
+import { checkOutputFormat, CliError, EXIT, outputOption, progress } from '../support';
 
 /** A generated file, relative to the output folder. */
 export interface MonitoringFile {
@@ -84,16 +84,28 @@ async function render(flags: { out: string; env?: string; check?: boolean; forma
   for (const file of files) process.stdout.write(`${file.path}\n`);
 }
 
-function listAlerts(flags: { env: string }): void {
-  const [environment] = environmentsFrom(flags.env);
-  for (const file of ruleFiles(environment!)) {
-    for (const group of file.groups) {
-      for (const rule of group.rules) {
-        if (rule.kind !== 'alert') continue;
-        process.stdout.write(`${rule.alert}\t${rule.severity}\t${rule.for ?? '0s'}\t${group.name}\t${rule.expr}\n`);
-      }
-    }
-  }
+/** One alert of an environment as `monitoring alerts` lists it. */
+export interface AlertRow {
+  readonly alert: string;
+  readonly severity: string;
+  readonly for: string;
+  readonly group: string;
+  readonly expr: string;
+}
+
+export function alertRows(environment: Environment): AlertRow[] {
+  return ruleFiles(environment).flatMap((file) =>
+    file.groups.flatMap((group) => group.rules.flatMap((rule) => (rule.kind === 'alert' ? [{ alert: rule.alert, severity: rule.severity, for: rule.for ?? '0s', group: group.name, expr: rule.expr }] : []))),
+  );
+}
+
+const ALERTS_FORMATS = ['text', 'json'];
+
+function listAlerts(flags: { env: string; output: string }): void {
+  checkOutputFormat(flags.output, ALERTS_FORMATS);
+  const rows = alertRows(loadEnvironment(flags.env));
+  if (flags.output === 'json') process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else for (const row of rows) process.stdout.write(`${row.alert}\t${row.severity}\t${row.for}\t${row.group}\t${row.expr}\n`);
 }
 
 export function registerMonitoringCommands(program: Command): void {
@@ -106,9 +118,11 @@ export function registerMonitoringCommands(program: Command): void {
     .option('--format <format>', `rules as Prometheus rule files, or as the Prometheus operator's PrometheusRule and PodMonitor objects (${MONITORING_FORMATS.join(', ')})`, 'files')
     .option('--check', 'write nothing; exit 2 when the files in DIR differ from a fresh render')
     .action(render);
-  monitoring
-    .command('alerts')
-    .description('list the alerts of an environment: name, severity, for, group, expression (tab-separated)')
-    .requiredOption('--env <name>', `environment (${ENVIRONMENT_NAMES.join(', ')})`)
-    .action(listAlerts);
+  outputOption(
+    monitoring
+      .command('alerts')
+      .description('list the alerts of an environment: name, severity, for, group, expression (tab-separated; --output json: an array of {alert, severity, for, group, expr})')
+      .requiredOption('--env <name>', `environment (${ENVIRONMENT_NAMES.join(', ')})`),
+    ALERTS_FORMATS,
+  ).action(listAlerts);
 }

@@ -21,20 +21,46 @@ function destructive(plan: Plan): Array<{ connector: string; reason: string }> {
   return plan.changes.flatMap((change) => [...new Set(change.destructive)].map((reason) => ({ connector: change.connector, reason })));
 }
 
+/** The plan as `--output json` shows it (values masked as in the diff). */
+export function planJson(plan: Plan): object {
+  return {
+    changes: plan.changes.map((change) => ({
+      connector: change.connector,
+      action: change.action,
+      diff: change.diff,
+      ...(change.then ? { then: change.then } : {}),
+      ...(change.destructive.length ? { destructive: change.destructive } : {}),
+      ...(change.failed ? { failed: change.failed } : {}),
+    })),
+    unmanaged: plan.unmanaged,
+    orphaned: plan.orphaned,
+    summary: planSummary(plan),
+  };
+}
+
 export function formatPlanJson(plan: Plan): string {
+  return JSON.stringify(planJson(plan), null, 2);
+}
+
+/** What `connectors apply --output json` reports: the plan it carried out, what it applied and what not. */
+export interface ApplyReport {
+  readonly plan: Plan;
+  readonly applied: readonly Change[];
+  readonly notApplied: readonly Change[];
+  readonly restarted: readonly string[];
+  /** The error that stopped the apply, as it may be shown (masked, escaped). */
+  readonly error?: string;
+}
+
+export function formatApplyJson(report: ApplyReport): string {
+  const changes = (list: readonly Change[]) => list.map((change) => ({ connector: change.connector, action: change.action }));
   return JSON.stringify(
     {
-      changes: plan.changes.map((change) => ({
-        connector: change.connector,
-        action: change.action,
-        diff: change.diff,
-        ...(change.then ? { then: change.then } : {}),
-        ...(change.destructive.length ? { destructive: change.destructive } : {}),
-        ...(change.failed ? { failed: change.failed } : {}),
-      })),
-      unmanaged: plan.unmanaged,
-      orphaned: plan.orphaned,
-      summary: planSummary(plan),
+      ...planJson(report.plan),
+      applied: changes(report.applied),
+      notApplied: changes(report.notApplied),
+      restarted: report.restarted,
+      ...(report.error === undefined ? {} : { error: report.error }),
     },
     null,
     2,

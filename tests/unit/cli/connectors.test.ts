@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { loadEnvironment } from '../../../config';
 import { CONNECTOR_MODULES } from '../../../connectors/catalog/generate';
+import { renderEnvironment } from '../../../connectors/render';
 import { generatedSecret } from '../../support/generated-secret';
 import { startScriptedServer, type ScriptedServer } from '../../support/scripted-http-server';
 import { runCdcctl } from './run-cdcctl';
@@ -144,5 +146,59 @@ describe('cdcctl connectors catalog generate --check', () => {
     const result = await runCdcctl(['connectors', 'catalog', 'generate', '--connect-url', 'http://127.0.0.1:1', '--out', out, '--check']).finally(() => delete process.env.CDCCTL_RETRIES);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: .*cannot reach the worker/m);
+  });
+});
+
+describe('cdcctl connectors apply --output json', () => {
+  let worker: ScriptedServer;
+  const local = renderEnvironment(loadEnvironment('local'));
+  const running = Object.fromEntries(local.map((connector) => [connector.name, { status: { name: connector.name, connector: { state: 'RUNNING' }, tasks: [{ id: 0, state: 'RUNNING' }], type: 'sink' } }]));
+
+  beforeEach(async () => {
+    worker = await startScriptedServer();
+    worker.script('GET /connectors?expand=info&expand=status', { status: 200, body: {} });
+  });
+  afterEach(() => worker.close());
+
+  const apply = (...flags: string[]) => runCdcctl(['connectors', 'apply', '--env', 'local', '--connect-url', worker.url, '--concurrency', '1', ...flags]);
+
+  it('prints the plan it carried out and what it applied as one JSON document on stdout, progress on stderr', async () => {
+    worker.script('POST /connectors', ...local.map(() => ({ status: 201, body: {} })));
+    worker.script('GET /connectors?expand=status', { status: 200, body: running });
+    const result = await apply('--output', 'json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.summary).toBe(`${local.length} to create`);
+    expect(report.changes.map((change: { action: string }) => change.action)).toEqual(local.map(() => 'create'));
+    expect(report.applied).toEqual(local.map((connector) => ({ connector: connector.name, action: 'create' })));
+    expect(report).toMatchObject({ notApplied: [], restarted: [] });
+    expect(report).not.toHaveProperty('error');
+    expect(result.stderr).toContain(`create ${local[0]!.name}`);
+  });
+
+  it('on a refused change still prints valid JSON, with what was not applied and the error, and exits 1', async () => {
+    worker.script('POST /connectors', { status: 400, body: { error_code: 400, message: 'Connector configuration is invalid' } });
+    const result = await apply('--output', 'json');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.applied).toEqual([]);
+    expect(report.notApplied).toEqual(local.map((connector) => ({ connector: connector.name, action: 'create' })));
+    expect(report.error).toContain('Connector configuration is invalid');
+    expect(result.stderr).toMatch(/^error: .*Connector configuration is invalid/m);
+  });
+
+  it('keeps text the default', async () => {
+    worker.script('POST /connectors', ...local.map(() => ({ status: 201, body: {} })));
+    worker.script('GET /connectors?expand=status', { status: 200, body: running });
+    const result = await apply();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Applied: ${local.length} to create.`);
+    expect(() => JSON.parse(result.stdout)).toThrow();
+  });
+
+  it('refuses an unknown format before touching the worker', async () => {
+    const result = await apply('--output', 'yaml');
+    expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('--output must be one of text, json (got yaml)') });
+    expect(worker.requests).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { jmxExporterConfigYaml } from '../../../alerts/jmx-exporter';
 import { loadAllEnvironments, loadEnvironment } from '../../../config';
 import { buildProgram } from '../../../cli/cdcctl';
 import { monitoringFiles } from '../../../cli/commands/monitoring';
+import { runCdcctl } from './run-cdcctl';
 
 describe('cdcctl monitoring render', () => {
   it('lays out alerts/*.yaml, dashboards/*.json and jmx-exporter/*.yaml, each path once', () => {
@@ -129,5 +130,16 @@ describe('cdcctl monitoring render', () => {
     const rows = lines.join('').trim().split('\n').map((line) => line.split('\t'));
     expect(rows).toContainEqual(['CdcSinkConsumerLagHigh', 'warning', '5m', 'cdc-pipeline-orders', 'cdc:pipeline_sink_lag_records{pipeline="orders"} > 10000']);
     expect(rows.every((row) => row.length === 5)).toBe(true);
+  });
+
+  it('lists the same alerts as JSON with --output json, each an object with its five fields', async () => {
+    const text = await runCdcctl(['monitoring', 'alerts', '--env', 'production']);
+    const json = await runCdcctl(['monitoring', 'alerts', '--env', 'production', '--output', 'json']);
+    expect(json.code).toBe(0);
+    const alerts = JSON.parse(json.stdout) as Array<Record<string, string>>;
+    expect(alerts.length).toBeGreaterThan(0);
+    expect(alerts.map((alert) => [alert.alert, alert.severity, alert.for, alert.group, alert.expr].join('\t')).join('\n')).toBe(text.stdout.trim());
+    for (const alert of alerts) expect(Object.keys(alert)).toEqual(['alert', 'severity', 'for', 'group', 'expr']);
+    expect(await runCdcctl(['monitoring', 'alerts', '--env', 'production', '--output', 'yaml'])).toMatchObject({ code: 1, stderr: expect.stringContaining('--output must be one of text, json (got yaml)') });
   });
 });
