@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
 /**
- * The stacks side of GitOps goes through cdktf's own CLI (`cdktf diff`, `cdktf deploy`) on the
- * synthesized output of `npm run synth`, with `--skip-synth` so the app runs once per job.
- * `cdktf diff` leaves Terraform's binary plan in the stack's folder (`plan`); `terraform show -json`
- * turns it into the resource changes the pull-request comment summarises.
+ * The stacks side of GitOps on the synthesized output of `npm run synth` (cdktf's manifest and one
+ * plain Terraform folder per stack), with plain `terraform`: cdktf is archived upstream, and a saved
+ * plan is what makes the applied change the reviewed one. `stacks-plan` runs `terraform init` and
+ * `terraform plan -out=plan.tfplan` in each stack's folder and summarises `terraform show -json`;
+ * `stacks-apply` runs `terraform apply plan.tfplan` on that very file, nothing re-planned.
  */
 
 const manifestSchema = z.object({
@@ -55,10 +57,13 @@ export interface StackPlanSummary {
   /** Replacements count in `add` and `destroy` too, as Terraform counts them. */
   readonly replace: number;
   readonly changes: readonly ResourceChange[];
+  /** Whether applying the plan would change anything: Terraform's `-detailed-exitcode` verdict (outputs count too). */
+  readonly changed: boolean;
 }
 
 const terraformPlanSchema = z.object({
   resource_changes: z.array(z.object({ address: z.string(), change: z.object({ actions: z.array(z.string()) }) })).default([]),
+  output_changes: z.record(z.string(), z.object({ actions: z.array(z.string()) })).default({}),
 });
 
 /** `terraform show -json plan` → counts and the changed addresses. Values are never read: they may be secrets. */
@@ -73,13 +78,15 @@ export function summariseTerraformPlan(stack: string, planJson: unknown): StackP
     if (action) changes.push({ address: resource.address, action });
   }
   const count = (action: ResourceChange['action']) => changes.filter((change) => change.action === action).length;
-  return { stack, add: count('create') + count('replace'), change: count('update'), destroy: count('delete') + count('replace'), replace: count('replace'), changes };
+  const outputsChange = Object.values(parsed.data.output_changes).some((output) => output.actions.join(',') !== 'no-op');
+  const changed = changes.some((change) => change.action !== 'read') || outputsChange;
+  return { stack, add: count('create') + count('replace'), change: count('update'), destroy: count('delete') + count('replace'), replace: count('replace'), changes, changed };
 }
 
 const SYMBOL: Record<ResourceChange['action'], string> = { create: '+', update: '~', delete: '-', replace: '-/+', read: '<=' };
 
 export function formatStacksPlanMarkdown(environment: string, summaries: readonly StackPlanSummary[], failures: readonly { stack: string; error: string }[]): string {
-  const changed = summaries.some((summary) => summary.changes.some((change) => change.action !== 'read'));
+  const changed = summaries.some((summary) => summary.changed);
   const total = (key: 'add' | 'change' | 'destroy') => summaries.reduce((sum, summary) => sum + summary[key], 0);
   const lines = [`### Stacks plan: ${environment}`, '', `**${total('add')} to add, ${total('change')} to change, ${total('destroy')} to destroy** · exit code ${failures.length ? 1 : changed ? 2 : 0}`, ''];
   const destructive = summaries.flatMap((summary) => summary.changes.filter((change) => change.action === 'delete' || change.action === 'replace').map((change) => `\`${summary.stack}\`: ${change.action} \`${change.address}\``));
@@ -133,11 +140,6 @@ export function run(command: string, args: readonly string[], options: { cwd: st
   });
 }
 
-/** cdktf's CLI from this repository's dependencies, run with the current Node. */
-export function cdktfCommand(): { command: string; args: string[] } {
-  return { command: process.execPath, args: [require.resolve('cdktf-cli/bundle/bin/cdktf')] };
-}
-
 export const terraformBinary = (): string => process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
 
 /** The last lines of a tool's output that say what went wrong (cdktf prints the real error near the end). */
@@ -152,18 +154,52 @@ export function lastLines(output: string, count = 15): string {
     .join('\n');
 }
 
-/** `cdktf diff --skip-synth <stack>`, then `terraform show -json plan` in the stack's folder. */
-export async function planStack(stack: SynthesizedStack, projectDir: string, echo = false): Promise<StackPlanSummary> {
-  const cdktf = cdktfCommand();
-  const diffRun = await run(cdktf.command, [...cdktf.args, 'diff', '--skip-synth', '--no-color', stack.name], { cwd: projectDir, echo });
-  if (diffRun.code !== 0) throw new Error(`cdktf diff ${stack.name} exited ${diffRun.code}:\n${lastLines(diffRun.output)}`);
-  const show = await run(terraformBinary(), ['show', '-json', '-no-color', 'plan'], { cwd: stack.workingDirectory });
-  if (show.code !== 0) throw new Error(`terraform show -json plan (${stack.name}) exited ${show.code}:\n${lastLines(show.output)}`);
-  return summariseTerraformPlan(stack.name, JSON.parse(show.stdout));
+/** The saved plan in each stack's folder: what `stacks-plan` writes, what `stacks-apply` applies. */
+export const SAVED_PLAN_FILE = 'plan.tfplan';
+
+/** Terraform in a stack's folder, never prompting; a non-zero exit (but those listed as fine) throws with its last lines. */
+async function terraform(stack: SynthesizedStack, args: readonly string[], options: { echo?: boolean; fineExitCodes?: readonly number[] } = {}): Promise<RunResult> {
+  const result = await run(terraformBinary(), [...args, '-no-color'], { cwd: stack.workingDirectory, echo: options.echo, env: { TF_IN_AUTOMATION: '1', TF_INPUT: '0' } });
+  if (result.code !== 0 && !options.fineExitCodes?.includes(result.code)) throw new Error(`terraform ${args[0]} (${stack.name}) exited ${result.code}:\n${lastLines(result.output)}`);
+  return result;
 }
 
-/** `cdktf deploy --skip-synth --auto-approve <stacks…>`: cdktf orders them by their dependencies. */
-export async function deployStacks(stacks: readonly SynthesizedStack[], projectDir: string, echo = true): Promise<RunResult> {
-  const cdktf = cdktfCommand();
-  return run(cdktf.command, [...cdktf.args, 'deploy', '--skip-synth', '--auto-approve', '--no-color', ...stacks.map((stack) => stack.name)], { cwd: projectDir, echo });
+/**
+ * `terraform init`, `terraform plan -detailed-exitcode -out=plan.tfplan` (exit 2: changes), then
+ * `terraform show -json plan.tfplan`. The plan file stays in the stack's folder for `applySavedPlan`.
+ */
+export async function planStack(stack: SynthesizedStack, echo = false): Promise<StackPlanSummary> {
+  await terraform(stack, ['init', '-input=false'], { echo });
+  const plan = await terraform(stack, ['plan', '-input=false', '-detailed-exitcode', `-out=${SAVED_PLAN_FILE}`], { echo, fineExitCodes: [2] });
+  const show = await terraform(stack, ['show', '-json', SAVED_PLAN_FILE]);
+  return { ...summariseTerraformPlan(stack.name, JSON.parse(show.stdout)), changed: plan.code === 2 };
+}
+
+export const hasSavedPlan = (stack: SynthesizedStack): boolean => existsSync(path.join(stack.workingDirectory, SAVED_PLAN_FILE));
+
+/**
+ * `terraform init -lockfile=readonly` (the providers the plan was made with, from the stack's lock
+ * file), then `terraform apply plan.tfplan`: exactly the saved plan, no prompt, nothing re-planned.
+ * Terraform refuses a plan whose state changed since it was made ("Saved plan is stale").
+ */
+export async function applySavedPlan(stack: SynthesizedStack, echo = true): Promise<void> {
+  if (!hasSavedPlan(stack)) throw new Error(`${stack.name}: no saved plan (${path.join(stack.workingDirectory, SAVED_PLAN_FILE)}): run the plan first`);
+  await terraform(stack, ['init', '-input=false', '-lockfile=readonly'], { echo });
+  await terraform(stack, ['apply', '-input=false', SAVED_PLAN_FILE], { echo });
+}
+
+/** Stacks in an order that applies each after the stacks it depends on (cdktf's manifest `dependencies`). */
+export function inDependencyOrder(stacks: readonly SynthesizedStack[]): SynthesizedStack[] {
+  const ordered: SynthesizedStack[] = [];
+  const visit = (stack: SynthesizedStack, trail: readonly string[]) => {
+    if (ordered.includes(stack)) return;
+    if (trail.includes(stack.name)) throw new Error(`stacks depend on each other in a cycle: ${[...trail, stack.name].join(' → ')}`);
+    for (const dependency of stack.dependencies) {
+      const found = stacks.find((candidate) => candidate.name === dependency);
+      if (found) visit(found, [...trail, stack.name]);
+    }
+    ordered.push(stack);
+  };
+  for (const stack of stacks) visit(stack, []);
+  return ordered;
 }

@@ -3,9 +3,10 @@ import { EXIT } from '../connectors/connect/plan';
 import { formatStacksPlanMarkdown, planStack, readStacks, stacksOfEnvironment, type StackPlanSummary } from './cdktf';
 
 /**
- * `cdcctl gitops stacks-plan --env <name>` (after `npm run synth`): a Terraform plan per stack of
- * the environment through `cdktf diff`, summarised as a Markdown section in the connectors plan's
- * style (destroyed or replaced resources at the top). Resource values are never shown.
+ * `cdcctl gitops stacks-plan --env <name>` (after `npm run synth`): `terraform plan` per stack of the
+ * environment, saved in the stack's folder (`plan.tfplan`, what `stacks-apply` applies), summarised
+ * as a Markdown section in the connectors plan's style (destroyed or replaced resources at the top).
+ * Resource values are never shown.
  */
 
 export interface StacksPlanReport {
@@ -16,11 +17,11 @@ export interface StacksPlanReport {
 }
 
 export interface StacksPlanOptions {
-  /** Where cdktf.json is. @default the current directory */
+  /** Where cdktf.out is. @default the current directory */
   readonly projectDir?: string;
   /** @default '<projectDir>/cdktf.out' */
   readonly outDir?: string;
-  /** Stream cdktf's output through (CI logs). @default false */
+  /** Stream Terraform's output through (CI logs). @default false */
   readonly echo?: boolean;
 }
 
@@ -29,15 +30,15 @@ export async function planEnvironmentStacks(environment: string, options: Stacks
   const stacks = stacksOfEnvironment(await readStacks(options.outDir ?? path.join(projectDir, 'cdktf.out')), environment);
   const summaries: StackPlanSummary[] = [];
   const failures: { stack: string; error: string }[] = [];
-  // One at a time: each `cdktf diff` runs Terraform, which is heavy; stacks of one environment are few.
+  // One at a time: Terraform is heavy; stacks of one environment are few.
   for (const stack of stacks) {
     try {
-      summaries.push(await planStack(stack, projectDir, options.echo));
+      summaries.push(await planStack(stack, options.echo));
     } catch (error) {
       failures.push({ stack: stack.name, error: (error as Error).message });
     }
   }
-  const changed = summaries.some((summary) => summary.changes.some((change) => change.action !== 'read'));
+  const changed = summaries.some((summary) => summary.changed);
   const exitCode = failures.length ? EXIT.error : changed ? EXIT.changes : EXIT.ok;
   return { exitCode, summaries, failures, markdown: formatStacksPlanMarkdown(environment, summaries, failures) };
 }

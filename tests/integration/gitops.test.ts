@@ -2,8 +2,8 @@
  * The scripts the GitOps workflows call, against the real servers of the test runtime: a plan
  * comment for a real change, an apply and its health gate, drift after a change made on the worker
  * behind the tool's back, and an offsets snapshot restored into a real sink connector. Plus the
- * stacks side: `cdktf diff` / `cdktf deploy` with the real cdktf CLI and Terraform on a stack that
- * needs no cloud (Terraform's built-in `terraform_data`).
+ * stacks side: the saved plan and its apply with the real Terraform on a stack that needs no cloud
+ * (Terraform's built-in `terraform_data`).
  *
  * Everything here is named `cdc-gitops-…` (connectors, topics) or `gitops_…` (tables) so it never
  * meets the other integration tests' connectors, and is deleted afterwards.
@@ -26,7 +26,7 @@ import { detectDrift } from '../../gitops/drift';
 import { markerComment, upsertMarkedComment } from '../../gitops/github';
 import { waitHealthy } from '../../gitops/health';
 import { composeComment } from '../../gitops/pr-comment';
-import { deployStacks, readStacks } from '../../gitops/cdktf';
+import { applyEnvironmentStacks } from '../../gitops/stacks-apply';
 import { planEnvironmentStacks } from '../../gitops/stacks-plan';
 import { customerId, orderDocument, type SampleChange } from '../../local/sample-data';
 import { dropPipelineTableSql, pipelineTableIn } from '../../warehouse/tables';
@@ -247,13 +247,12 @@ describe('offsets: export, let the consumer move on, restore', () => {
   });
 });
 
-describe('stacks: cdktf diff and deploy through the same functions as the workflow', () => {
-  /** A synthesized project as `npm run synth` leaves it: cdktf.json, a manifest, one stack folder. */
+describe('stacks: the saved plan and its apply through the same functions as the workflow', () => {
+  /** A synthesized project as `npm run synth` leaves it: a manifest, one stack folder. */
   function project(): string {
     const dir = mkdtempSync(path.join(tmpdir(), 'gitops-stacks-'));
     const stackDir = path.join(dir, 'cdktf.out/stacks/demo-local');
     mkdirSync(stackDir, { recursive: true });
-    writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'false', output: 'cdktf.out' }));
     writeFileSync(
       path.join(dir, 'cdktf.out/manifest.json'),
       JSON.stringify({ version: '0.21.0', stacks: { 'demo-local': { name: 'demo-local', constructPath: 'demo-local', synthesizedStackPath: 'stacks/demo-local/cdk.tf.json', workingDirectory: 'stacks/demo-local', annotations: [], dependencies: [] } } }),
@@ -275,14 +274,13 @@ describe('stacks: cdktf diff and deploy through the same functions as the workfl
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('plans a stack with the real cdktf and Terraform, deploys it, and the next plan is empty', async () => {
+  it('plans a stack with the real Terraform, applies the saved plan, and the next plan is empty', async () => {
     const before = await planEnvironmentStacks('local', { projectDir: dir });
     expect(before.failures).toEqual([]);
     expect(before.summaries.map((summary) => [summary.stack, summary.add, summary.change, summary.destroy])).toEqual([['demo-local', 2, 0, 0]]);
     expect(before.markdown).toContain('| `demo-local` | 2 | 0 | 0 |');
     expect(before.exitCode).toBe(2);
-    const deployed = await deployStacks(await readStacks(path.join(dir, 'cdktf.out')), dir, false);
-    expect({ code: deployed.code }).toEqual({ code: 0 });
+    expect(await applyEnvironmentStacks('local', { projectDir: dir, echo: false })).toEqual({ stacks: ['demo-local'] });
     const after = await planEnvironmentStacks('local', { projectDir: dir });
     expect(after.summaries.map((summary) => summary.add + summary.change + summary.destroy)).toEqual([0]);
     expect(after.exitCode).toBe(0);

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { formatStacksPlanMarkdown, lastLines, readStacks, stacksOfEnvironment, summariseTerraformPlan } from '../../../gitops/cdktf';
+import { formatStacksPlanMarkdown, inDependencyOrder, lastLines, readStacks, stacksOfEnvironment, summariseTerraformPlan, type SynthesizedStack } from '../../../gitops/cdktf';
 
 /** The shape `terraform show -json plan` prints (trimmed to what the summary reads, plus a secret value). */
 const planJson = {
@@ -56,6 +56,13 @@ describe('stacks plan summary', () => {
     expect(formatStacksPlanMarkdown('staging', [summariseTerraformPlan('kafka-staging', { resource_changes: [] })], [])).toContain('**0 to add, 0 to change, 0 to destroy** · exit code 0');
   });
 
+  it('changed: a resource to create, update or destroy, or an output to change, as Terraform\'s -detailed-exitcode counts; a data source read alone is no change', () => {
+    expect(summariseTerraformPlan('kafka-staging', planJson).changed).toBe(true);
+    expect(summariseTerraformPlan('x', { resource_changes: [{ address: 'data.aws_caller_identity.current', change: { actions: ['read'] } }, { address: 'aws_iam_role.unchanged', change: { actions: ['no-op'] } }] }).changed).toBe(false);
+    expect(summariseTerraformPlan('x', { output_changes: { bootstrap: { actions: ['update'] }, arn: { actions: ['no-op'] } } }).changed).toBe(true);
+    expect(summariseTerraformPlan('x', { output_changes: { arn: { actions: ['no-op'] } } }).changed).toBe(false);
+  });
+
   it('refuses something that is not a Terraform plan', () => {
     expect(() => summariseTerraformPlan('x', { resource_changes: 'nope' })).toThrow('x: not a Terraform JSON plan');
   });
@@ -78,5 +85,22 @@ describe('synthesized stacks', () => {
   it('error excerpts drop colour codes, spinner frames and Terraform’s CLI-configuration noise', () => {
     const output = '\u001b[31mError\u001b[0m: first\n│ Warning: Unable to open CLI configuration file\n│\n⠸  Processing\n   real error line\n';
     expect(lastLines(output)).toBe('Error: first\nreal error line');
+  });
+});
+
+describe('stacks in dependency order', () => {
+  const stack = (name: string, ...dependencies: string[]): SynthesizedStack => ({ name, workingDirectory: `/out/stacks/${name}`, dependencies });
+
+  it('puts each stack after those it depends on, and otherwise keeps the order', () => {
+    const ordered = inDependencyOrder([stack('atlas-staging'), stack('connect-staging', 'kafka-staging'), stack('kafka-staging'), stack('monitoring-staging', 'connect-staging')]);
+    expect(ordered.map((entry) => entry.name)).toEqual(['atlas-staging', 'kafka-staging', 'connect-staging', 'monitoring-staging']);
+  });
+
+  it('ignores a dependency outside the stacks given (another environment’s)', () => {
+    expect(inDependencyOrder([stack('connect-staging', 'kafka-shared')]).map((entry) => entry.name)).toEqual(['connect-staging']);
+  });
+
+  it('refuses a cycle, naming it', () => {
+    expect(() => inDependencyOrder([stack('a-staging', 'b-staging'), stack('b-staging', 'a-staging')])).toThrow('stacks depend on each other in a cycle: a-staging → b-staging → a-staging');
   });
 });

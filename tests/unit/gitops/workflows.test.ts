@@ -311,7 +311,7 @@ describe('stacks workflow', () => {
     expect((stacks.on.pull_request as { paths: string[] }).paths).toEqual(expect.arrayContaining(['stacks/**', 'config/**', 'main.ts']));
   });
 
-  it('synthesizes, plans each environment with cdktf and comments in the same style', () => {
+  it('synthesizes, plans each environment with Terraform and comments in the same style', () => {
     expect(stacks.jobs.synth!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run synth']);
     expect(stacks.jobs.plan!.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run synth', 'npm run gitops:stacks-plan -- --env ${{ matrix.environment }}']);
     expect(stacks.jobs.comment!.steps.map((step) => step.run).filter(Boolean)).toContain('npm run gitops:pr-comment -- --marker stacks-plan --title "Stacks plan" --sections .local/gitops/stacks-plan');
@@ -327,7 +327,48 @@ describe('stacks workflow', () => {
       expect(job.concurrency).toEqual({ group: `stacks-apply-${environment}`, 'cancel-in-progress': false });
       expect(job.steps.map((step) => step.run).filter(Boolean)).toContain(`npm run gitops:stacks-apply -- --env ${environment}`);
     }
+    expect(stacks.jobs['apply-staging']!.needs).toBe('saved-plan');
     expect(stacks.jobs['apply-production']!.needs).toBe('apply-staging');
+  });
+
+  it('on main, saves a plan per environment first, with the read-only credentials of main (<env>-drift) on the plan runners', () => {
+    const savedPlan = stacks.jobs['saved-plan']!;
+    expect(savedPlan.if).toContain("github.ref == 'refs/heads/main'");
+    expect(expanded(savedPlan).map((variant) => [variant.environment, variant['runs-on']])).toEqual([
+      ['staging-drift', ['self-hosted', 'cdc-gitops-staging-plan']],
+      ['production-drift', ['self-hosted', 'cdc-gitops-production-plan']],
+    ]);
+    expect(savedPlan.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run synth', 'npm run gitops:stacks-plan -- --env ${{ matrix.environment }}']);
+    const text = JSON.stringify(savedPlan);
+    expect([...text.matchAll(/secrets\.(\w+)/g)].map((match) => match[1])).toEqual(['MONGODB_ATLAS_READ_ONLY_PUBLIC_KEY', 'MONGODB_ATLAS_READ_ONLY_PRIVATE_KEY']);
+    expect(text).toContain('vars.TERRAFORM_PLAN_ROLE_ARN');
+    expect(text).not.toContain('TERRAFORM_APPLY_ROLE_ARN');
+  });
+
+  it('keeps each stack folder as planned (configuration, provider lock file, plan.tfplan; not the providers) for a few days', () => {
+    const upload = stacks.jobs['saved-plan']!.steps.find((step) => step.uses?.startsWith('actions/upload-artifact'))!;
+    expect(upload.with).toEqual({
+      name: 'stacks-saved-plan-${{ matrix.environment }}',
+      path: 'cdktf.out/manifest.json\ncdktf.out/stacks/*-${{ matrix.environment }}/\n!cdktf.out/stacks/*/.terraform/**\n',
+      'include-hidden-files': true,
+      'if-no-files-found': 'error',
+      'retention-days': 3,
+    });
+  });
+
+  it('the apply runs no synth and no plan: it applies the saved plans of its own environment, downloaded where the plan made them', () => {
+    const uploaded = expanded(stacks.jobs['saved-plan']!).map((variant) => variant.steps.find((step) => step.uses?.startsWith('actions/upload-artifact'))!.with!.name);
+    for (const environment of ['staging', 'production']) {
+      const job = stacks.jobs[`apply-${environment}`]!;
+      expect(job.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', `npm run gitops:stacks-apply -- --env ${environment}`]);
+      const download = job.steps.find((step) => step.uses?.startsWith('actions/download-artifact'))!;
+      expect(download.with).toEqual({ name: `stacks-saved-plan-${environment}`, path: 'cdktf.out/' });
+      expect(uploaded).toContain(download.with!.name);
+      // Downloaded before the apply credentials exist, applied after.
+      const index = (predicate: (step: Step) => boolean) => job.steps.findIndex(predicate);
+      expect(index((step) => step === download)).toBeLessThan(index((step) => Boolean(step.uses?.startsWith('aws-actions/configure-aws-credentials'))));
+    }
+    expect(scripts['gitops:stacks-apply']).toBe('node bin/cdcctl gitops stacks-apply');
   });
 });
 
