@@ -33,6 +33,16 @@ export const monitoringConfig = {
     notRunningFor: '15m',
   },
 
+  supervisor: {
+    /**
+     * `cdcctl connectors supervise` restarts a failed connector or task with backoff (2s × (n² + n) locally,
+     * connect.supervisor); three restarts within 15m is a task that fails again after each one
+     * (a warehouse away, a poison record): the restarts keep data moving, a person should still look.
+     */
+    restartsWindow: '15m',
+    restartsWarning: 3,
+  },
+
   worker: {
     /** A scrape target down for 2m is a worker that is gone, not a slow scrape (interval 30s). */
     downFor: '2m',

@@ -154,8 +154,11 @@ export async function down(options: RuntimeOptions = {}, downOptions: DownOption
   });
 }
 
-/** Stops one service (if it runs) and starts it again with the same ports and configuration. */
-export async function restart(options: RuntimeOptions, service: ServiceName): Promise<RuntimeStatus> {
+/**
+ * Stops one service (if it runs) and starts it again with the same ports and configuration;
+ * `downForMs` keeps it stopped that long first (an outage, for the fault tests).
+ */
+export async function restart(options: RuntimeOptions, service: ServiceName, downForMs = 0): Promise<RuntimeStatus> {
   const resolved = resolveRuntimeOptions(options);
   const layout = runtimeLayout(resolved);
   const progress = elapsedProgress(resolved.onProgress);
@@ -172,6 +175,10 @@ export async function restart(options: RuntimeOptions, service: ServiceName): Pr
     }
     const ports = recordedPorts(resolved, state);
     if (recorded) await waitForPortsReleased(ports, [service], state.externalWarehouse, resolved.stopTimeoutMs);
+    if (downForMs > 0) {
+      progress(`${service} stays down for ${Math.round(downForMs / 1000)} s`);
+      await new Promise((resolve) => setTimeout(resolve, downForMs));
+    }
     await checkPortsFree(ports, [service], state.externalWarehouse);
     await startService({ resolved: { ...resolved, runtimeDir: state.runtimeDir }, layout: runtimeLayout({ ...resolved, runtimeDir: state.runtimeDir }), state, ports, progress }, service);
     return status(options);

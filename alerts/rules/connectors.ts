@@ -48,6 +48,7 @@ export function connectorAlerts(connector: MonitoredConnector): AlertRule[] {
       runbook: 'record-errors.md',
     },
   ];
+  rules.push(...supervisorAlerts(connector, role));
   if (connector.desiredState === 'RUNNING') {
     rules.push({
       kind: 'alert',
@@ -64,4 +65,35 @@ export function connectorAlerts(connector: MonitoredConnector): AlertRule[] {
     });
   }
   return rules;
+}
+
+/**
+ * What the supervisor (`cdcctl connectors supervise`, its metrics cdc_supervisor_*) did about the
+ * connector: restarting it again and again, or giving up (maxRestarts reached: left FAILED for a person).
+ */
+function supervisorAlerts(connector: MonitoredConnector, role: string): AlertRule[] {
+  const name = equals('connector', connector.name);
+  const labels = connectorLabels(connector);
+  return [
+    {
+      kind: 'alert',
+      alert: `Cdc${role}ConnectorRestarting`,
+      expr: `sum by (connector) (increase(${series('cdc_supervisor_restarts_total', name)}[${config.supervisor.restartsWindow}])) >= ${config.supervisor.restartsWarning}`,
+      severity: 'warning',
+      labels,
+      summary: `${connector.name} was restarted {{ $value | humanize }} times in ${config.supervisor.restartsWindow}`,
+      description: `The supervisor keeps restarting ${connector.name} after it fails again: data still moves between failures, but the cause (the last Caused by in cdcctl connectors status) is still there.`,
+      runbook: 'connector-restart.md#restarted-again-and-again',
+    },
+    {
+      kind: 'alert',
+      alert: `Cdc${role}ConnectorGaveUp`,
+      expr: `${series('cdc_supervisor_gave_up', name)} == 1`,
+      severity: 'critical',
+      labels,
+      summary: `The supervisor gave up restarting ${connector.name}`,
+      description: `${connector.name} failed after the supervisor's last allowed restart (connect.supervisor.maxRestarts) and is left FAILED: nothing moves for pipelines ${labels.pipeline} until a person restarts it.`,
+      runbook: 'connector-restart.md#the-supervisor-gave-up',
+    },
+  ];
 }

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ruleFiles } from '../../alerts';
 import { jmxExporterConfigYaml } from '../../alerts/jmx-exporter';
+import { FRESH_RECORD, newSupervisorState, supervisorMetrics } from '../../connectors/connect/supervise';
 import { MSK_OPEN_MONITORING_METRICS, selectedNameLabels } from '../../alerts/msk-open-monitoring';
 import { isRecordingRuleName, metricNames, SYNTHETIC_METRICS } from '../../alerts/promql';
 import { loadAllEnvironments } from '../../config';
@@ -51,7 +52,8 @@ const used = [...new Set(expressions.flatMap(metricNames))].filter((name) => !is
 const mskOnly = used.filter((name) => name in MSK_OPEN_MONITORING_METRICS);
 const sourceOnly = used.filter((name) => name.startsWith('debezium_') || name.startsWith('kafka_connect_source_task_'));
 const warehouseOnly = used.filter((name) => name.startsWith('cdc_warehouse_'));
-const workerSide = used.filter((name) => !mskOnly.includes(name) && !sourceOnly.includes(name) && !warehouseOnly.includes(name));
+const supervisorOnly = used.filter((name) => name.startsWith('cdc_supervisor_'));
+const workerSide = used.filter((name) => !mskOnly.includes(name) && !sourceOnly.includes(name) && !warehouseOnly.includes(name) && !supervisorOnly.includes(name));
 
 async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init);
@@ -151,6 +153,18 @@ describe('warehouse-side names against the warehouse exporter', () => {
     const served = new Set(contractMetricsText([{ table: 'public.orders', events: 1, lastRecordedSeconds: 1 }], ['public.orders']).split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.split('{')[0]));
     expect(warehouseOnly.length).toBeGreaterThan(0);
     expect(warehouseOnly.filter((name) => !served.has(name))).toEqual([]);
+  });
+});
+
+describe('supervisor names against what cdcctl connectors supervise serves', () => {
+  it('uses only names the supervisor serves', () => {
+    const state = newSupervisorState();
+    state.restartsTotal.set('cdc-orders-sink', 1);
+    state.records.set('cdc-orders-sink', { ...FRESH_RECORD, restarts: 1 });
+    state.lastCheckAt = Date.now();
+    const served = new Set(supervisorMetrics(state).split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.split(/[{ ]/)[0]));
+    expect(supervisorOnly.length).toBeGreaterThan(0);
+    expect(supervisorOnly.filter((name) => !served.has(name))).toEqual([]);
   });
 });
 

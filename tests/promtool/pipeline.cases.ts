@@ -35,6 +35,27 @@ export const pipelineCases: PromtoolCase[] = [
     ],
   },
   {
+    name: 'CdcSinkConnectorRestarting warns when the supervisor restarted the sink three times within 15m, not after one restart',
+    ruleFiles: files,
+    input: [
+      { series: `cdc_supervisor_restarts_total{${sink}}`, values: '0 1 1 1 1 1 2 3 3 3 3 3' },
+      { series: 'cdc_supervisor_restarts_total{connector="cdc-customers-sink"}', values: '0 1 1 1 1 1 1 1 1 1 1 1' },
+    ],
+    alerts: [
+      { at: '5m', alert: 'CdcSinkConnectorRestarting', firing: [] },
+      { at: '9m', alert: 'CdcSinkConnectorRestarting', firing: [{ labels: warning, value: 3 }] },
+    ],
+  },
+  {
+    name: 'CdcSinkConnectorGaveUp pages at once when the supervisor gave up',
+    ruleFiles: files,
+    input: [{ series: `cdc_supervisor_gave_up{${sink}}`, values: '0 0 1 1' }],
+    alerts: [
+      { at: '1m', alert: 'CdcSinkConnectorGaveUp', firing: [] },
+      { at: '2m', alert: 'CdcSinkConnectorGaveUp', firing: [{ labels: critical }] },
+    ],
+  },
+  {
     name: 'CdcSinkRecordErrorsRising warns after 10m of errors',
     ruleFiles: files,
     input: [{ series: `kafka_connect_task_error_total_record_errors{${sink},task="0"}`, values: '0+6x30' }],

@@ -29,6 +29,24 @@ export const sourceCases: PromtoolCase[] = [
     ],
   },
   {
+    name: 'CdcSourceConnectorRestarting warns on a source the supervisor keeps restarting; one restart in 15m is quiet',
+    ruleFiles: files,
+    input: [{ series: `cdc_supervisor_restarts_total{${source}}`, values: '0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 2 3 4 4' }],
+    alerts: [
+      { at: '10m', alert: 'CdcSourceConnectorRestarting', firing: [] },
+      { at: '22m', alert: 'CdcSourceConnectorRestarting', firing: [{ labels: labels('warning'), value: 3 }] },
+    ],
+  },
+  {
+    name: 'CdcSourceConnectorGaveUp pages when the supervisor left the source FAILED, and not before',
+    ruleFiles: files,
+    input: [{ series: `cdc_supervisor_gave_up{${source}}`, values: '0 0 0 1 1' }],
+    alerts: [
+      { at: '2m', alert: 'CdcSourceConnectorGaveUp', firing: [] },
+      { at: '4m', alert: 'CdcSourceConnectorGaveUp', firing: [{ labels: labels('critical') }] },
+    ],
+  },
+  {
     name: 'CdcSourceRecordErrorsRising warns when the source keeps failing records',
     ruleFiles: files,
     input: [{ series: `kafka_connect_task_error_total_record_errors{${source},task="0"}`, values: '0+60x30' }],
