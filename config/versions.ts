@@ -19,7 +19,7 @@ export const versions = {
   mongodbDriver: '5.6.2',
   /** The Connect worker image that carries the plugins above (built by the platform team's image pipeline). */
   connectImage: 'quay.io/debezium/connect:3.5.0.Final',
-  /** Terraform that cdktf drives in the stacks workflow (`TERRAFORM_VERSION` in .github/workflows/stacks.yml and ci.yml, held to this by tests); the stacks need ≥ 1.11. */
+  /** The Terraform that plans and applies the stacks in the workflows (`TERRAFORM_VERSION` in .github/workflows/stacks.yml, drift.yml and ci.yml, held to this by tests); the stacks need ≥ 1.11. */
   terraform: '1.11.4',
   /** The monitoring stack's images. */
   monitoringImages: {

@@ -76,6 +76,14 @@ describe('workflow files', () => {
     expect(uses.filter((line) => !/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(line))).toEqual([]);
   });
 
+  it.each(files.filter((file) => readFileSync(path.join(WORKFLOWS, file), 'utf8').includes('hashicorp/setup-terraform')))('%s installs the Terraform config/versions.ts pins, without the wrapper', (file) => {
+    const parsed = workflow(file) as Workflow & { env?: Record<string, string> };
+    expect(String(parsed.env?.TERRAFORM_VERSION)).toBe(versions.terraform);
+    const setups = Object.values(parsed.jobs).flatMap((job) => job.steps.filter((step) => step.uses?.startsWith('hashicorp/setup-terraform@')));
+    // The wrapper rewrites stdout, which would break `terraform show -json`.
+    expect(setups.map((step) => step.with)).toEqual(setups.map(() => ({ terraform_version: '${{ env.TERRAFORM_VERSION }}', terraform_wrapper: false })));
+  });
+
   it('the validator does reject a broken workflow (so the check above can fail)', () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'workflow-'));
     const broken = path.join(folder, 'broken.yml');
@@ -375,6 +383,25 @@ describe('stacks workflow', () => {
 describe('drift workflow', () => {
   const drift = workflow('drift.yml');
 
+  it('checks the stacks too: terraform plan of main per stack, exit 2 on drift, read-only credentials of <env>-drift on the plan runners', () => {
+    const stacksDrift = drift.jobs.stacks!;
+    expect(expanded(stacksDrift).map((variant) => [variant.environment, variant['runs-on']])).toEqual([
+      ['staging-drift', ['self-hosted', 'cdc-gitops-staging-plan']],
+      ['production-drift', ['self-hosted', 'cdc-gitops-production-plan']],
+    ]);
+    expect(stacksDrift.steps.find((step) => step.uses?.startsWith('actions/checkout'))?.with).toEqual({ ref: 'main', 'persist-credentials': false });
+    expect(stacksDrift.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run synth', 'npm run gitops:stacks-plan -- --env ${{ matrix.environment }} --detailed-exitcode']);
+    const text = JSON.stringify(stacksDrift);
+    expect([...text.matchAll(/secrets\.(\w+)/g)].map((match) => match[1])).toEqual(['MONGODB_ATLAS_READ_ONLY_PUBLIC_KEY', 'MONGODB_ATLAS_READ_ONLY_PRIVATE_KEY']);
+    expect(text).toContain('vars.TERRAFORM_PLAN_ROLE_ARN');
+    expect(text).not.toContain('TERRAFORM_APPLY_ROLE_ARN');
+  });
+
+  it('the stacks plan step has the flag that turns changes into exit 2', () => {
+    const stacksPlan = buildProgram().commands.find((command) => command.name() === 'gitops')?.commands.find((command) => command.name() === 'stacks-plan');
+    expect(stacksPlan?.options.map((option) => option.long)).toContain('--detailed-exitcode');
+  });
+
   it('runs on a schedule (and by hand) against main', () => {
     expect((drift.on.schedule as Array<{ cron: string }>)[0]!.cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
     expect(drift.on).toHaveProperty('workflow_dispatch');
@@ -413,10 +440,9 @@ describe('ci workflow', () => {
     expect(scripts.test).not.toContain('--selectProjects');
   });
 
-  it("installs what npm test needs: Java 17, Maven, Debian's prometheus, the pinned Terraform", () => {
+  it("installs what npm test needs: Java 17, Maven, Debian's prometheus, Terraform (its version: see above)", () => {
     expect(action('actions/setup-java')?.with).toMatchObject({ distribution: 'temurin', 'java-version': 17 });
     expect(runs.slice(0, 2)).toEqual(['sudo apt-get update', 'sudo apt-get install --yes --no-install-recommends maven prometheus']);
-    expect(action('hashicorp/setup-terraform')?.with).toEqual({ terraform_version: '${{ env.TERRAFORM_VERSION }}', terraform_wrapper: false });
-    expect(String((ci as unknown as { env: Record<string, string> }).env.TERRAFORM_VERSION)).toBe(versions.terraform);
+    expect(action('hashicorp/setup-terraform')).toBeDefined();
   });
 });
