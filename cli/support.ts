@@ -95,3 +95,13 @@ export function outputOption(command: Command, formats: readonly string[]): Comm
 export function checkOutputFormat(format: string, formats: readonly string[]): void {
   if (!formats.includes(format)) throw new CliError(`--output must be one of ${formats.join(', ')} (got ${format})`);
 }
+
+/**
+ * Rows as aligned columns: every cell but the last of a row padded to the widest value of its column,
+ * so that a caller can colour a cell after padding (escape codes take no width on a terminal).
+ */
+export function paddedColumns(rows: ReadonlyArray<readonly string[]>): string[][] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))));
+}

@@ -19,7 +19,7 @@ import { pendingChanges } from '../../warehouse/schema-migration';
 import { renderEnvironment, toConnectJson } from '../../connectors/render';
 import { formatIssue, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
 import { shownText } from '../../connectors/secrets';
-import { checkOutputFormat, CliError, environmentFromFlags, environmentOptions, EXIT, outputOption, progress, type EnvironmentFlags } from '../support';
+import { checkOutputFormat, CliError, environmentFromFlags, environmentOptions, EXIT, outputOption, paddedColumns, progress, type EnvironmentFlags } from '../support';
 import { registerOffsetsRestore } from './connectors-offsets';
 import { registerSupervise } from './connectors-supervise';
 
@@ -254,21 +254,31 @@ function statusJson(live: readonly LiveConnector[]): string {
   return `${JSON.stringify(entries, null, 2)}\n`;
 }
 
-/** One line per connector; a FAILED one (or the one asked for) with its root cause, or its trace's first lines. */
-function statusText(live: readonly LiveConnector[], detailed: boolean): string {
-  return live
-    .map((connector) => {
-      const state = connector.status?.connector.state ?? 'UNKNOWN';
-      const paint = state === 'RUNNING' ? pc.green : state === 'FAILED' ? pc.red : pc.yellow;
-      const tasks = connector.status?.tasks.map((task) => `${task.id}:${task.state}`).join(' ') ?? '';
-      const trace = connector.status?.connector.trace ?? connector.status?.tasks.find((task) => task.trace)?.trace;
-      const line = `${paint(state.padEnd(9))} ${connector.name}  tasks ${tasks || '-'}\n`;
-      // Each FAILED part in one line with its root cause (the last Caused by); the one asked for with its trace.
-      const failed = failures(connector.name, connector.status).map((failure) => `          ${pc.red(failure)}\n`).join('');
-      if (!trace || !detailed) return `${line}${failed}`;
-      return `${line}${failed}          ${pc.dim(trace.split('\n').slice(0, 8).join('\n          '))}\n`;
-    })
-    .join('');
+const STATE_COLOUR: Readonly<Record<string, (text: string) => string>> = { RUNNING: pc.green, FAILED: pc.red };
+
+/**
+ * A table with one row per connector, its columns aligned (NAME, STATE, TASKS); under a FAILED one
+ * each failed part with its root cause, and the trace's first lines under the one asked for. Names
+ * and traces come from the worker: shown as outside text is.
+ */
+export function statusText(live: readonly LiveConnector[], detailed: boolean): string {
+  if (live.length === 0) return '';
+  const rows = live.map((connector) => [
+    shownText(connector.name),
+    connector.status?.connector.state ?? 'UNKNOWN',
+    connector.status?.tasks.map((task) => `${task.id}:${task.state}`).join(' ') || '-',
+  ]);
+  const [header, ...cells] = paddedColumns([['NAME', 'STATE', 'TASKS'], ...rows]);
+  const lines = [pc.dim(header!.join('  '))];
+  live.forEach((connector, index) => {
+    const [name, state, tasks] = cells[index]!;
+    const paint = STATE_COLOUR[rows[index]![1]!] ?? pc.yellow;
+    lines.push(`${name}  ${paint(state!)}  ${tasks}`);
+    for (const failure of failures(connector.name, connector.status)) lines.push(`    ${pc.red(shownText(failure, 2_000))}`);
+    const trace = connector.status?.connector.trace ?? connector.status?.tasks.find((task) => task.trace)?.trace;
+    if (trace && detailed) lines.push(...trace.split('\n').slice(0, 8).map((line) => `    ${pc.dim(shownText(line, 2_000))}`));
+  });
+  return `${lines.join('\n')}\n`;
 }
 
 function registerStatus(connectors: Command): void {
@@ -278,6 +288,7 @@ function registerStatus(connectors: Command): void {
       const environment = environmentFromFlags(flags);
       const live = (await clientFor(environment).listConnectors()).filter((connector) => (name ? connector.name === name : connector.name.startsWith(environment.managedConnectorPrefix)));
       if (name && live.length === 0) throw new CliError(`${name}: no such connector on ${environment.connect.url}`);
+      if (live.length === 0) progress(`no managed connector (named ${environment.managedConnectorPrefix}…) on ${environment.connect.url}`);
       process.stdout.write(flags.output === 'json' ? statusJson(live) : statusText(live, Boolean(name)));
     },
   );

@@ -202,3 +202,58 @@ describe('cdcctl connectors apply --output json', () => {
     expect(worker.requests).toEqual([]);
   });
 });
+
+describe('cdcctl connectors status', () => {
+  let worker: ScriptedServer;
+  const TRACE = 'org.apache.kafka.connect.errors.ConnectException: task failed\nCaused by: org.postgresql.util.PSQLException: relation "no_such_table" does not exist';
+  const live = {
+    'cdc-orders-sink': { status: { name: 'cdc-orders-sink', connector: { state: 'RUNNING' }, tasks: [{ id: 0, state: 'RUNNING' }, { id: 1, state: 'RUNNING' }] } },
+    'cdc-a': { status: { name: 'cdc-a', connector: { state: 'UNASSIGNED' }, tasks: [] } },
+    'cdc-customers-sink-with-a-long-name': { status: { name: 'cdc-customers-sink-with-a-long-name', connector: { state: 'RUNNING' }, tasks: [{ id: 0, state: 'FAILED', trace: TRACE }] } },
+    'other-team-connector': { status: { name: 'other-team-connector', connector: { state: 'RUNNING' }, tasks: [] } },
+  };
+  beforeEach(async () => {
+    worker = await startScriptedServer();
+  });
+  afterEach(() => worker.close());
+
+  const status = (body: unknown, ...args: string[]) => {
+    worker.script('GET /connectors?expand=info&expand=status', { status: 200, body });
+    return runCdcctl(['connectors', 'status', '--env', 'local', '--connect-url', worker.url, ...args]);
+  };
+  const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+  it('lines up its columns under a header, padded to the widest value of each, whatever the names and states', async () => {
+    const result = await status(live);
+    expect(result.code).toBe(0);
+    const lines = plain(result.stdout).trimEnd().split('\n');
+    const rows = lines.filter((line) => !line.startsWith(' '));
+    expect(rows.map((row) => row.split(/ {2,}/))).toEqual([
+      ['NAME', 'STATE', 'TASKS'],
+      ['cdc-a', 'UNASSIGNED', '-'],
+      ['cdc-customers-sink-with-a-long-name', 'RUNNING', '0:FAILED'],
+      ['cdc-orders-sink', 'RUNNING', '0:RUNNING 1:RUNNING'],
+    ]);
+    for (const column of ['STATE', 'TASKS']) {
+      const start = rows[0]!.indexOf(column);
+      expect(start).toBe('cdc-customers-sink-with-a-long-name'.length + 2 + (column === 'TASKS' ? 'UNASSIGNED'.length + 2 : 0));
+      for (const row of rows.slice(1)) expect(row[start - 1]).toBe(' ');
+      for (const row of rows.slice(1)) expect(row[start]).not.toBe(' ');
+    }
+    expect(lines).toContain('    cdc-customers-sink-with-a-long-name: task 0 FAILED: org.postgresql.util.PSQLException: relation "no_such_table" does not exist');
+    expect(result.stdout).not.toContain('other-team-connector');
+  });
+
+  it('shows a name from the worker as text, escape sequences and all, instead of obeying them', async () => {
+    const name = 'cdc-evil\u001b[2J';
+    const result = await status({ [name]: { status: { name, connector: { state: 'RUNNING' }, tasks: [] } } });
+    expect(result.stdout).not.toContain('\u001b[2J');
+    expect(result.stdout).toContain('cdc-evil\\u001b[2J');
+  });
+
+  it('says on stderr that there is no managed connector, and prints no table', async () => {
+    const result = await status({});
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+    expect(result.stderr).toContain('no managed connector (named cdc-…)');
+  });
+});
