@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -142,7 +142,7 @@ export function run(command: string, args: readonly string[], options: { cwd: st
 
 export const terraformBinary = (): string => process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
 
-/** The last lines of a tool's output that say what went wrong (cdktf prints the real error near the end). */
+/** The last lines of a tool's output that say what went wrong (Terraform prints the real error near the end). */
 export function lastLines(output: string, count = 15): string {
   const clean = output.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
   return clean
@@ -166,9 +166,11 @@ async function terraform(stack: SynthesizedStack, args: readonly string[], optio
 
 /**
  * `terraform init`, `terraform plan -detailed-exitcode -out=plan.tfplan` (exit 2: changes), then
- * `terraform show -json plan.tfplan`. The plan file stays in the stack's folder for `applySavedPlan`.
+ * `terraform show -json plan.tfplan`. The plan file stays in the stack's folder for `applySavedPlan`;
+ * an older one goes first, so a plan that fails leaves none to apply.
  */
 export async function planStack(stack: SynthesizedStack, echo = false): Promise<StackPlanSummary> {
+  rmSync(path.join(stack.workingDirectory, SAVED_PLAN_FILE), { force: true });
   await terraform(stack, ['init', '-input=false'], { echo });
   const plan = await terraform(stack, ['plan', '-input=false', '-detailed-exitcode', `-out=${SAVED_PLAN_FILE}`], { echo, fineExitCodes: [2] });
   const show = await terraform(stack, ['show', '-json', SAVED_PLAN_FILE]);

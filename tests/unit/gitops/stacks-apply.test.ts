@@ -88,6 +88,15 @@ describe('stacks plan and apply: the saved plan', () => {
     expect(applied(dir, 'atlas-staging')).toEqual({});
   });
 
+  it('a plan that fails leaves no saved plan behind, not even the one an earlier run saved', async () => {
+    dir = project({ 'kafka-staging': { resources: { brokers: 'three' } } });
+    await planEnvironmentStacks('staging', { projectDir: dir, ...quiet });
+    writeFileSync(path.join(dir, 'cdktf.out/stacks/kafka-staging/cdk.tf.json'), JSON.stringify({ resource: { terraform_data: { brokers: { no_such_argument: 'six' } } } }));
+    expect((await planEnvironmentStacks('staging', { projectDir: dir, ...quiet })).exitCode).toBe(1);
+    await expect(applyEnvironmentStacks('staging', { projectDir: dir, ...quiet })).rejects.toThrow('no saved plan for kafka-staging: nothing applied');
+    expect(applied(dir, 'kafka-staging')).toEqual({});
+  });
+
   it('a plan that fails is reported and makes the exit code 1, the other stacks still planned', async () => {
     dir = project({ 'kafka-staging': { resources: { brokers: 'three' } }, 'connect-staging': { resources: {} } });
     writeFileSync(path.join(dir, 'cdktf.out/stacks/connect-staging/cdk.tf.json'), JSON.stringify({ resource: { terraform_data: { workers: { no_such_argument: 'two' } } } }));
