@@ -46,8 +46,8 @@ describe('stacks plan summary', () => {
   });
 
   it('a stack that could not be planned is called out and makes the exit code 1', () => {
-    const markdown = formatStacksPlanMarkdown('production', [], [{ stack: 'atlas-production', error: 'cdktf diff atlas-production exited 1:\nError: missing credentials' }]);
-    expect(markdown).toContain('> - `atlas-production`: cdktf diff atlas-production exited 1:');
+    const markdown = formatStacksPlanMarkdown('production', [], [{ stack: 'atlas-production', error: 'terraform plan (atlas-production) exited 1:\nError: missing credentials' }]);
+    expect(markdown).toContain('> - `atlas-production`: terraform plan (atlas-production) exited 1:');
     expect(markdown).toContain('```\nError: missing credentials\n```');
     expect(markdown).toContain('· exit code 1');
   });
