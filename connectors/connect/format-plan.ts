@@ -67,6 +67,18 @@ export function formatApplyJson(report: ApplyReport): string {
   );
 }
 
+/**
+ * The fields of a change as the text plan shows them: every attribute of a create (`+ key = "value"`,
+ * as terraform shows a resource to be created), `before → after` for an update; none for a delete.
+ * Values are the diff's, already masked (displayValue), and shown escaped.
+ */
+function fieldLines(change: Change, colour: { green(s: string): string; dim(s: string): string }): string[] {
+  const shown = (value: string | undefined) => (value === undefined ? colour.dim('(unset)') : printable(JSON.stringify(value)));
+  if (change.action === 'create') return change.diff.map((field) => `    ${colour.green('+')} ${printable(field.field)} = ${shown(field.after)}`);
+  if (change.action === 'delete') return [];
+  return change.diff.map((field) => `    ${printable(field.field)}: ${shown(field.before)} → ${shown(field.after)}`);
+}
+
 export function formatPlanText(plan: Plan, colour: { green(s: string): string; yellow(s: string): string; red(s: string): string; dim(s: string): string; bold(s: string): string }): string {
   const lines: string[] = [];
   for (const { connector, reason } of destructive(plan)) lines.push(colour.red(`! ${printable(connector)}: ${reason}`));
@@ -74,12 +86,10 @@ export function formatPlanText(plan: Plan, colour: { green(s: string): string; y
   for (const change of plan.changes) {
     const paint = change.action === 'create' ? colour.green : change.action === 'delete' ? colour.red : change.action === 'none' ? colour.dim : colour.yellow;
     const then = change.then ? `, then ${change.then}` : '';
-    lines.push(paint(`${SYMBOL[change.action]} ${printable(change.connector)} (${change.action}${then})`));
-    for (const field of change.diff) {
-      if (change.action === 'create' || change.action === 'delete') continue;
-      const shown = (value: string | undefined) => (value === undefined ? colour.dim('(unset)') : printable(JSON.stringify(value)));
-      lines.push(`    ${printable(field.field)}: ${shown(field.before)} → ${shown(field.after)}`);
-    }
+    // A connector created paused or stopped does not start consuming: worth seeing in review.
+    const initially = change.action === 'create' && change.desiredState && change.desiredState !== 'RUNNING' ? `, ${change.desiredState}` : '';
+    lines.push(paint(`${SYMBOL[change.action]} ${printable(change.connector)} (${change.action}${initially}${then})`));
+    lines.push(...fieldLines(change, colour));
     if (change.failed) lines.push(colour.red(`    failed live: ${change.failed.connector ? 'connector ' : ''}${change.failed.tasks.length ? `tasks ${change.failed.tasks.join(',')}` : ''} (restart with --restart-failed)`));
   }
   if (plan.orphaned.length) lines.push(colour.dim(`managed but no longer defined (kept; --prune deletes them): ${plan.orphaned.map((name) => printable(name)).join(', ')}`));
