@@ -64,7 +64,7 @@ export function transitionPlan(environment: Environment, pipeline: PipelineDefin
     case 'shadow->stream':
       steps.push(
         validate,
-        `npx cdcctl connectors offsets export --env ${env} --out offsets-before-cutover.json   # restore point`,
+        `npx cdcctl connectors offsets export --env ${env} --file offsets-before-cutover.json   # restore point`,
         edit,
         connectorsApply(false, `the sink writes ${production} (both paths write it for a moment: upserts, no gap)`),
         atlasDeploy('the trigger is disabled'),

@@ -1,13 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
-import { pc } from '../colors';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { pc, pcErr } from '../colors';
 import { ENVIRONMENT_NAMES } from '../../config';
 import { canonical, parseOffsetsSnapshot, restoreOffsets, type RestoreResult } from '../../connectors/connect/offsets-restore';
 import { renderEnvironment } from '../../connectors/render';
-import { checkOutputFormat, CliError, environmentFromFlags, outputOption, progress } from '../support';
+import { checkOutputFormat, CliError, environmentFromFlags, environmentOptions, outputOption, progress, type EnvironmentFlags } from '../support';
 import { clientFor } from '../../connectors/connect/environment-client';
 import { parseBoundedJson } from '../../connectors/connect/bounded-json';
-import type { OffsetsSnapshot } from '../../connectors/connect/offsets-snapshot';
+import { serializeOffsetsSnapshot, snapshotOffsets, type OffsetsSnapshot } from '../../connectors/connect/offsets-snapshot';
 import { shownText } from '../../connectors/secrets';
 
 interface RestoreFlags {
@@ -81,7 +82,7 @@ export function restoreJson(result: RestoreResult, file: string, snapshot: Offse
 const RESTORE_FORMATS = ['text', 'json'];
 
 /** `cdcctl connectors offsets restore FILE`: the offsets half of a rollback (the config half is revert + apply). */
-export function registerOffsetsRestore(offsets: Command): void {
+function registerOffsetsRestore(offsets: Command): void {
   outputOption(
     offsets
       .command('restore')
@@ -112,4 +113,40 @@ export function registerOffsetsRestore(offsets: Command): void {
     else if (flags.dryRun) printDryRunText(result, file);
     else printRestoredText(result, file, snapshot);
   });
+}
+
+/** `offsets export`'s file: `--file`, or the deprecated `--out` with a warning; both must agree. */
+function snapshotFileFromFlags(flags: { file?: string; out?: string }): string {
+  if (flags.out !== undefined) {
+    process.stderr.write(`${pcErr.yellow('warning')}: offsets export --out is deprecated (--out names a folder elsewhere): use --file\n`);
+    if (flags.file !== undefined && flags.file !== flags.out) throw new CliError(`--file and the deprecated --out name different files (${flags.file}, ${flags.out}): give --file only`);
+  }
+  const file = flags.file ?? flags.out;
+  if (file === undefined) throw new CliError("required option '--file <file>' not specified (where the snapshot is written)");
+  return file;
+}
+
+/** `cdcctl connectors offsets get|export|restore`. */
+export function registerOffsets(connectors: Command): void {
+  const offsets = connectors.command('offsets').description("read and export connectors' offsets (Kafka ≥ 3.6)");
+  environmentOptions(offsets.command('get').description("print a connector's offsets as JSON").argument('<name>')).action(async (name: string, flags: EnvironmentFlags) => {
+    process.stdout.write(`${JSON.stringify(await clientFor(environmentFromFlags(flags)).getOffsets(name), null, 2)}\n`);
+  });
+  environmentOptions(
+    offsets
+      .command('export')
+      .description('snapshot the offsets of every managed connector into a file (a restore point before a change)')
+      .option('--file <file>', 'snapshot file (required)')
+      // --out names a folder in every other command; here it was the file. Kept working, with a warning.
+      .addOption(new Option('--out <file>', 'deprecated: use --file').hideHelp()),
+  ).action(async (flags: EnvironmentFlags & { file?: string; out?: string }) => {
+    const file = snapshotFileFromFlags(flags);
+    const environment = environmentFromFlags(flags);
+    const client = clientFor(environment);
+    const live = (await client.listConnectors()).filter((connector) => connector.name.startsWith(environment.managedConnectorPrefix));
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, serializeOffsetsSnapshot(await snapshotOffsets(client, live, new Date())));
+    process.stderr.write(`offsets of ${live.length} connectors written to ${file}\n`);
+  });
+  registerOffsetsRestore(offsets);
 }

@@ -7,7 +7,7 @@ import { deployEnvironment, renderValidated, type DeployResult } from '../../con
 import { clientFor } from '../../connectors/connect/environment-client';
 import { formatApplyJson, formatPlanJson, formatPlanMarkdown, formatPlanText, planSummary } from '../../connectors/connect/format-plan';
 import { syncGeneratedCatalog } from '../../connectors/connect/generate-catalog';
-import { offsetsSnapshotFileName, serializeOffsetsSnapshot, snapshotOffsets, type OffsetsSnapshot } from '../../connectors/connect/offsets-snapshot';
+import { offsetsSnapshotFileName, serializeOffsetsSnapshot, type OffsetsSnapshot } from '../../connectors/connect/offsets-snapshot';
 import { diff, hasChanges } from '../../connectors/connect/plan';
 import { remoteValidationIssues, sendableToWorker, type CheckedBody, type ConnectorBody } from '../../connectors/connect/remote-validation';
 import { parseBoundedJson } from '../../connectors/connect/bounded-json';
@@ -20,7 +20,7 @@ import { renderEnvironment, toConnectJson } from '../../connectors/render';
 import { formatIssue, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
 import { shownText } from '../../connectors/secrets';
 import { checkOutputFormat, CliError, environmentFromFlags, environmentOptions, EXIT, outputOption, paddedColumns, progress, type EnvironmentFlags } from '../support';
-import { registerOffsetsRestore } from './connectors-offsets';
+import { registerOffsets } from './connectors-offsets';
 import { registerSupervise } from './connectors-supervise';
 
 /** Where `connectors catalog generate` writes, relative to the repository. */
@@ -342,25 +342,4 @@ function registerCatalog(connectors: Command): void {
     }
     process.stderr.write(shown.length ? `wrote ${shown.join(', ')}\n` : `${files.length} generated files already match the worker\n`);
   });
-}
-
-function registerOffsets(connectors: Command): void {
-  const offsets = connectors.command('offsets').description("read and export connectors' offsets (Kafka ≥ 3.6)");
-  environmentOptions(offsets.command('get').description("print a connector's offsets as JSON").argument('<name>')).action(async (name: string, flags: EnvironmentFlags) => {
-    process.stdout.write(`${JSON.stringify(await clientFor(environmentFromFlags(flags)).getOffsets(name), null, 2)}\n`);
-  });
-  environmentOptions(
-    offsets
-      .command('export')
-      .description('snapshot the offsets of every managed connector into a file (a restore point before a change)')
-      .requiredOption('--out <file>', 'snapshot file'),
-  ).action(async (flags: EnvironmentFlags & { out: string }) => {
-    const environment = environmentFromFlags(flags);
-    const client = clientFor(environment);
-    const live = (await client.listConnectors()).filter((connector) => connector.name.startsWith(environment.managedConnectorPrefix));
-    await mkdir(path.dirname(flags.out), { recursive: true });
-    await writeFile(flags.out, serializeOffsetsSnapshot(await snapshotOffsets(client, live, new Date())));
-    process.stderr.write(`offsets of ${live.length} connectors written to ${flags.out}\n`);
-  });
-  registerOffsetsRestore(offsets);
 }

@@ -199,7 +199,7 @@ describe('offsets: export, let the consumer move on, restore', () => {
     await replayChanges(inserts('gitops-a', 20), { bootstrapServers: runtime.kafka.bootstrapServers, topicPrefix: environment.topicPrefix, partitions: 2 });
     await reachesCount('20 rows of batch a', rowCount, 20);
     await reachesCount('offsets to reach 20', committed, 20);
-    const exported = cdcctl('connectors', 'offsets', 'export', '--out', snapshotFile);
+    const exported = cdcctl('connectors', 'offsets', 'export', '--file', snapshotFile);
     expect(exported.code).toBe(0);
     const snapshot = JSON.parse(readFileSync(snapshotFile, 'utf8'));
     const offsets = snapshot.connectors[SINK].offsets as Array<{ partition: { kafka_topic: string }; offset: { kafka_offset: number } }>;

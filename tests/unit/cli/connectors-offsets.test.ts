@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startScriptedServer, type ScriptedServer } from '../../support/scripted-http-server';
@@ -60,5 +60,52 @@ describe('cdcctl connectors offsets restore --output json', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`would restore ${SINK} (sink, now RUNNING):`);
     expect(result.stdout).toContain('kafka_topic=cdc.shop.orders kafka_partition=0: 42');
+  });
+});
+
+describe('cdcctl connectors offsets export', () => {
+  let worker: ScriptedServer;
+  let dir: string;
+  beforeEach(async () => {
+    worker = await startScriptedServer();
+    dir = mkdtempSync(path.join(tmpdir(), 'cdcctl-offsets-'));
+  });
+  afterEach(() => worker.close());
+
+  const exportTo = (...flags: string[]) => {
+    worker.script('GET /connectors?expand=info&expand=status', { status: 200, body: { [SINK]: { info: { name: SINK, config: CONFIG, tasks: [], type: 'sink' }, status: status('RUNNING') } } });
+    worker.script(`GET /connectors/${SINK}/offsets`, { status: 200, body: { offsets: [{ partition, offset: { kafka_offset: 42 } }] } });
+    return runCdcctl(['connectors', 'offsets', 'export', '--env', 'local', '--connect-url', worker.url, ...flags]);
+  };
+  const snapshotIn = (file: string) => JSON.parse(readFileSync(file, 'utf8')).connectors[SINK].offsets;
+
+  it('writes the snapshot to --file, a file as the flag says', async () => {
+    const file = path.join(dir, 'nested', 'offsets.json');
+    const result = await exportTo('--file', file);
+    expect(result.code).toBe(0);
+    expect(snapshotIn(file)).toEqual([{ partition, offset: { kafka_offset: 42 } }]);
+    expect(result.stderr).not.toContain('deprecated');
+  });
+
+  it('still takes the old --out, with a one-line warning on stderr', async () => {
+    const file = path.join(dir, 'offsets.json');
+    const result = await exportTo('--out', file);
+    expect(result.code).toBe(0);
+    expect(snapshotIn(file)).toEqual([{ partition, offset: { kafka_offset: 42 } }]);
+    expect(result.stderr.split('\n').filter((line) => line.includes('deprecated'))).toEqual(['warning: offsets export --out is deprecated (--out names a folder elsewhere): use --file']);
+    expect(result.stdout).toBe('');
+  });
+
+  it('refuses no file at all, and --file and --out naming different files, before asking the worker', async () => {
+    expect(await runCdcctl(['connectors', 'offsets', 'export', '--env', 'local', '--connect-url', worker.url])).toMatchObject({ code: 1, stderr: expect.stringContaining("required option '--file <file>' not specified") });
+    const both = await runCdcctl(['connectors', 'offsets', 'export', '--env', 'local', '--connect-url', worker.url, '--file', path.join(dir, 'a.json'), '--out', path.join(dir, 'b.json')]);
+    expect(both).toMatchObject({ code: 1, stderr: expect.stringContaining('--file and the deprecated --out name different files') });
+    expect(worker.requests).toEqual([]);
+  });
+
+  it('lists --file in its help, not --out', async () => {
+    const help = await runCdcctl(['connectors', 'offsets', 'export', '--help']);
+    expect(help.stdout).toContain('--file <file>');
+    expect(help.stdout).not.toContain('--out');
   });
 });

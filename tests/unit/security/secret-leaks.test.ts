@@ -141,7 +141,7 @@ describe('a generated secret in every credential form', () => {
 
   it('errors: a password in --connect-url, in the user info or the query, is refused before any request; CONNECT_PASSWORD is what would be sent', async () => {
     const port = new URL(worker.url).port;
-    const commands = [['connectors', 'plan'], ['connectors', 'status'], ['connectors', 'validate', '--remote'], ['connectors', 'offsets', 'export', '--out', path.join(workdir, 'never.json')], ['gitops', 'connectors-plan']];
+    const commands = [['connectors', 'plan'], ['connectors', 'status'], ['connectors', 'validate', '--remote'], ['connectors', 'offsets', 'export', '--file', path.join(workdir, 'never.json')], ['gitops', 'connectors-plan']];
     const urls = [`http://admin:${SECRET}@127.0.0.1:${port}`, `http://127.0.0.1:${port}/?password=${SECRET}`, `http://127.0.0.1:${port}/#access_token=${SECRET}`];
     const runs = urls.flatMap((connectUrl, index) =>
       commands.map(async (command) => {
@@ -170,7 +170,7 @@ describe('a generated secret in every credential form', () => {
     worker.script('GET /connectors?expand=info&expand=status', { status: 200, body: expanded });
     for (const name of Object.keys(expanded)) worker.script(`GET /connectors/${name}/offsets`, { status: 200, body: { offsets: [] } });
     const file = path.join(workdir, 'snapshot.json');
-    const result = await run(['connectors', 'offsets', 'export', '--env', 'local', '--connect-url', worker.url, '--out', file]);
+    const result = await run(['connectors', 'offsets', 'export', '--env', 'local', '--connect-url', worker.url, '--file', file]);
     expect(result.code).toBe(0);
     record('offsets snapshot (file)', readFileSync(file, 'utf8'));
     record('offsets export', result.output);
