@@ -165,14 +165,16 @@ async function terraform(stack: SynthesizedStack, args: readonly string[], optio
 }
 
 /**
- * `terraform init`, `terraform plan -detailed-exitcode -out=plan.tfplan` (exit 2: changes), then
- * `terraform show -json plan.tfplan`. The plan file stays in the stack's folder for `applySavedPlan`;
- * an older one goes first, so a plan that fails leaves none to apply.
+ * `terraform init`, `terraform plan -lock=false -detailed-exitcode -out=plan.tfplan` (exit 2: changes),
+ * then `terraform show -json plan.tfplan`. The plan file stays in the stack's folder for
+ * `applySavedPlan`; an older one goes first, so a plan that fails leaves none to apply. No state lock:
+ * plans run with read-only credentials, which cannot write the lock file, and an apply refuses a saved
+ * plan whose state changed after it was made, so a plan made beside an apply is never applied.
  */
 export async function planStack(stack: SynthesizedStack, echo = false): Promise<StackPlanSummary> {
   rmSync(path.join(stack.workingDirectory, SAVED_PLAN_FILE), { force: true });
   await terraform(stack, ['init', '-input=false'], { echo });
-  const plan = await terraform(stack, ['plan', '-input=false', '-detailed-exitcode', `-out=${SAVED_PLAN_FILE}`], { echo, fineExitCodes: [2] });
+  const plan = await terraform(stack, ['plan', '-input=false', '-lock=false', '-detailed-exitcode', `-out=${SAVED_PLAN_FILE}`], { echo, fineExitCodes: [2] });
   const show = await terraform(stack, ['show', '-json', SAVED_PLAN_FILE]);
   return { ...summariseTerraformPlan(stack.name, JSON.parse(show.stdout)), changed: plan.code === 2 };
 }
