@@ -25,6 +25,7 @@ const notForMutation = [
   '<rootDir>/tests/unit/security/secret-leaks.test.ts',
   '<rootDir>/tests/unit/security/hostile-definitions.test.ts',
   '<rootDir>/tests/unit/gitops/workflows.test.ts',
+  '<rootDir>/tests/unit/gitops/stacks-apply.test.ts',
   '<rootDir>/tests/unit/architecture.test.ts',
 ];
 
