@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { versions } from '../config/versions';
 import { LocalRuntimeError, REPOSITORY_ROOT, runtimeLayout, type ResolvedRuntimeOptions } from './options';
-import { runToCompletion } from './processes';
-import { withLock } from './state';
+import { runToCompletion, runToCompletionWithTicks } from './processes';
+import { tailFile, withLock } from './state';
 
 /**
  * Fills the runtime dir (Kafka's jars, one directory per connector plugin, the JMX agent) with
@@ -33,9 +33,36 @@ export function mavenVersionProperties(): Readonly<Record<string, string>> {
   };
 }
 
+/**
+ * Batch mode, not quiet: the log then has Maven's `Downloading from …`/`Downloaded from …` and the
+ * dependency plugin's `Copying …` lines, from which the install's progress names the last artifact.
+ */
 export function mavenArguments(runtimeDir: string, pomFile = POM_FILE): string[] {
   const properties = Object.entries({ ...mavenVersionProperties(), 'runtime.dir': runtimeDir }).map(([key, value]) => `-D${key}=${value}`);
-  return ['-B', '-q', '-f', pomFile, 'package', ...properties];
+  return ['-B', '-f', pomFile, 'package', ...properties];
+}
+
+/** How often `local install` says how Maven is doing (a cold cache downloads a few hundred MB). */
+export const INSTALL_PROGRESS_EVERY_MS = 10_000;
+
+/** The last artifact Maven's log names (`Downloading from <repository>: <url>`, `Downloaded from …`, `Copying <file> to …`), and what happened to it. */
+export function lastMavenArtifact(log: string): { readonly verb: 'downloading' | 'downloaded' | 'copied'; readonly file: string } | undefined {
+  const lines = log.split('\n');
+  for (let index = lines.length - 1; index >= 0; index -= 1) {
+    const transfer = /\b(Downloading|Downloaded) from [^\s:]+: (\S+)/.exec(lines[index]!);
+    if (transfer) return { verb: transfer[1] === 'Downloading' ? 'downloading' : 'downloaded', file: transfer[2]!.split('/').pop()! };
+    const copy = /\bCopying (\S+) to /.exec(lines[index]!);
+    if (copy) return { verb: 'copied', file: path.basename(copy[1]!) };
+  }
+  return undefined;
+}
+
+/** `Maven: 1m20s, last downloaded kafka_2.13-3.9.1.jar`: one progress line while it runs. */
+export function installProgressLine(elapsedMs: number, log: string): string {
+  const seconds = Math.floor(elapsedMs / 1000);
+  const elapsed = seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
+  const artifact = lastMavenArtifact(log);
+  return `Maven: ${elapsed}, ${artifact ? `last ${artifact.verb} ${artifact.file}` : 'no artifact reported yet'}`;
 }
 
 /** Where the stand-in's jar and its dependencies land, relative to the runtime dir. */
@@ -114,8 +141,8 @@ export interface InstallResult {
  * replaces the old one by rename: jars of a previous version never mix with the new ones on a
  * classpath, and a JVM still running from the old files keeps its (renamed-away) jars intact.
  */
-export async function installRuntime(options: Pick<ResolvedRuntimeOptions, 'stateDir' | 'runtimeDir' | 'onProgress'>): Promise<InstallResult> {
-  const { runtimeDir } = options;
+export async function installRuntime(options: Pick<ResolvedRuntimeOptions, 'stateDir' | 'runtimeDir' | 'onProgress'> & { readonly progressEveryMs?: number }): Promise<InstallResult> {
+  const { runtimeDir, progressEveryMs = INSTALL_PROGRESS_EVERY_MS } = options;
   const buildInputs = readBuildInputs();
   const before = checkInstalled(runtimeDir, buildInputs);
   if (before.complete) return { runtimeDir, ranMaven: false };
@@ -131,7 +158,10 @@ export async function installRuntime(options: Pick<ResolvedRuntimeOptions, 'stat
     fs.mkdirSync(staging, { recursive: true });
     const logFile = runtimeLayout(options).logFile('install');
     try {
-      runToCompletion('mvn', mavenArguments(staging), logFile, { what: 'Maven (local/pom.xml)' });
+      await runToCompletionWithTicks('mvn', mavenArguments(staging), logFile, {
+        what: 'Maven (local/pom.xml)',
+        ticks: { everyMs: progressEveryMs, onTick: (elapsedMs) => options.onProgress(installProgressLine(elapsedMs, tailFile(logFile, 50))) },
+      });
       options.onProgress('writing ServiceLoader manifests for the plugins that lack them (the worker then skips its class scan)');
       runToCompletion(
         javaCommand(),

@@ -69,6 +69,35 @@ export function runToCompletion(command: string, args: readonly string[], logFil
   }
 }
 
+/** Every `everyMs` while a command runs: how long it has run so far. */
+export interface Ticks {
+  readonly everyMs: number;
+  readonly onTick: (elapsedMs: number) => void;
+}
+
+/**
+ * As runToCompletion, without blocking: `ticks.onTick` is called every `ticks.everyMs` while the
+ * command runs (a long Maven download says how it is going instead of being silent).
+ */
+export async function runToCompletionWithTicks(command: string, args: readonly string[], logFile: string, options: { what: string; ticks: Ticks }): Promise<void> {
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = fs.openSync(logFile, 'a');
+  fs.writeSync(log, `\n=== ${new Date().toISOString()} ${options.what}: ${[path.basename(command), ...args].join(' ')}\n`);
+  const started = Date.now();
+  const timer = setInterval(() => options.ticks.onTick(Date.now() - started), options.ticks.everyMs);
+  try {
+    const child = spawn(command, [...args], { stdio: ['ignore', log, log], env: process.env });
+    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+      child.once('error', (error) => reject(new LocalRuntimeError(`${options.what}: cannot run ${command}: ${error.message}`)));
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+    if (ended.code !== 0) throw new LocalRuntimeError(`${options.what} failed (exit ${ended.code ?? ended.signal}); ${logFile} ends with:\n${tailFile(logFile, 20)}`);
+  } finally {
+    clearInterval(timer);
+    fs.closeSync(log);
+  }
+}
+
 /**
  * Stops one recorded process: the polite signal, then SIGKILL after `timeoutMs`. A pid whose start
  * time no longer matches the record belongs to someone else now and is left alone.

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { versions } from '../../../config/versions';
-import { checkInstalled, expectedRuntimeFiles, installStamp, mavenArguments, mavenVersionProperties, POM_FILE, readBuildInputs, STANDIN_MODULE_DIR } from '../../../local/install';
+import { checkInstalled, expectedRuntimeFiles, installProgressLine, installRuntime, installStamp, lastMavenArtifact, mavenArguments, mavenVersionProperties, POM_FILE, readBuildInputs, STANDIN_MODULE_DIR } from '../../../local/install';
 
 const pomText = fs.readFileSync(POM_FILE, 'utf8');
 /** The runtime's pom and the stand-in module's pom: between them they use every version property. */
@@ -25,7 +25,9 @@ describe('Maven invocation', () => {
         '-Druntime.dir=/somewhere/runtime',
       ]),
     );
-    expect(args.slice(0, 5)).toEqual(['-B', '-q', '-f', POM_FILE, 'package']);
+    expect(args.slice(0, 4)).toEqual(['-B', '-f', POM_FILE, 'package']);
+    // Not quiet: the install's progress reads the artifacts Maven reports from its log.
+    expect(args).not.toContain('-q');
   });
 });
 
@@ -112,4 +114,46 @@ describe('checkInstalled', () => {
       ]),
     );
   });
+});
+
+describe('local install says how Maven is doing', () => {
+  const url = (file: string) => `https://repository.example.invalid/maven2/org/apache/kafka/kafka_2.13/${versions.kafka}/${file}`;
+
+  it('names the last artifact Maven reported: downloading, downloaded or copied', () => {
+    const log = [`[INFO] Downloading from remote-repo: ${url('a.pom')}`, `[INFO] Downloaded from remote-repo: ${url('a.pom')} (2.1 kB at 9.8 kB/s)`, `[INFO] Downloading from remote-repo: ${url('kafka_2.13.jar')}`].join('\n');
+    expect(lastMavenArtifact(log)).toEqual({ verb: 'downloading', file: 'kafka_2.13.jar' });
+    expect(lastMavenArtifact(`${log}\n[INFO] Downloaded from remote-repo: ${url('kafka_2.13.jar')} (6.3 MB at 4 MB/s)\n[INFO] --- maven-dependency-plugin:3.8.1:copy-dependencies`)).toEqual({ verb: 'downloaded', file: 'kafka_2.13.jar' });
+    expect(lastMavenArtifact(`${log}\n[INFO] Copying connect-runtime.jar to /tmp/runtime/kafka/libs/connect-runtime.jar`)).toEqual({ verb: 'copied', file: 'connect-runtime.jar' });
+    expect(lastMavenArtifact('[INFO] Scanning for projects...\n')).toBeUndefined();
+  });
+
+  it('says the elapsed time and the artifact in one line', () => {
+    expect(installProgressLine(9_999, '')).toBe('Maven: 9s, no artifact reported yet');
+    expect(installProgressLine(80_000, `[INFO] Downloaded from remote-repo: ${url('kafka_2.13.jar')} (6.3 MB at 4 MB/s)`)).toBe('Maven: 1m20s, last downloaded kafka_2.13.jar');
+  });
+
+  it('prints a progress line while Maven runs (a stand-in mvn on PATH that reports two artifacts, then fails)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdc-install-'));
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(
+      path.join(bin, 'mvn'),
+      `#!/bin/sh\necho "[INFO] Downloading from remote-repo: ${url('first.jar')}"\nsleep 0.5\necho "[INFO] Downloaded from remote-repo: ${url('second.jar')} (1 kB at 2 kB/s)"\nsleep 0.5\necho "[ERROR] stand-in Maven gives up"\nexit 1\n`,
+      { mode: 0o755 },
+    );
+    const progress: string[] = [];
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${savedPath}`;
+    try {
+      const install = installRuntime({ stateDir: path.join(dir, 'state'), runtimeDir: path.join(dir, 'runtime'), onProgress: (line) => progress.push(line), progressEveryMs: 200 });
+      await expect(install).rejects.toThrow(/Maven \(local\/pom\.xml\) failed \(exit 1\)[\s\S]*stand-in Maven gives up/);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    const ticks = progress.filter((line) => line.startsWith('Maven: '));
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect(ticks.some((line) => /^Maven: [01]s, last downloading first\.jar$/.test(line))).toBe(true);
+    expect(ticks.at(-1)).toMatch(/^Maven: [01]s, last downloaded second\.jar$/);
+    expect(fs.existsSync(path.join(dir, 'runtime'))).toBe(false);
+  }, 15_000);
 });
