@@ -37,7 +37,7 @@ export async function documentsFromTopic(bootstrapServers: string, topic: string
 }
 
 /** A driver value (promoteValues: false) → this repository's BSON value. */
-function fromDriver(value: unknown): BsonValue {
+export function fromDriver(value: unknown): BsonValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return new Double(value);
