@@ -24,7 +24,7 @@ import { isPortFree, runToCompletion, startDetached, stopRecordedProcess, waitFo
 import { findPrometheus, PROMETHEUS_MISSING_HINT } from './prometheus';
 import { connectReady, kafkaReady, prometheusReady } from './readiness';
 import { STANDIN_NOTE, standInConnectionString, standInReady, standInServeCommand, standInWorkerEnvironment } from './standin-writer';
-import { classifyService, emptyState, readState, tailFile, withLock, writeState, type RuntimeState, type ServiceState } from './state';
+import { classifyService, emptyState, isRecordedProcessAlive, readState, tailFile, withLock, writeState, type RuntimeState, type ServiceState } from './state';
 
 /**
  * The local runtime: a KRaft Kafka, the MongoDB stand-in (mongo-java-server, not MongoDB), a Kafka Connect worker with the real plugins and the JMX agent,
@@ -154,11 +154,17 @@ export async function down(options: RuntimeOptions = {}, downOptions: DownOption
   });
 }
 
-/**
- * Stops one service (if it runs) and starts it again with the same ports and configuration;
- * `downForMs` keeps it stopped that long first (an outage, for the fault tests).
- */
-export async function restart(options: RuntimeOptions, service: ServiceName, downForMs = 0): Promise<RuntimeStatus> {
+/** How a restart is made a fault (the fault tests): killed with SIGKILL instead of stopped, kept down a while. */
+export interface RestartFault {
+  /** SIGKILL, no polite stop: the process gets no chance to flush or commit. @default false */
+  readonly kill?: boolean;
+  /** How long it stays down before it starts again. @default 0 */
+  readonly downForMs?: number;
+}
+
+/** Stops one service (if it runs) and starts it again with the same ports and configuration. */
+export async function restart(options: RuntimeOptions, service: ServiceName, fault: RestartFault = {}): Promise<RuntimeStatus> {
+  const downForMs = fault.downForMs ?? 0;
   const resolved = resolveRuntimeOptions(options);
   const layout = runtimeLayout(resolved);
   const progress = elapsedProgress(resolved.onProgress);
@@ -167,6 +173,10 @@ export async function restart(options: RuntimeOptions, service: ServiceName, dow
     if (!state) throw new LocalRuntimeError(`nothing recorded in ${layout.stateDir}`, 'cdcctl local up');
     if (service === 'warehouse' && state.externalWarehouse) throw new LocalRuntimeError('the warehouse is an external server (DATABASE_URL): this tool does not run it');
     const recorded = state.processes[service];
+    if (recorded && fault.kill && isRecordedProcessAlive(recorded)) {
+      progress(`killing ${service} (pid ${recorded.pid}, SIGKILL)`);
+      process.kill(recorded.pid, 'SIGKILL');
+    }
     if (recorded) {
       progress(`stopping ${service} (pid ${recorded.pid})`);
       await stopRecordedProcess(recorded, resolved.stopTimeoutMs);
