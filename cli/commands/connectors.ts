@@ -261,7 +261,7 @@ const STATE_COLOUR: Readonly<Record<string, (text: string) => string>> = { RUNNI
  * each failed part with its root cause, and the trace's first lines under the one asked for. Names
  * and traces come from the worker: shown as outside text is.
  */
-export function statusText(live: readonly LiveConnector[], detailed: boolean): string {
+function statusText(live: readonly LiveConnector[], detailed: boolean): string {
   if (live.length === 0) return '';
   const rows = live.map((connector) => [
     shownText(connector.name),
