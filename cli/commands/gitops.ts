@@ -140,7 +140,7 @@ function registerDrift(gitops: Command): void {
 function registerStacks(gitops: Command): void {
   gitops
     .command('stacks-plan')
-    .description('plan every stack of one environment with cdktf diff (after npm run synth); write the Markdown section for the pull-request comment')
+    .description('plan every stack of one environment with terraform (init, plan -lock=false -out=plan.tfplan in each synthesized stack folder, after npm run synth); write the Markdown section for the pull-request comment; the saved plans are what stacks-apply applies')
     .requiredOption('--env <name>', 'environment whose stacks (<stack>-<env>) are planned')
     .option('--out <file>', 'Markdown section file (default: .local/gitops/stacks-plan/<env>.md)')
     .option('--detailed-exitcode', 'exit 2 when there are changes (default: 0 whenever every plan was made)')
@@ -156,11 +156,11 @@ function registerStacks(gitops: Command): void {
     });
   gitops
     .command('stacks-apply')
-    .description('deploy every stack of one environment with cdktf deploy --auto-approve (after npm run synth)')
+    .description('apply the saved plan (plan.tfplan) of every stack of one environment with terraform apply, dependencies first; a stack without one stops the apply before anything is applied')
     .requiredOption('--env <name>', 'environment whose stacks (<stack>-<env>) are deployed')
     .action(async (flags: { env: string }) => {
       const environment = loadEnvironment(flags.env);
       const { stacks } = await applyEnvironmentStacks(environment.name, { onProgress: progress });
-      process.stdout.write(`deployed ${stacks.length} stacks of ${environment.name}\n`);
+      process.stdout.write(`applied the saved plans of ${stacks.length} stacks of ${environment.name}\n`);
     });
 }
