@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { version } from '../package.json';
+import { hintHelpAfterUsageErrors } from './command-tree';
 import { reportError } from './support';
 import { registerConnectorCommands } from './commands/connectors';
 import { registerGitopsCommands } from './commands/gitops';
@@ -20,8 +21,6 @@ export function buildProgram(): Command {
     .version(version, '-V, --version', 'print the version of cdcctl')
     .option('--debug', 'print stack traces and HTTP details on errors (also CDCCTL_DEBUG=1)')
     .option('--no-color', 'no colour in the output (also NO_COLOR; FORCE_COLOR forces it); only a terminal gets colour')
-    // A usage error is one line and where to read more, not the whole help.
-    .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerConnectorCommands(program);
   registerLocalStart(registerLocalStandIn(registerLocalCommands(program)));
@@ -29,10 +28,13 @@ export function buildProgram(): Command {
   registerSchemaCommands(program);
   registerMigrateCommands(program);
   registerGitopsCommands(program);
+  // A usage error is one line and the help of the command that failed, not the whole help.
+  hintHelpAfterUsageErrors(program);
   return program;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs cdcctl on these arguments: every error reported as one line, the exit code returned. */
+export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { buildProgram } from '../../../cli/cdcctl';
 import { colorEnabled } from '../../../cli/colors';
+import { allCommands, fullName } from '../../../cli/command-tree';
+import { runCdcctl } from './run-cdcctl';
 import { retriesFrom } from '../../../connectors/connect/environment-client';
 import { version } from '../../../package.json';
 
@@ -42,10 +45,26 @@ describe('cdcctl, the program', () => {
     expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 0, stdout: `${version}\n` });
   });
 
-  it('answers a usage error with one line and where to read more, not the whole help', () => {
+  it('answers a usage error with one line and the help of the command that failed, not the whole help', () => {
     const result = cdcctl(['connectors', 'status', '--env', 'local', '--no-such-flag']);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe("error: unknown option '--no-such-flag'\n(add --help for usage)\n");
+    expect(result.stderr).toBe("error: unknown option '--no-such-flag'\n(run cdcctl connectors status --help)\n");
+    const missing = cdcctl(['connectors', 'offsets', 'get', '--env', 'local']);
+    expect(missing.stderr).toBe("error: missing required argument 'name'\n(run cdcctl connectors offsets get --help)\n");
+    const unknown = cdcctl(['connectorz']);
+    expect(unknown.stderr).toMatch(/^error: unknown command 'connectorz'\n(\(Did you mean connectors\?\)\n)?\(run cdcctl --help\)\n$/);
+  });
+
+  it('names the help of every command after a usage error of that command', async () => {
+    for (const command of allCommands(buildProgram())) {
+      const words = fullName(command).split(' ').slice(1);
+      const result = await runCdcctl([...words, '--no-such-flag']);
+      expect({ command: fullName(command), code: result.code, hint: result.stderr.split('\n').at(-2) }).toEqual({
+        command: fullName(command),
+        code: 1,
+        hint: `(run ${fullName(command)} --help)`,
+      });
+    }
   });
 
   it('writes no escape codes into a pipe under CI=true, and none with --no-color under FORCE_COLOR', () => {

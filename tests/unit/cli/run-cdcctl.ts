@@ -1,5 +1,4 @@
-import { buildProgram } from '../../../cli/cdcctl';
-import { reportError } from '../../../cli/support';
+import { main } from '../../../cli/cdcctl';
 
 export interface CdcctlRun {
   readonly code: number;
@@ -20,15 +19,10 @@ export async function runCdcctl(args: readonly string[]): Promise<CdcctlRun> {
     });
   const spies = [capture('stdout'), capture('stderr')];
   process.exitCode = undefined;
-  let code: number;
   try {
-    await buildProgram().parseAsync(['node', 'cdcctl', ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (error) {
-    code = reportError(error);
+    return { code: await main(['node', 'cdcctl', ...args]), ...captured };
   } finally {
     process.exitCode = undefined;
     for (const spy of spies) spy.mockRestore();
   }
-  return { code, ...captured };
 }
