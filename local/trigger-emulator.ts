@@ -92,7 +92,8 @@ const OPERATIONS: Readonly<Record<string, TriggerOperation>> = { insert: 'c', up
 /**
  * What the generated trigger function writes for one change event, or undefined when it writes
  * nothing. An update's `documentKey` is unreliable on the stand-in: the key comes from the looked-up
- * document (an update whose document is gone writes nothing: its delete follows in the stream).
+ * document. An update whose document is gone when looked up writes nothing (its delete follows in the
+ * stream); the stand-in then gives the update's `$set` fields as `fullDocument`, without an `_id`.
  */
 export function triggerRow(change: DriverChangeEvent, processedAtMs: number): TriggerRow | undefined {
   const op = OPERATIONS[change.operationType];
@@ -104,7 +105,8 @@ export function triggerRow(change: DriverChangeEvent, processedAtMs: number): Tr
     if (change.documentKey?._id === undefined) throw new Error('trigger emulator: a delete event without documentKey._id');
     return { id: relaxedJson(fromDriver(change.documentKey._id)), docText: null, op, ...version };
   }
-  if (!change.fullDocument) return undefined;
+  // Gone: null, or on the stand-in the update's `$set` fields without an `_id`.
+  if (!change.fullDocument || change.fullDocument._id === undefined) return undefined;
   const document = fromDriver(change.fullDocument) as { readonly _id: BsonValue };
   return { id: relaxedJson(document._id), docText: strictJson(document), op, ...version };
 }
@@ -147,19 +149,19 @@ interface Counters {
   lastError?: string;
 }
 
-/** One function run: its time, then an injected failure, nothing to write, or the write. */
+/** One function run: its time, then an injected failure, nothing to write, or the write; a run that throws failed (Atlas does not retry it). */
 async function runFunction(change: DriverChangeEvent, options: ResolvedOptions, warehouse: Client, counters: Counters): Promise<void> {
   if (options.delayMs > 0) await sleep(options.delayMs);
   if (options.random() < options.failureRate) {
     counters.failed++;
     return;
   }
-  const row = triggerRow(change, Date.now());
-  if (!row) {
-    counters.skipped++;
-    return;
-  }
   try {
+    const row = triggerRow(change, Date.now());
+    if (!row) {
+      counters.skipped++;
+      return;
+    }
     await warehouse.query(triggerWriteSql(options.table), triggerWriteParameters(row));
     counters.applied++;
     counters.maxLagMs = Math.max(counters.maxLagMs, row.eventTsMs - row.sourceTsMs);

@@ -47,8 +47,9 @@ describe('triggerRow: what the emulated trigger function writes for a change eve
     expect(row?.id).toBe('42');
   });
 
-  it('writes nothing for an update whose document is gone, nor for events that are not document changes', () => {
+  it('writes nothing for an update whose document is gone (null, or on the stand-in its $set fields without _id), nor for events that are not document changes', () => {
     expect(triggerRow({ operationType: 'update', clusterTime, fullDocument: null, documentKey: { _id: 'o-1' } }, PROCESSED_AT)).toBeUndefined();
+    expect(triggerRow({ operationType: 'update', clusterTime, fullDocument: { status: 'paid' }, documentKey: { $set: { status: 'paid' } } as never }, PROCESSED_AT)).toBeUndefined();
     expect(triggerRow({ operationType: 'drop', clusterTime }, PROCESSED_AT)).toBeUndefined();
   });
 
