@@ -261,6 +261,8 @@ export function createConnectClient(options: ConnectClientOptions) {
     getOffsets: (name: string) => request('GET', `/connectors/${encode(name)}/offsets`, connectorOffsetsSchema, { connector: name }),
     patchOffsets: (name: string, offsets: ConnectorOffsets) =>
       request('PATCH', `/connectors/${encode(name)}/offsets`, null, { data: offsets, connector: name }),
+    /** KIP-875's reset: a stopped sink's committed offsets go, so it reads its topics from the earliest offset again. */
+    resetOffsets: (name: string) => request('DELETE', `/connectors/${encode(name)}/offsets`, null, { connector: name }),
     validate: (connectorClass: string, config: Record<string, string>) =>
       request('PUT', `/connector-plugins/${encode(connectorClass)}/config/validate`, validationSchema, { data: config }),
     listPlugins: () => request('GET', '/connector-plugins?connectorsOnly=false', z.array(pluginSchema)),
