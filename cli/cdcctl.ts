@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { version } from '../package.json';
 import { hintHelpAfterUsageErrors } from './command-tree';
 import { reportError } from './support';
+import { registerCompletionCommand } from './commands/completion';
 import { registerConnectorCommands } from './commands/connectors';
 import { registerGitopsCommands } from './commands/gitops';
 import { registerLocalCommands } from './commands/local';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerSchemaCommands(program);
   registerMigrateCommands(program);
   registerGitopsCommands(program);
+  registerCompletionCommand(program);
   // A usage error is one line and the help of the command that failed, not the whole help.
   hintHelpAfterUsageErrors(program);
   return program;

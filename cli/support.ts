@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { withCompletionValues } from './completion';
 import { pcErr } from './colors';
 import { ENVIRONMENT_NAMES, loadEnvironment, type Environment } from '../config';
 import { maskCredentials } from '../config/secrets';
@@ -89,7 +90,7 @@ export function environmentOptions(command: Command, required = true): Command {
 
 /** `--output <format>` with its first format as the default. */
 export function outputOption(command: Command, formats: readonly string[]): Command {
-  return command.option('--output <format>', `output format: ${formats.join('|')}`, formats[0]);
+  return command.addOption(withCompletionValues(new Option('--output <format>', `output format: ${formats.join('|')}`).default(formats[0]), formats));
 }
 
 export function checkOutputFormat(format: string, formats: readonly string[]): void {
