@@ -189,3 +189,23 @@ describe('worker-kill: the Connect worker killed (SIGKILL) mid-stream, then star
     process.stderr.write(`worker-kill (SIGKILL mid-stream): 1200 events, 0 lost; warehouse current ${recoveredS.toFixed(1)} s after the worker was ready again; manual steps 0\n`);
   });
 });
+
+describe('rebalance-storm: connectors added and removed while the sink streams', () => {
+  it('every change lands while six other connectors come and go, each start and stop a rebalance of the worker group', async () => {
+    const template = renderEnvironment(environment, PIPELINES).find((connector) => connector.name === SINK)!;
+    const storm = (round: number) => `cdc-faults-storm-${round}`;
+    const streaming = replayChanges(ordersNumbered(2001, 1000), replayOptions());
+    const started = Date.now();
+    for (let round = 0; round < 6; round++) {
+      // A sink of its own on a topic of its own (nothing to read): what matters is the rebalance its arrival and departure make.
+      await client.createConnector(storm(round), { ...template.config, topics: `cdc-faults.storm.${round}` });
+      if (round >= 2) await client.deleteConnector(storm(round - 2));
+    }
+    for (const round of [4, 5]) await client.deleteConnector(storm(round));
+    await streaming;
+    const { recoveredS, wrong } = await allLanded(3000, started);
+    expect(wrong).toEqual([]);
+    expect(failures(SINK, await client.status(SINK))).toEqual([]);
+    process.stderr.write(`rebalance-storm (6 connectors added, 6 removed): 1000 events, 0 lost; all in ${recoveredS.toFixed(1)} s from the storm's start; manual steps 0\n`);
+  });
+});
