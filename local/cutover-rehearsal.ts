@@ -53,6 +53,11 @@ export interface CutoverRehearsalOptions {
   readonly triggerDelayMs?: number;
   /** @default 0.01 */
   readonly triggerFailureRate?: number;
+  /**
+   * Where the sink starts in the production table: `earliest` (the gapless cut-over) or `current`, the
+   * order the runbook gave before the rehearsal — a control run that shows what that order loses. @default 'earliest'
+   */
+  readonly sinkFrom?: 'earliest' | 'current';
   /** How long the drain may take once the load stops. @default 60000 */
   readonly drainTimeoutMs?: number;
   readonly onProgress?: (message: string) => void;
@@ -88,7 +93,7 @@ type Settings = Required<Omit<CutoverRehearsalOptions, 'onProgress'>> & { readon
 
 function resolveSettings(options: CutoverRehearsalOptions): Settings {
   return {
-    schema: 'rehearsal', ratePerSecond: 20, shadowSeconds: 12, streamSeconds: 8, triggerDelayMs: 100, triggerFailureRate: 0.01, drainTimeoutMs: 60_000,
+    schema: 'rehearsal', ratePerSecond: 20, shadowSeconds: 12, streamSeconds: 8, triggerDelayMs: 100, triggerFailureRate: 0.01, sinkFrom: 'earliest', drainTimeoutMs: 60_000,
     onProgress: () => undefined,
     ...options,
   };
@@ -187,8 +192,9 @@ async function cutOver(session: Session, trigger: TriggerEmulator, writtenSoFar:
   const started = Date.now();
   const environment = rehearsalEnvironment(session.settings, 'stream');
   const sink = renderValidated(environment, [session.pipeline]).connectors.find((connector) => connector.role === 'sink')!;
-  session.settings.onProgress(`cut-over: ${sink.name} rewound to the earliest offset, switched to ${qualifiedTable(environment, session.pipeline.table)}`);
-  await rewindSinkTo(session.client, sinkConnectorName(environment, session.pipeline), sink.config);
+  const from = session.settings.sinkFrom;
+  session.settings.onProgress(`cut-over: ${sink.name} switched to ${qualifiedTable(environment, session.pipeline.table)}, reading from ${from === 'earliest' ? 'the earliest offset' : 'its current offsets'}`);
+  await rewindSinkTo(session.client, sinkConnectorName(environment, session.pipeline), sink.config, { from });
   await waitUntilSinkReached(session.client, sink.name, await topicEnds(session));
   const stats = trigger.stats();
   const unprocessedAtDisable = writtenSoFar() - (stats.applied + stats.failed + stats.skipped);

@@ -12,9 +12,14 @@ import { waitUntil } from './poll';
  * row, a deleted document never comes back. The trigger is disabled only once the sink has caught up.
  */
 
-/** How long each wait may take: a stop or resume, an offsets reset the worker refuses for a moment. @default 60000 */
 export interface SinkRewindOptions {
+  /** How long each wait may take: a stop or resume, an offsets reset the worker refuses for a moment. @default 60000 */
   readonly timeoutMs?: number;
+  /**
+   * Where the sink reads from in its new table: `earliest` replays the topic; `current` keeps its
+   * offsets — the order the runbook gave before the rehearsal, kept only to show what it loses. @default 'earliest'
+   */
+  readonly from?: 'earliest' | 'current';
 }
 
 async function waitForState(client: ConnectClient, name: string, state: 'STOPPED' | 'RUNNING', timeoutMs: number): Promise<void> {
@@ -46,7 +51,7 @@ export async function rewindSinkTo(client: ConnectClient, name: string, config: 
   const timeoutMs = options.timeoutMs ?? 60_000;
   await client.stop(name);
   await waitForState(client, name, 'STOPPED', timeoutMs);
-  await resetOffsets(client, name, timeoutMs);
+  if ((options.from ?? 'earliest') === 'earliest') await resetOffsets(client, name, timeoutMs);
   await client.putConfig(name, { ...config });
   await client.resume(name);
   await waitForState(client, name, 'RUNNING', timeoutMs);
