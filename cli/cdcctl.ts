@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { version } from '../package.json';
 import { hintHelpAfterUsageErrors } from './command-tree';
-import { reportError } from './support';
+import { environmentVariablesHelp } from './environment-variables';
+import { checkVariableDefaults, reportError } from './support';
 import { registerCompletionCommand } from './commands/completion';
 import { registerConnectorCommands } from './commands/connectors';
 import { registerGitopsCommands } from './commands/gitops';
@@ -22,6 +23,9 @@ export function buildProgram(): Command {
     .version(version, '-V, --version', 'print the version of cdcctl')
     .option('--debug', 'print stack traces and HTTP details on errors (also CDCCTL_DEBUG=1)')
     .option('--no-color', 'no colour in the output (also NO_COLOR; FORCE_COLOR forces it); only a terminal gets colour')
+    .addHelpText('after', environmentVariablesHelp())
+    // A flag's default from an environment variable is checked, naming the variable, before any command runs.
+    .hook('preAction', (_program, command) => checkVariableDefaults(command))
     .exitOverride();
   registerConnectorCommands(program);
   registerLocalStart(registerLocalStandIn(registerLocalCommands(program)));

@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { withCompletionValues } from './completion';
+import { CONNECT_URL_VARIABLE, ENVIRONMENT_VARIABLE } from './environment-variables';
+import { serviceUrlProblem } from '../connectors/connect/service-url';
 import { pcErr } from './colors';
 import { ENVIRONMENT_NAMES, loadEnvironment, type Environment } from '../config';
 import { maskCredentials } from '../config/secrets';
@@ -78,14 +80,39 @@ export function environmentFromFlags(flags: EnvironmentFlags): Environment {
   return loadEnvironment(flags.env, { connectUrl: flags.connectUrl });
 }
 
+/** `--env <name>`, whose default comes from CDCCTL_ENV (checked by `checkVariableDefaults`). */
+export function environmentOption(description = `environment (${ENVIRONMENT_NAMES.join(', ')})`): Option {
+  return new Option('--env <name>', description).env(ENVIRONMENT_VARIABLE);
+}
+
+/** `--connect-url <url>`, whose default comes from CDCCTL_CONNECT_URL. */
+export function connectUrlOption(): Option {
+  return new Option('--connect-url <url>', "override the environment's Kafka Connect REST URL").env(CONNECT_URL_VARIABLE);
+}
+
 /** `--env` (required unless said otherwise) and `--connect-url`, worded the same on every command. */
 export function environmentOptions(command: Command, required = true): Command {
-  const description = `environment (${ENVIRONMENT_NAMES.join(', ')})`;
-  (required ? command.requiredOption('--env <name>', description) : command.option('--env <name>', description)).option(
-    '--connect-url <url>',
-    "override the environment's Kafka Connect REST URL",
-  );
-  return command;
+  const environment = environmentOption();
+  return command.addOption(required ? environment.makeOptionMandatory() : environment).addOption(connectUrlOption());
+}
+
+/**
+ * A value an environment variable gave a flag is checked before the command runs, and its error names
+ * the variable: the same unknown-environment message as `--env`'s, the same URL rules as
+ * `--connect-url`'s (the worker's own rules, https with credentials, apply to both when the client is
+ * made). A URL from the variable applies whatever --env says, so cdcctl says which worker it points at.
+ */
+export function checkVariableDefaults(command: Command): void {
+  const fromVariable = (flag: string) => (command.getOptionValueSource(flag) === 'env' ? String(command.getOptionValue(flag)) : undefined);
+  const environment = fromVariable('env');
+  if (environment !== undefined && !ENVIRONMENT_NAMES.includes(environment)) {
+    throw new CliError(`${ENVIRONMENT_VARIABLE}: unknown environment ${JSON.stringify(environment)} (known: ${ENVIRONMENT_NAMES.join(', ')})`);
+  }
+  const connectUrl = fromVariable('connectUrl');
+  if (connectUrl === undefined) return;
+  const problem = serviceUrlProblem(connectUrl);
+  if (problem) throw new CliError(`${CONNECT_URL_VARIABLE}: Kafka Connect URL: ${problem}`);
+  progress(`Kafka Connect at ${new URL(connectUrl).host} (from ${CONNECT_URL_VARIABLE})`);
 }
 
 /** `--output <format>` with its first format as the default. */

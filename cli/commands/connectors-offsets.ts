@@ -5,7 +5,7 @@ import { pc, pcErr } from '../colors';
 import { ENVIRONMENT_NAMES } from '../../config';
 import { canonical, parseOffsetsSnapshot, restoreOffsets, type RestoreResult } from '../../connectors/connect/offsets-restore';
 import { renderEnvironment } from '../../connectors/render';
-import { checkOutputFormat, CliError, environmentFromFlags, environmentOptions, outputOption, progress, type EnvironmentFlags } from '../support';
+import { checkOutputFormat, CliError, connectUrlOption, environmentFromFlags, environmentOption, environmentOptions, outputOption, progress, type EnvironmentFlags } from '../support';
 import { clientFor } from '../../connectors/connect/environment-client';
 import { parseBoundedJson } from '../../connectors/connect/bounded-json';
 import { serializeOffsetsSnapshot, snapshotOffsets, type OffsetsSnapshot } from '../../connectors/connect/offsets-snapshot';
@@ -88,8 +88,8 @@ function registerOffsetsRestore(offsets: Command): void {
       .command('restore')
       .description('put offsets back from a snapshot (connectors apply / offsets export): stop → PATCH offsets → resume; Kafka ≥ 3.6')
       .argument('<file>', 'snapshot file, e.g. .local/offsets/<env>-<time>.json')
-      .requiredOption('--env <name>', `environment (${ENVIRONMENT_NAMES.join(', ')}): its worker, and the state each connector ends in`)
-      .option('--connect-url <url>', "override the environment's Kafka Connect REST URL")
+      .addOption(environmentOption(`environment (${ENVIRONMENT_NAMES.join(', ')}): its worker, and the state each connector ends in`).makeOptionMandatory())
+      .addOption(connectUrlOption())
       .option('--connector <name...>', 'restore only these connectors of the snapshot')
       .option('--dry-run', 'check the snapshot against the live connectors and say what would be restored; change nothing'),
     RESTORE_FORMATS,

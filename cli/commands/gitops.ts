@@ -11,7 +11,7 @@ import { composeComment, contextFromActions, publishComment, readSections } from
 import { renderAll, renderErrors, writeRendered } from '../../gitops/render-all';
 import { applyEnvironmentStacks } from '../../gitops/stacks-apply';
 import { planEnvironmentStacks } from '../../gitops/stacks-plan';
-import { CliError, environmentFromFlags, environmentOptions, progress, type EnvironmentFlags } from '../support';
+import { CliError, environmentFromFlags, environmentOption, environmentOptions, progress, type EnvironmentFlags } from '../support';
 
 /**
  * `cdcctl gitops …`: the steps the GitOps workflows run (each through a one-line `npm run gitops:…`
@@ -141,7 +141,7 @@ function registerStacks(gitops: Command): void {
   gitops
     .command('stacks-plan')
     .description('plan every stack of one environment with terraform (init, plan -lock=false -out=plan.tfplan in each synthesized stack folder, after npm run synth); write the Markdown section for the pull-request comment; the saved plans are what stacks-apply applies')
-    .requiredOption('--env <name>', 'environment whose stacks (<stack>-<env>) are planned')
+    .addOption(environmentOption('environment whose stacks (<stack>-<env>) are planned').makeOptionMandatory())
     .option('--out <file>', 'Markdown section file (default: .local/gitops/stacks-plan/<env>.md)')
     .option('--detailed-exitcode', 'exit 2 when there are changes (default: 0 whenever every plan was made)')
     .action(async (flags: { env: string; out?: string; detailedExitcode?: boolean }) => {
@@ -157,7 +157,7 @@ function registerStacks(gitops: Command): void {
   gitops
     .command('stacks-apply')
     .description('apply the saved plan (plan.tfplan) of every stack of one environment with terraform apply, dependencies first; a stack without one stops the apply before anything is applied')
-    .requiredOption('--env <name>', 'environment whose stacks (<stack>-<env>) are deployed')
+    .addOption(environmentOption('environment whose stacks (<stack>-<env>) are deployed').makeOptionMandatory())
     .action(async (flags: { env: string }) => {
       const environment = loadEnvironment(flags.env);
       const { stacks } = await applyEnvironmentStacks(environment.name, { onProgress: progress });

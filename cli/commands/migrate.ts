@@ -5,7 +5,7 @@ import { ConfigError, ENVIRONMENT_NAMES, loadAllEnvironments, loadEnvironment, M
 import { isMigrationPhase } from '../../config/phases';
 import { maskUrlPassword } from '../../config/secrets';
 import { pipelines as allPipelines, type PipelineDefinition } from '../../connectors/pipelines';
-import { checkOutputFormat, CliError, EXIT, progress } from '../support';
+import { checkOutputFormat, CliError, environmentOption, EXIT, progress } from '../support';
 import { shownText } from '../../connectors/secrets';
 import { AdminApiError, ATLAS_ADMIN_API_URL, createAdminApiClient, LOG_RETENTION_DAYS } from '../../migration/admin-api';
 import { parseSince } from '../../migration/baseline';
@@ -199,7 +199,7 @@ function registerInventory(migrate: Command): void {
     .option('--api-url <url>', 'App Services Admin API base URL', ATLAS_ADMIN_API_URL)
     .option('--out <dir>', 'output folder (inventory.json, report.md, functions/, connectors/)', '.local/migration')
     .option('--pipelines-dir <dir>', 'where the generated TypeScript pipelines go (default: <out>/pipelines)')
-    .option('--env <name>', `environment the connectors are rendered for (${ENVIRONMENT_NAMES.join(', ')})`, 'production')
+    .addOption(environmentOption(`environment the connectors are rendered for (${ENVIRONMENT_NAMES.join(', ')})`).default('production'))
     .option('--since <when>', `baseline window start: a duration (7d, 24h) or an ISO 8601 time, at most ${LOG_RETENTION_DAYS}d back (Atlas keeps logs ${LOG_RETENTION_DAYS} days)`, '7d')
     .option('--max-log-pages <n>', 'pages of 100 log entries read per query at most', '1000')
     .option('--owner <team>', 'owner written into generated pipelines', 'unassigned')
@@ -223,7 +223,7 @@ function registerStatus(migrate: Command): void {
   migrate
     .command('status')
     .description("each collection's phase, what the atlas stack and the connectors do in it, and the commands of the next step and of a rollback")
-    .option('--env <name>', `one environment (${ENVIRONMENT_NAMES.join(', ')}); default: all`)
+    .option('--env <name>', `one environment (${ENVIRONMENT_NAMES.join(', ')}); default: all, whatever CDCCTL_ENV says`)
     .option('--collection <pipeline>', 'one pipeline')
     .option('--output <format>', 'text|json', 'text')
     .action((flags: { env?: string; collection?: string; output: string }) => {
@@ -239,7 +239,7 @@ function registerTransition(migrate: Command): void {
   migrate
     .command('transition')
     .description('check a phase change against the migration rules and print its steps in order; exit 1 when the rules refuse it')
-    .requiredOption('--env <name>', `environment (${ENVIRONMENT_NAMES.join(', ')})`)
+    .addOption(environmentOption().makeOptionMandatory())
     .requiredOption('--collection <pipeline>', 'the pipeline whose phase changes')
     .requiredOption('--to <phase>', MIGRATION_PHASES.join('|'))
     .action((flags: { env: string; collection: string; to: string }) => {
@@ -351,7 +351,7 @@ function registerValidate(migrate: Command): void {
     .command('validate')
     .description(`compare the trigger path's table with the stream path's table in the warehouse; exit ${EXIT_BELOW_THRESHOLD} under the cut-over threshold, 1 on error`)
     .requiredOption('--collection <pipeline>', 'the pipeline (its tables: <table> and its shadow), or a label when both tables are given')
-    .option('--env <name>', "environment whose warehouse schema to read (default: the --schema flag or 'public')")
+    .addOption(environmentOption("environment whose warehouse schema to read (default: the --schema flag or 'public')"))
     .option('--database-url <url>', 'PostgreSQL URL of the warehouse (default: DATABASE_URL)')
     .option('--schema <schema>', 'schema of both tables')
     .option('--trigger-table <table>', "the trigger path's table (default: the pipeline's table)")

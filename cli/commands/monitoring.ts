@@ -8,7 +8,7 @@ import { jmxExporterConfigYaml } from '../../alerts/jmx-exporter';
 import { renderRuleFile, ruleFileOptions } from '../../alerts/rule-file';
 import type * as Dashboards from '../../dashboards';
 import { prometheusOperatorObjects } from '../../stacks/prometheus-operator';
-import { checkOutputFormat, CliError, EXIT, outputOption, progress } from '../support';
+import { checkOutputFormat, CliError, environmentOption, EXIT, outputOption, progress } from '../support';
 
 /** A generated file, relative to the output folder. */
 export interface MonitoringFile {
@@ -114,7 +114,7 @@ export function registerMonitoringCommands(program: Command): void {
     .command('render')
     .description('write DIR/alerts/*.yaml (or DIR/prometheus-operator/*.yaml), DIR/dashboards/*.json and DIR/jmx-exporter/*.yaml')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--env <name>', `only this environment (${ENVIRONMENT_NAMES.join(', ')}); default: all`)
+    .option('--env <name>', `only this environment (${ENVIRONMENT_NAMES.join(', ')}); default: all, whatever CDCCTL_ENV says`)
     .option('--format <format>', `rules as Prometheus rule files, or as the Prometheus operator's PrometheusRule and PodMonitor objects (${MONITORING_FORMATS.join(', ')})`, 'files')
     .option('--check', 'write nothing; exit 2 when the files in DIR differ from a fresh render')
     .action(render);
@@ -122,7 +122,7 @@ export function registerMonitoringCommands(program: Command): void {
     monitoring
       .command('alerts')
       .description('list the alerts of an environment: name, severity, for, group, expression (tab-separated; --output json: an array of {alert, severity, for, group, expr})')
-      .requiredOption('--env <name>', `environment (${ENVIRONMENT_NAMES.join(', ')})`),
+      .addOption(environmentOption().makeOptionMandatory()),
     ALERTS_FORMATS,
   ).action(listAlerts);
 }

@@ -13,7 +13,7 @@ import { contractMetricsText, readViolationTotals } from '../../warehouse/contra
 import { checkSchema, formatSchemaCheck, hasDrift } from '../../warehouse/schema-check';
 import { readSnapshot, writeNextMigration } from '../../warehouse/schema-files';
 import { pendingChanges } from '../../warehouse/schema-migration';
-import { CliError, environmentFromFlags, EXIT, progress } from '../support';
+import { CliError, environmentFromFlags, environmentOption, EXIT, progress } from '../support';
 
 /**
  * `cdcctl schema …`: the pipelines' document contracts. `migration` writes the next warehouse
@@ -78,7 +78,7 @@ function registerInfer(schema: Command): void {
     .option('--from-topic <topic>', "the collection's source topic (Debezium's change events); \"default\" for the pipeline's topic in --env")
     .option('--from-mongodb <uri>', 'a MongoDB (or the stand-in) to sample the collection from')
     .option('--sample <n>', 'documents to sample', '1000')
-    .option('--env <name>', 'the environment whose Kafka the topic is in', 'local')
+    .addOption(environmentOption('the environment whose Kafka the topic is in').default('local'))
     .option('--bootstrap <servers>', "Kafka's bootstrap servers (default: the running local runtime's, or --env's)")
     .action(async (flags: { collection: string; fromTopic?: string; fromMongodb?: string; sample: string; env: string; bootstrap?: string }) => {
       if (Boolean(flags.fromTopic) === Boolean(flags.fromMongodb)) throw new CliError('give one of --from-topic or --from-mongodb');
@@ -105,7 +105,7 @@ function registerCheck(schema: Command): void {
   schema
     .command('check')
     .description('compare the contracts, the warehouse migrations, the live columns and recent documents; exit 0 no drift, 2 drift, 1 error')
-    .requiredOption('--env <name>', 'environment (its warehouse: WAREHOUSE_URL, or the local runtime for local environments)')
+    .addOption(environmentOption('environment (its warehouse: WAREHOUSE_URL, or the local runtime for local environments)').makeOptionMandatory())
     .option('--since-minutes <n>', 'how far back documents count', '1440')
     .option('--state-dir <dir>', 'the local runtime to read for local environments (default: .local)')
     .action(async (flags: { env: string; sinceMinutes: string; stateDir?: string }) => {
@@ -127,7 +127,7 @@ function registerExporter(schema: Command): void {
   schema
     .command('exporter')
     .description(`serve the contract-violation counter of the warehouse (cdc_warehouse_contract_violations_total{table}) for Prometheus, until stopped`)
-    .requiredOption('--env <name>', 'environment (its warehouse: WAREHOUSE_URL, or the local runtime for local environments)')
+    .addOption(environmentOption('environment (its warehouse: WAREHOUSE_URL, or the local runtime for local environments)').makeOptionMandatory())
     .requiredOption('--metrics-port <port>', 'port to serve /metrics on')
     .option('--metrics-host <host>', 'address to listen on', '127.0.0.1')
     .option('--state-dir <dir>', 'the local runtime to read for local environments (default: .local)')
