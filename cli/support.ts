@@ -66,6 +66,43 @@ export function progress(message: string): void {
   process.stderr.write(`${pcErr.dim('…')} ${message}\n`);
 }
 
+/** A wait with no word for this long gets a line saying it still waits. */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+
+export interface Heartbeat {
+  /** Reports a step (as `progress` does) and restarts the clock of the wait that follows it. */
+  readonly onProgress: (message: string) => void;
+  /** Ends the heartbeat lines (the command is done or failed). */
+  readonly stop: () => void;
+}
+
+/**
+ * Progress for a command that waits (for connectors, for rows): every step reported as it comes and,
+ * while no step comes, a line every 10 s with the step it is on (the last one reported, which says
+ * what it waits for) and how long it has waited so far; silence for a minute reads as a hang.
+ */
+export function heartbeatProgress(report: (message: string) => void = progress, intervalMs = HEARTBEAT_INTERVAL_MS, now: () => number = Date.now): Heartbeat {
+  let last: { message: string; at: number } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const beat = () => {
+    if (!last) return;
+    // The runtime's own lines carry the seconds since it began ("[  3.2s] …"): the wait's time is what counts here.
+    const step = last.message.replace(/^\[\s*[\d.]+s\] /, '');
+    report(`still on it, ${Math.round((now() - last.at) / 1000)} s so far: ${step}`);
+  };
+  return {
+    onProgress: (message) => {
+      report(message);
+      last = { message, at: now() };
+      clearInterval(timer);
+      timer = setInterval(beat, intervalMs);
+      // A heartbeat never keeps the process alive by itself.
+      timer.unref();
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 /** The flags of every command that talks to an environment's worker. */
 export interface EnvironmentFlags {
   readonly env: string;
