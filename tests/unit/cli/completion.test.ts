@@ -17,16 +17,9 @@ function hasShell(shell: string): boolean {
 
 /** What bash's completion offers for the words typed so far (the last one is being completed). */
 function bashCompletes(...words: string[]): string[] {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cdcctl-completion-'));
-  try {
-    const script = path.join(folder, 'cdcctl.bash');
-    fs.writeFileSync(script, completionScript(program, 'bash'));
-    const typed = ['cdcctl', ...words].map((word) => `'${word}'`).join(' ');
-    const output = execFileSync('bash', ['-c', `source "$0"; COMP_WORDS=(${typed}); COMP_CWORD=${words.length}; _cdcctl; printf '%s\\n' "\${COMPREPLY[@]}"`, script], { encoding: 'utf8' });
-    return output.split('\n').filter(Boolean);
-  } finally {
-    fs.rmSync(folder, { recursive: true, force: true });
-  }
+  const typed = ['cdcctl', ...words].map((word) => `'${word}'`).join(' ');
+  const run = (file: string) => execFileSync('bash', ['-c', `source "$0"; COMP_WORDS=(${typed}); COMP_CWORD=${words.length}; _cdcctl; printf '%s\\n' "\${COMPREPLY[@]}"`, file], { encoding: 'utf8' });
+  return withScript('bash', run).split('\n').filter(Boolean);
 }
 
 describe('cdcctl completion bash', () => {
@@ -59,12 +52,53 @@ describe.each<CompletionShell>(['zsh', 'fish'])('cdcctl completion %s', (shell) 
   });
 
   // zsh and fish are not installed on every machine: without them, the content test says so in its name.
-  if (installed)
+  if (installed) {
     it(`is a script ${shell} parses (${shell} -n)`, () => {
-      const result = spawnSync(shell, ['-n'], { input: script, encoding: 'utf8' });
+      const result = withScript(shell, (file) => spawnSync(shell, ['-n', file], { encoding: 'utf8' }));
       expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     });
+
+    it(`completes commands, subcommands and --env in ${shell}`, () => {
+      const completes = shell === 'zsh' ? zshCompletes : fishCompletes;
+      expect(completes('conn')).toContain('connectors');
+      expect(completes('connectors', 'pl')).toContain('plan');
+      expect(completes('connectors', 'plan', '--env', '')).toEqual(expect.arrayContaining(ENVIRONMENT_NAMES));
+    });
+  }
 });
+
+/** The script of a shell in a file for the time of one call. */
+function withScript<T>(shell: CompletionShell, use: (file: string) => T): T {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cdcctl-completion-'));
+  try {
+    const file = path.join(folder, `cdcctl.${shell}`);
+    fs.writeFileSync(file, completionScript(program, shell));
+    return use(file);
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What zsh's completion offers: the script's function run with compadd printing its words (the real
+ * compadd then keeps those that match the word typed) and no completion system loaded.
+ */
+function zshCompletes(...words: string[]): string[] {
+  const typed = ['cdcctl', ...words].map((word) => `'${word}'`).join(' ');
+  const stubs = 'compdef() { :; }; compadd() { [[ $1 == -- ]] && shift; print -l -- "$@"; }; _files() { :; }';
+  const run = (file: string) => execFileSync('zsh', ['-c', `${stubs}; source "$0"; words=(${typed}); CURRENT=${words.length + 1}; _cdcctl`, file], { encoding: 'utf8' });
+  return withScript('zsh', run).split('\n').filter(Boolean);
+}
+
+/** What fish offers for the command line typed so far (`complete -C`), without the descriptions. */
+function fishCompletes(...words: string[]): string[] {
+  const line = ['cdcctl', ...words].join(' ');
+  const run = (file: string) => execFileSync('fish', ['-c', `source $argv[1]; complete -C '${line}'`, file], { encoding: 'utf8' });
+  return withScript('fish', run)
+    .split('\n')
+    .filter(Boolean)
+    .map((entry) => entry.split('\t')[0]!);
+}
 
 describe('the completion command', () => {
   it('prints the script of the shell asked for and refuses another shell', async () => {
