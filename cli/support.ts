@@ -152,9 +152,14 @@ export function checkVariableDefaults(command: Command): void {
   progress(`Kafka Connect at ${new URL(connectUrl).host} (from ${CONNECT_URL_VARIABLE})`);
 }
 
-/** `--output <format>` with its first format as the default. */
+/** `--output <format>` with its first format as the default (the shell completes the formats). */
+export function outputFormatOption(formats: readonly string[]): Option {
+  return withCompletionValues(new Option('--output <format>', `output format: ${formats.join('|')}`).default(formats[0]), formats);
+}
+
+/** A command with `--output <format>`. */
 export function outputOption(command: Command, formats: readonly string[]): Command {
-  return command.addOption(withCompletionValues(new Option('--output <format>', `output format: ${formats.join('|')}`).default(formats[0]), formats));
+  return command.addOption(outputFormatOption(formats));
 }
 
 export function checkOutputFormat(format: string, formats: readonly string[]): void {

@@ -5,7 +5,7 @@ import { ConfigError, ENVIRONMENT_NAMES, loadAllEnvironments, loadEnvironment, M
 import { isMigrationPhase } from '../../config/phases';
 import { maskUrlPassword } from '../../config/secrets';
 import { pipelines as allPipelines, type PipelineDefinition } from '../../connectors/pipelines';
-import { checkOutputFormat, CliError, environmentOption, EXIT, progress } from '../support';
+import { checkOutputFormat, CliError, environmentOption, EXIT, outputFormatOption, progress } from '../support';
 import { shownText } from '../../connectors/secrets';
 import { AdminApiError, ATLAS_ADMIN_API_URL, createAdminApiClient, LOG_RETENTION_DAYS } from '../../migration/admin-api';
 import { parseSince } from '../../migration/baseline';
@@ -203,7 +203,7 @@ function registerInventory(migrate: Command): void {
     .option('--since <when>', `baseline window start: a duration (7d, 24h) or an ISO 8601 time, at most ${LOG_RETENTION_DAYS}d back (Atlas keeps logs ${LOG_RETENTION_DAYS} days)`, '7d')
     .option('--max-log-pages <n>', 'pages of 100 log entries read per query at most', '1000')
     .option('--owner <team>', 'owner written into generated pipelines', 'unassigned')
-    .option('--output <format>', `output format: ${INVENTORY_FORMATS.join('|')}`, INVENTORY_FORMATS[0])
+    .addOption(outputFormatOption(INVENTORY_FORMATS))
     .action(async (flags: InventoryFlags) => {
       checkOutputFormat(flags.output, INVENTORY_FORMATS);
       const options = inventoryOptions(flags);
@@ -225,7 +225,7 @@ function registerStatus(migrate: Command): void {
     .description("each collection's phase, what the atlas stack and the connectors do in it, and the commands of the next step and of a rollback")
     .option('--env <name>', `one environment (${ENVIRONMENT_NAMES.join(', ')}); default: all, whatever CDCCTL_ENV says`)
     .option('--collection <pipeline>', 'one pipeline')
-    .option('--output <format>', 'text|json', 'text')
+    .addOption(outputFormatOption(['text', 'json']))
     .action((flags: { env?: string; collection?: string; output: string }) => {
       if (!['text', 'json'].includes(flags.output)) throw new CliError(`--output must be text or json (got ${flags.output})`);
       const environments = flags.env ? [environmentNamed(flags.env)] : loadAllEnvironments();
@@ -369,7 +369,7 @@ function registerValidate(migrate: Command): void {
     .option('--batch-size <n>', 'rows read per batch', '5000')
     .option('--no-persist', 'do not write migration_discrepancies / migration_validation_runs')
     .option('--results-schema <schema>', 'schema of the result tables (default: where the warehouse migrations created them)')
-    .option('--output <format>', 'text|json', 'text')
+    .addOption(outputFormatOption(['text', 'json']))
     .action(async (flags: ValidateFlags) => {
       const options = validationOptions(flags);
       const result = await validateShadow(options).catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { withCompletionValues } from '../completion';
 import { stringify } from 'yaml';
 import { ENVIRONMENT_NAMES, loadAllEnvironments, loadEnvironment, type Environment } from '../../config';
 import { ruleFiles } from '../../alerts';
@@ -115,7 +116,12 @@ export function registerMonitoringCommands(program: Command): void {
     .description('write DIR/alerts/*.yaml (or DIR/prometheus-operator/*.yaml), DIR/dashboards/*.json and DIR/jmx-exporter/*.yaml')
     .requiredOption('--out <dir>', 'output folder')
     .option('--env <name>', `only this environment (${ENVIRONMENT_NAMES.join(', ')}); default: all, whatever CDCCTL_ENV says`)
-    .option('--format <format>', `rules as Prometheus rule files, or as the Prometheus operator's PrometheusRule and PodMonitor objects (${MONITORING_FORMATS.join(', ')})`, 'files')
+    .addOption(
+      withCompletionValues(
+        new Option('--format <format>', `rules as Prometheus rule files, or as the Prometheus operator's PrometheusRule and PodMonitor objects (${MONITORING_FORMATS.join(', ')})`).default('files'),
+        MONITORING_FORMATS,
+      ),
+    )
     .option('--check', 'write nothing; exit 2 when the files in DIR differ from a fresh render')
     .action(render);
   outputOption(

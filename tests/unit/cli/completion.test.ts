@@ -33,10 +33,12 @@ describe('cdcctl completion bash', () => {
     expect(bashCompletes('connectors', 'offsets', '-')).toContain('--help');
   });
 
-  it("completes --env with the config's environments and --output with the command's formats, after other options", () => {
+  it("completes --env with the config's environments, --output and --format with the command's formats, after other options", () => {
     expect(bashCompletes('connectors', 'plan', '--env', '')).toEqual(ENVIRONMENT_NAMES);
     expect(bashCompletes('connectors', 'plan', '--prune', '--env', 'st')).toEqual(['staging']);
     expect(bashCompletes('connectors', 'plan', '--env', 'staging', '--output', '')).toEqual(['text', 'json', 'markdown']);
+    expect(bashCompletes('migrate', 'status', '--output', '')).toEqual(['text', 'json']);
+    expect(bashCompletes('monitoring', 'render', '--format', '')).toEqual(['files', 'prometheus-operator']);
   });
 });
 
