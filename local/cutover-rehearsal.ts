@@ -16,7 +16,10 @@ import { compareWithSource, describeComparison, type SourceComparison } from './
 import { applyStandInConnectors, waitUntilStreaming } from './standin-seed';
 import { openStandInWriter, type StandInWriter } from './standin-writer';
 import { startTriggerEmulator, type TriggerEmulator, type TriggerEmulatorStats } from './trigger-emulator';
-import type { RuntimeLayout } from './options';
+import { LocalRuntimeError, type RuntimeLayout, type RuntimeOptions } from './options';
+import { status } from './runtime';
+import { runningRuntimeLayout } from './standin-seed';
+import { applyWarehouseMigrations } from '../warehouse/migrate';
 
 /**
  * A cut-over rehearsal on the local runtime (issue 13): the `orders` collection of the MongoDB STAND-IN
@@ -41,7 +44,7 @@ export interface CutoverRehearsalOptions {
   readonly runtime: RehearsalRuntime;
   /** Names the stand-in database, the topics and the connectors of this run. */
   readonly runId: string;
-  /** Warehouse schema of the rehearsal's tables (dropped and created). @default 'rehearsal' */
+  /** Warehouse schema of the rehearsal's tables (dropped and created; kept after the run for inspection). @default 'cutover_rehearsal' */
   readonly schema?: string;
   /** Changes per second written to the collection. @default 20 */
   readonly ratePerSecond?: number;
@@ -93,7 +96,7 @@ type Settings = Required<Omit<CutoverRehearsalOptions, 'onProgress'>> & { readon
 
 function resolveSettings(options: CutoverRehearsalOptions): Settings {
   return {
-    schema: 'rehearsal', ratePerSecond: 20, shadowSeconds: 12, streamSeconds: 8, triggerDelayMs: 100, triggerFailureRate: 0.01, sinkFrom: 'earliest', drainTimeoutMs: 60_000,
+    schema: 'cutover_rehearsal', ratePerSecond: 20, shadowSeconds: 12, streamSeconds: 8, triggerDelayMs: 100, triggerFailureRate: 0.01, sinkFrom: 'earliest', drainTimeoutMs: 60_000,
     onProgress: () => undefined,
     ...options,
   };
@@ -273,4 +276,14 @@ async function runUnderLoad(session: Session): Promise<CutoverRehearsalReport> {
   } finally {
     await Promise.allSettled([load.stop(), sampler.stop(), trigger.close()]);
   }
+}
+
+/** The rehearsal on the running local runtime (`cdcctl local up`): where its servers listen comes from its state. */
+export async function rehearseOnLocalRuntime(runtimeOptions: RuntimeOptions, options: Omit<CutoverRehearsalOptions, 'runtime' | 'runId'>): Promise<CutoverRehearsalReport> {
+  const { kafka, mongodb, connect, warehouse } = status(runtimeOptions).services;
+  const down = Object.entries({ kafka, mongodb, connect, warehouse }).filter(([, service]) => service.state !== 'running' && service.state !== 'external');
+  if (down.length) throw new LocalRuntimeError(`the local runtime is not running: ${down.map(([name, service]) => `${name} is ${service.state}`).join(', ')}`, 'cdcctl local up');
+  await applyWarehouseMigrations(warehouse.url as string);
+  const runtime = { connectUrl: connect.url as string, bootstrapServers: kafka.url as string, warehouseUrl: warehouse.url as string, mongodbUrl: mongodb.url as string, layout: runningRuntimeLayout(runtimeOptions) };
+  return rehearseCutover({ ...options, runtime, runId: Date.now().toString(36) });
 }

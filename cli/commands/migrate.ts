@@ -14,6 +14,9 @@ import { runInventory, type InventoryOptions, type InventoryRun } from '../../mi
 import { collectionStatuses, formatStatusText, transitionPlan } from '../../migration/status';
 import { RECOMMENDATION_THRESHOLDS, validateShadow, ValidationError, type ShadowValidationOptions, type ValidationProgress, type ValidationResult } from '../../migration/shadow-validation';
 import { shadowTable } from '../../connectors/naming';
+import { rehearseOnLocalRuntime, type CutoverRehearsalOptions } from '../../local/cutover-rehearsal';
+import { formatRehearsalText, rehearsalJson, rehearsalPassed } from '../../local/rehearsal-report';
+import { addStateFlags, runtimeOptionsFrom, type RuntimeFlags } from './local';
 
 /** `cdcctl migrate validate` exits with this when accuracy is under the cut-over threshold (1 stays "error"). */
 export const EXIT_BELOW_THRESHOLD = 3;
@@ -103,6 +106,7 @@ export function registerMigrateCommands(program: Command): void {
   registerStatus(migrate);
   registerTransition(migrate);
   registerValidate(migrate);
+  registerRehearse(migrate);
 }
 
 interface InventoryFlags {
@@ -378,4 +382,66 @@ function registerValidate(migrate: Command): void {
       process.stdout.write(flags.output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatValidationText(result));
       process.exitCode = result.passed ? EXIT.ok : EXIT_BELOW_THRESHOLD;
     });
+}
+
+/** `cdcctl migrate rehearse` exits with this when the production table did not end equal to the collection. */
+export const EXIT_NOT_GAPLESS = 3;
+
+interface RehearseFlags extends RuntimeFlags {
+  readonly collection: string;
+  readonly rate: string;
+  readonly duration: string;
+  readonly triggerLag: string;
+  readonly triggerFailureRate: string;
+  readonly sinkFrom: string;
+  readonly output: string;
+}
+
+/** `60s`, `5m` or a number of seconds → seconds; undefined when it is none of these. */
+export function durationSeconds(value: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(s|m)?$/.exec(value.trim());
+  if (!match) return undefined;
+  const seconds = Number(match[1]) * (match[2] === 'm' ? 60 : 1);
+  return seconds > 0 ? seconds : undefined;
+}
+
+/** The rehearsal's settings from the flags; every problem reported at once. The cut-over comes at 60 % of the load. */
+export function rehearsalOptionsFrom(flags: RehearseFlags): Omit<CutoverRehearsalOptions, 'runtime' | 'runId'> {
+  const problems: string[] = [];
+  const check = <T>(flag: string, value: T | undefined, expected: string, given: string): T | undefined => {
+    if (value === undefined) problems.push(`${flag} must be ${expected} (got ${given})`);
+    return value;
+  };
+  if (flags.collection !== 'orders') problems.push(`--collection: only orders can be rehearsed (the load writes orders; got ${JSON.stringify(flags.collection)})`);
+  const asNumber = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+  const rate = check('--rate', [asNumber(flags.rate)].find((n) => n > 0 && n <= 1000), 'a number of changes per second from above 0 to 1000', flags.rate);
+  const seconds = check('--duration', durationSeconds(flags.duration), 'a duration such as 60s or 5m', flags.duration);
+  const lag = check('--trigger-lag', [asNumber(flags.triggerLag)].find((n) => Number.isInteger(n) && n >= 0), 'a whole number of milliseconds, 0 or more', flags.triggerLag);
+  const failureRate = check('--trigger-failure-rate', [asNumber(flags.triggerFailureRate)].find((n) => n >= 0 && n <= 1), 'a fraction from 0 to 1 (0.01 is 1 %)', flags.triggerFailureRate);
+  const sinkFrom = check('--sink-from', ['earliest', 'current'].find((where) => where === flags.sinkFrom) as 'earliest' | 'current' | undefined, 'earliest or current', flags.sinkFrom);
+  if (problems.length) throw new CliError(problems.join('\n'));
+  const shadowSeconds = Math.round(seconds! * 0.6 * 10) / 10;
+  return { ratePerSecond: rate!, shadowSeconds, streamSeconds: seconds! - shadowSeconds, triggerDelayMs: lag!, triggerFailureRate: failureRate!, sinkFrom: sinkFrom! };
+}
+
+function registerRehearse(migrate: Command): void {
+  addStateFlags(
+    migrate
+      .command('rehearse')
+      .description(
+        `rehearse a cut-over on the local runtime under load: the MongoDB STAND-IN, an Atlas trigger EMULATOR (not Atlas) on the production table, the real source and sink on the shadow, then the sink rewound and switched and the trigger disabled; exit ${EXIT_NOT_GAPLESS} when the production table does not end equal to the collection`,
+      )
+      .requiredOption('--collection <pipeline>', 'the collection rehearsed (orders: the load writes realistic orders)')
+      .option('--rate <n>', 'changes per second written to the stand-in', '20')
+      .option('--duration <d>', 'how long the load runs, e.g. 60s or 5m; the cut-over comes at 60 %', '20s')
+      .option('--trigger-lag <ms>', 'how long each emulated trigger function run takes; above 1000 / rate the trigger falls behind', '100')
+      .option('--trigger-failure-rate <r>', 'fraction of emulated trigger runs that fail (never retried, as in Atlas)', '0.01')
+      .option('--sink-from <where>', "where the sink starts in the production table: earliest (the gapless cut-over) or current (the former runbook's order, to see what it loses)", 'earliest')
+      .option('--output <format>', 'text|json', 'text'),
+  ).action(async (flags: RehearseFlags) => {
+    checkOutputFormat(flags.output, ['text', 'json']);
+    const report = await rehearseOnLocalRuntime(runtimeOptionsFrom(flags), { ...rehearsalOptionsFrom(flags), onProgress: progress });
+    process.stdout.write(flags.output === 'json' ? `${JSON.stringify(rehearsalJson(report), null, 2)}\n` : formatRehearsalText(report));
+    process.exitCode = rehearsalPassed(report) ? EXIT.ok : EXIT_NOT_GAPLESS;
+  });
 }

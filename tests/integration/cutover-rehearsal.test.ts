@@ -53,8 +53,9 @@ async function rehearse(label: string, options: Partial<CutoverRehearsalOptions>
   return result;
 }
 
+// Schema names that are not `<other>_…` of each other: dropSchemaSql finds a schema's functions by that prefix.
 beforeAll(async () => {
-  report = await rehearse('rehearsal', { schema: 'rehearsal' });
+  report = await rehearse('rehearsal', { schema: 'rehearsal_gapless' });
   // The control: the same rehearsal with the order the runbook gave before (sink switched from its current offsets).
   control = await rehearse('control', { schema: 'rehearsal_control', sinkFrom: 'current', drainTimeoutMs: 5_000 });
 });
