@@ -7,6 +7,7 @@ import { registerCompletionCommand } from './commands/completion';
 import { registerConnectorCommands } from './commands/connectors';
 import { registerGitopsCommands } from './commands/gitops';
 import { registerLocalCommands } from './commands/local';
+import { registerLocalFaults } from './commands/local-faults';
 import { registerLocalStart } from './commands/local-start';
 import { registerLocalStandIn } from './commands/local-standin';
 import { registerMigrateCommands } from './commands/migrate';
@@ -28,7 +29,9 @@ export function buildProgram(): Command {
     .hook('preAction', (_program, command) => checkVariableDefaults(command))
     .exitOverride();
   registerConnectorCommands(program);
-  registerLocalStart(registerLocalStandIn(registerLocalCommands(program)));
+  const local = registerLocalStandIn(registerLocalCommands(program));
+  registerLocalStart(local);
+  registerLocalFaults(local);
   registerMonitoringCommands(program);
   registerSchemaCommands(program);
   registerMigrateCommands(program);

@@ -17,7 +17,7 @@ export const CONNECT_INTERNAL_TOPICS = {
 } as const;
 
 /** Prometheus job names: the Connect job is the one the alert rules and dashboards select on. */
-export const PROMETHEUS_JOBS = { connect: monitoringConfig.jobs.connect, prometheus: 'prometheus' } as const;
+export const PROMETHEUS_JOBS = { connect: monitoringConfig.jobs.connect, supervisor: 'cdc-supervisor', prometheus: 'prometheus' } as const;
 
 /** MongoDB's largest documents, as the `local` environment sizes them (config/schema.ts messageSizeSettings). */
 export const LOCAL_MESSAGE_SIZES = messageSizeSettings(loadEnvironment('local').kafka);
@@ -131,12 +131,13 @@ export function log4jProperties(): string {
 }
 
 /** Prometheus scraping the Connect worker's JMX agent and itself, with the given rule files. */
-export function prometheusConfig(ports: Pick<ResolvedPorts, 'connectJmx' | 'prometheus'>, ruleFiles: readonly string[]): string {
+export function prometheusConfig(ports: Pick<ResolvedPorts, 'connectJmx' | 'prometheus' | 'supervisor'>, ruleFiles: readonly string[]): string {
   const config = {
     global: { scrape_interval: PROMETHEUS_INTERVAL, evaluation_interval: PROMETHEUS_INTERVAL },
     rule_files: [...ruleFiles],
     scrape_configs: [
       { job_name: PROMETHEUS_JOBS.connect, static_configs: [{ targets: [`127.0.0.1:${ports.connectJmx}`] }] },
+      { job_name: PROMETHEUS_JOBS.supervisor, static_configs: [{ targets: [`127.0.0.1:${ports.supervisor}`] }] },
       { job_name: PROMETHEUS_JOBS.prometheus, static_configs: [{ targets: [`127.0.0.1:${ports.prometheus}`] }] },
     ],
   };

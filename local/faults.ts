@@ -61,6 +61,8 @@ interface Context {
   readonly bootstrapServers: string;
   readonly warehouseUrl: string;
   readonly sink: string;
+  /** The runtime's supervisor service's metrics, when it runs; else the supervisor runs in-process. */
+  readonly supervisorMetricsUrl?: string;
   readonly supervisorEvents: SupervisionEvent[];
   readonly faultMs: number;
   /** The next order number: each scenario writes orders of its own. */
@@ -81,6 +83,7 @@ function contextFor(runtime: RuntimeOptions, options: FaultOptions): Context {
     bootstrapServers: services.kafka.url!,
     warehouseUrl: services.warehouse.url!,
     sink: sinkConnectorName(environment, pipeline),
+    supervisorMetricsUrl: services.supervisor.state === 'running' ? services.supervisor.url : undefined,
     supervisorEvents: [],
     faultMs: options.faultMs ?? 20_000,
     next: 1,
@@ -143,8 +146,15 @@ async function landed(context: Context, numbers: readonly number[], since: numbe
   return { recoveredS: (Date.now() - since) / 1000, rows };
 }
 
-function result(context: Context, name: FaultScenario, numbers: readonly number[], outcome: { recoveredS: number; rows: number }, restartsBefore: number): FaultResult {
-  const restarts = context.supervisorEvents.filter((event) => event.connector === context.sink && event.decision === 'restart').length - restartsBefore;
+/** Restarts of the scenario's sink so far: the supervisor service's counter, or the in-process supervisor's events. */
+async function sinkRestarts(context: Context): Promise<number> {
+  if (!context.supervisorMetricsUrl) return context.supervisorEvents.filter((event) => event.connector === context.sink && event.decision === 'restart').length;
+  const text = await (await fetch(context.supervisorMetricsUrl)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`cdc_supervisor_restarts_total{connector="${context.sink}"} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
+function result(name: FaultScenario, numbers: readonly number[], outcome: { recoveredS: number; rows: number }, restarts: number): FaultResult {
   return { name, events: numbers.length, rows: outcome.rows, lost: numbers.length - outcome.rows, duplicates: null, restarts, recovery_s: Math.round(outcome.recoveredS * 10) / 10, manual_steps: 0 };
 }
 
@@ -203,7 +213,9 @@ export async function runFaultScenarios(runtime: RuntimeOptions, names: readonly
   const events = options.events ?? 500;
   const { supervisor } = loadEnvironment('local').connect;
   const stop = new AbortController();
-  // Every managed connector of the worker ('cdc-'): an outage fails the others' sinks too.
+  // Every managed connector of the worker ('cdc-'): an outage fails the others' sinks too. In-process
+  // only when the runtime's own supervisor service does not run (two would restart the same task).
+  if (context.supervisorMetricsUrl) stop.abort();
   const supervising = supervise(context.client, {
     policy: { unitMs: supervisor.restartUnitMs, maxDelayMs: supervisor.maxRestartDelayMs, maxRestarts: supervisor.maxRestarts, healthyResetMs: supervisor.healthyResetMs },
     managedPrefix: 'cdc-',
@@ -220,9 +232,10 @@ export async function runFaultScenarios(runtime: RuntimeOptions, names: readonly
     if (applied.error) throw applied.error;
     for (const name of names) {
       context.progress(`${name}: ${events} orders while the fault lasts`);
-      const restartsBefore = context.supervisorEvents.filter((event) => event.connector === context.sink && event.decision === 'restart').length;
+      const restartsBefore = await sinkRestarts(context);
       const { numbers, since } = await SCENARIOS[name](context, events);
-      results.push(result(context, name, numbers, await landed(context, numbers, since), restartsBefore));
+      const outcome = await landed(context, numbers, since);
+      results.push(result(name, numbers, outcome, (await sinkRestarts(context)) - restartsBefore));
       context.progress(`${name}: ${JSON.stringify(results.at(-1))}`);
     }
     // Nothing of the worker left FAILED by the faults.

@@ -9,7 +9,7 @@ import * as path from 'node:path';
  * The processes the local runtime runs, in start order (they stop in the reverse order). `mongodb`
  * is the MongoDB STAND-IN: mongo-java-server, an in-memory emulator, not MongoDB (see README).
  */
-export const SERVICES = ['kafka', 'mongodb', 'warehouse', 'connect', 'prometheus'] as const;
+export const SERVICES = ['kafka', 'mongodb', 'warehouse', 'connect', 'supervisor', 'prometheus'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface RuntimePorts {
@@ -23,6 +23,8 @@ export interface RuntimePorts {
   readonly connectJmx?: number;
   /** Prometheus' web UI and API. @default 9090 */
   readonly prometheus?: number;
+  /** The supervisor's metrics (`cdcctl connectors supervise --metrics-port`). @default 9406 */
+  readonly supervisor?: number;
   /** The PostgreSQL server this tool starts (not used with `databaseUrl`). 5432 is left to a system server. @default 5433 */
   readonly postgres?: number;
   /** The MongoDB stand-in (mongo-java-server, loopback only). 27017 is left to a real MongoDB. @default 27018 */
@@ -62,6 +64,7 @@ export const DEFAULT_PORTS: ResolvedPorts = {
   connect: 8083,
   connectJmx: 9404,
   prometheus: 9090,
+  supervisor: 9406,
   postgres: 5433,
   mongodb: 27018,
 };
@@ -73,6 +76,7 @@ export const PORT_FLAGS: Readonly<Record<keyof ResolvedPorts, string>> = {
   connect: '--connect-port',
   connectJmx: '--connect-jmx-port',
   prometheus: '--prometheus-port',
+  supervisor: '--supervisor-port',
   postgres: '--postgres-port',
   mongodb: '--mongodb-port',
 };

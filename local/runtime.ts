@@ -9,6 +9,7 @@ import { installRuntime, javaCommand, type InstallResult } from './install';
 import {
   LocalRuntimeError,
   PORT_FLAGS,
+  REPOSITORY_ROOT,
   SERVICES,
   resolveRuntimeOptions,
   runtimeLayout,
@@ -241,7 +242,7 @@ export function logs(options: RuntimeOptions, service: ServiceName | 'install', 
 
 /** The ports a state file recorded; one recorded before a service existed takes the resolved port for it. */
 function recordedPorts(resolved: ResolvedRuntimeOptions, state: RuntimeState): ResolvedPorts {
-  return { ...resolved.ports, ...state.ports, mongodb: state.ports.mongodb ?? resolved.ports.mongodb };
+  return { ...resolved.ports, ...state.ports, mongodb: state.ports.mongodb ?? resolved.ports.mongodb, supervisor: state.ports.supervisor ?? resolved.ports.supervisor };
 }
 
 /** The ports to use: a running runtime keeps its own; asking for others while it runs is an error. */
@@ -339,6 +340,7 @@ const kafkaBootstrap = (ports: ResolvedPorts): string => `127.0.0.1:${ports.kafk
 const connectUrl = (ports: ResolvedPorts): string => `http://127.0.0.1:${ports.connect}`;
 const connectMetricsUrl = (ports: ResolvedPorts): string => `http://127.0.0.1:${ports.connectJmx}/metrics`;
 const prometheusUrl = (ports: ResolvedPorts): string => `http://127.0.0.1:${ports.prometheus}`;
+const supervisorMetricsUrl = (ports: ResolvedPorts): string => `http://127.0.0.1:${ports.supervisor}/metrics`;
 
 /** The services, keyed by name (SERVICES gives their start order): adding one is adding an entry here. */
 const SERVICE_DESCRIPTIONS: Readonly<Record<ServiceName, ServiceDescription>> = {
@@ -361,6 +363,11 @@ const SERVICE_DESCRIPTIONS: Readonly<Record<ServiceName, ServiceDescription>> = 
     ports: () => ['connect', 'connectJmx'],
     status: ({ ports, recorded }) => recorded(connectUrl(ports), { metricsUrl: connectMetricsUrl(ports) }),
     start: startConnect,
+  },
+  supervisor: {
+    ports: () => ['supervisor'],
+    status: ({ ports, recorded }) => recorded(supervisorMetricsUrl(ports), { note: 'cdcctl connectors supervise: restarts failed cdc-* connectors and tasks with backoff' }),
+    start: startSupervisor,
   },
   prometheus: {
     ports: () => ['prometheus'],
@@ -415,6 +422,19 @@ async function startConnect({ resolved, layout, state, ports, progress }: StartC
   const env = { ...process.env, ...warehouseWorkerEnvironment(databaseUrl), ...standInWorkerEnvironment(ports.mongodb) };
   await launchAndWait({ ...command, env }, () => connectReady(url));
   progress(`connect ready on ${url} (plugins listed), metrics on ${connectMetricsUrl(ports)}`);
+  return true;
+}
+
+/**
+ * `cdcctl connectors supervise --env local` against this runtime's worker: Connect never restarts a
+ * FAILED connector or task, the supervisor does (with backoff, the local environment's policy), and
+ * serves its metrics for Prometheus.
+ */
+async function startSupervisor({ ports, progress }: StartContext, launchAndWait: LaunchAndWait): Promise<boolean> {
+  const url = supervisorMetricsUrl(ports);
+  const args = [path.join(REPOSITORY_ROOT, 'bin', 'cdcctl'), 'connectors', 'supervise', '--env', 'local', '--connect-url', connectUrl(ports), '--metrics-port', String(ports.supervisor), '--no-color'];
+  await launchAndWait({ command: process.execPath, args, cwd: REPOSITORY_ROOT }, async () => ((await fetch(url).then((response) => response.ok, () => false)) ? true : `no answer from ${url} yet`));
+  progress(`supervisor ready, metrics on ${url}`);
   return true;
 }
 

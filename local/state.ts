@@ -31,6 +31,8 @@ const stateSchema = z.object({
     postgres: z.number(),
     /** Absent in state files written before the MongoDB stand-in existed: the resolved port fills in. */
     mongodb: z.number().optional(),
+    /** Absent in state files written before the supervisor ran locally: the resolved port fills in. */
+    supervisor: z.number().optional(),
   }),
   runtimeDir: z.string(),
   /** The KRaft cluster id the storage was formatted with. */

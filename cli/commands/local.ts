@@ -18,6 +18,7 @@ export interface RuntimeFlags {
   connectPort?: string;
   connectJmxPort?: string;
   prometheusPort?: string;
+  supervisorPort?: string;
   postgresPort?: string;
   mongodbPort?: string;
 }
@@ -28,6 +29,7 @@ const PORT_FLAG_KEYS: Readonly<Record<keyof RuntimePorts, keyof RuntimeFlags>> =
   connect: 'connectPort',
   connectJmx: 'connectJmxPort',
   prometheus: 'prometheusPort',
+  supervisor: 'supervisorPort',
   postgres: 'postgresPort',
   mongodb: 'mongodbPort',
 };
@@ -47,6 +49,7 @@ export function addPortFlags(command: Command): Command {
     .option(`${PORT_FLAGS.connect} <port>`, "Kafka Connect's REST port (default 8083)")
     .option(`${PORT_FLAGS.connectJmx} <port>`, "the Connect worker's metrics port (JMX exporter agent; default 9404)")
     .option(`${PORT_FLAGS.prometheus} <port>`, "Prometheus' port (default 9090)")
+    .option(`${PORT_FLAGS.supervisor} <port>`, "the supervisor's metrics port (cdcctl connectors supervise; default 9406)")
     .option(`${PORT_FLAGS.postgres} <port>`, 'the port of the PostgreSQL this tool starts when DATABASE_URL is not set (default 5433)')
     .option(`${PORT_FLAGS.mongodb} <port>`, 'the MongoDB stand-in (mongo-java-server, in memory, not MongoDB; loopback only; default 27018)');
 }

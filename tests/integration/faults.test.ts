@@ -5,8 +5,9 @@ import { testRuntimeOptions } from './support/runtime';
  * Faults survived with no person (local/faults.ts, also `cdcctl local faults`): while realistic orders
  * stream through Kafka, the Debezium JDBC sink in Connect and PostgreSQL, the warehouse is stopped for
  * 20 s, its table locked for 20 s, the worker SIGKILLed, six other connectors created and deleted;
- * afterwards every order's row is compared with what was written. The supervisor (`cdcctl connectors
- * supervise`, in-process, the local policy) restarts what fails: Connect never restarts a FAILED task.
+ * afterwards every order's row is compared with what was written. The test runtime's supervisor
+ * service (`cdcctl connectors supervise`, the local policy) restarts what fails: Connect never
+ * restarts a FAILED task.
  */
 jest.setTimeout(900_000);
 

@@ -35,9 +35,11 @@ describe('cdcctl local status --output json', () => {
       mongodb: 'running',
       warehouse: EXTERNAL_WAREHOUSE ? 'external' : 'running',
       connect: 'running',
+      supervisor: 'running',
       prometheus: 'running',
     });
     expect(status.services.kafka.url).toBe(`127.0.0.1:${TEST_PORTS.kafka}`);
+    expect(status.services.supervisor.url).toBe(`http://127.0.0.1:${TEST_PORTS.supervisor}/metrics`);
     expect(status.services.mongodb.url).toBe(`mongodb://127.0.0.1:${TEST_PORTS.mongodb}`);
     expect(status.services.connect.url).toBe(`http://127.0.0.1:${TEST_PORTS.connect}`);
     expect(status.services.prometheus.url).toBe(`http://127.0.0.1:${TEST_PORTS.prometheus}`);
@@ -93,6 +95,16 @@ describe('the servers', () => {
     const query = (await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(`up{job="${monitoringConfig.jobs.connect}"}`)}`)).json()) as { data: { result: { value: [number, string] }[] } };
     expect(query.data.result.map((sample) => sample.value[1])).toEqual(['1']);
   }, 90_000);
+
+  it('Prometheus scrapes the supervisor: its target is up and its last check is recent', async () => {
+    const prometheus = runtime.prometheus;
+    if (!prometheus) throw new Error('the set-up brought no Prometheus up');
+    const query = async (expr: string) => ((await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as { data: { result: { value: [number, string] }[] } }).data.result;
+    const up = await waitFor('the supervisor target to be up', async () => ((await query('up{job="cdc-supervisor"}'))[0]?.value[1] === '1' ? true : undefined), 60_000, 1_000);
+    expect(up).toBe(true);
+    const age = await waitFor('a check of the supervisor in Prometheus', async () => (await query('time() - cdc_supervisor_last_check_timestamp_seconds'))[0]?.value[1], 60_000, 1_000);
+    expect(Number(age)).toBeLessThan(60);
+  }, 150_000);
 });
 
 describe('cdcctl local up while running', () => {
@@ -179,5 +191,5 @@ describe('a FAILED task is named at once, with its root cause', () => {
     expect(local.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toContain(`  ${failed[0]}`);
     const connectors = cdcctl('connectors', 'status', '--env', 'local', '--connect-url', runtime.connect.url, SINK);
     expect(connectors.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toContain(failed[0]);
-  });
+  }, 180_000);
 });

@@ -35,6 +35,7 @@ export const TEST_PORTS: ResolvedPorts = {
   connect: 28083 + PORT_OFFSET,
   connectJmx: 29404 + PORT_OFFSET,
   prometheus: 29090 + PORT_OFFSET,
+  supervisor: 29406 + PORT_OFFSET,
   postgres: 25433 + PORT_OFFSET,
   mongodb: 27019 + PORT_OFFSET,
 };

@@ -27,7 +27,7 @@ function readProperties(text: string): Record<string, string> {
 }
 
 const layout = runtimeLayout({ stateDir: '/state', runtimeDir: '/state/runtime' });
-const ports = { ...DEFAULT_PORTS, kafka: 29092, kafkaController: 29093, connect: 28083, connectJmx: 29404, prometheus: 29090 };
+const ports = { ...DEFAULT_PORTS, kafka: 29092, kafkaController: 29093, connect: 28083, connectJmx: 29404, prometheus: 29090, supervisor: 29406 };
 
 describe('kafkaServerProperties', () => {
   const properties = readProperties(kafkaServerProperties(ports, layout));
@@ -120,9 +120,9 @@ describe('prometheusConfig', () => {
     scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
   };
 
-  it('scrapes the Connect JMX agent under the job the alert rules select on, and itself', () => {
+  it('scrapes the Connect JMX agent under the job the alert rules select on, the supervisor, and itself', () => {
     const targets = Object.fromEntries(config.scrape_configs.map((job) => [job.job_name, job.static_configs.flatMap((entry) => entry.targets)]));
-    expect(targets).toEqual({ [monitoringConfig.jobs.connect]: ['127.0.0.1:29404'], prometheus: ['127.0.0.1:29090'] });
+    expect(targets).toEqual({ [monitoringConfig.jobs.connect]: ['127.0.0.1:29404'], 'cdc-supervisor': ['127.0.0.1:29406'], prometheus: ['127.0.0.1:29090'] });
   });
 
   it('scrapes and evaluates every 5 s', () => {

@@ -10,7 +10,7 @@ describe('resolveRuntimeOptions', () => {
     expect(options.stateDir).toBe(DEFAULT_STATE_DIR);
     expect(path.basename(options.stateDir)).toBe('.local');
     expect(options.runtimeDir).toBe(path.join(DEFAULT_STATE_DIR, 'runtime'));
-    expect(options.ports).toEqual({ kafka: 9092, kafkaController: 9093, connect: 8083, connectJmx: 9404, prometheus: 9090, postgres: 5433, mongodb: 27018 });
+    expect(options.ports).toEqual({ kafka: 9092, kafkaController: 9093, connect: 8083, connectJmx: 9404, prometheus: 9090, supervisor: 9406, postgres: 5433, mongodb: 27018 });
   });
 
   it('overrides only the ports given', () => {

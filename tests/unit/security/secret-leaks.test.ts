@@ -188,6 +188,7 @@ describe('a generated secret in every credential form', () => {
           mongodb: service('stopped'),
           warehouse: service('external', { url, note: 'DATABASE_URL' }),
           connect: service('crashed', { logTail: `ERROR connecting to ${url}\n\u001b[2Jcleared` }),
+          supervisor: service('stopped'),
           prometheus: service('not-installed'),
         },
       };
