@@ -90,3 +90,17 @@ describe('CDCCTL_RETRIES', () => {
     expect(result.stderr).toContain('CDCCTL_RETRIES must be a whole number from 0 to 20 (got "abc")');
   });
 });
+
+describe('cdcctl local faults', () => {
+  it('refuses an unknown scenario, naming the known ones, before touching any runtime', () => {
+    const result = cdcctl(['local', 'faults', '--scenario', 'warehouse-outage,broker-melt', '--state-dir', path.join(ROOT, '.local', 'no-such-state')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--scenario: unknown "broker-melt" (known: warehouse-outage, warehouse-slow, worker-kill, rebalance-storm, or all)');
+  });
+
+  it('says the runtime is not running instead of failing later', () => {
+    const result = cdcctl(['local', 'faults', '--scenario', 'warehouse-slow', '--state-dir', path.join(ROOT, '.local', 'no-such-state')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/error: the local runtime is not running \(kafka, connect, warehouse\): cdcctl local up first/);
+  });
+});
