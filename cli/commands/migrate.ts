@@ -437,7 +437,7 @@ function registerRehearse(migrate: Command): void {
       .option('--trigger-lag <ms>', 'how long each emulated trigger function run takes; above 1000 / rate the trigger falls behind', '100')
       .option('--trigger-failure-rate <r>', 'fraction of emulated trigger runs that fail (never retried, as in Atlas)', '0.01')
       .option('--sink-from <where>', "where the sink starts in the production table: earliest (the gapless cut-over) or current (the former runbook's order, to see what it loses)", 'earliest')
-      .option('--output <format>', 'text|json', 'text'),
+      .addOption(outputFormatOption(['text', 'json'])),
   ).action(async (flags: RehearseFlags) => {
     checkOutputFormat(flags.output, ['text', 'json']);
     const report = await rehearseOnLocalRuntime(runtimeOptionsFrom(flags), { ...rehearsalOptionsFrom(flags), onProgress: progress });
