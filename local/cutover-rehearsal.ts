@@ -6,8 +6,8 @@ import type { MigrationPhase } from '../config/schema';
 import { createConnectClient, type ConnectClient } from '../connectors/connect/client';
 import { renderValidated } from '../connectors/connect/deploy';
 import { sleep } from '../connectors/connect/poll';
-import { rewindSinkTo, waitUntilSinkReached } from '../connectors/connect/sink-rewind';
-import { qualifiedTable, shadowTable, sinkConnectorName, sourceTopic } from '../connectors/naming';
+import { cutOverSink } from '../connectors/connect/sink-rewind';
+import { qualifiedTable, shadowTable, sinkConnectorName } from '../connectors/naming';
 import { pipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { dropSchemaSql, pipelineTableIn } from '../warehouse/tables';
 import { startOrderLoad, type OrderLoadCounts } from './order-load';
@@ -175,21 +175,9 @@ function startSampler(session: Session, phase: () => RehearsalSample['phase'], s
   };
 }
 
-/** End offsets of the source topic's partitions now: what the sink must reach to have taken over. */
-async function topicEnds(session: Session): Promise<Map<string, number>> {
-  const topic = sourceTopic(rehearsalEnvironment(session.settings, 'stream'), session.pipeline);
-  const admin = kafkaClient(session.settings.runtime.bootstrapServers).admin();
-  await admin.connect();
-  try {
-    return new Map((await admin.fetchTopicOffsets(topic)).map((partition) => [`${topic}/${partition.partition}`, Number(partition.high)]));
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /**
  * The cut-over, gapless by construction: the sink rewound to the earliest offset and switched to the
- * production table, then — once it has caught up with everything written before — the trigger disabled.
+ * production table, then — once its replay has passed where it had got in the shadow — the trigger disabled.
  */
 async function cutOver(session: Session, trigger: TriggerEmulator, writtenSoFar: () => number): Promise<{ unprocessedAtDisable: number; cutoverMs: number }> {
   const started = Date.now();
@@ -197,8 +185,7 @@ async function cutOver(session: Session, trigger: TriggerEmulator, writtenSoFar:
   const sink = renderValidated(environment, [session.pipeline]).connectors.find((connector) => connector.role === 'sink')!;
   const from = session.settings.sinkFrom;
   session.settings.onProgress(`cut-over: ${sink.name} switched to ${qualifiedTable(environment, session.pipeline.table)}, reading from ${from === 'earliest' ? 'the earliest offset' : 'its current offsets'}`);
-  await rewindSinkTo(session.client, sinkConnectorName(environment, session.pipeline), sink.config, { from });
-  await waitUntilSinkReached(session.client, sink.name, await topicEnds(session));
+  await cutOverSink(session.client, sinkConnectorName(environment, session.pipeline), sink.config, { from });
   const stats = trigger.stats();
   const unprocessedAtDisable = writtenSoFar() - (stats.applied + stats.failed + stats.skipped);
   await trigger.disable();

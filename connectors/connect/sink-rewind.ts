@@ -63,7 +63,7 @@ export async function sinkPositions(client: ConnectClient, name: string): Promis
   return new Map(offsets.map((entry) => [`${String(entry.partition.kafka_topic)}/${String(entry.partition.kafka_partition)}`, Number(entry.offset?.kafka_offset ?? 0)]));
 }
 
-/** Waits until the sink has committed every record up to `ends` (`<topic>/<partition>` → end offset): it has taken over. */
+/** Waits until the sink has committed every record up to `ends` (`<topic>/<partition>` → offset): it has taken over. */
 export async function waitUntilSinkReached(client: ConnectClient, name: string, ends: ReadonlyMap<string, number>, timeoutMs = 60_000): Promise<void> {
   let positions = new Map<string, number>();
   const reached = await waitUntil(async () => {
@@ -74,4 +74,20 @@ export async function waitUntilSinkReached(client: ConnectClient, name: string, 
     const behind = [...ends].map(([partition, end]) => `${partition} at ${positions.get(partition) ?? 'none'} of ${end}`).join(', ');
     throw new Error(`sink ${name}: not caught up within ${timeoutMs / 1000} s (${behind})`);
   }
+}
+
+/**
+ * The whole cut-over of a sink: stopped, its position noted (where it had got writing the old table),
+ * rewound and switched (rewindSinkTo), then waited for until its replay has passed that position:
+ * from then on every change the old writer may not have reached is in the new table, and the trigger
+ * can be disabled. Returns the position it replayed to.
+ */
+export async function cutOverSink(client: ConnectClient, name: string, config: Readonly<Record<string, string>>, options: SinkRewindOptions = {}): Promise<Map<string, number>> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  await client.stop(name);
+  await waitForState(client, name, 'STOPPED', timeoutMs);
+  const reached = await sinkPositions(client, name);
+  await rewindSinkTo(client, name, config, options);
+  await waitUntilSinkReached(client, name, reached, timeoutMs);
+  return reached;
 }
