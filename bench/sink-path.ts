@@ -244,7 +244,7 @@ async function main(): Promise<void> {
   try {
     await db.query(`CREATE SCHEMA ${SCHEMA}`);
     const events = Number(values.events);
-    console.log(`sink path bench, run ${RUN}: ${events} changes for throughput, ${values.seconds} s at 1,000 events/s for latency; line items as a ${values.lines === 'table' ? 'child table' : 'view'}, reduction + UNNEST ${values.reduce !== 'false' ? 'on' : 'off'}`);
+    console.log(`sink path bench, run ${RUN}: ${events} changes for throughput, ${values.seconds} s at ${RATE} events/s for latency; line items as a ${values.lines === 'table' ? 'child table' : 'view'}, reduction + UNNEST ${values.reduce !== 'false' ? 'on' : 'off'}`);
     const t = await throughput(db, events);
     console.log(`throughput: sink ${t.sinkRate.toFixed(0)} events/s · direct batched upserts into the same table ${t.ceilingRate.toFixed(0)} rows/s (before ${t.ceilingBefore.toFixed(0)}, after ${t.ceilingAfter.toFixed(0)}) · ratio ${(t.sinkRate / t.ceilingRate).toFixed(2)}`);
     const stored = storedBytes(t.topic);
