@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -140,7 +140,27 @@ export function run(command: string, args: readonly string[], options: { cwd: st
   });
 }
 
-export const terraformBinary = (): string => process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
+/**
+ * The Terraform binary: TERRAFORM_BINARY_NAME (cdktf reads the same variable), `terraform` by default.
+ * A name found on PATH or an absolute path to an executable; anything else is refused with what was given.
+ */
+export function terraformBinary(env: NodeJS.ProcessEnv = process.env): string {
+  const binary = env.TERRAFORM_BINARY_NAME || 'terraform';
+  const candidates = path.isAbsolute(binary) ? [binary] : /^[\w.-]+$/.test(binary) ? (env.PATH ?? '').split(path.delimiter).filter(Boolean).map((directory) => path.join(directory, binary)) : [];
+  const executable = candidates.some((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return statSync(candidate).isFile();
+    } catch {
+      return false;
+    }
+  });
+  if (!executable) {
+    const what = env.TERRAFORM_BINARY_NAME ? `TERRAFORM_BINARY_NAME=${JSON.stringify(binary.slice(0, 200))}` : 'terraform';
+    throw new Error(`${what}: no such executable ${path.isAbsolute(binary) ? 'file' : 'on PATH'} (install Terraform ≥ 1.11, or set TERRAFORM_BINARY_NAME to terraform, tofu or an absolute path)`);
+  }
+  return binary;
+}
 
 /** The last lines of a tool's output that say what went wrong (Terraform prints the real error near the end). */
 export function lastLines(output: string, count = 15): string {

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { formatStacksPlanMarkdown, inDependencyOrder, lastLines, readStacks, stacksOfEnvironment, summariseTerraformPlan, type SynthesizedStack } from '../../../gitops/cdktf';
+import { formatStacksPlanMarkdown, inDependencyOrder, lastLines, readStacks, stacksOfEnvironment, summariseTerraformPlan, terraformBinary, type SynthesizedStack } from '../../../gitops/cdktf';
 
 /** The shape `terraform show -json plan` prints (trimmed to what the summary reads, plus a secret value). */
 const planJson = {
@@ -102,5 +102,25 @@ describe('stacks in dependency order', () => {
 
   it('refuses a cycle, naming it', () => {
     expect(() => inDependencyOrder([stack('a-staging', 'b-staging'), stack('b-staging', 'a-staging')])).toThrow('stacks depend on each other in a cycle: a-staging → b-staging → a-staging');
+  });
+});
+
+describe('TERRAFORM_BINARY_NAME', () => {
+  const bin = mkdtempSync(path.join(tmpdir(), 'cdc-terraform-bin-'));
+  const tofu = path.join(bin, 'tofu');
+  writeFileSync(tofu, '#!/bin/sh\n');
+  chmodSync(tofu, 0o755);
+  writeFileSync(path.join(bin, 'not-executable'), '');
+
+  it('takes a name found on PATH or an absolute path to an executable, terraform by default', () => {
+    expect(terraformBinary({ PATH: bin, TERRAFORM_BINARY_NAME: 'tofu' })).toBe('tofu');
+    expect(terraformBinary({ PATH: '', TERRAFORM_BINARY_NAME: tofu })).toBe(tofu);
+    expect(() => terraformBinary({ PATH: bin })).toThrow('terraform: no such executable on PATH');
+  });
+
+  it('refuses a misspelt name, a file that is not executable and anything that is not a plain name, saying what it was given', () => {
+    expect(() => terraformBinary({ PATH: bin, TERRAFORM_BINARY_NAME: 'terrafrom' })).toThrow('TERRAFORM_BINARY_NAME="terrafrom": no such executable on PATH');
+    expect(() => terraformBinary({ PATH: bin, TERRAFORM_BINARY_NAME: 'not-executable' })).toThrow('no such executable on PATH');
+    expect(() => terraformBinary({ PATH: bin, TERRAFORM_BINARY_NAME: 'tofu; rm -rf ~' })).toThrow('TERRAFORM_BINARY_NAME="tofu; rm -rf ~": no such executable on PATH');
   });
 });
