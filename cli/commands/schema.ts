@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { pc } from '../colors';
 import type { Environment } from '../../config';
 import { maskUrlPassword } from '../../config/secrets';
-import { observeFields, proposalText } from '../../connectors/contracts/infer';
+import { isMixed, observeFields, proposalText, proposeColumn } from '../../connectors/contracts/infer';
 import { qualifiedTable, shadowTable, sourceTopic } from '../../connectors/naming';
 import { pipelines } from '../../connectors/pipelines';
 import { documentsFromMongoDb, documentsFromTopic } from '../../local/document-samples';
@@ -13,7 +13,7 @@ import { contractMetricsText, readViolationTotals } from '../../warehouse/contra
 import { checkSchema, formatSchemaCheck, hasDrift } from '../../warehouse/schema-check';
 import { readSnapshot, writeNextMigration } from '../../warehouse/schema-files';
 import { pendingChanges } from '../../warehouse/schema-migration';
-import { CliError, environmentFromFlags, environmentOption, EXIT, progress } from '../support';
+import { checkOutputFormat, CliError, environmentFromFlags, environmentOption, EXIT, outputFormatOption, progress } from '../support';
 
 /**
  * `cdcctl schema …`: the pipelines' document contracts. `migration` writes the next warehouse
@@ -80,7 +80,9 @@ function registerInfer(schema: Command): void {
     .option('--sample <n>', 'documents to sample', '1000')
     .addOption(environmentOption('the environment whose Kafka the topic is in').default('local'))
     .option('--bootstrap <servers>', "Kafka's bootstrap servers (default: the running local runtime's, or --env's)")
-    .action(async (flags: { collection: string; fromTopic?: string; fromMongodb?: string; sample: string; env: string; bootstrap?: string }) => {
+    .addOption(outputFormatOption(['text', 'json']))
+    .action(async (flags: { collection: string; fromTopic?: string; fromMongodb?: string; sample: string; env: string; bootstrap?: string; output: string }) => {
+      checkOutputFormat(flags.output, ['text', 'json']);
       if (Boolean(flags.fromTopic) === Boolean(flags.fromMongodb)) throw new CliError('give one of --from-topic or --from-mongodb');
       const sample = positive('--sample', flags.sample);
       const pipeline = pipelines.find((candidate) => candidate.name === flags.collection);
@@ -97,7 +99,11 @@ function registerInfer(schema: Command): void {
         documents = await documentsFromTopic(bootstrap, topic, sample);
       }
       if (documents.length === 0) throw new CliError(`no document found in ${namespace}`);
-      process.stdout.write(proposalText(pipeline?.name ?? namespace.split('.').pop()!, observeFields(documents), documents.length));
+      const observations = observeFields(documents);
+      if (flags.output === 'json') {
+        const fields = observations.map((observation) => ({ ...observation, types: Object.fromEntries(observation.types), mixed: isMixed(observation), proposed: proposeColumn(observation) ?? null }));
+        process.stdout.write(`${JSON.stringify({ collection: namespace, sampled: documents.length, fields }, null, 2)}\n`);
+      } else process.stdout.write(proposalText(pipeline?.name ?? namespace.split('.').pop()!, observations, documents.length));
     });
 }
 
@@ -108,14 +114,16 @@ function registerCheck(schema: Command): void {
     .addOption(environmentOption('environment (its warehouse: WAREHOUSE_URL, or the local runtime for local environments)').makeOptionMandatory())
     .option('--since-minutes <n>', 'how far back documents count', '1440')
     .option('--state-dir <dir>', 'the local runtime to read for local environments (default: .local)')
-    .action(async (flags: { env: string; sinceMinutes: string; stateDir?: string }) => {
+    .addOption(outputFormatOption(['text', 'json']))
+    .action(async (flags: { env: string; sinceMinutes: string; stateDir?: string; output: string }) => {
+      checkOutputFormat(flags.output, ['text', 'json']);
       const environment = environmentFromFlags({ env: flags.env });
       const since = positive('--since-minutes', flags.sinceMinutes);
       const db = new Client({ connectionString: warehouseUrl(environment, flags.stateDir), connectionTimeoutMillis: 10_000, statement_timeout: 60_000 });
       await db.connect();
       try {
         const report = await checkSchema(db, environment, pipelines, readSnapshot(), since);
-        process.stdout.write(`${formatSchemaCheck(report, since)}\n`);
+        process.stdout.write(flags.output === 'json' ? `${JSON.stringify({ drift: hasDrift(report), sinceMinutes: since, ...report }, null, 2)}\n` : `${formatSchemaCheck(report, since)}\n`);
         process.exitCode = hasDrift(report) ? EXIT.changes : EXIT.ok;
       } finally {
         await db.end();

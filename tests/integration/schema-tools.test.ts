@@ -63,6 +63,12 @@ describe('cdcctl schema check', () => {
     const after = cdcctl(since);
     expect(after.code).toBe(2);
     expect(after.stdout).toContain('documents: public.orders: total: expected numeric(14,2), got string (1 change in the last 1 min)');
+    const json = cdcctl([...since, '--output', 'json']);
+    expect(json.code).toBe(2);
+    const report = JSON.parse(json.stdout) as { drift: boolean; columns: unknown[]; violations: unknown[] };
+    expect(report.drift).toBe(true);
+    expect(report.columns).toEqual([]);
+    expect(JSON.stringify(report.violations)).toContain('expected numeric(14,2), got string');
   });
 
   it('exits 1 with one line when the warehouse cannot be read', () => {
@@ -105,6 +111,11 @@ describe('cdcctl schema infer', () => {
     expect(result.stdout).toContain("customer_id: { path: 'customer_id', type: 'objectid', nullable: false }, // present in 100%; objectid 100%");
     expect(result.stdout).toContain("total: { path: 'total', type: 'numeric', nullable: false }, // MIXED TYPES");
     expect(result.stdout).toContain('items[].price: decimal128');
+    const json = cdcctl(['schema', 'infer', '--collection', 'orders', '--from-topic', topic, '--bootstrap', runtime.kafka.bootstrapServers, '--sample', '10', '--output', 'json']);
+    expect(json.code).toBe(0);
+    const proposal = JSON.parse(json.stdout) as { sampled: number; fields: { path: string; mixed: boolean; types: Record<string, number>; proposed: { type: string } | null }[] };
+    expect(proposal.sampled).toBe(2);
+    expect(proposal.fields.find((field) => field.path === 'total')).toMatchObject({ mixed: true, types: { decimal128: 1, string: 1 }, proposed: { type: 'numeric' } });
   });
 
   it('proposes one from the documents of a collection (the stand-in speaks the MongoDB protocol)', async () => {
