@@ -73,7 +73,10 @@ const RULES: Readonly<Record<MigrationPhase, Readonly<Record<MigrationPhase, Rul
   shadow: {
     trigger: { allowed: true, description: 'rollback: stop the stream path; the trigger kept writing the production table throughout' },
     shadow: { allowed: true, description: 'no change' },
-    stream: { allowed: true, description: 'cut-over: the sink writes the production table, then the trigger is disabled' },
+    stream: {
+      allowed: true,
+      description: 'cut-over: the sink writes the production table and replays its topic from the earliest offset (migrate cutover), then the trigger is disabled',
+    },
     decommissioned: {
       allowed: false,
       reason: 'skips stream: the trigger would be deleted while it is still the only writer of the production table',

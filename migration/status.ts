@@ -66,8 +66,9 @@ export function transitionPlan(environment: Environment, pipeline: PipelineDefin
         validate,
         `npx cdcctl connectors offsets export --env ${env} --file offsets-before-cutover.json   # restore point`,
         edit,
-        connectorsApply(false, `the sink writes ${production} (both paths write it for a moment: upserts, no gap)`),
-        atlasDeploy('the trigger is disabled'),
+        connectorsApply(false, `the sink writes ${production}; both paths write it for a while (the version guard keeps the newer version)`),
+        `npx cdcctl migrate cutover --env ${env} --collection ${pipeline.name}   # the sink replays its topic from the earliest offset past where it had got: the changes the lagging trigger has not reached are in ${production}`,
+        atlasDeploy('only then: the trigger is disabled'),
       );
       break;
     case 'stream->decommissioned':

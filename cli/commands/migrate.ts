@@ -17,6 +17,8 @@ import { shadowTable } from '../../connectors/naming';
 import { rehearseOnLocalRuntime, type CutoverRehearsalOptions } from '../../local/cutover-rehearsal';
 import { formatRehearsalText, rehearsalJson, rehearsalPassed } from '../../local/rehearsal-report';
 import { addStateFlags, runtimeOptionsFrom, type RuntimeFlags } from './local';
+import { clientFor } from '../../connectors/connect/environment-client';
+import { cutOverCollection, CutoverRefused, type CutoverResult } from '../../migration/cutover';
 
 /** `cdcctl migrate validate` exits with this when accuracy is under the cut-over threshold (1 stays "error"). */
 export const EXIT_BELOW_THRESHOLD = 3;
@@ -106,6 +108,7 @@ export function registerMigrateCommands(program: Command): void {
   registerStatus(migrate);
   registerTransition(migrate);
   registerValidate(migrate);
+  registerCutover(migrate);
   registerRehearse(migrate);
 }
 
@@ -444,4 +447,30 @@ function registerRehearse(migrate: Command): void {
     process.stdout.write(flags.output === 'json' ? `${JSON.stringify(rehearsalJson(report), null, 2)}\n` : formatRehearsalText(report));
     process.exitCode = rehearsalPassed(report) ? EXIT.ok : EXIT_NOT_GAPLESS;
   });
+}
+
+export function formatCutoverText(result: CutoverResult, environment: string): string {
+  const positions = [...result.replayedTo].map(([partition, offset]) => `${partition}@${offset}`).join(', ') || 'nothing committed before';
+  return [
+    `${result.sink} replayed ${result.table} from the earliest offset past where it had got (${positions}): the stream path has taken over.`,
+    `Now disable the trigger: npx cdktf deploy atlas-${environment}`,
+    '',
+  ].join('\n');
+}
+
+function registerCutover(migrate: Command): void {
+  migrate
+    .command('cutover')
+    .description("the stream path takes over the production table without a gap: after connectors apply of the 'stream' phase, the sink is rewound to the earliest offset and waited for until its replay passes where it had got; disable the trigger only once this exits 0")
+    .addOption(environmentOption().makeOptionMandatory())
+    .requiredOption('--collection <pipeline>', 'the pipeline cut over')
+    .option('--timeout <seconds>', 'how long the replay may take to pass the old position', '600')
+    .action(async (flags: { env: string; collection: string; timeout: string }) => {
+      const timeoutSeconds = number('--timeout', flags.timeout, wholeAtLeastOne, 'a whole number of seconds, 1 or more')!;
+      const environment = environmentNamed(flags.env);
+      const result = await cutOverCollection(environment, pipelineNamed(flags.collection), clientFor(environment), timeoutSeconds * 1000).catch((error: unknown) => {
+        throw error instanceof CutoverRefused ? new CliError(error.message) : error;
+      });
+      process.stdout.write(formatCutoverText(result, environment.name));
+    });
 }

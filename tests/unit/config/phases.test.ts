@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Testing } from 'cdktf';
 import { loadEnvironment, MIGRATION_PHASES, type Environment, type MigrationPhase } from '../../../config';
 import { allowedTargets, checkTransition, nextPhase, PHASE_BEHAVIOUR } from '../../../config/phases';
@@ -83,12 +85,20 @@ describe('migrate status and transition steps', () => {
     expect(status!.rollback?.check).toMatchObject({ allowed: true, to: 'trigger' });
   });
 
-  it('cuts over by moving the sink before disabling the trigger, after validation', () => {
+  it('cuts over by moving the sink, replaying its topic, and only then disabling the trigger, after validation (what the rehearsal proved)', () => {
     const steps = transitionPlan(productionWith('shadow'), orders, 'stream').steps;
     const at = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step));
     expect(at(/migrate validate/)).toBe(0);
     expect(at(/connectors apply --env production /)).toBeGreaterThan(at(/phase: 'shadow' → 'stream'/));
-    expect(at(/cdktf deploy atlas-production/)).toBeGreaterThan(at(/connectors apply/));
+    expect(at(/migrate cutover --env production --collection orders/)).toBeGreaterThan(at(/connectors apply/));
+    expect(at(/cdktf deploy atlas-production/)).toBeGreaterThan(at(/migrate cutover/));
+  });
+
+  it("the runbook's cut-over runs the commands of migrate transition, in its order", () => {
+    const runbook = fs.readFileSync(path.join(__dirname, '../../../docs/runbooks/cutover-and-rollback.md'), 'utf8');
+    const section = runbook.slice(runbook.indexOf('## 3. `shadow` → `stream`'), runbook.indexOf('## 4.'));
+    const commands = (lines: readonly string[]) => lines.filter((line) => line.startsWith('npx ')).map((line) => line.split('#')[0]!.trim());
+    expect(commands(section.split('\n'))).toEqual(commands(transitionPlan(productionWith('shadow'), orders, 'stream').steps));
   });
 
   it('rolls back by re-enabling the trigger before the sink leaves the production table', () => {
