@@ -5,7 +5,7 @@ import { ConfigError, ENVIRONMENT_NAMES, loadAllEnvironments, loadEnvironment, M
 import { isMigrationPhase } from '../../config/phases';
 import { maskUrlPassword } from '../../config/secrets';
 import { pipelines as allPipelines, type PipelineDefinition } from '../../connectors/pipelines';
-import { checkOutputFormat, CliError, environmentOption, EXIT, outputFormatOption, progress } from '../support';
+import { checkOutputFormat, CliError, connectUrlOption, environmentOption, EXIT, outputFormatOption, progress } from '../support';
 import { shownText } from '../../connectors/secrets';
 import { AdminApiError, ATLAS_ADMIN_API_URL, createAdminApiClient, LOG_RETENTION_DAYS } from '../../migration/admin-api';
 import { parseSince } from '../../migration/baseline';
@@ -23,9 +23,9 @@ import { cutOverCollection, CutoverRefused, type CutoverResult } from '../../mig
 /** `cdcctl migrate validate` exits with this when accuracy is under the cut-over threshold (1 stays "error"). */
 export const EXIT_BELOW_THRESHOLD = 3;
 
-function environmentNamed(name: string): Environment {
+function environmentNamed(name: string, connectUrl?: string): Environment {
   try {
-    return loadEnvironment(name);
+    return loadEnvironment(name, { connectUrl });
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
@@ -449,11 +449,12 @@ function registerRehearse(migrate: Command): void {
   });
 }
 
-export function formatCutoverText(result: CutoverResult, environment: string): string {
+export function formatCutoverText(result: CutoverResult, environment: Pick<Environment, 'name' | 'infrastructure'>): string {
   const positions = [...result.replayedTo].map(([partition, offset]) => `${partition}@${offset}`).join(', ') || 'nothing committed before';
+  const disable = environment.infrastructure?.atlas ? `npx cdktf deploy atlas-${environment.name}` : `by hand in Atlas (no atlas stack in ${environment.name})`;
   return [
     `${result.sink} replayed ${result.table} from the earliest offset past where it had got (${positions}): the stream path has taken over.`,
-    `Now disable the trigger: npx cdktf deploy atlas-${environment}`,
+    `Now disable the trigger: ${disable}`,
     '',
   ].join('\n');
 }
@@ -464,13 +465,14 @@ function registerCutover(migrate: Command): void {
     .description("the stream path takes over the production table without a gap: after connectors apply of the 'stream' phase, the sink is rewound to the earliest offset and waited for until its replay passes where it had got; disable the trigger only once this exits 0")
     .addOption(environmentOption().makeOptionMandatory())
     .requiredOption('--collection <pipeline>', 'the pipeline cut over')
+    .addOption(connectUrlOption())
     .option('--timeout <seconds>', 'how long the replay may take to pass the old position', '600')
-    .action(async (flags: { env: string; collection: string; timeout: string }) => {
+    .action(async (flags: { env: string; collection: string; connectUrl?: string; timeout: string }) => {
       const timeoutSeconds = number('--timeout', flags.timeout, wholeAtLeastOne, 'a whole number of seconds, 1 or more')!;
-      const environment = environmentNamed(flags.env);
+      const environment = environmentNamed(flags.env, flags.connectUrl);
       const result = await cutOverCollection(environment, pipelineNamed(flags.collection), clientFor(environment), timeoutSeconds * 1000).catch((error: unknown) => {
         throw error instanceof CutoverRefused ? new CliError(error.message) : error;
       });
-      process.stdout.write(formatCutoverText(result, environment.name));
+      process.stdout.write(formatCutoverText(result, environment));
     });
 }

@@ -22,8 +22,13 @@ describe('migrate cutover: which sink, with which config', () => {
     );
   });
 
-  it('says where the replay got and that the trigger may be disabled now', () => {
-    const text = formatCutoverText({ sink: 'orders-sink', config: {}, table: 'orders', replayedTo: new Map([['cdc.app_db.orders/0', 42]]) }, 'production');
-    expect(text).toBe('orders-sink replayed orders from the earliest offset past where it had got (cdc.app_db.orders/0@42): the stream path has taken over.\nNow disable the trigger: npx cdktf deploy atlas-production\n');
+  it('says where the replay got and that the trigger may be disabled now, through the atlas stack where there is one', () => {
+    const result = { sink: 'orders-sink', config: {}, table: 'orders', replayedTo: new Map([['cdc.app_db.orders/0', 42]]) };
+    expect(formatCutoverText(result, productionWith('stream'))).toBe(
+      'orders-sink replayed orders from the earliest offset past where it had got (cdc.app_db.orders/0@42): the stream path has taken over.\nNow disable the trigger: npx cdktf deploy atlas-production\n',
+    );
+    expect(formatCutoverText({ ...result, replayedTo: new Map() }, loadEnvironment('local'))).toBe(
+      'orders-sink replayed orders from the earliest offset past where it had got (nothing committed before): the stream path has taken over.\nNow disable the trigger: by hand in Atlas (no atlas stack in local)\n',
+    );
   });
 });
