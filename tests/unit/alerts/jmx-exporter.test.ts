@@ -105,4 +105,18 @@ describe('JMX exporter configuration', () => {
   ])('exports nothing for %s', (bean) => {
     expect(exported(bean)).toBeUndefined();
   });
+
+  it('exports each Debezium attribute under the context its bean names: a snapshot counter never as a streaming one, nor the reverse', () => {
+    const debezium = jmxExporterRules().filter((rule) => rule.name.startsWith('debezium_mongodb_'));
+    const contexts = ['streaming', 'snapshot'];
+    // An attribute both contexts publish (the event counters), so a rule that ignored the context would take the other's bean.
+    const shared = debezium.filter((rule) => contexts.every((context) => debezium.some((other) => other.name.startsWith(`debezium_mongodb_${context}_`) && other.pattern.split('<>')[1] === rule.pattern.split('<>')[1])));
+    expect(shared.length).toBeGreaterThan(0);
+    for (const rule of debezium) {
+      const context = rule.name.startsWith('debezium_mongodb_snapshot_') ? 'snapshot' : 'streaming';
+      const attribute = rule.pattern.split('<>')[1]!.replace(/:$/, '');
+      const bean = `debezium.mongodb<type=connector-metrics, context=${context}, server=cdc, task=0, connector=cdc-app-db-source><>${attribute}: 1`;
+      expect({ attribute, context, name: exported(bean)?.name }).toEqual({ attribute, context, name: rule.name });
+    }
+  });
 });

@@ -27,6 +27,14 @@ describe('plan', () => {
     expect(hasChanges(plan)).toBe(false);
   });
 
+  it('counts a change of state alone as a change: a plan that only resumes a connector is not "no changes"', () => {
+    const live = desired.map((connector) => echo(connector));
+    live[0] = echo(desired[0]!, 'PAUSED');
+    const plan = diff(desired, live, options);
+    expect(plan.changes[0]).toMatchObject({ action: 'resume', diff: [] });
+    expect(hasChanges(plan)).toBe(true);
+  });
+
   it('creates what is missing', () => {
     const plan = diff(desired, [], options);
     expect(plan.changes.map((change) => change.action)).toEqual(['create', 'create', 'create']);
