@@ -29,7 +29,7 @@ export function registerGitopsCommands(program: Command): void {
 }
 
 /** A plan step exits 0 whenever the plan was made, unless asked for terraform's detailed exit code. */
-function planExitCode(exitCode: number, detailed: boolean | undefined): number {
+export function planExitCode(exitCode: number, detailed: boolean | undefined): number {
   return exitCode === EXIT.changes && !detailed ? EXIT.ok : exitCode;
 }
 

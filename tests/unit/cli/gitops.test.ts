@@ -1,4 +1,5 @@
 import { buildProgram } from '../../../cli/cdcctl';
+import { planExitCode } from '../../../cli/commands/gitops';
 
 describe('cdcctl gitops', () => {
   const gitops = buildProgram().commands.find((command) => command.name() === 'gitops')!;
@@ -11,5 +12,15 @@ describe('cdcctl gitops', () => {
     const help = gitops.helpInformation();
     for (const command of gitops.commands) expect(help).toContain(command.name());
     expect(gitops.commands.every((command) => command.description().length > 20)).toBe(true);
+  });
+});
+
+describe('the GitOps plan steps\' exit codes', () => {
+  it('fail the job on an error always; on changes only when asked for terraform\'s detailed exit code (the drift jobs)', () => {
+    expect(planExitCode(1, false)).toBe(1);
+    expect(planExitCode(1, true)).toBe(1);
+    expect(planExitCode(2, true)).toBe(2);
+    expect(planExitCode(2, false)).toBe(0);
+    expect(planExitCode(0, true)).toBe(0);
   });
 });
