@@ -11,7 +11,8 @@ import { composeComment, contextFromActions, publishComment, readSections } from
 import { renderAll, renderErrors, writeRendered } from '../../gitops/render-all';
 import { applyEnvironmentStacks } from '../../gitops/stacks-apply';
 import { planEnvironmentStacks } from '../../gitops/stacks-plan';
-import { CliError, environmentFromFlags, environmentOption, environmentOptions, progress, type EnvironmentFlags } from '../support';
+import { shownText } from '../../connectors/secrets';
+import { checkOutputFormat, CliError, environmentFromFlags, environmentOption, environmentOptions, outputFormatOption, progress, type EnvironmentFlags } from '../support';
 
 /**
  * `cdcctl gitops …`: the steps the GitOps workflows run (each through a one-line `npm run gitops:…`
@@ -113,25 +114,32 @@ function registerHealth(gitops: Command): void {
       .command('health')
       .description('wait until every connector of the environment is in its wanted state, nothing failed, and it stays so')
       .option('--settle-seconds <n>', 'how long everything must stay healthy', '30')
-      .option('--timeout-seconds <n>', 'give up after', '300'),
-  ).action(async (flags: EnvironmentFlags & { settleSeconds: string; timeoutSeconds: string }) => {
+      .option('--timeout-seconds <n>', 'give up after', '300')
+      .addOption(outputFormatOption(['markdown', 'json'])),
+  ).action(async (flags: EnvironmentFlags & { settleSeconds: string; timeoutSeconds: string; output: string }) => {
+    checkOutputFormat(flags.output, ['markdown', 'json']);
     const settle = positiveSeconds('--settle-seconds', flags.settleSeconds, true);
     const timeout = positiveSeconds('--timeout-seconds', flags.timeoutSeconds, false);
     const environment = environmentFromFlags(flags);
     const result = await waitHealthy(environment, { settleMs: settle * 1000, timeoutMs: timeout * 1000, onProgress: progress });
     await appendStepSummary(result.markdown);
-    process.stdout.write(result.markdown);
+    const { failed, waiting, converged } = result.last;
+    const json = { environment: environment.name, healthy: result.healthy, failed: failed.map((line) => shownText(line)), waiting: waiting.map((line) => shownText(line)), converged };
+    process.stdout.write(flags.output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : result.markdown);
     if (!result.healthy) throw new CliError(`${environment.name} is not healthy after the apply: ${[...result.last.failed, ...result.last.waiting].join('; ') || 'the live state differs from main'}`);
   });
 }
 
 function registerDrift(gitops: Command): void {
-  environmentOptions(gitops.command('drift').description('compare the live worker with main; exit 0 no drift, 2 drift (each drifted field named), 1 error')).action(
-    async (flags: EnvironmentFlags) => {
+  environmentOptions(gitops.command('drift').description('compare the live worker with main; exit 0 no drift, 2 drift (each drifted field named), 1 error').addOption(outputFormatOption(['text', 'json']))).action(
+    async (flags: EnvironmentFlags & { output: string }) => {
+      checkOutputFormat(flags.output, ['text', 'json']);
       const environment = environmentFromFlags(flags);
       const report = await detectDrift(environment);
       await appendStepSummary(report.markdown);
-      process.stdout.write(`${report.text}\n`);
+      // Field names only in JSON: the values stay in the masked text and markdown.
+      const drifted = report.drifted.map((item) => ({ connector: item.connector, kind: item.kind, fields: item.fields.map((field) => field.field), ...(item.wantedState ? { wantedState: item.wantedState } : {}) }));
+      process.stdout.write(flags.output === 'json' ? `${JSON.stringify({ environment: report.environment, drift: report.exitCode === EXIT.changes, drifted }, null, 2)}\n` : `${report.text}\n`);
       process.exitCode = report.exitCode;
     },
   );
