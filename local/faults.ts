@@ -183,13 +183,15 @@ const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: numbe
     return { numbers, since: Date.now() };
   },
   async 'worker-kill'(context, events) {
+    // Half before the kill; the other half written while the worker is dead and starting again.
     const { changes, numbers } = nextOrders(context, events);
-    const streaming = stream(context, changes);
+    const half = Math.ceil(changes.length / 2);
+    await stream(context, changes.slice(0, half));
     await landed(context, numbers.slice(0, 1), Date.now());
-    await restart(context.runtime, 'connect', { kill: true });
-    const since = Date.now();
-    await streaming;
-    return { numbers, since };
+    const restarting = restart(context.runtime, 'connect', { kill: true });
+    await stream(context, changes.slice(half));
+    await restarting;
+    return { numbers, since: Date.now() };
   },
   async 'rebalance-storm'(context, events) {
     const template = renderEnvironment(context.environment, [pipeline]).find((connector) => connector.name === context.sink)!;
