@@ -66,7 +66,7 @@ function run(args: readonly string[], env: Record<string, string> = {}): Promise
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/cdcctl'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', CDCCTL_RETRIES: '0', CONNECT_USERNAME: 'planner', CONNECT_PASSWORD: 'from-the-environment', ...env },
+      env: { ...process.env, NO_COLOR: '1', CDCCTL_RETRIES: '0', CONNECT_USERNAME: 'planner', CONNECT_PASSWORD: generatedSecret('connect-password'), ...env },
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
