@@ -11,32 +11,45 @@ export function pipelineTableIn(schema: string, pipeline: PipelineDefinition, ta
   return pipelineTableSql({ schema, table, excludeFields: pipeline.excludeFields }, pipeline.contract ?? WHOLE_DOCUMENT_ONLY);
 }
 
-/** Drops a schema made with pipelineTableIn, with its functions in `cdc` and its rows in the side tables. */
-export function dropSchemaSql(schema: string): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`not a plain schema name: ${JSON.stringify(schema)}`);
-  return `DROP SCHEMA IF EXISTS ${schema} CASCADE;
-DO $drop$ DECLARE f record; BEGIN
+const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
+/** The functions in `cdc` a pipeline table's trigger uses (contract-sql.ts): `<kind>_<schema>_<table>`. */
+const TABLE_FUNCTION_KINDS = ['apply', 'violations', 'lines'] as const;
+
+/**
+ * Drops what pipelineTableIn made, then the table functions it names exactly (never by prefix: the
+ * functions of schema `x` and of schema `x_y` share one), then its rows in the side tables. `names`
+ * is a SQL array of those function names, computed before the drop; the drop must come first, as the
+ * tables' triggers depend on the functions.
+ */
+function dropWithFunctionsSql(drop: string, names: string, sideRows: string): string {
+  return `DO $drop$ DECLARE f record; names text[]; BEGIN
+  names := ${names};
+  EXECUTE ${`'${drop}'`};
   FOR f IN SELECT p.oid::regprocedure AS signature FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-           WHERE n.nspname = 'cdc' AND p.proname ~ '^(apply|violations|lines)_${schema}_' LOOP
+           WHERE n.nspname = 'cdc' AND p.proname = ANY(names) LOOP
     EXECUTE 'DROP FUNCTION ' || f.signature;
   END LOOP;
 END $drop$;
-DELETE FROM cdc.deleted_rows WHERE table_name LIKE '${schema}.%';
-DELETE FROM cdc.contract_violations WHERE table_name LIKE '${schema}.%';
-DELETE FROM cdc.contract_violation_totals WHERE table_name LIKE '${schema}.%';`;
+${['deleted_rows', 'contract_violations', 'contract_violation_totals'].map((table) => `DELETE FROM cdc.${table} WHERE ${sideRows};`).join('\n')}`;
+}
+
+/** Drops a schema made with pipelineTableIn, with its tables' functions in `cdc` and their rows in the side tables. */
+export function dropSchemaSql(schema: string): string {
+  if (!PLAIN_NAME.test(schema)) throw new Error(`not a plain schema name: ${JSON.stringify(schema)}`);
+  const kinds = TABLE_FUNCTION_KINDS.map((kind) => `'${kind}'`).join(', ');
+  return dropWithFunctionsSql(
+    `DROP SCHEMA IF EXISTS ${schema} CASCADE`,
+    `ARRAY(SELECT kind || '_${schema}_' || t.tablename FROM pg_tables t CROSS JOIN unnest(ARRAY[${kinds}]) AS kind WHERE t.schemaname = '${schema}')`,
+    `table_name LIKE '${schema}.%'`,
+  );
 }
 
 /** Drops one table made with pipelineTableIn, its line items, its functions in `cdc` and its rows in the side tables. */
 export function dropPipelineTableSql(schema: string, table: string): string {
-  for (const name of [schema, table]) if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain SQL name: ${JSON.stringify(name)}`);
-  return `DROP TABLE IF EXISTS ${schema}.${table} CASCADE;
-DO $drop$ DECLARE f record; BEGIN
-  FOR f IN SELECT p.oid::regprocedure AS signature FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-           WHERE n.nspname = 'cdc' AND p.proname IN ('apply_${schema}_${table}', 'violations_${schema}_${table}', 'lines_${schema}_${table}') LOOP
-    EXECUTE 'DROP FUNCTION ' || f.signature;
-  END LOOP;
-END $drop$;
-DELETE FROM cdc.deleted_rows WHERE table_name = '${schema}.${table}';
-DELETE FROM cdc.contract_violations WHERE table_name = '${schema}.${table}';
-DELETE FROM cdc.contract_violation_totals WHERE table_name = '${schema}.${table}';`;
+  for (const name of [schema, table]) if (!PLAIN_NAME.test(name)) throw new Error(`not a plain SQL name: ${JSON.stringify(name)}`);
+  return dropWithFunctionsSql(
+    `DROP TABLE IF EXISTS ${schema}.${table} CASCADE`,
+    `ARRAY[${TABLE_FUNCTION_KINDS.map((kind) => `'${kind}_${schema}_${table}'`).join(', ')}]`,
+    `table_name = '${schema}.${table}'`,
+  );
 }

@@ -9,9 +9,12 @@ describe('pipeline tables outside the migrations (tests, benchmarks)', () => {
     expect(pipelineTableIn('bench_x', orders, 'orders_latency')).toContain('CREATE OR REPLACE FUNCTION cdc.apply_bench_x_orders_latency()');
   });
 
-  it('are dropped with their functions and side-table rows, and only plain names are taken', () => {
-    expect(dropPipelineTableSql('public', 'gitops_orders')).toContain("p.proname IN ('apply_public_gitops_orders', 'violations_public_gitops_orders', 'lines_public_gitops_orders')");
+  it('are dropped with their functions, named exactly, and side-table rows, and only plain names are taken', () => {
+    expect(dropPipelineTableSql('public', 'gitops_orders')).toContain("names := ARRAY['apply_public_gitops_orders', 'violations_public_gitops_orders', 'lines_public_gitops_orders'];");
     expect(dropPipelineTableSql('public', 'gitops_orders')).toContain("DELETE FROM cdc.deleted_rows WHERE table_name = 'public.gitops_orders';");
+    // A schema's functions come from its own tables, never by prefix (schema x_y's would match x's).
+    expect(dropSchemaSql('bench_x')).toContain("WHERE t.schemaname = 'bench_x'");
+    expect(dropSchemaSql('bench_x')).not.toMatch(/proname ~/);
     expect(dropSchemaSql('bench_x')).toContain("DELETE FROM cdc.deleted_rows WHERE table_name LIKE 'bench_x.%';");
     expect(() => dropPipelineTableSql('public', "x'; DROP TABLE y; --")).toThrow('not a plain SQL name');
     expect(() => dropSchemaSql('Bad')).toThrow('not a plain schema name');
