@@ -1,3 +1,4 @@
+import type { MigrationPhase } from '../config/schema';
 import type { CutoverRehearsalReport, RehearsalSample } from './cutover-rehearsal';
 
 /**
@@ -15,10 +16,34 @@ export interface RehearsalStep {
   readonly stale: number;
   readonly max_staleness_ms: number;
   readonly validate_accuracy: number | null;
+  /** When the step began and ended, ms since the load started (the phase boundaries of the timeline). */
+  readonly started_ms: number;
+  readonly ended_ms: number;
+}
+
+/** One sample of the rehearsal, once a second: the production table against the collection, and each writer's lag. */
+export interface RehearsalTimelinePoint {
+  /** ms since the load started. */
+  readonly at_ms: number;
+  /** The step under way. */
+  readonly step: string;
+  /** The collection's phase at that moment. */
+  readonly phase: MigrationPhase | 'cut-over';
+  /** Changes written to the collection so far (cumulative: writes per second is the difference). */
+  readonly writes: number;
+  readonly missing: number;
+  readonly extra: number;
+  readonly stale: number;
+  readonly max_staleness_ms: number;
+  /** How far the trigger's last run was behind its change, ms; null while the trigger is disabled or removed. */
+  readonly trigger_lag_ms: number | null;
+  /** The worst staleness of the table the sink writes (shadow or production), ms; null while no sink runs. */
+  readonly stream_lag_ms: number | null;
 }
 
 export interface RehearsalJson {
   readonly steps: readonly RehearsalStep[];
+  readonly timeline: readonly RehearsalTimelinePoint[];
   readonly final: { readonly missing: number; readonly extra: number; readonly stale: number; readonly documents: number; readonly rows: number };
   readonly writes: CutoverRehearsalReport['writes'];
   readonly trigger: CutoverRehearsalReport['trigger'];
@@ -40,11 +65,17 @@ function worst(samples: readonly RehearsalSample[], key: 'missing' | 'extra' | '
 export function rehearsalJson(report: CutoverRehearsalReport): RehearsalJson {
   const steps = STEPS.map(({ phase, ...names }) => {
     const samples = report.samples.filter((sample) => sample.phase === phase);
-    return { ...names, missing: worst(samples, 'missing'), extra: worst(samples, 'extra'), stale: worst(samples, 'stale'), max_staleness_ms: worst(samples, 'maxStalenessMs'), validate_accuracy: null };
+    const started_ms = samples[0]?.atMs ?? 0;
+    return { ...names, missing: worst(samples, 'missing'), extra: worst(samples, 'extra'), stale: worst(samples, 'stale'), max_staleness_ms: worst(samples, 'maxStalenessMs'), validate_accuracy: null, started_ms, ended_ms: samples.at(-1)?.atMs ?? started_ms };
   });
+  const timeline = report.samples.map((sample) => ({
+    at_ms: sample.atMs, step: sample.phase, phase: sample.phase === 'drain' ? ('stream' as const) : sample.phase, writes: 0,
+    missing: sample.missing, extra: sample.extra, stale: sample.stale, max_staleness_ms: sample.maxStalenessMs, trigger_lag_ms: null, stream_lag_ms: null,
+  }));
   const { final } = report;
   return {
     steps,
+    timeline,
     final: { missing: final.missing.length, extra: final.extra.length, stale: final.stale.length, documents: final.documents, rows: final.rows },
     writes: report.writes,
     trigger: report.trigger,

@@ -17,10 +17,10 @@ describe('the rehearsal report', () => {
   it("gives each step the worst counts of its samples, in issue 13's JSON shape; a step without samples is all zero", () => {
     const json = rehearsalJson(report);
     expect(json.steps).toEqual([
-      { step: 'shadow', from: 'trigger', to: 'shadow', missing: 7, extra: 2, stale: 3, max_staleness_ms: 4_100, validate_accuracy: null },
-      { step: 'cut-over', from: 'shadow', to: 'stream', missing: 9, extra: 3, stale: 1, max_staleness_ms: 5_000, validate_accuracy: null },
-      { step: 'stream', from: 'stream', to: 'stream', missing: 1, extra: 0, stale: 2, max_staleness_ms: 300, validate_accuracy: null },
-      { step: 'drain', from: 'stream', to: 'stream', missing: 0, extra: 0, stale: 0, max_staleness_ms: 0, validate_accuracy: null },
+      { step: 'shadow', from: 'trigger', to: 'shadow', missing: 7, extra: 2, stale: 3, max_staleness_ms: 4_100, validate_accuracy: null, started_ms: 0, ended_ms: 1000 },
+      { step: 'cut-over', from: 'shadow', to: 'stream', missing: 9, extra: 3, stale: 1, max_staleness_ms: 5_000, validate_accuracy: null, started_ms: 2000, ended_ms: 2000 },
+      { step: 'stream', from: 'stream', to: 'stream', missing: 1, extra: 0, stale: 2, max_staleness_ms: 300, validate_accuracy: null, started_ms: 3000, ended_ms: 3000 },
+      { step: 'drain', from: 'stream', to: 'stream', missing: 0, extra: 0, stale: 0, max_staleness_ms: 0, validate_accuracy: null, started_ms: 0, ended_ms: 0 },
     ]);
     expect(json.final).toEqual({ missing: 0, extra: 0, stale: 0, documents: 4, rows: 4 });
   });
