@@ -84,7 +84,10 @@ const RULES: Readonly<Record<MigrationPhase, Readonly<Record<MigrationPhase, Rul
   },
   stream: {
     trigger: { allowed: true, description: 'rollback: re-enable the trigger (it resumes from its resume token), then stop the stream path' },
-    shadow: { allowed: true, description: 'rollback: re-enable the trigger, then move the sink back to the shadow table' },
+    shadow: {
+      allowed: true,
+      description: 'rollback: re-enable the trigger (it resumes from its resume token), then move the sink back to the shadow table and replay its topic into it (migrate cutover)',
+    },
     stream: { allowed: true, description: 'no change' },
     decommissioned: { allowed: true, description: 'delete the disabled trigger; the stream path stays as it is' },
   },

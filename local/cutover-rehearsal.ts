@@ -2,33 +2,38 @@ import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import { parseEnvironment, type Environment } from '../config';
 import { localStandIn } from '../config/environments/local-standin';
+import { PHASE_BEHAVIOUR } from '../config/phases';
 import type { MigrationPhase } from '../config/schema';
 import { createConnectClient, type ConnectClient } from '../connectors/connect/client';
-import { renderValidated } from '../connectors/connect/deploy';
+import { deployEnvironment, renderValidated } from '../connectors/connect/deploy';
 import { sleep } from '../connectors/connect/poll';
 import { cutOverSink } from '../connectors/connect/sink-rewind';
 import { qualifiedTable, shadowTable, sinkConnectorName } from '../connectors/naming';
+import { removeGhostRows } from '../migration/cutover';
+import { validateShadow } from '../migration/shadow-validation';
 import { pipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { dropSchemaSql, pipelineTableIn } from '../warehouse/tables';
-import { startOrderLoad, type OrderLoadCounts } from './order-load';
+import { startOrderLoad, type OrderLoad, type OrderLoadCounts } from './order-load';
 import { kafkaClient } from './replay';
-import { compareWithSource, describeComparison, type SourceComparison } from './source-comparison';
+import { compareVersions, compareWithSource, describeComparison, sourceVersions, tableVersions, type SourceComparison } from './source-comparison';
 import { applyStandInConnectors, waitUntilStreaming } from './standin-seed';
 import { openStandInWriter, type StandInWriter } from './standin-writer';
-import { startTriggerEmulator, type TriggerEmulator, type TriggerEmulatorStats } from './trigger-emulator';
+import { startTriggerEmulator, type FailedWrite, type TriggerEmulator, type TriggerEmulatorStats } from './trigger-emulator';
+import { CUTOVER_WALK, FULL_WALK, rehearsalActions, type RehearsalAction, type WalkStep } from './rehearsal-walk';
 import { LocalRuntimeError, type RuntimeLayout, type RuntimeOptions } from './options';
 import { status } from './runtime';
 import { runningRuntimeLayout } from './standin-seed';
 import { applyWarehouseMigrations } from '../warehouse/migrate';
 
 /**
- * A cut-over rehearsal on the local runtime (issue 13): the `orders` collection of the MongoDB STAND-IN
- * (mongo-java-server, not MongoDB) under a steady load of realistic changes, its production table
- * written by the Atlas trigger EMULATOR (lagging, failing now and then) and its shadow table by the
- * real Debezium source and JDBC sink; then the cut-over as the runbook says it: the sink rewound to the
- * earliest offset and switched to the production table (connectors/connect/sink-rewind.ts), the
- * trigger disabled once the sink has caught up. After the load stops and everything drains, the
- * production table is compared with the collection, document by document.
+ * A migration rehearsal on the local runtime (issue 13): the `orders` collection of the MongoDB STAND-IN
+ * (mongo-java-server, not MongoDB) under a steady load of realistic changes, walked through the
+ * migration's phases and rollbacks (local/rehearsal-walk.ts) while the writes flow. The production
+ * table is written by the Atlas trigger EMULATOR (lagging, failing now and then) while the phase says
+ * the trigger writes it, by the real Debezium source and JDBC sink once it says the stream does; each
+ * move runs the runbook's actions in the runbook's order. After each step the load pauses and the
+ * production table is compared with the collection, document by document, once both writers have
+ * caught up: a difference the trigger's own failed runs do not explain is a change lost by the move.
  */
 
 export interface RehearsalRuntime {
@@ -48,55 +53,93 @@ export interface CutoverRehearsalOptions {
   readonly schema?: string;
   /** Changes per second written to the collection. @default 20 */
   readonly ratePerSecond?: number;
-  /** Seconds of load before the cut-over (phase shadow). @default 12 */
-  readonly shadowSeconds?: number;
-  /** Seconds of load after it (phase stream). @default 8 */
-  readonly streamSeconds?: number;
-  /** Each trigger function run's duration, ms: above 1000 / rate the trigger falls behind. @default 100 */
-  readonly triggerDelayMs?: number;
+  /** Seconds of load in each step, after its move. @default 5 */
+  readonly stepSeconds?: number;
+  /** `full`: forward, each rollback once, forward again, decommissioned; `cutover`: the cut-over alone. @default 'full' */
+  readonly walk?: 'full' | 'cutover';
+  /** How long after a change is seen the emulated trigger runs it at the earliest, ms. @default 2000 */
+  readonly triggerLagMs?: number;
+  /** Each emulated trigger function run's duration, ms: above 1000 / rate the trigger falls further and further behind. @default 0 */
+  readonly triggerRunMs?: number;
   /** @default 0.01 */
   readonly triggerFailureRate?: number;
   /**
-   * Where the sink starts in the production table: `earliest` (the gapless cut-over) or `current`, the
-   * order the runbook gave before the rehearsal — a control run that shows what that order loses. @default 'earliest'
+   * Where the sink starts in the production table at a cut-over: `earliest` (the replay) or `current`,
+   * the order the runbook gave before the rehearsal — a control run that shows what that order loses. @default 'earliest'
    */
   readonly sinkFrom?: 'earliest' | 'current';
-  /** How long the drain may take once the load stops. @default 60000 */
-  readonly drainTimeoutMs?: number;
+  /** How long the writers may take to catch up after a step's load. @default 60000 */
+  readonly settleTimeoutMs?: number;
   readonly onProgress?: (message: string) => void;
 }
 
 export interface RehearsalSample {
   /** Since the load started. */
   readonly atMs: number;
-  readonly phase: 'shadow' | 'cut-over' | 'stream' | 'drain';
+  readonly step: string;
+  readonly phase: MigrationPhase;
+  /** Changes written so far. */
+  readonly writes: number;
   readonly missing: number;
   readonly extra: number;
   readonly stale: number;
   readonly maxStalenessMs: number;
+  /** The emulated trigger's lag (since its oldest change not yet run was seen); null while it is disabled or removed. */
+  readonly triggerLagMs: number | null;
+  /** The worst staleness of the table the sink writes; null while no sink runs. */
+  readonly streamLagMs: number | null;
+}
+
+/** The production table against the collection once the writers caught up after a step's load. */
+export interface SettledCounts {
+  readonly missing: number;
+  readonly extra: number;
+  readonly stale: number;
+  /** Of those, the documents whose last change the trigger failed to run (in a phase where it writes the table): its own loss, as in Atlas. */
+  readonly triggerFailed: number;
+  /** The rest: changes lost by the move. */
+  readonly lost: number;
+  /** The first ten of them: `missing|stale|extra <_id> (versions)`. */
+  readonly lostIds: readonly string[];
+  /** From the load's pause to caught up (or to the time-out). */
+  readonly settleMs: number;
+}
+
+export interface RehearsalStepResult extends WalkStep {
+  /** ms since the load started. */
+  readonly startedMs: number;
+  readonly endedMs: number;
+  /** The move's actions, each with how long it took. */
+  readonly actions: ReadonlyArray<{ readonly action: RehearsalAction; readonly ms: number }>;
+  /** The worst of the step's samples. */
+  readonly missing: number;
+  readonly extra: number;
+  readonly stale: number;
+  readonly maxStalenessMs: number;
+  readonly settled: SettledCounts;
+  /** `migrate validate`'s accuracy (production against shadow, percent) once settled, in a step that ends in shadow; null otherwise. */
+  readonly validateAccuracy: number | null;
+  /** When the move disabled the trigger: how many changes it had seen and not run. */
+  readonly triggerBacklogAtDisable?: number;
 }
 
 export interface CutoverRehearsalReport {
   readonly writes: OrderLoadCounts & { readonly total: number };
-  /** The emulated trigger when it was disabled, and how many changes it had not reached then. */
-  readonly trigger: TriggerEmulatorStats & { readonly unprocessedAtDisable: number };
-  /** From the sink's stop to the trigger's disable. */
-  readonly cutoverMs: number;
-  /** The production table against the collection, once a second. */
+  readonly trigger: TriggerEmulatorStats;
+  readonly steps: readonly RehearsalStepResult[];
+  /** Once a second, from the load's start to the end. */
   readonly samples: readonly RehearsalSample[];
   /** The worst staleness of any document in any sample. */
   readonly maxStalenessMs: number;
-  /** After the load stopped and everything drained. */
+  /** The production table against the collection at the end, after the last step settled. */
   readonly final: SourceComparison;
-  /** From the load's stop to the final comparison. */
-  readonly drainMs: number;
 }
 
 type Settings = Required<Omit<CutoverRehearsalOptions, 'onProgress'>> & { readonly onProgress: (message: string) => void };
 
 function resolveSettings(options: CutoverRehearsalOptions): Settings {
   return {
-    schema: 'cutover_rehearsal', ratePerSecond: 20, shadowSeconds: 12, streamSeconds: 8, triggerDelayMs: 100, triggerFailureRate: 0.01, sinkFrom: 'earliest', drainTimeoutMs: 60_000,
+    schema: 'cutover_rehearsal', ratePerSecond: 20, stepSeconds: 5, walk: 'full', triggerLagMs: 2000, triggerRunMs: 0, triggerFailureRate: 0.01, sinkFrom: 'earliest', settleTimeoutMs: 60_000,
     onProgress: () => undefined,
     ...options,
   };
@@ -124,6 +167,16 @@ interface Session {
   readonly mongo: MongoClient;
   readonly writer: StandInWriter;
   readonly productionTable: string;
+  readonly shadowTable: string;
+}
+
+/** What changes as the rehearsal walks: the sampler reads it. */
+interface WalkState {
+  step: string;
+  phase: MigrationPhase;
+  trigger?: TriggerEmulator;
+  readonly load: OrderLoad;
+  readonly startedAt: number;
 }
 
 async function openSession(settings: Settings): Promise<Session> {
@@ -134,7 +187,7 @@ async function openSession(settings: Settings): Promise<Session> {
   await mongo.connect();
   const writer = openStandInWriter(settings.runtime.layout, settings.runtime.mongodbUrl);
   const client = createConnectClient({ url: settings.runtime.connectUrl });
-  return { settings, pipeline, client, warehouse, mongo, writer, productionTable: `${settings.schema}.${pipeline.table}` };
+  return { settings, pipeline, client, warehouse, mongo, writer, productionTable: `${settings.schema}.${pipeline.table}`, shadowTable: `${settings.schema}.${shadowTable(pipeline)}` };
 }
 
 /** The production table and its shadow, empty, in a schema of the rehearsal's own. */
@@ -146,27 +199,33 @@ async function prepareWarehouse(session: Session): Promise<void> {
   await warehouse.query(pipelineTableIn(settings.schema, pipeline, shadowTable(pipeline)));
 }
 
-/** Phase shadow: the stand-in source and the sink writing the shadow table, streaming before the load starts. */
-async function startShadowPath(session: Session): Promise<void> {
-  const environment = rehearsalEnvironment(session.settings, 'shadow');
-  await applyStandInConnectors(environment, session.settings.runtime.connectUrl, session.settings.runtime.bootstrapServers, [session.pipeline], session.settings.onProgress);
-  await waitUntilStreaming(session.writer, session.warehouse, environment, [session.pipeline], session.client);
+function comparisonTarget(session: Session, table: string): { database: string; collection: string; table: string } {
+  return { database: session.pipeline.database, collection: session.pipeline.collection, table };
 }
 
-/** Samples the production table against the collection once a second until stopped. */
-function startSampler(session: Session, phase: () => RehearsalSample['phase'], startedAt: number): { stop: () => Promise<RehearsalSample[]> } {
+/** Samples the production table (and the shadow while the sink writes it) against the collection once a second until stopped. */
+function startSampler(session: Session, state: WalkState): { samples: () => readonly RehearsalSample[]; stop: () => Promise<RehearsalSample[]> } {
   const samples: RehearsalSample[] = [];
   let running = true;
-  const target = { database: session.pipeline.database, collection: session.pipeline.collection, table: session.productionTable };
   const loop = (async () => {
     while (running) {
-      const comparison = await compareWithSource(session.mongo, session.warehouse, target);
-      samples.push({ atMs: Date.now() - startedAt, phase: phase(), missing: comparison.missing.length, extra: comparison.extra.length, stale: comparison.stale.length, maxStalenessMs: comparison.maxStalenessMs });
+      const { phase, step, trigger } = state;
+      const sinkTarget = PHASE_BEHAVIOUR[phase].sinkTarget;
+      const production = await compareWithSource(session.mongo, session.warehouse, comparisonTarget(session, session.productionTable));
+      const shadow = sinkTarget === 'shadow' ? await compareWithSource(session.mongo, session.warehouse, comparisonTarget(session, session.shadowTable)) : undefined;
+      const writes = Object.values(state.load.counts()).reduce((sum, count) => sum + count, 0);
+      samples.push({
+        atMs: Date.now() - state.startedAt, step, phase, writes,
+        missing: production.missing.length, extra: production.extra.length, stale: production.stale.length, maxStalenessMs: production.maxStalenessMs,
+        triggerLagMs: trigger?.isEnabled() ? trigger.lagMs() : null,
+        streamLagMs: shadow ? shadow.maxStalenessMs : sinkTarget === 'production' ? production.maxStalenessMs : null,
+      });
       await sleep(1_000);
     }
   })();
   loop.catch(() => undefined);
   return {
+    samples: () => samples,
     async stop() {
       running = false;
       await loop;
@@ -175,34 +234,127 @@ function startSampler(session: Session, phase: () => RehearsalSample['phase'], s
   };
 }
 
-/**
- * The cut-over, gapless by construction: the sink rewound to the earliest offset and switched to the
- * production table, then — once its replay has passed where it had got in the shadow — the trigger disabled.
- */
-async function cutOver(session: Session, trigger: TriggerEmulator, writtenSoFar: () => number): Promise<{ unprocessedAtDisable: number; cutoverMs: number }> {
-  const started = Date.now();
-  const environment = rehearsalEnvironment(session.settings, 'stream');
-  const sink = renderValidated(environment, [session.pipeline]).connectors.find((connector) => connector.role === 'sink')!;
-  const from = session.settings.sinkFrom;
-  session.settings.onProgress(`cut-over: ${sink.name} switched to ${qualifiedTable(environment, session.pipeline.table)}, reading from ${from === 'earliest' ? 'the earliest offset' : 'its current offsets'}`);
-  await cutOverSink(session.client, sinkConnectorName(environment, session.pipeline), sink.config, { from });
-  const stats = trigger.stats();
-  const unprocessedAtDisable = writtenSoFar() - (stats.applied + stats.failed + stats.skipped);
-  await trigger.disable();
-  session.settings.onProgress(`cut-over: trigger emulator disabled with ${unprocessedAtDisable} changes it had not reached`);
-  return { unprocessedAtDisable, cutoverMs: Date.now() - started };
+/** The production table against the collection, each difference either the trigger's own failed run or a lost change. */
+async function settledCounts(session: Session, phase: MigrationPhase, failed: ReadonlyMap<string, FailedWrite>): Promise<Omit<SettledCounts, 'settleMs'>> {
+  const table = await tableVersions(session.warehouse, session.productionTable);
+  const source = await sourceVersions(session.mongo, session.pipeline.database, session.pipeline.collection);
+  const { missing, extra, stale } = compareVersions(source, table, Date.now());
+  const triggerWrites = PHASE_BEHAVIOUR[phase].productionWriter === 'trigger';
+  const explained = (id: string, write: FailedWrite) => triggerWrites && failed.get(id) === write;
+  const lostIds = [
+    ...missing.filter((id) => !explained(id, source.get(id)!)).map((id) => `missing ${id} (${source.get(id)})`),
+    ...stale.filter((id) => !explained(id, source.get(id)!)).map((id) => `stale ${id} (${table.get(id)} < ${source.get(id)})`),
+    ...extra.filter((id) => !explained(id, 'delete')).map((id) => `extra ${id} (${table.get(id)})`),
+  ];
+  const differences = missing.length + extra.length + stale.length;
+  return { missing: missing.length, extra: extra.length, stale: stale.length, triggerFailed: differences - lostIds.length, lost: lostIds.length, lostIds: lostIds.slice(0, 10) };
 }
 
-/** Waits until the production table equals the collection (or the drain times out), and returns the last comparison. */
-async function drain(session: Session): Promise<SourceComparison> {
-  const target = { database: session.pipeline.database, collection: session.pipeline.collection, table: session.productionTable };
-  const deadline = Date.now() + session.settings.drainTimeoutMs;
+/** Waits (the load paused) until the production table has nothing lost and, while the sink writes the shadow, the shadow is current. */
+async function settle(session: Session, state: WalkState): Promise<SettledCounts> {
+  const started = Date.now();
+  const sinkTarget = PHASE_BEHAVIOUR[state.phase].sinkTarget;
   for (;;) {
-    const comparison = await compareWithSource(session.mongo, session.warehouse, target);
-    const settled = comparison.missing.length + comparison.extra.length + comparison.stale.length === 0;
-    if (settled || Date.now() > deadline) return comparison;
-    await sleep(500);
+    const counts = await settledCounts(session, state.phase, state.trigger?.failedWrites() ?? new Map());
+    const shadow = sinkTarget === 'shadow' ? await compareWithSource(session.mongo, session.warehouse, comparisonTarget(session, session.shadowTable)) : undefined;
+    const shadowCurrent = !shadow || shadow.missing.length + shadow.extra.length + shadow.stale.length === 0;
+    const timedOut = Date.now() - started > session.settings.settleTimeoutMs;
+    if ((counts.lost === 0 && shadowCurrent) || timedOut) return { ...counts, settleMs: Date.now() - started };
+    await sleep(250);
   }
+}
+
+/** `migrate validate`'s accuracy of the production table against the shadow, as the gate runs it (nothing persisted). */
+async function validateAccuracy(session: Session): Promise<number | null> {
+  const result = await validateShadow({
+    databaseUrl: session.settings.runtime.warehouseUrl, collection: session.pipeline.name, schema: session.settings.schema,
+    triggerTable: session.pipeline.table, streamTable: shadowTable(session.pipeline), persist: false,
+  });
+  return result.accuracyPercent;
+}
+
+/** The sink's rendered config in `phase` (its table: the shadow or the production one). */
+function sinkIn(session: Session, phase: MigrationPhase): { name: string; config: Record<string, string> } {
+  const environment = rehearsalEnvironment(session.settings, phase);
+  const sink = renderValidated(environment, [session.pipeline]).connectors.find((connector) => connector.role === 'sink')!;
+  return { name: sinkConnectorName(environment, session.pipeline), config: sink.config };
+}
+
+/** `cdcctl connectors apply` of the phase moved to (`--prune` out of the stream path); into shadow from no stream path, until the source streams. */
+async function applyConnectors(session: Session, from: MigrationPhase, to: MigrationPhase): Promise<void> {
+  const { settings, pipeline, client } = session;
+  const environment = rehearsalEnvironment(settings, to);
+  if (PHASE_BEHAVIOUR[from].sinkTarget === 'none') {
+    await applyStandInConnectors(environment, settings.runtime.connectUrl, settings.runtime.bootstrapServers, [pipeline], settings.onProgress);
+    await waitUntilStreaming(session.writer, session.warehouse, environment, [pipeline], client);
+    return;
+  }
+  // Where the stream path goes, `--prune`: its connectors are deleted.
+  const prune = PHASE_BEHAVIOUR[to].sinkTarget === 'none';
+  const result = await deployEnvironment(environment, { client, pipelines: [pipeline], onProgress: settings.onProgress, prune });
+  if (result.error) throw result.error;
+}
+
+/** One action of a move, as the runbook's command does it. Returns the trigger's backlog when it disabled it. */
+async function runAction(session: Session, state: WalkState, action: RehearsalAction, move: WalkStep): Promise<number | undefined> {
+  const { settings } = session;
+  switch (action) {
+    case 'apply-connectors':
+      await applyConnectors(session, move.from, move.to);
+      return undefined;
+    case 'replay-sink': {
+      // `migrate cutover`; the control run's cut-over keeps the sink's offsets, as the runbook once said.
+      const sink = sinkIn(session, move.to);
+      await cutOverSink(session.client, sink.name, sink.config, { from: move.to === 'stream' ? settings.sinkFrom : 'earliest' });
+      if (move.to === 'stream') {
+        const ghosts = await removeGhostRows(session.warehouse, session.productionTable, session.shadowTable);
+        settings.onProgress(`${move.step}: ${ghosts.length} ghost rows removed (documents deleted before the stream path started, the trigger's delete having failed)`);
+      }
+      return undefined;
+    }
+    case 'enable-trigger':
+      await state.trigger!.enable();
+      return undefined;
+    case 'disable-trigger': {
+      const backlog = state.trigger!.backlog();
+      await state.trigger!.disable();
+      settings.onProgress(`${move.step}: trigger emulator disabled with ${backlog} changes seen and not run`);
+      return backlog;
+    }
+    case 'remove-trigger':
+      await state.trigger!.close();
+      state.trigger = undefined;
+      return undefined;
+  }
+}
+
+/** A step: its move under load, the load for `stepSeconds`, then paused until the writers caught up, and the comparison. */
+async function runStep(session: Session, state: WalkState, move: WalkStep, samples: () => readonly RehearsalSample[]): Promise<RehearsalStepResult> {
+  const startedMs = Date.now() - state.startedAt;
+  state.step = move.step;
+  state.load.resume();
+  const actions: Array<{ action: RehearsalAction; ms: number }> = [];
+  let triggerBacklogAtDisable: number | undefined;
+  for (const action of rehearsalActions(move.from, move.to)) {
+    const started = Date.now();
+    triggerBacklogAtDisable = (await runAction(session, state, action, move)) ?? triggerBacklogAtDisable;
+    actions.push({ action, ms: Date.now() - started });
+  }
+  state.phase = move.to;
+  await sleep(session.settings.stepSeconds * 1000);
+  await state.load.pause();
+  const settled = await settle(session, state);
+  const accuracy = move.to === 'shadow' ? await validateAccuracy(session) : null;
+  const endedMs = Date.now() - state.startedAt;
+  const during = samples().filter((sample) => sample.atMs >= startedMs && sample.atMs <= endedMs);
+  const worst = (key: 'missing' | 'extra' | 'stale' | 'maxStalenessMs') => Math.max(0, ...during.map((sample) => sample[key]));
+  session.settings.onProgress(
+    `${move.step} (${move.from} → ${move.to}): settled in ${settled.settleMs} ms, ${settled.lost} lost${settled.lost ? ` (${settled.lostIds.join(', ')})` : ''}, ${settled.triggerFailed} the trigger's failed runs${accuracy === null ? '' : `, validate ${accuracy.toFixed(2)} %`}`,
+  );
+  return {
+    ...move, startedMs, endedMs, actions, missing: worst('missing'), extra: worst('extra'), stale: worst('stale'), maxStalenessMs: worst('maxStalenessMs'), settled, validateAccuracy: accuracy,
+    ...(triggerBacklogAtDisable === undefined ? {} : { triggerBacklogAtDisable }),
+  };
 }
 
 async function closeSession(session: Session): Promise<void> {
@@ -220,48 +372,39 @@ async function closeSession(session: Session): Promise<void> {
   await Promise.all([session.mongo.close(), session.warehouse.end()]);
 }
 
-/** The whole rehearsal: set-up, load under the trigger, cut-over under load, load under the stream, drain, compare. */
-export async function rehearseCutover(options: CutoverRehearsalOptions): Promise<CutoverRehearsalReport> {
+/** The whole rehearsal: set-up, then the walk under load, step by step, and the final comparison. */
+export async function rehearseMigration(options: CutoverRehearsalOptions): Promise<CutoverRehearsalReport> {
   const settings = resolveSettings(options);
   const session = await openSession(settings);
   try {
     await prepareWarehouse(session);
-    await startShadowPath(session);
-    return await runUnderLoad(session);
+    return await walkUnderLoad(session);
   } finally {
     await closeSession(session);
   }
 }
 
-async function runUnderLoad(session: Session): Promise<CutoverRehearsalReport> {
+async function walkUnderLoad(session: Session): Promise<CutoverRehearsalReport> {
   const { settings, pipeline } = session;
   const trigger = await startTriggerEmulator({
     mongodbUrl: settings.runtime.mongodbUrl, database: pipeline.database, collection: pipeline.collection, warehouseUrl: settings.runtime.warehouseUrl,
-    table: { schema: settings.schema, table: pipeline.table }, delayMs: settings.triggerDelayMs, failureRate: settings.triggerFailureRate,
+    table: { schema: settings.schema, table: pipeline.table }, lagMs: settings.triggerLagMs, delayMs: settings.triggerRunMs, failureRate: settings.triggerFailureRate,
   });
-  let phase: RehearsalSample['phase'] = 'shadow';
-  const startedAt = Date.now();
   const load = startOrderLoad(session.writer, { database: pipeline.database, collection: pipeline.collection, ratePerSecond: settings.ratePerSecond });
-  const sampler = startSampler(session, () => phase, startedAt);
+  await load.pause();
+  const state: WalkState = { step: 'start', phase: 'trigger', trigger, load, startedAt: Date.now() };
+  const sampler = startSampler(session, state);
   try {
-    settings.onProgress(`load: ${settings.ratePerSecond} changes/s; trigger emulator: ${settings.triggerDelayMs} ms per run, failure rate ${settings.triggerFailureRate}`);
-    await sleep(settings.shadowSeconds * 1000);
-    phase = 'cut-over';
-    const writtenSoFar = () => Object.values(load.counts()).reduce((sum, count) => sum + count, 0);
-    const cutover = await cutOver(session, trigger, writtenSoFar);
-    phase = 'stream';
-    await sleep(settings.streamSeconds * 1000);
-    const writes = await load.stop();
-    phase = 'drain';
-    const drainStarted = Date.now();
-    const final = await drain(session);
-    const drainMs = Date.now() - drainStarted;
-    const samples = await sampler.stop();
+    settings.onProgress(`load: ${settings.ratePerSecond} changes/s, ${settings.stepSeconds} s a step; trigger emulator: ${settings.triggerLagMs} ms behind, ${settings.triggerRunMs} ms a run, failure rate ${settings.triggerFailureRate}`);
+    const steps: RehearsalStepResult[] = [];
+    for (const move of settings.walk === 'full' ? FULL_WALK : CUTOVER_WALK) steps.push(await runStep(session, state, move, sampler.samples));
+    const final = await compareWithSource(session.mongo, session.warehouse, comparisonTarget(session, session.productionTable));
     settings.onProgress(`final: ${describeComparison(final)}`);
-    const maxStalenessMs = Math.max(0, ...samples.map((sample) => sample.maxStalenessMs));
-    return { writes, trigger: { ...trigger.stats(), unprocessedAtDisable: cutover.unprocessedAtDisable }, cutoverMs: cutover.cutoverMs, samples, maxStalenessMs, final, drainMs };
+    const writes = await load.stop();
+    const samples = await sampler.stop();
+    return { writes, trigger: trigger.stats(), steps, samples, maxStalenessMs: Math.max(0, ...samples.map((sample) => sample.maxStalenessMs)), final };
   } finally {
-    await Promise.allSettled([load.stop(), sampler.stop(), trigger.close()]);
+    await Promise.allSettled([load.stop(), sampler.stop(), state.trigger?.close()]);
   }
 }
 
@@ -272,5 +415,5 @@ export async function rehearseOnLocalRuntime(runtimeOptions: RuntimeOptions, opt
   if (down.length) throw new LocalRuntimeError(`the local runtime is not running: ${down.map(([name, service]) => `${name} is ${service.state}`).join(', ')}`, 'cdcctl local up');
   await applyWarehouseMigrations(warehouse.url as string);
   const runtime = { connectUrl: connect.url as string, bootstrapServers: kafka.url as string, warehouseUrl: warehouse.url as string, mongodbUrl: mongodb.url as string, layout: runningRuntimeLayout(runtimeOptions) };
-  return rehearseCutover({ ...options, runtime, runId: Date.now().toString(36) });
+  return rehearseMigration({ ...options, runtime, runId: Date.now().toString(36) });
 }

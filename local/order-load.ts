@@ -82,6 +82,9 @@ export function planOrderChange(state: OrderLoadState, random: () => number, now
 export interface OrderLoad {
   /** Stops after the write in flight; resolves with what was written. */
   readonly stop: () => Promise<OrderLoadCounts & { readonly total: number }>;
+  /** Stops writing after the write in flight, keeping the orders it knows: resume() carries on with them. */
+  readonly pause: () => Promise<void>;
+  readonly resume: () => void;
   readonly counts: () => OrderLoadCounts;
 }
 
@@ -92,22 +95,33 @@ export function startOrderLoad(writer: StandInWriter, options: OrderLoadOptions)
   const random = seededRandom(options.seed ?? 1);
   const target = { database: options.database, collection: options.collection ?? 'orders' };
   const intervalMs = 1000 / options.ratePerSecond;
-  let running = true;
-  const loop = (async () => {
-    const startedAt = Date.now();
-    for (let written = 0; running; written++) {
-      await sleep(Math.max(0, startedAt + written * intervalMs - Date.now()));
-      await writer.write(planOrderChange(state, random, Date.now(), target));
-    }
-  })();
-  // A failed write ends the loop; stop() rethrows it (no unhandled rejection meanwhile).
-  loop.catch(() => undefined);
+  let running = false;
+  let loop: Promise<void> = Promise.resolve();
+  const start = () => {
+    if (running) return;
+    running = true;
+    loop = (async () => {
+      const startedAt = Date.now();
+      for (let written = 0; running; written++) {
+        await sleep(Math.max(0, startedAt + written * intervalMs - Date.now()));
+        await writer.write(planOrderChange(state, random, Date.now(), target));
+      }
+    })();
+    // A failed write ends the loop; pause() and stop() rethrow it (no unhandled rejection meanwhile).
+    loop.catch(() => undefined);
+  };
+  const pause = async () => {
+    running = false;
+    await loop;
+  };
   const counts = () => ({ ...state.counts });
+  start();
   return {
     counts,
+    pause,
+    resume: start,
     async stop() {
-      running = false;
-      await loop;
+      await pause();
       const written = counts();
       return { ...written, total: written.insert + written.update + written.replace + written.delete };
     },

@@ -1,11 +1,13 @@
 import type { MigrationPhase } from '../config/schema';
-import type { CutoverRehearsalReport, RehearsalSample } from './cutover-rehearsal';
+import type { CutoverRehearsalReport, RehearsalSample, RehearsalStepResult } from './cutover-rehearsal';
+import type { RehearsalAction } from './rehearsal-walk';
 
 /**
- * A cut-over rehearsal's report as `cdcctl migrate rehearse` prints it (issue 13's shape): one step per
- * phase the collection went through, with the worst counts the production table showed against the
- * collection in it, and the final comparison. `validate_accuracy` is null: the rehearsal does not run
- * `migrate validate` yet.
+ * A migration rehearsal's report as `cdcctl migrate rehearse` prints it (issue 13's shape): one entry per
+ * step of the walk, with the worst counts the production table showed against the collection during
+ * it, the comparison once the writers had caught up after it (`settled`: what the trigger's own failed
+ * runs explain, and what the move lost), `migrate validate`'s accuracy in steps that end in shadow, and
+ * the final comparison; the once-a-second timeline for the HTML report.
  */
 export interface RehearsalStep {
   readonly step: string;
@@ -19,6 +21,10 @@ export interface RehearsalStep {
   /** When the step began and ended, ms since the load started (the phase boundaries of the timeline). */
   readonly started_ms: number;
   readonly ended_ms: number;
+  /** The move's actions (runbook commands), each with how long it took. */
+  readonly actions: ReadonlyArray<{ readonly action: RehearsalAction; readonly ms: number }>;
+  readonly settled: { readonly missing: number; readonly extra: number; readonly stale: number; readonly trigger_failed: number; readonly lost: number; readonly lost_ids: readonly string[]; readonly settle_ms: number };
+  readonly trigger_backlog_at_disable?: number;
 }
 
 /** One sample of the rehearsal, once a second: the production table against the collection, and each writer's lag. */
@@ -28,14 +34,14 @@ export interface RehearsalTimelinePoint {
   /** The step under way. */
   readonly step: string;
   /** The collection's phase at that moment. */
-  readonly phase: MigrationPhase | 'cut-over';
+  readonly phase: MigrationPhase;
   /** Changes written to the collection so far (cumulative: writes per second is the difference). */
   readonly writes: number;
   readonly missing: number;
   readonly extra: number;
   readonly stale: number;
   readonly max_staleness_ms: number;
-  /** How far the trigger's last run was behind its change, ms; null while the trigger is disabled or removed. */
+  /** How far behind the trigger is (since its oldest change not yet run was seen), ms; null while it is disabled or removed. */
   readonly trigger_lag_ms: number | null;
   /** The worst staleness of the table the sink writes (shadow or production), ms; null while no sink runs. */
   readonly stream_lag_ms: number | null;
@@ -47,59 +53,71 @@ export interface RehearsalJson {
   readonly final: { readonly missing: number; readonly extra: number; readonly stale: number; readonly documents: number; readonly rows: number };
   readonly writes: CutoverRehearsalReport['writes'];
   readonly trigger: CutoverRehearsalReport['trigger'];
-  readonly cutover_ms: number;
+  /** The first cut-over's move: the sink's switch and replay until the trigger's disable. */
+  readonly cutover_ms: number | null;
+  /** How long the last step took to settle once the writes stopped. */
   readonly drain_ms: number;
 }
 
-const STEPS: ReadonlyArray<{ phase: RehearsalSample['phase']; step: string; from: string; to: string }> = [
-  { phase: 'shadow', step: 'shadow', from: 'trigger', to: 'shadow' },
-  { phase: 'cut-over', step: 'cut-over', from: 'shadow', to: 'stream' },
-  { phase: 'stream', step: 'stream', from: 'stream', to: 'stream' },
-  { phase: 'drain', step: 'drain', from: 'stream', to: 'stream' },
-];
-
-function worst(samples: readonly RehearsalSample[], key: 'missing' | 'extra' | 'stale' | 'maxStalenessMs'): number {
-  return Math.max(0, ...samples.map((sample) => sample[key]));
-}
-
-export function rehearsalJson(report: CutoverRehearsalReport): RehearsalJson {
-  const steps = STEPS.map(({ phase, ...names }) => {
-    const samples = report.samples.filter((sample) => sample.phase === phase);
-    const started_ms = samples[0]?.atMs ?? 0;
-    return { ...names, missing: worst(samples, 'missing'), extra: worst(samples, 'extra'), stale: worst(samples, 'stale'), max_staleness_ms: worst(samples, 'maxStalenessMs'), validate_accuracy: null, started_ms, ended_ms: samples.at(-1)?.atMs ?? started_ms };
-  });
-  const timeline = report.samples.map((sample) => ({
-    at_ms: sample.atMs, step: sample.phase, phase: sample.phase === 'drain' ? ('stream' as const) : sample.phase, writes: 0,
-    missing: sample.missing, extra: sample.extra, stale: sample.stale, max_staleness_ms: sample.maxStalenessMs, trigger_lag_ms: null, stream_lag_ms: null,
-  }));
-  const { final } = report;
+function stepJson(step: RehearsalStepResult): RehearsalStep {
+  const { settled } = step;
   return {
-    steps,
-    timeline,
-    final: { missing: final.missing.length, extra: final.extra.length, stale: final.stale.length, documents: final.documents, rows: final.rows },
-    writes: report.writes,
-    trigger: report.trigger,
-    cutover_ms: report.cutoverMs,
-    drain_ms: report.drainMs,
+    step: step.step, from: step.from, to: step.to, missing: step.missing, extra: step.extra, stale: step.stale, max_staleness_ms: step.maxStalenessMs,
+    validate_accuracy: step.validateAccuracy, started_ms: step.startedMs, ended_ms: step.endedMs,
+    actions: step.actions.map(({ action, ms }) => ({ action, ms })),
+    settled: { missing: settled.missing, extra: settled.extra, stale: settled.stale, trigger_failed: settled.triggerFailed, lost: settled.lost, lost_ids: settled.lostIds, settle_ms: settled.settleMs },
+    ...(step.triggerBacklogAtDisable === undefined ? {} : { trigger_backlog_at_disable: step.triggerBacklogAtDisable }),
   };
 }
 
-/** The rehearsal passed: after the drain, nothing missing, extra or stale. */
-export function rehearsalPassed(report: CutoverRehearsalReport): boolean {
-  return report.final.missing.length + report.final.extra.length + report.final.stale.length === 0;
+function timelineJson(sample: RehearsalSample): RehearsalTimelinePoint {
+  return {
+    at_ms: sample.atMs, step: sample.step, phase: sample.phase, writes: sample.writes, missing: sample.missing, extra: sample.extra, stale: sample.stale,
+    max_staleness_ms: sample.maxStalenessMs, trigger_lag_ms: sample.triggerLagMs, stream_lag_ms: sample.streamLagMs,
+  };
 }
+
+export function rehearsalJson(report: CutoverRehearsalReport): RehearsalJson {
+  const { final } = report;
+  const cutover = report.steps.find((step) => step.step === 'cut-over');
+  return {
+    steps: report.steps.map(stepJson),
+    timeline: report.samples.map(timelineJson),
+    final: { missing: final.missing.length, extra: final.extra.length, stale: final.stale.length, documents: final.documents, rows: final.rows },
+    writes: report.writes,
+    trigger: report.trigger,
+    cutover_ms: cutover ? cutover.actions.reduce((sum, action) => sum + action.ms, 0) : null,
+    drain_ms: report.steps.at(-1)?.settled.settleMs ?? 0,
+  };
+}
+
+/** Changes lost by the moves: what no step's settled comparison could put down to the trigger's own failed runs. */
+export function lostByMoves(report: CutoverRehearsalReport): number {
+  return report.steps.reduce((sum, step) => sum + step.settled.lost, 0);
+}
+
+/** The rehearsal passed: no move lost a change, and at the end nothing is missing, extra or stale. */
+export function rehearsalPassed(report: CutoverRehearsalReport): boolean {
+  return lostByMoves(report) === 0 && report.final.missing.length + report.final.extra.length + report.final.stale.length === 0;
+}
+
+const pad = (value: string | number, width: number) => String(value).padStart(width);
 
 export function formatRehearsalText(report: CutoverRehearsalReport): string {
   const json = rehearsalJson(report);
   const { writes, trigger } = json;
   const lines = [
     `rehearsal on the local runtime (MongoDB stand-in, Atlas trigger EMULATOR — not MongoDB, not Atlas)`,
-    `  writes        ${writes.total} (${writes.insert} inserts, ${writes.update} updates, ${writes.replace} replaces, ${writes.delete} deletes)`,
-    `  trigger       ${trigger.applied} applied, ${trigger.failed} failed, ${trigger.skipped} skipped; lag up to ${trigger.maxLagMs} ms; disabled ${trigger.unprocessedAtDisable} changes behind`,
-    `  cut-over      ${json.cutover_ms} ms (sink stopped → trigger disabled); drain ${json.drain_ms} ms`,
-    '  step        from     → to        missing  extra  stale  max staleness',
-    ...json.steps.map((step) => `  ${step.step.padEnd(10)}  ${step.from.padEnd(8)} → ${step.to.padEnd(8)} ${String(step.missing).padStart(8)} ${String(step.extra).padStart(6)} ${String(step.stale).padStart(6)}  ${step.max_staleness_ms} ms`),
-    `  final         ${json.final.documents} documents, ${json.final.rows} rows: ${json.final.missing} missing, ${json.final.extra} extra, ${json.final.stale} stale — ${rehearsalPassed(report) ? 'gapless' : 'NOT gapless'}`,
+    `  writes   ${writes.total} (${writes.insert} inserts, ${writes.update} updates, ${writes.replace} replaces, ${writes.delete} deletes)`,
+    `  trigger  ${trigger.applied} applied, ${trigger.failed} failed, ${trigger.skipped} skipped; lag up to ${trigger.maxLagMs} ms`,
+    `  cut-over ${json.cutover_ms ?? '-'} ms (the sink's switch and replay, then the trigger's disable)`,
+    '  step                                     during: missing extra stale staleness | settled: missing extra stale trigger-failed LOST | validate',
+    ...json.steps.map(
+      (step) =>
+        `  ${`${step.step}${step.from === step.to || step.step.includes('→') ? '' : ` (${step.from} → ${step.to})`}`.padEnd(40)} ${pad(step.missing, 17)} ${pad(step.extra, 5)} ${pad(step.stale, 5)} ${pad(`${step.max_staleness_ms} ms`, 9)} |` +
+        ` ${pad(step.settled.missing, 15)} ${pad(step.settled.extra, 5)} ${pad(step.settled.stale, 5)} ${pad(step.settled.trigger_failed, 14)} ${pad(step.settled.lost, 4)} | ${step.validate_accuracy === null ? '-' : `${step.validate_accuracy.toFixed(2)} %`}`,
+    ),
+    `  final    ${json.final.documents} documents, ${json.final.rows} rows: ${json.final.missing} missing, ${json.final.extra} extra, ${json.final.stale} stale; ${lostByMoves(report)} lost by the moves — ${rehearsalPassed(report) ? 'gapless' : 'NOT gapless'}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -44,7 +44,8 @@ export function compareVersions(source: ReadonlyMap<string, number>, table: Read
     if (held === undefined) missing.push(id);
     else if (held < version) stale.push(id);
     else continue;
-    maxStalenessMs = Math.max(maxStalenessMs, nowMs - version);
+    // A document without `updated_at` (a readiness probe) has no time to lag from.
+    if (version > 0) maxStalenessMs = Math.max(maxStalenessMs, nowMs - version);
   }
   const extra = [...table.keys()].filter((id) => !source.has(id));
   return { documents: source.size, rows: table.size, missing, extra, stale, maxStalenessMs };

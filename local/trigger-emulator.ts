@@ -1,7 +1,7 @@
 import { MongoClient, Timestamp as DriverTimestamp, type ChangeStream, type ChangeStreamOptions, type Document, type ResumeToken } from 'mongodb';
 import { Client } from 'pg';
 import { sleep } from '../connectors/connect/poll';
-import { relaxedJson, strictJson, Timestamp, type BsonValue } from '../connectors/contracts/bson';
+import { idText, relaxedJson, strictJson, Timestamp, type BsonValue } from '../connectors/contracts/bson';
 import { qualified, type TableTarget } from '../warehouse/contract-sql';
 import { fromDriver } from './document-samples';
 import { seededRandom } from './sample-data';
@@ -11,10 +11,11 @@ import { seededRandom } from './sample-data';
  * runtime only (the atlas stack drives the real triggers). It watches one collection of the MongoDB
  * stand-in (mongo-java-server, not MongoDB) with a resume token of its own and applies each change to
  * the production table as a generated trigger function would — the full document upserted, a delete
- * deleted — one event at a time, in order, as Atlas runs a trigger's function calls. Each run takes a
- * configurable time (the lag a loaded trigger builds up) and fails at a configurable rate; a failed
- * run is not retried, as in Atlas: its event is skipped and counted. disable() stops after the run in
- * flight, keeping the token; enable() resumes from it, so the changes made meanwhile still arrive.
+ * deleted — one event at a time, in order, as Atlas runs a trigger's function calls. Each event is run
+ * no sooner than a fixed lag after it was seen (a trigger that runs behind its collection), each run
+ * takes a configurable time (the lag a loaded trigger builds up) and fails at a configurable rate; a
+ * failed run is not retried, as in Atlas: its event is skipped and counted. disable() stops after the
+ * run in flight, keeping the token; enable() resumes from it, so the changes made meanwhile still arrive.
  *
  * It writes exactly what the JDBC sink writes, so that the warehouse's version guard
  * (warehouse/functions-sql.ts) orders the two writers' rows: `id` (the `_id` as relaxed extended JSON,
@@ -32,6 +33,8 @@ export interface TriggerEmulatorOptions {
   readonly warehouseUrl: string;
   /** The production table the emulated trigger writes. */
   readonly table: Pick<TableTarget, 'schema' | 'table'>;
+  /** How long after a change is seen its function runs at the earliest, in ms: the trigger's steady lag. @default 0 */
+  readonly lagMs?: number;
   /** How long each function run takes, in ms: with writes faster than this, the trigger falls behind. @default 0 */
   readonly delayMs?: number;
   /** Fraction of function runs that fail (skipped, never retried), from 0 to 1. @default 0 */
@@ -68,9 +71,18 @@ export interface TriggerEmulatorStats {
   readonly lastError?: string;
 }
 
+/** What a document's last function run failed to write: the version (`updated_at`, ms) it carried, or its delete. */
+export type FailedWrite = number | 'delete';
+
 export interface TriggerEmulator {
   readonly isEnabled: () => boolean;
   readonly stats: () => TriggerEmulatorStats;
+  /** How far behind the trigger is now: since the oldest change seen and not yet run was seen, ms (0 when it has none). */
+  readonly lagMs: () => number;
+  /** Changes seen and not run yet. */
+  readonly backlog: () => number;
+  /** Documents (`_id` as the warehouse's `_id`) whose last function run failed, with what it failed to write. */
+  readonly failedWrites: () => ReadonlyMap<string, FailedWrite>;
   /** Resumes after the last event handled (from now, the first time). */
   readonly enable: () => Promise<void>;
   /** Finishes the run in flight, then stops reading; the resume token is kept. */
@@ -129,8 +141,9 @@ interface ResolvedOptions extends Required<Omit<TriggerEmulatorOptions, 'random'
 }
 
 function resolveOptions(options: TriggerEmulatorOptions): ResolvedOptions {
-  const resolved = { delayMs: 0, failureRate: 0, random: seededRandom(1), pollIntervalMs: 50, ...options };
+  const resolved = { lagMs: 0, delayMs: 0, failureRate: 0, random: seededRandom(1), pollIntervalMs: 50, ...options };
   const problems = [
+    ...(resolved.lagMs >= 0 ? [] : [`lagMs must be 0 or more (got ${resolved.lagMs})`]),
     ...(resolved.delayMs >= 0 ? [] : [`delayMs must be 0 or more (got ${resolved.delayMs})`]),
     ...(resolved.failureRate >= 0 && resolved.failureRate <= 1 ? [] : [`failureRate must be from 0 to 1 (got ${resolved.failureRate})`]),
   ];
@@ -147,6 +160,23 @@ interface Counters {
   skipped: number;
   maxLagMs: number;
   lastError?: string;
+  readonly failedWrites: Map<string, FailedWrite>;
+}
+
+/** The document a change is about (`_id` as the warehouse's `_id`) and the version it carries, for the failure record. */
+function changedDocument(change: DriverChangeEvent): { id: string; write: FailedWrite } | undefined {
+  const key = change.fullDocument?._id ?? change.documentKey?._id;
+  if (key === undefined) return undefined;
+  if (change.operationType === 'delete') return { id: idText(fromDriver(key)), write: 'delete' };
+  const updatedAt = change.fullDocument?.updated_at;
+  return { id: idText(fromDriver(key)), write: updatedAt instanceof Date ? updatedAt.getTime() : 0 };
+}
+
+function recordRun(change: DriverChangeEvent, counters: Counters, failed: boolean): void {
+  const document = changedDocument(change);
+  if (!document) return;
+  if (failed) counters.failedWrites.set(document.id, document.write);
+  else counters.failedWrites.delete(document.id);
 }
 
 /** One function run: its time, then an injected failure, nothing to write, or the write; a run that throws failed (Atlas does not retry it). */
@@ -154,6 +184,7 @@ async function runFunction(change: DriverChangeEvent, options: ResolvedOptions, 
   if (options.delayMs > 0) await sleep(options.delayMs);
   if (options.random() < options.failureRate) {
     counters.failed++;
+    recordRun(change, counters, true);
     return;
   }
   try {
@@ -165,10 +196,24 @@ async function runFunction(change: DriverChangeEvent, options: ResolvedOptions, 
     await warehouse.query(triggerWriteSql(options.table), triggerWriteParameters(row));
     counters.applied++;
     counters.maxLagMs = Math.max(counters.maxLagMs, row.eventTsMs - row.sourceTsMs);
+    recordRun(change, counters, false);
   } catch (error) {
     counters.failed++;
     counters.lastError = (error as Error).message;
+    recordRun(change, counters, true);
   }
+}
+
+/** A change as the emulator's reader saw it: the function runs no sooner than `seenAt` + the lag. */
+interface SeenChange {
+  readonly change: DriverChangeEvent;
+  readonly seenAt: number;
+}
+
+/** Waits until `until` in short sleeps; false when `stillWanted` turned false first. */
+async function waitUntilTime(until: number, stillWanted: () => boolean): Promise<boolean> {
+  for (let left = until - Date.now(); left > 0 && stillWanted(); left = until - Date.now()) await sleep(Math.min(left, 50));
+  return stillWanted();
 }
 
 /**
@@ -188,28 +233,49 @@ export async function startTriggerEmulator(options: TriggerEmulatorOptions): Pro
   const warehouse = new Client({ connectionString: settings.warehouseUrl });
   await mongo.connect();
   await warehouse.connect();
-  const counters: Counters = { applied: 0, failed: 0, skipped: 0, maxLagMs: 0 };
+  const counters: Counters = { applied: 0, failed: 0, skipped: 0, maxLagMs: 0, failedWrites: new Map() };
   const collection = mongo.db(settings.database).collection(settings.collection);
   let token: ResumeToken | undefined;
   let firstEnabledAt: DriverTimestamp | undefined;
   let stream: ChangeStream | undefined;
   let running: Promise<void> | undefined;
   let enabled = false;
+  let queue: SeenChange[] = [];
 
-  async function loop(open: ChangeStream, first: DriverChangeEvent | null): Promise<void> {
-    let change = first;
-    while (enabled || change) {
-      if (change) {
-        await runFunction(change, settings, warehouse, counters);
-        token = (change as unknown as { _id: ResumeToken })._id;
-      } else await sleep(settings.pollIntervalMs);
-      change = enabled ? ((await open.tryNext()) as DriverChangeEvent | null) : null;
+  /** Reads the stream as fast as it gives: every change is stamped when seen, and run later, in order. */
+  async function read(open: ChangeStream, first: DriverChangeEvent | null): Promise<void> {
+    if (first) queue.push({ change: first, seenAt: Date.now() });
+    while (enabled) {
+      const change = (await open.tryNext()) as DriverChangeEvent | null;
+      if (change) queue.push({ change, seenAt: Date.now() });
+      else await sleep(settings.pollIntervalMs);
+    }
+  }
+
+  /** Runs the changes one at a time, each once its lag has passed; stops after the run in flight when disabled. */
+  async function run(): Promise<void> {
+    while (enabled) {
+      const next = queue[0];
+      if (!next) {
+        await sleep(settings.pollIntervalMs);
+        continue;
+      }
+      if (!(await waitUntilTime(next.seenAt + settings.lagMs, () => enabled))) break;
+      queue.shift();
+      await runFunction(next.change, settings, warehouse, counters);
+      token = (next.change as unknown as { _id: ResumeToken })._id;
     }
   }
 
   const emulator: TriggerEmulator = {
     isEnabled: () => enabled,
-    stats: () => ({ ...counters }),
+    stats: () => {
+      const { failedWrites: _failed, ...stats } = counters;
+      return stats;
+    },
+    lagMs: () => (queue[0] ? Date.now() - queue[0].seenAt : 0),
+    backlog: () => queue.length,
+    failedWrites: () => new Map(counters.failedWrites),
     async enable() {
       if (enabled) return;
       stream = collection.watch([], { fullDocument: 'updateLookup', ...resumePosition(token, firstEnabledAt), ...RAW_VALUES });
@@ -217,7 +283,9 @@ export async function startTriggerEmulator(options: TriggerEmulatorOptions): Pro
       // The first read opens the stream on the server: from here on, no change is missed.
       const first = (await stream.tryNext()) as DriverChangeEvent | null;
       enabled = true;
-      running = loop(stream, first).catch((error: Error) => {
+      queue = [];
+      const reading = read(stream, first);
+      running = Promise.all([reading, run()]).then(() => undefined).catch((error: Error) => {
         // The stream broke (the stand-in went away): the emulator stops, as a suspended Atlas trigger does.
         enabled = false;
         counters.lastError = `change stream: ${error.message}`;
@@ -227,6 +295,8 @@ export async function startTriggerEmulator(options: TriggerEmulatorOptions): Pro
       enabled = false;
       await running;
       await stream?.close();
+      // What was seen and not run is read again from the token on enable().
+      queue = [];
       running = stream = undefined;
     },
     async close() {

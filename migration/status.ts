@@ -57,6 +57,7 @@ export function transitionPlan(environment: Environment, pipeline: PipelineDefin
         edit,
         connectorsApply(false, `the source captures ${pipeline.database}.${pipeline.collection}; the sink snapshots it into ${shadow}`),
         `npx cdcctl connectors status --env ${env}   # wait until the sink is RUNNING and its lag is zero (the snapshot is done)`,
+        `npx cdcctl migrate cutover --env ${env} --collection ${pipeline.name}   # the sink replays its topic into ${shadow}: after a rollback from stream it missed what the sink wrote to ${production} (harmless the first time)`,
         hasAtlasStack ? `npx cdktf diff atlas-${env}   # expect no change: the trigger keeps writing ${production}` : `(the trigger keeps writing ${production})`,
         `npx cdcctl migrate validate --env ${env} --collection ${pipeline.name}   # compare ${production} with ${shadow}`,
       );
@@ -86,6 +87,7 @@ export function transitionPlan(environment: Environment, pipeline: PipelineDefin
         edit,
         atlasDeploy('first: the trigger is re-enabled and resumes from its resume token (changes made while it was disabled are replayed if the oplog still holds them)'),
         connectorsApply(false, `then: the sink moves back to ${shadow}`),
+        `npx cdcctl migrate cutover --env ${env} --collection ${pipeline.name}   # the sink replays its topic into ${shadow}, which missed what it wrote to ${production}`,
         `npx cdcctl migrate validate --env ${env} --collection ${pipeline.name}`,
       );
       break;

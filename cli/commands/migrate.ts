@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { pc, pcErr } from '../colors';
@@ -16,6 +17,8 @@ import { RECOMMENDATION_THRESHOLDS, validateShadow, ValidationError, type Shadow
 import { shadowTable } from '../../connectors/naming';
 import { rehearseOnLocalRuntime, type CutoverRehearsalOptions } from '../../local/cutover-rehearsal';
 import { formatRehearsalText, rehearsalJson, rehearsalPassed } from '../../local/rehearsal-report';
+import { writeRehearsalReport } from '../../local/rehearsal-html';
+import { CUTOVER_WALK, FULL_WALK } from '../../local/rehearsal-walk';
 import { addStateFlags, runtimeOptionsFrom, type RuntimeFlags } from './local';
 import { clientFor } from '../../connectors/connect/environment-client';
 import { cutOverCollection, CutoverRefused, type CutoverResult } from '../../migration/cutover';
@@ -395,8 +398,11 @@ interface RehearseFlags extends RuntimeFlags {
   readonly rate: string;
   readonly duration: string;
   readonly triggerLag: string;
+  readonly triggerRun: string;
   readonly triggerFailureRate: string;
   readonly sinkFrom: string;
+  readonly walk: string;
+  readonly report?: string;
   readonly output: string;
 }
 
@@ -408,7 +414,7 @@ export function durationSeconds(value: string): number | undefined {
   return seconds > 0 ? seconds : undefined;
 }
 
-/** The rehearsal's settings from the flags; every problem reported at once. The cut-over comes at 60 % of the load. */
+/** The rehearsal's settings from the flags; every problem reported at once. The load's duration is shared out over the walk's steps. */
 export function rehearsalOptionsFrom(flags: RehearseFlags): Omit<CutoverRehearsalOptions, 'runtime' | 'runId'> {
   const problems: string[] = [];
   const check = <T>(flag: string, value: T | undefined, expected: string, given: string): T | undefined => {
@@ -417,14 +423,17 @@ export function rehearsalOptionsFrom(flags: RehearseFlags): Omit<CutoverRehearsa
   };
   if (flags.collection !== 'orders') problems.push(`--collection: only orders can be rehearsed (the load writes orders; got ${JSON.stringify(flags.collection)})`);
   const asNumber = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+  const milliseconds = (flag: string, text: string) => check(flag, [asNumber(text)].find((n) => Number.isInteger(n) && n >= 0), 'a whole number of milliseconds, 0 or more', text);
   const rate = check('--rate', [asNumber(flags.rate)].find((n) => n > 0 && n <= 1000), 'a number of changes per second from above 0 to 1000', flags.rate);
   const seconds = check('--duration', durationSeconds(flags.duration), 'a duration such as 60s or 5m', flags.duration);
-  const lag = check('--trigger-lag', [asNumber(flags.triggerLag)].find((n) => Number.isInteger(n) && n >= 0), 'a whole number of milliseconds, 0 or more', flags.triggerLag);
+  const lag = milliseconds('--trigger-lag', flags.triggerLag);
+  const run = milliseconds('--trigger-run', flags.triggerRun);
   const failureRate = check('--trigger-failure-rate', [asNumber(flags.triggerFailureRate)].find((n) => n >= 0 && n <= 1), 'a fraction from 0 to 1 (0.01 is 1 %)', flags.triggerFailureRate);
   const sinkFrom = check('--sink-from', ['earliest', 'current'].find((where) => where === flags.sinkFrom) as 'earliest' | 'current' | undefined, 'earliest or current', flags.sinkFrom);
+  const walk = check('--walk', ['full', 'cutover'].find((name) => name === flags.walk) as 'full' | 'cutover' | undefined, 'full or cutover', flags.walk);
   if (problems.length) throw new CliError(problems.join('\n'));
-  const shadowSeconds = Math.round(seconds! * 0.6 * 10) / 10;
-  return { ratePerSecond: rate!, shadowSeconds, streamSeconds: seconds! - shadowSeconds, triggerDelayMs: lag!, triggerFailureRate: failureRate!, sinkFrom: sinkFrom! };
+  const steps = (walk === 'full' ? FULL_WALK : CUTOVER_WALK).length;
+  return { ratePerSecond: rate!, stepSeconds: Math.round((seconds! / steps) * 10) / 10, triggerLagMs: lag!, triggerRunMs: run!, triggerFailureRate: failureRate!, sinkFrom: sinkFrom!, walk: walk! };
 }
 
 function registerRehearse(migrate: Command): void {
@@ -432,47 +441,64 @@ function registerRehearse(migrate: Command): void {
     migrate
       .command('rehearse')
       .description(
-        `rehearse a cut-over on the local runtime under load: the MongoDB STAND-IN, an Atlas trigger EMULATOR (not Atlas) on the production table, the real source and sink on the shadow, then the sink rewound and switched and the trigger disabled; exit ${EXIT_NOT_GAPLESS} when the production table does not end equal to the collection`,
+        `rehearse the migration on the local runtime under load: the MongoDB STAND-IN, an Atlas trigger EMULATOR (not Atlas) and the real source and sink, walked through every phase and rollback as the runbook says; exit ${EXIT_NOT_GAPLESS} when a move lost a change or the production table does not end equal to the collection`,
       )
       .requiredOption('--collection <pipeline>', 'the collection rehearsed (orders: the load writes realistic orders)')
       .option('--rate <n>', 'changes per second written to the stand-in', '20')
-      .option('--duration <d>', 'how long the load runs, e.g. 60s or 5m; the cut-over comes at 60 %', '20s')
-      .option('--trigger-lag <ms>', 'how long each emulated trigger function run takes; above 1000 / rate the trigger falls behind', '100')
+      .option('--duration <d>', "how long the load runs in all, e.g. 60s or 5m, shared out over the walk's steps", '60s')
+      .option('--trigger-lag <ms>', 'how far the emulated trigger runs behind the collection: each change runs no sooner than this after it was seen', '2000')
+      .option('--trigger-run <ms>', 'how long each emulated trigger function run takes; above 1000 / rate the trigger falls further and further behind', '0')
       .option('--trigger-failure-rate <r>', 'fraction of emulated trigger runs that fail (never retried, as in Atlas)', '0.01')
-      .option('--sink-from <where>', "where the sink starts in the production table: earliest (the gapless cut-over) or current (the former runbook's order, to see what it loses)", 'earliest')
+      .option('--walk <walk>', 'full: forward, every rollback (stream → shadow, shadow → trigger, stream → trigger), forward again, decommissioned; cutover: trigger → shadow → stream → decommissioned', 'full')
+      .option('--sink-from <where>', "where the sink starts in the production table at a cut-over: earliest (the replay) or current (the former runbook's order, to see what it loses)", 'earliest')
+      .option('--report <dir>', 'also write an HTML page with the timeline (index.html) and the JSON report into this folder')
       .addOption(outputFormatOption(['text', 'json'])),
   ).action(async (flags: RehearseFlags) => {
     checkOutputFormat(flags.output, ['text', 'json']);
     const report = await rehearseOnLocalRuntime(runtimeOptionsFrom(flags), { ...rehearsalOptionsFrom(flags), onProgress: progress });
-    process.stdout.write(flags.output === 'json' ? `${JSON.stringify(rehearsalJson(report), null, 2)}\n` : formatRehearsalText(report));
+    const json = rehearsalJson(report);
+    process.stdout.write(flags.output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : formatRehearsalText(report));
+    if (flags.report) progress(`report: ${writeRehearsalReport(flags.report, json)}`);
     process.exitCode = rehearsalPassed(report) ? EXIT.ok : EXIT_NOT_GAPLESS;
   });
 }
 
 export function formatCutoverText(result: CutoverResult, environment: Pick<Environment, 'name' | 'infrastructure'>): string {
   const positions = [...result.replayedTo].map(([partition, offset]) => `${partition}@${offset}`).join(', ') || 'nothing committed before';
+  const replayed = `${result.sink} replayed ${result.table} from the earliest offset past where it had got (${positions})`;
+  if (result.phase === 'shadow') return `${replayed}: the shadow table holds every change again.\nCompare now: npx cdcctl migrate validate --env ${environment.name} --collection ${result.collection}\n`;
+  const ghosts =
+    result.ghostsRemoved === undefined
+      ? 'Ghost rows (documents deleted before the stream path started whose trigger delete failed) not checked: give --database-url or DATABASE_URL.'
+      : `${result.ghostsRemoved.length} ghost rows removed (documents deleted before the stream path started whose trigger delete failed).`;
   const disable = environment.infrastructure?.atlas ? `npx cdktf deploy atlas-${environment.name}` : `by hand in Atlas (no atlas stack in ${environment.name})`;
-  return [
-    `${result.sink} replayed ${result.table} from the earliest offset past where it had got (${positions}): the stream path has taken over.`,
-    `Now disable the trigger: ${disable}`,
-    '',
-  ].join('\n');
+  return [`${replayed}: the stream path has taken over.`, ghosts, `Now disable the trigger: ${disable}`, ''].join('\n');
 }
 
 function registerCutover(migrate: Command): void {
   migrate
     .command('cutover')
-    .description("the stream path takes over the production table without a gap: after connectors apply of the 'stream' phase, the sink is rewound to the earliest offset and waited for until its replay passes where it had got; disable the trigger only once this exits 0")
+    .description("the stream path takes over the production table without a gap: after connectors apply of the 'stream' phase, the sink is rewound to the earliest offset and waited for until its replay passes where it had got; disable the trigger only once this exits 0. After a rollback to 'shadow', the same replay refills the shadow table")
     .addOption(environmentOption().makeOptionMandatory())
     .requiredOption('--collection <pipeline>', 'the pipeline cut over')
     .addOption(connectUrlOption())
     .option('--timeout <seconds>', 'how long the replay may take to pass the old position', '600')
-    .action(async (flags: { env: string; collection: string; connectUrl?: string; timeout: string }) => {
+    .option('--database-url <url>', 'PostgreSQL URL of the warehouse (default: DATABASE_URL), to remove the ghost rows the replay cannot (documents deleted before the stream path started whose trigger delete failed)')
+    .action(async (flags: { env: string; collection: string; connectUrl?: string; timeout: string; databaseUrl?: string }) => {
       const timeoutSeconds = number('--timeout', flags.timeout, wholeAtLeastOne, 'a whole number of seconds, 1 or more')!;
       const environment = environmentNamed(flags.env, flags.connectUrl);
-      const result = await cutOverCollection(environment, pipelineNamed(flags.collection), clientFor(environment), timeoutSeconds * 1000).catch((error: unknown) => {
-        throw error instanceof CutoverRefused ? new CliError(error.message) : error;
-      });
-      process.stdout.write(formatCutoverText(result, environment));
+      const databaseUrl = flags.databaseUrl ?? process.env.DATABASE_URL;
+      const warehouse = databaseUrl ? new Client({ connectionString: databaseUrl }) : undefined;
+      try {
+        await warehouse?.connect().catch((error: unknown) => {
+          throw new CliError(`warehouse ${maskUrlPassword(databaseUrl!)}: ${(error as Error).message}`);
+        });
+        const result = await cutOverCollection(environment, pipelineNamed(flags.collection), clientFor(environment), timeoutSeconds * 1000, warehouse).catch((error: unknown) => {
+          throw error instanceof CutoverRefused ? new CliError(error.message) : error;
+        });
+        process.stdout.write(formatCutoverText(result, environment));
+      } finally {
+        await warehouse?.end().catch(() => undefined);
+      }
     });
 }

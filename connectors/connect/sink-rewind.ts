@@ -77,6 +77,17 @@ export async function waitUntilSinkReached(client: ConnectClient, name: string, 
 }
 
 /**
+ * The positions of the topics the sink reads with `config` (`topics`, a comma-separated list): its
+ * committed offsets also name topics it no longer reads (a topic list changed, a topic deleted), whose
+ * positions the replay would never pass. With `topics.regex`, every position is kept.
+ */
+export function readFrom(positions: ReadonlyMap<string, number>, config: Readonly<Record<string, string>>): Map<string, number> {
+  const topics = config.topics?.split(',').map((topic) => topic.trim());
+  if (!topics) return new Map(positions);
+  return new Map([...positions].filter(([partition]) => topics.includes(partition.slice(0, partition.lastIndexOf('/')))));
+}
+
+/**
  * The whole cut-over of a sink: stopped, its position noted (where it had got writing the old table),
  * rewound and switched (rewindSinkTo), then waited for until its replay has passed that position:
  * from then on every change the old writer may not have reached is in the new table, and the trigger
@@ -86,7 +97,7 @@ export async function cutOverSink(client: ConnectClient, name: string, config: R
   const timeoutMs = options.timeoutMs ?? 60_000;
   await client.stop(name);
   await waitForState(client, name, 'STOPPED', timeoutMs);
-  const reached = await sinkPositions(client, name);
+  const reached = readFrom(await sinkPositions(client, name), config);
   await rewindSinkTo(client, name, config, options);
   await waitUntilSinkReached(client, name, reached, timeoutMs);
   return reached;

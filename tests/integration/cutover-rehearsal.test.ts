@@ -1,28 +1,29 @@
 /**
- * The cut-over rehearsal (issue 13) on the local runtime: orders written to the MongoDB STAND-IN
- * (mongo-java-server, not MongoDB) at a steady rate; the production table written by the Atlas trigger
- * EMULATOR (not Atlas), which falls behind, the shadow table by the real Debezium source and JDBC sink;
- * then the cut-over while writes flow — the sink rewound to the earliest offset and switched to the
- * production table, the trigger disabled once the sink caught up. After the writes stop and drain, the
- * production table equals the collection, document by document: nothing missing, extra or stale,
- * although the trigger was disabled with changes it had never reached. A control run with the order the
- * runbook gave before (the sink switched from its current offsets) shows what that order loses. Each run
- * is about 20 s of load; the drain of the real one takes about 0.5 s, the control gets 5 s.
+ * The migration rehearsal (issue 13) on the local runtime: orders written to the MongoDB STAND-IN
+ * (mongo-java-server, not MongoDB) at 100 changes/s; the production table written by the Atlas trigger
+ * EMULATOR (not Atlas) — 2 s behind its collection, 1 % of its runs failing, never retried — while the
+ * phase says the trigger writes it, by the real Debezium source and JDBC sink once it says the stream
+ * does. The collection walks forward to the stream, through each rollback (stream → shadow, shadow →
+ * trigger, stream → trigger), forward again and to decommissioned, every move made while the writes flow,
+ * with the runbook's actions in the runbook's order. After each step the load pauses until both writers
+ * caught up, and the production table is compared with the collection document by document: no move
+ * may lose a change (a difference the trigger's own failed runs do not explain). At the end the table
+ * equals the collection. A control run with the order the runbook gave before (the sink switched from
+ * its current offsets) shows what that order loses. About 60 s of load, 2-3 minutes in all.
  */
-import { rehearseCutover, type CutoverRehearsalOptions, type CutoverRehearsalReport } from '../../local/cutover-rehearsal';
+import { rehearseMigration, type CutoverRehearsalOptions, type CutoverRehearsalReport } from '../../local/cutover-rehearsal';
+import { FULL_WALK } from '../../local/rehearsal-walk';
 import { status } from '../../local/runtime';
 import { runningRuntimeLayout } from '../../local/standin-seed';
 import { getTestRuntime, testRuntimeOptions } from './support/runtime';
 
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 const runtime = getTestRuntime();
-const RATE = 20;
-const SHADOW_SECONDS = 12;
-const STREAM_SECONDS = 8;
-/** 100 ms per function run: at most 10 changes/s, half the load, so the trigger falls behind by about 10 changes a second. */
-const TRIGGER_DELAY_MS = 100;
-const TRIGGER_FAILURE_RATE = 0.02;
+const RATE = 100;
+const STEP_SECONDS = 5;
+const TRIGGER_LAG_MS = 2_000;
+const TRIGGER_FAILURE_RATE = 0.01;
 
 let report: CutoverRehearsalReport;
 let control: CutoverRehearsalReport;
@@ -30,7 +31,7 @@ let control: CutoverRehearsalReport;
 async function rehearse(label: string, options: Partial<CutoverRehearsalOptions>): Promise<CutoverRehearsalReport> {
   const local = status(testRuntimeOptions());
   expect(local.services.mongodb.state).toBe('running');
-  const result = await rehearseCutover({
+  const result = await rehearseMigration({
     runtime: {
       connectUrl: runtime.connect.url,
       bootstrapServers: runtime.kafka.bootstrapServers,
@@ -40,49 +41,74 @@ async function rehearse(label: string, options: Partial<CutoverRehearsalOptions>
     },
     runId: Date.now().toString(36),
     ratePerSecond: RATE,
-    shadowSeconds: SHADOW_SECONDS,
-    streamSeconds: STREAM_SECONDS,
-    triggerDelayMs: TRIGGER_DELAY_MS,
+    stepSeconds: STEP_SECONDS,
+    triggerLagMs: TRIGGER_LAG_MS,
     triggerFailureRate: TRIGGER_FAILURE_RATE,
     onProgress: (message) => process.stderr.write(`[${label}] ${message}\n`),
     ...options,
   });
-  const { samples, final, ...figures } = result;
+  const { samples, final, steps, ...figures } = result;
   process.stderr.write(`[${label}] figures: ${JSON.stringify({ ...figures, final: { documents: final.documents, missing: final.missing.length, extra: final.extra.length, stale: final.stale.length } })}\n`);
-  process.stderr.write(`[${label}] samples (ms since the load started, phase, missing/extra/stale, worst staleness ms):\n${samples.map((s) => `  ${s.atMs} ${s.phase} ${s.missing}/${s.extra}/${s.stale} ${s.maxStalenessMs}`).join('\n')}\n`);
+  process.stderr.write(`[${label}] steps:\n${steps.map((step) => `  ${JSON.stringify(step)}`).join('\n')}\n`);
   return result;
 }
 
-// Schema names that are not `<other>_…` of each other: dropSchemaSql finds a schema's functions by that prefix.
+// Schema names that are not `<other>_…` of each other.
 beforeAll(async () => {
   report = await rehearse('rehearsal', { schema: 'rehearsal_gapless' });
-  // The control: the same rehearsal with the order the runbook gave before (sink switched from its current offsets).
-  control = await rehearse('control', { schema: 'rehearsal_control', sinkFrom: 'current', drainTimeoutMs: 5_000 });
+  control = await rehearse('control', { schema: 'rehearsal_control', walk: 'cutover', sinkFrom: 'current', settleTimeoutMs: 5_000 });
 });
 
-describe('cut-over rehearsal: trigger emulator → stream under load, on the stand-in', () => {
-  it('wrote a steady mix of inserts, updates, replaces and deletes at the rate asked', () => {
-    const seconds = SHADOW_SECONDS + STREAM_SECONDS;
+describe('migration rehearsal: trigger emulator → stream and back under load, on the stand-in', () => {
+  it('walked every phase and every rollback, each move under load', () => {
+    expect(report.steps.map((step) => `${step.from}→${step.to}`)).toEqual(FULL_WALK.map((step) => `${step.from}→${step.to}`));
+    for (const rollback of ['stream→shadow', 'shadow→trigger', 'stream→trigger']) expect(report.steps.map((step) => `${step.from}→${step.to}`)).toContain(rollback);
+    const seconds = FULL_WALK.length * STEP_SECONDS;
     expect(report.writes.total).toBeGreaterThanOrEqual(RATE * seconds * 0.8);
     for (const kind of ['insert', 'update', 'replace', 'delete'] as const) expect(report.writes[kind]).toBeGreaterThan(0);
+    // Writes went on during every move: the sample counts grew across each step's actions.
+    for (const step of report.steps.filter((candidate) => candidate.actions.length > 0)) {
+      const during = report.samples.filter((sample) => sample.atMs >= step.startedMs && sample.atMs <= step.endedMs);
+      expect(during.at(-1)!.writes).toBeGreaterThan(during[0]!.writes);
+    }
   });
 
-  it('the trigger was behind: disabled with changes it had never reached, and the production table lagged the collection', () => {
+  it('the trigger was behind and failed now and then: the production table lagged the collection while it wrote it', () => {
     expect(report.trigger.lastError).toBeUndefined();
-    expect(report.trigger.applied).toBeGreaterThan(SHADOW_SECONDS * (1000 / TRIGGER_DELAY_MS) * 0.5);
-    expect(report.trigger.unprocessedAtDisable).toBeGreaterThan(RATE);
+    expect(report.trigger.failed).toBeGreaterThan(0);
+    const cutover = report.steps.find((step) => step.step === 'cut-over')!;
+    expect(cutover.triggerBacklogAtDisable).toBeGreaterThan(RATE);
+    expect(report.samples.some((sample) => sample.phase === 'shadow' && (sample.triggerLagMs ?? 0) >= TRIGGER_LAG_MS / 2)).toBe(true);
     expect(report.maxStalenessMs).toBeGreaterThan(1_000);
-    expect(report.samples.some((sample) => sample.phase === 'shadow' && sample.missing + sample.stale > 0)).toBe(true);
   });
 
-  it('after the writes stopped and drained, the production table equals the collection: 0 missing, 0 extra, 0 stale', () => {
+  it('no move lost a change: once settled, every difference from the collection is one of the trigger\'s own failed runs', () => {
+    expect(report.steps.map((step) => ({ step: `${step.step} ${step.from}→${step.to}`, lost: step.settled.lost }))).toEqual(
+      report.steps.map((step) => ({ step: `${step.step} ${step.from}→${step.to}`, lost: 0 })),
+    );
+    // While the stream writes the production table nothing is excused.
+    for (const step of report.steps.filter((candidate) => candidate.to === 'stream' || candidate.to === 'decommissioned')) {
+      expect({ step: step.step, ...step.settled, settleMs: 0 }).toEqual({ step: step.step, missing: 0, extra: 0, stale: 0, triggerFailed: 0, lost: 0, settleMs: 0 });
+    }
+  });
+
+  it('migrate validate ran in every step that ends in shadow, and nowhere else', () => {
+    for (const step of report.steps) {
+      if (step.to === 'shadow') expect(step.validateAccuracy).toBeGreaterThan(50);
+      else expect(step.validateAccuracy).toBeNull();
+    }
+  });
+
+  it('at the end the production table equals the collection: 0 missing, 0 extra, 0 stale', () => {
     expect(report.final.documents).toBeGreaterThan(0);
     expect({ missing: report.final.missing, extra: report.final.extra, stale: report.final.stale }).toEqual({ missing: [], extra: [], stale: [] });
     expect(report.final.rows).toBe(report.final.documents);
   });
 
   it('control: the sink switched from its current offsets (the former runbook) loses the changes the disabled trigger never reached', () => {
-    expect(control.trigger.unprocessedAtDisable).toBeGreaterThan(RATE);
+    const cutover = control.steps.find((step) => step.step === 'cut-over')!;
+    expect(cutover.triggerBacklogAtDisable).toBeGreaterThan(RATE);
+    expect(cutover.settled.lost).toBeGreaterThan(0);
     expect(control.final.missing.length + control.final.extra.length + control.final.stale.length).toBeGreaterThan(0);
   });
 });
