@@ -27,7 +27,7 @@ export interface Chart {
 }
 
 /** Pixels of each chart's SVG; the step strip above the charts shares its width and margins. */
-const GEOMETRY = { width: 960, height: 220, left: 64, right: 24, top: 12, bottom: 28, stripHeight: 160 } as const;
+const GEOMETRY = { width: 960, height: 220, left: 64, right: 24, top: 12, bottom: 28, stripHeight: 210 } as const;
 const PLOT_WIDTH = GEOMETRY.width - GEOMETRY.left - GEOMETRY.right;
 const PLOT_HEIGHT = GEOMETRY.height - GEOMETRY.top - GEOMETRY.bottom;
 
@@ -86,7 +86,7 @@ export function seriesRuns(values: readonly (number | null)[]): Array<Array<{ re
 export function rehearsalCharts(json: RehearsalJson): Chart[] {
   const of = (key: 'missing' | 'extra' | 'stale') => json.timeline.map((point) => point[key]);
   return [
-    { id: 'chart-writes', title: 'Writes per second to the collection', unit: 'writes/s', series: [{ key: 'writes', label: 'writes/s', colour: SERIES_COLOURS.writes, values: writesPerSecond(json.timeline) }] },
+    { id: 'chart-writes', title: 'Writes per second to the collection', unit: 'writes/s', series: [{ key: 'writes', label: 'writes', colour: SERIES_COLOURS.writes, values: writesPerSecond(json.timeline) }] },
     {
       id: 'chart-lag',
       title: "Each writer's lag (a gap: the writer is not running)",
@@ -191,7 +191,7 @@ function legend(chart: Chart): string {
 }
 
 /** One chart: axes, the step boundaries, each series as lines broken where it is null, and the pointer's cursor. */
-export function chartSvg(chart: Chart, json: RehearsalJson): string {
+function chartSvg(chart: Chart, json: RehearsalJson): string {
   const scale = timeScale(json);
   const top = niceCeiling(Math.max(0, ...chart.series.flatMap((series) => series.values.filter((value): value is number => value !== null && Number.isFinite(value)))));
   const plot = `data-plot-left="${GEOMETRY.left}" data-plot-right="${GEOMETRY.left + PLOT_WIDTH}" data-t0="${scale.t0}" data-t1="${scale.t1}"`;
@@ -224,7 +224,7 @@ function stepsTable(json: RehearsalJson): string {
   const accuracy = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(2)} %`);
   const rows = json.steps.map(
     (step, index) =>
-      `<tr><td>${index + 1}</td><td>${escapeHtml(step.step)}</td><td>${escapeHtml(step.from)} → ${escapeHtml(step.to)}</td><td>${(step.started_ms / 1000).toFixed(1)}–${(step.ended_ms / 1000).toFixed(1)} s</td>` +
+      `<tr><td>${index + 1}</td><td>${escapeHtml(step.step)}</td><td class="nowrap">${escapeHtml(step.from)} → ${escapeHtml(step.to)}</td><td class="nowrap">${(step.started_ms / 1000).toFixed(1)}–${(step.ended_ms / 1000).toFixed(1)} s</td>` +
       `<td class="number">${formatNumber(step.missing)}</td><td class="number">${formatNumber(step.extra)}</td><td class="number">${formatNumber(step.stale)}</td><td class="number">${formatNumber(step.max_staleness_ms)} ms</td><td class="number">${accuracy(step.validate_accuracy)}</td></tr>`,
   );
   const head = '<tr><th>#</th><th>step</th><th>from → to</th><th>during</th><th>missing</th><th>extra</th><th>stale</th><th>max staleness</th><th>validate accuracy</th></tr>';
@@ -274,6 +274,7 @@ table.steps { border-collapse: collapse; margin: 16px 0; }
 table.steps caption { text-align: left; color: #555; padding-bottom: 4px; }
 table.steps th, table.steps td { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; }
 table.steps td.number { text-align: right; font-variant-numeric: tabular-nums; }
+table.steps td.nowrap { white-space: nowrap; }
 figure { margin: 8px 0 16px; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
 .unit { color: #555; font-weight: normal; }

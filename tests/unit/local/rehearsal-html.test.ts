@@ -88,7 +88,7 @@ describe('the page', () => {
     const table = html.slice(html.indexOf('<table class="steps">'), html.indexOf('</table>'));
     const strip = html.slice(html.indexOf('<svg class="step-strip"'), html.indexOf('</svg>', html.indexOf('<svg class="step-strip"')));
     json.steps.forEach((step, index) => {
-      expect(table).toContain(`<td>${index + 1}</td><td>${step.step}</td><td>${step.from} → ${step.to}</td>`);
+      expect(table).toContain(`<td>${index + 1}</td><td>${step.step}</td><td class="nowrap">${step.from} → ${step.to}</td>`);
       expect(strip).toContain(`>${index + 1}. ${step.step}</text>`);
     });
     expect(count(html, '<line class="step-boundary"')).toBe(json.steps.length * 3);
