@@ -123,6 +123,22 @@ describe('the page', () => {
   });
 });
 
+describe('any number of steps', () => {
+  it('draws fifteen steps, each named on the time axis and bounded on each chart', () => {
+    const fifteen = { ...json, steps: Array.from({ length: 15 }, (_, index) => ({ ...json.steps[index % 10]!, step: `rollback stream → shadow #${index + 1}`, started_ms: index * 4_000, ended_ms: index * 4_000 + 3_000 })) };
+    const page = rehearsalHtml(fifteen);
+    for (let index = 0; index < 15; index += 1) expect(page).toContain(`>${index + 1}. rollback stream → shadow #${index + 1}</text>`);
+    expect(count(page, '<line class="step-boundary"')).toBe(45);
+  });
+
+  it('renders a rehearsal with no step and no sample: empty charts, the verdict still given', () => {
+    const page = rehearsalHtml({ ...json, steps: [], timeline: [] });
+    expect(count(page, '<svg class="chart"')).toBe(3);
+    expect(count(page, '<polyline')).toBe(0);
+    expect(page).toContain('<p class="verdict gapless" id="verdict">');
+  });
+});
+
 describe('hostile step names', () => {
   const breakOut = '</script><script>document.title="owned"</script><!--';
   const attribute = '"><img src=x onerror=alert(1)>';
