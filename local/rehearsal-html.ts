@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RehearsalJson, RehearsalTimelinePoint } from './rehearsal-report';
+import { rehearsalJsonPassed, type RehearsalJson, type RehearsalTimelinePoint } from './rehearsal-report';
 
 /**
  * The cut-over rehearsal as one HTML page (`cdcctl migrate rehearse --report DIR`): the steps table,
@@ -54,8 +54,9 @@ export function scriptSafeJson(value: unknown): string {
 }
 
 /** Gapless: after the drain, nothing missing, extra or stale (what `rehearsalPassed` says of the report). */
+/** The verdict `cdcctl migrate rehearse` gives (its exit code), from the JSON report. */
 export function rehearsalGapless(json: RehearsalJson): boolean {
-  return json.final.missing + json.final.extra + json.final.stale === 0;
+  return rehearsalJsonPassed(json);
 }
 
 /** Writes per second at each point: the cumulative count's difference over the previous point; none at the first. */
@@ -235,16 +236,17 @@ function verdict(json: RehearsalJson): string {
   const { final } = json;
   const counts = `${formatNumber(final.documents)} documents, ${formatNumber(final.rows)} rows: ${formatNumber(final.missing)} missing, ${formatNumber(final.extra)} extra, ${formatNumber(final.stale)} stale`;
   return rehearsalGapless(json)
-    ? `<p class="verdict gapless" id="verdict">Gapless — after the drain the production table equals the collection (${counts}).</p>`
-    : `<p class="verdict not-gapless" id="verdict">NOT gapless — after the drain the production table differs from the collection (${counts}).</p>`;
+    ? `<p class="verdict gapless" id="verdict">Gapless — no move lost a change, and at the end the production table equals the collection (${counts}).</p>`
+    : `<p class="verdict not-gapless" id="verdict">NOT gapless — a move lost changes, or at the end the production table differs from the collection (${counts}).</p>`;
 }
 
 function figures(json: RehearsalJson): string {
   const { writes, trigger } = json;
   const items = [
     ['writes', `${formatNumber(writes.total)} (${formatNumber(writes.insert)} inserts, ${formatNumber(writes.update)} updates, ${formatNumber(writes.replace)} replaces, ${formatNumber(writes.delete)} deletes)`],
-    ['trigger', `${formatNumber(trigger.applied)} applied, ${formatNumber(trigger.failed)} failed, ${formatNumber(trigger.skipped)} skipped; lag up to ${formatNumber(trigger.maxLagMs)} ms; disabled ${formatNumber(trigger.unprocessedAtDisable)} changes behind`],
-    ['cut-over', `${formatNumber(json.cutover_ms)} ms (sink stopped → trigger disabled)`],
+    ['trigger', `${formatNumber(trigger.applied)} applied, ${formatNumber(trigger.failed)} failed, ${formatNumber(trigger.skipped)} skipped; lag up to ${formatNumber(trigger.maxLagMs)} ms`],
+    ['cut-over', json.cutover_ms === null ? 'none in this walk' : `${formatNumber(json.cutover_ms)} ms (the sink's switch and replay, then the trigger's disable)`],
+    ['lost by the moves', formatNumber(json.steps.reduce((sum, step) => sum + step.settled.lost, 0))],
     ['drain', `${formatNumber(json.drain_ms)} ms`],
   ];
   return `<dl class="figures">${items.map(([term, detail]) => `<dt>${term}</dt><dd>${escapeHtml(detail as string)}</dd>`).join('')}</dl>`;

@@ -98,7 +98,12 @@ export function lostByMoves(report: CutoverRehearsalReport): number {
 
 /** The rehearsal passed: no move lost a change, and at the end nothing is missing, extra or stale. */
 export function rehearsalPassed(report: CutoverRehearsalReport): boolean {
-  return lostByMoves(report) === 0 && report.final.missing.length + report.final.extra.length + report.final.stale.length === 0;
+  return rehearsalJsonPassed(rehearsalJson(report));
+}
+
+/** The same verdict from the JSON report (the HTML page's). */
+export function rehearsalJsonPassed(json: Pick<RehearsalJson, 'steps' | 'final'>): boolean {
+  return json.steps.every((step) => step.settled.lost === 0) && json.final.missing + json.final.extra + json.final.stale === 0;
 }
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);

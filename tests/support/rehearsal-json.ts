@@ -14,7 +14,7 @@ interface StepPlan {
   readonly from: string;
   readonly to: string;
   readonly seconds: number;
-  readonly phase: MigrationPhase | 'cut-over';
+  readonly phase: MigrationPhase;
   readonly trigger: boolean;
   readonly stream: boolean;
   readonly writing: boolean;
@@ -23,11 +23,11 @@ interface StepPlan {
 const PLAN: readonly StepPlan[] = [
   { step: 'trigger → shadow', from: 'trigger', to: 'shadow', seconds: 4, phase: 'shadow', trigger: true, stream: false, writing: true },
   { step: 'shadow', from: 'shadow', to: 'shadow', seconds: 10, phase: 'shadow', trigger: true, stream: true, writing: true },
-  { step: 'cut-over shadow → stream', from: 'shadow', to: 'stream', seconds: 3, phase: 'cut-over', trigger: true, stream: true, writing: true },
+  { step: 'cut-over shadow → stream', from: 'shadow', to: 'stream', seconds: 3, phase: 'stream', trigger: true, stream: true, writing: true },
   { step: 'stream', from: 'stream', to: 'stream', seconds: 8, phase: 'stream', trigger: false, stream: true, writing: true },
   { step: 'rollback stream → shadow', from: 'stream', to: 'shadow', seconds: 3, phase: 'shadow', trigger: true, stream: true, writing: true },
   { step: 'shadow (after rollback)', from: 'shadow', to: 'shadow', seconds: 8, phase: 'shadow', trigger: true, stream: true, writing: true },
-  { step: 'cut-over shadow → stream (again)', from: 'shadow', to: 'stream', seconds: 3, phase: 'cut-over', trigger: true, stream: true, writing: true },
+  { step: 'cut-over shadow → stream (again)', from: 'shadow', to: 'stream', seconds: 3, phase: 'stream', trigger: true, stream: true, writing: true },
   { step: 'stream (again)', from: 'stream', to: 'stream', seconds: 9, phase: 'stream', trigger: false, stream: true, writing: true },
   { step: 'drain', from: 'stream', to: 'stream', seconds: 6, phase: 'stream', trigger: false, stream: true, writing: false },
   { step: 'final comparison', from: 'stream', to: 'stream', seconds: 6, phase: 'stream', trigger: false, stream: false, writing: false },
@@ -80,9 +80,11 @@ function steps(plan: readonly StepPlan[], points: readonly RehearsalTimelinePoin
     return {
       step, from, to,
       missing: worst(during, 'missing'), extra: worst(during, 'extra'), stale: worst(during, 'stale'), max_staleness_ms: worst(during, 'max_staleness_ms'),
-      validate_accuracy: null,
+      validate_accuracy: to === 'shadow' ? 98.4 : null,
       started_ms: during[0]?.at_ms ?? 0,
       ended_ms: during.at(-1)?.at_ms ?? 0,
+      actions: from === to ? [] : [{ action: 'apply-connectors', ms: 640 }, { action: 'replay-sink', ms: 2_200 }],
+      settled: { missing: 2, extra: 1, stale: 3, trigger_failed: to === 'stream' ? 0 : 6, lost: 0, lost_ids: [], settle_ms: 2_300 },
     };
   });
 }
@@ -111,7 +113,7 @@ export function realisticRehearsalJson(options: RealisticRehearsalOptions = {}):
     timeline: points,
     final: { ...final, documents: 1_200, rows: 1_200 + final.extra - final.missing },
     writes: { insert: 1_200 + deletes, update: total - 1_200 - 2 * deletes - 40, replace: 40, delete: deletes, total },
-    trigger: { applied: 1_480, failed: 31, skipped: 6, maxLagMs: 2_412, unprocessedAtDisable: 204 },
+    trigger: { applied: 1_480, failed: 31, skipped: 6, maxLagMs: 2_412 },
     cutover_ms: 2_100,
     drain_ms: 480,
   };

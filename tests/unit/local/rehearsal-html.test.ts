@@ -102,9 +102,9 @@ describe('the page', () => {
     expect(xs[0]).toBe(64);
   });
 
-  it('gives the gapless verdict when nothing is missing, extra or stale at the end', () => {
+  it('gives the gapless verdict when no move lost a change and nothing is missing, extra or stale at the end', () => {
     expect(rehearsalGapless(json)).toBe(true);
-    expect(html).toContain('<p class="verdict gapless" id="verdict">Gapless — after the drain the production table equals the collection (1,200 documents, 1,200 rows: 0 missing, 0 extra, 0 stale).</p>');
+    expect(html).toContain('<p class="verdict gapless" id="verdict">Gapless — no move lost a change, and at the end the production table equals the collection (1,200 documents, 1,200 rows: 0 missing, 0 extra, 0 stale).</p>');
     expect(html).not.toContain('NOT gapless');
   });
 
@@ -112,8 +112,14 @@ describe('the page', () => {
     for (const final of [{ missing: 5, extra: 0, stale: 0 }, { missing: 0, extra: 0, stale: 1 }, { missing: 0, extra: 13, stale: 0 }]) {
       const failed = realisticRehearsalJson({ final });
       expect(rehearsalGapless(failed)).toBe(false);
-      expect(rehearsalHtml(failed)).toContain(`NOT gapless — after the drain the production table differs from the collection (1,200 documents, ${(1_200 + final.extra - final.missing).toLocaleString('en-US')} rows: ${final.missing} missing, ${final.extra} extra, ${final.stale} stale).`);
+      expect(rehearsalHtml(failed)).toContain(`NOT gapless — a move lost changes, or at the end the production table differs from the collection (1,200 documents, ${(1_200 + final.extra - final.missing).toLocaleString('en-US')} rows: ${final.missing} missing, ${final.extra} extra, ${final.stale} stale).`);
     }
+  });
+
+  it('says NOT gapless when a move lost a change, even though the end is equal', () => {
+    const lossy = { ...json, steps: json.steps.map((step, index) => (index === 4 ? { ...step, settled: { ...step.settled, lost: 1 } } : step)) };
+    expect(rehearsalGapless(lossy)).toBe(false);
+    expect(rehearsalHtml(lossy)).toContain('NOT gapless — a move lost changes');
   });
 
   it('loads nothing from anywhere else', () => {
