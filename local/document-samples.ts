@@ -1,7 +1,11 @@
 import { MongoClient } from 'mongodb';
-import { Binary, BsonDate, Decimal128, Double, Int64, MaxKey, MinKey, ObjectId, Regex, Timestamp, type BsonDocument, type BsonValue } from '../connectors/contracts/bson';
+import type { BsonDocument } from '../connectors/contracts/bson';
+import { fromDriver, RAW_DRIVER_VALUES } from '../connectors/contracts/driver-values';
 import { parseStrictJson } from '../connectors/contracts/strict-json';
 import { kafkaClient } from './replay';
+
+/** Kept here too for the callers that have always imported it from here. */
+export { fromDriver } from '../connectors/contracts/driver-values';
 
 /**
  * Documents for `cdcctl schema infer`: the `after` of the last change events in a source topic
@@ -36,40 +40,6 @@ export async function documentsFromTopic(bootstrapServers: string, topic: string
   return documents.slice(-sample);
 }
 
-/** A driver value (promoteValues: false) → this repository's BSON value. */
-export function fromDriver(value: unknown): BsonValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return new Double(value);
-  if (value instanceof Date) return BsonDate.of(value);
-  if (Array.isArray(value)) return value.map(fromDriver);
-  const bson = value as { _bsontype?: string; toString(): string; toHexString?(): string; value?: number; buffer?: Uint8Array; sub_type?: number; pattern?: string; options?: string; high?: number; low?: number };
-  switch (bson._bsontype) {
-    case 'ObjectId':
-      return new ObjectId(bson.toHexString!());
-    case 'Int32':
-      return Number(bson.value);
-    case 'Double':
-      return new Double(Number(bson.value));
-    case 'Long':
-      return new Int64(BigInt(bson.toString()));
-    case 'Decimal128':
-      return new Decimal128(bson.toString());
-    case 'Binary':
-      return new Binary(Buffer.from(bson.buffer!).toString('base64'), bson.sub_type ?? 0);
-    case 'Timestamp':
-      return new Timestamp(Number(bson.high), Number(bson.low));
-    case 'BSONRegExp':
-      return new Regex(bson.pattern!, bson.options!);
-    case 'MinKey':
-      return new MinKey();
-    case 'MaxKey':
-      return new MaxKey();
-    default:
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, fromDriver(item)]));
-  }
-}
-
 /** `sample` documents of `<database>.<collection>`: `$sample` where the server has it, else the first ones. */
 export async function documentsFromMongoDb(uri: string, namespace: string, sample: number): Promise<BsonDocument[]> {
   const [database, ...rest] = namespace.split('.');
@@ -78,7 +48,7 @@ export async function documentsFromMongoDb(uri: string, namespace: string, sampl
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
   try {
     const target = client.db(database).collection(collection);
-    const options = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
+    const options = RAW_DRIVER_VALUES;
     const found = await target
       .aggregate([{ $sample: { size: sample } }], options)
       .toArray()
