@@ -34,10 +34,10 @@ async function mergeRange(reader: TableReader, tally: Tally, triggerRows: readon
       if (triggerRow) {
         byKey.delete(key);
         await tally.compare(key, triggerRow, streamRow);
-      } else await tally.missing(key, 'missing_on_trigger');
+      } else await tally.missing(key, 'missing_on_trigger', streamRow);
     }
   }
-  for (const key of byKey.keys()) await tally.missing(key, 'missing_on_stream');
+  for (const [key, triggerRow] of byKey) await tally.missing(key, 'missing_on_stream', triggerRow);
 }
 
 /**
@@ -60,7 +60,7 @@ export async function mergePass(reader: TableReader, tally: Tally, options: Pass
     onProgress({ pass: 'trigger-side', rows, estimatedRows });
   }
   // A trigger table that ends on a full batch (or is empty) leaves the stream rows after its last key.
-  if (!exhausted) for await (const streamRows of reader.streamRange(lower, undefined)) for (const streamRow of streamRows) await tally.missing(keyOf(streamRow, keyCount), 'missing_on_trigger');
+  if (!exhausted) for await (const streamRows of reader.streamRange(lower, undefined)) for (const streamRow of streamRows) await tally.missing(keyOf(streamRow, keyCount), 'missing_on_trigger', streamRow);
 }
 
 type NarrowedPassOptions = PassOptions & { readonly mode: 'sample' | 'since' };
@@ -81,7 +81,7 @@ async function triggerSidePass(reader: TableReader, tally: Tally, options: Narro
       examined?.add(key);
       const twin = twins.get(key);
       if (twin) await tally.compare(key, row, twin);
-      else await tally.missing(key, 'missing_on_stream');
+      else await tally.missing(key, 'missing_on_stream', row);
     }
     rows += batch.length;
     onProgress({ pass: 'trigger-side', rows, estimatedRows });
@@ -102,7 +102,7 @@ async function streamSidePass(reader: TableReader, tally: Tally, options: Narrow
     for (const row of batch) {
       const key = keyOf(row, keyCount);
       const counterpart = counterparts.get(key);
-      if (!counterpart) await tally.missing(key, 'missing_on_trigger');
+      if (!counterpart) await tally.missing(key, 'missing_on_trigger', row);
       else if (!(mode === 'since' ? counterpart.__seen === true : examined!.has(key))) await tally.compare(key, counterpart, row);
     }
     rows += batch.length;

@@ -1,19 +1,25 @@
 import type { Client } from 'pg';
 import { display } from './compare';
 import { quote, type Query } from './shadow-query';
-import type { DiscrepancySink, TallyCounts } from './shadow-tally';
+import type { SourceVerdict, VerdictCounts } from './source-verdict';
+import type { RowDiscrepancy, TallyCounts } from './shadow-tally';
 
 /**
  * The last step of shadow validation: the run's summary in `migration_validation_runs` and its
  * discrepancies in `migration_discrepancies`, written in buffered batches as they are found so that
  * memory stays flat. The tables belong to the warehouse's versioned schema
  * (warehouse/migrations/003_shadow_validation_results.sql): a run checks that they are there and
- * never creates them.
+ * never creates them. A run checked against the source also stores each discrepancy's verdict and the
+ * run's counts per verdict, in the columns of 005_discrepancy_source_verdicts; a run without the
+ * source writes exactly what it wrote before that migration, so it needs none of it.
  */
 
 export const RESULT_TABLES = ['migration_validation_runs', 'migration_discrepancies'] as const;
 type ResultTable = (typeof RESULT_TABLES)[number];
 export const RESULTS_MIGRATION = '003_shadow_validation_results';
+/** The result columns a run checked against the source writes, by table. */
+export const VERDICT_COLUMNS = { migration_discrepancies: 'source_verdict', migration_validation_runs: 'source_verdicts' } as const;
+export const VERDICTS_MIGRATION = '005_discrepancy_source_verdicts';
 
 /** Discrepancies buffered before one INSERT. */
 const DISCREPANCY_FLUSH = 1000;
@@ -41,9 +47,13 @@ export interface RunEnd extends TallyCounts {
   readonly accuracyPercent: number | null;
   readonly recommendation: string;
   readonly passed: boolean;
+  /** Counts per verdict of a run checked against the source. */
+  readonly sourceVerdicts?: VerdictCounts;
 }
 
-export interface DiscrepancyWriter extends DiscrepancySink {
+export interface DiscrepancyWriter {
+  /** Stores a discrepancy: one row per differing field, one for a missing row; with the source's verdict when checked. */
+  record(discrepancy: RowDiscrepancy, verdict?: SourceVerdict): Promise<void>;
   /** Writes what is buffered. */
   flush(): Promise<void>;
   /** Discrepancies kept so far (the cap stops storing, never counting). */
@@ -63,6 +73,20 @@ export async function missingResultTables(client: Queryable, schema?: string): P
   );
 }
 
+/** The verdict columns a run checked against the source writes, each that is not there. */
+export async function missingVerdictColumns(client: Queryable, schema?: string): Promise<string[]> {
+  const wanted = Object.entries(VERDICT_COLUMNS).map(([table, column]) => ({ table: resultTable(table as ResultTable, schema), column }));
+  const result = await client.query<{ name: string; column_name: string }>(
+    `SELECT w.name, w.column_name FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(name, column_name, position)
+      WHERE to_regclass(w.name) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(w.name) AND a.attname = w.column_name AND NOT a.attisdropped)
+      ORDER BY position`,
+    [wanted.map((entry) => entry.table), wanted.map((entry) => entry.column)],
+  );
+  return result.rows.map(
+    (row) => `result column ${row.name}.${row.column_name} does not exist: apply the warehouse migrations (${VERDICTS_MIGRATION} adds it), or validate with --no-persist`,
+  );
+}
+
 export function startRunQuery(run: RunStart, schema?: string): Query {
   return {
     text: `INSERT INTO ${resultTable('migration_validation_runs', schema)} (run_id, collection, trigger_table, stream_table, mode, started_at, threshold, options) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -71,22 +95,36 @@ export function startRunQuery(run: RunStart, schema?: string): Query {
 }
 
 export function finishRunQuery(run: RunEnd, schema?: string): Query {
+  const verdicts = run.sourceVerdicts ? `, ${VERDICT_COLUMNS.migration_validation_runs} = $11` : '';
   return {
     text: `UPDATE ${resultTable('migration_validation_runs', schema)} SET finished_at = $2, rows_examined = $3, rows_matching = $4, rows_with_differences = $5,
-           missing_on_stream = $6, missing_on_trigger = $7, accuracy_percent = $8, recommendation = $9, passed = $10 WHERE run_id = $1`,
-    values: [run.runId, run.finishedAt, run.rowsExamined, run.rowsMatching, run.rowsWithDifferences, run.missingOnStream, run.missingOnTrigger, run.accuracyPercent, run.recommendation, run.passed],
+           missing_on_stream = $6, missing_on_trigger = $7, accuracy_percent = $8, recommendation = $9, passed = $10${verdicts} WHERE run_id = $1`,
+    values: [
+      ...[run.runId, run.finishedAt, run.rowsExamined, run.rowsMatching, run.rowsWithDifferences, run.missingOnStream, run.missingOnTrigger, run.accuracyPercent, run.recommendation, run.passed],
+      ...(run.sourceVerdicts ? [JSON.stringify(run.sourceVerdicts)] : []),
+    ],
   };
 }
 
-type DiscrepancyRow = [key: string, kind: string, field: string | null, triggerValue: string | null, streamValue: string | null];
+type DiscrepancyRow = [key: string, kind: string, field: string | null, triggerValue: string | null, streamValue: string | null, verdict?: SourceVerdict];
 
-/** One INSERT of many discrepancies: one array parameter per column. */
-export function discrepanciesQuery(runId: string, collection: string, rows: readonly DiscrepancyRow[], schema?: string): Query {
+/** One INSERT of many discrepancies: one array parameter per column; the verdict column only when `withVerdicts`. */
+export function discrepanciesQuery(runId: string, collection: string, rows: readonly DiscrepancyRow[], schema?: string, withVerdicts = false): Query {
+  const columns = withVerdicts ? 6 : 5;
+  const indexes = Array.from({ length: columns }, (_, index) => index);
+  const verdictColumn = withVerdicts ? `, ${VERDICT_COLUMNS.migration_discrepancies}` : '';
   return {
-    text: `INSERT INTO ${resultTable('migration_discrepancies', schema)} (run_id, collection, row_key, kind, field, trigger_value, stream_value)
-         SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
-    values: [runId, collection, ...[0, 1, 2, 3, 4].map((index) => rows.map((row) => row[index]))],
+    text: `INSERT INTO ${resultTable('migration_discrepancies', schema)} (run_id, collection, row_key, kind, field, trigger_value, stream_value${verdictColumn})
+         SELECT $1, $2, * FROM unnest(${indexes.map((index) => `$${index + 3}::text[]`).join(', ')})`,
+    values: [runId, collection, ...indexes.map((index) => rows.map((row) => row[index] ?? null))],
   };
+}
+
+/** A discrepancy as its stored rows: one per differing field, or one for a missing row. */
+export function discrepancyRows(discrepancy: RowDiscrepancy, verdict?: SourceVerdict): DiscrepancyRow[] {
+  const { key, kind } = discrepancy;
+  if (kind !== 'differences') return [[key, kind, null, null, null, verdict]];
+  return discrepancy.differences.map((difference) => [key, difference.kind, difference.field, valueText(difference.trigger), valueText(difference.stream), verdict]);
 }
 
 /** A value as stored: JSON for structures, ISO for timestamps, cut at VALUE_TEXT_LIMIT characters. */
@@ -103,6 +141,8 @@ export interface DiscrepancyWriterOptions {
   /** Discrepancies stored per run at most. */
   readonly maxStored: number;
   readonly schema?: string;
+  /** Store each discrepancy's verdict (a run checked against the source). @default false */
+  readonly withVerdicts?: boolean;
 }
 
 export function createDiscrepancyWriter(client: Queryable, options: DiscrepancyWriterOptions): DiscrepancyWriter {
@@ -110,15 +150,17 @@ export function createDiscrepancyWriter(client: Queryable, options: DiscrepancyW
   let stored = 0;
   const flush = async () => {
     if (buffer.length === 0) return;
-    const query = discrepanciesQuery(options.runId, options.collection, buffer.splice(0), options.schema);
+    const query = discrepanciesQuery(options.runId, options.collection, buffer.splice(0), options.schema, options.withVerdicts);
     await client.query(query.text, query.values);
   };
   return {
-    async record(key, kind, field, triggerValue, streamValue) {
-      if (stored >= options.maxStored) return;
-      stored += 1;
-      buffer.push([key, kind, field, valueText(triggerValue), valueText(streamValue)]);
-      if (buffer.length >= DISCREPANCY_FLUSH) await flush();
+    async record(discrepancy, verdict) {
+      for (const row of discrepancyRows(discrepancy, verdict)) {
+        if (stored >= options.maxStored) return;
+        stored += 1;
+        buffer.push(row);
+        if (buffer.length >= DISCREPANCY_FLUSH) await flush();
+      }
     },
     flush,
     stored: () => stored,

@@ -1,9 +1,10 @@
-import { compareRows, fieldPattern, type DifferenceKind, type Tolerances } from './compare';
+import { compareRows, fieldPattern, type DifferenceKind, type FieldDifference, type Tolerances } from './compare';
 
 /**
  * The compare step of shadow validation: each pair of rows through `compareRows`, each row missing
- * on one side, counted, and every discrepancy handed to a sink (which persists it, or not). Memory
- * stays flat: counters, and at most FIELD_STATS_LIMIT differing field patterns.
+ * on one side, counted, and every discrepancy handed to a sink (which checks it against the source,
+ * persists it, or neither) with the rows it was found in. Memory stays flat: counters, and at most
+ * FIELD_STATS_LIMIT differing field patterns.
  */
 
 export type MissingKind = 'missing_on_stream' | 'missing_on_trigger';
@@ -22,16 +23,28 @@ export interface TallyCounts {
   readonly missingOnTrigger: number;
 }
 
-/** Where each discrepancy goes: `field` and the values are null for a missing row. */
+type Row = Readonly<Record<string, unknown>>;
+
+/** One row's discrepancy: missing on one side (no differences), or its differing fields. */
+export interface RowDiscrepancy {
+  readonly key: string;
+  readonly kind: MissingKind | 'differences';
+  /** Undefined on the side that lacks the row. */
+  readonly triggerRow?: Row;
+  readonly streamRow?: Row;
+  readonly differences: readonly FieldDifference[];
+}
+
+/** Where each discrepancy goes. */
 export interface DiscrepancySink {
-  record(key: string, kind: DifferenceKind | MissingKind, field: string | null, triggerValue: unknown, streamValue: unknown): Promise<void>;
+  record(discrepancy: RowDiscrepancy): Promise<void>;
 }
 
 export interface Tally {
   /** A row both sides have. */
-  compare(key: string, triggerRow: Readonly<Record<string, unknown>>, streamRow: Readonly<Record<string, unknown>>): Promise<void>;
-  /** A row one side lacks. */
-  missing(key: string, kind: MissingKind): Promise<void>;
+  compare(key: string, triggerRow: Row, streamRow: Row): Promise<void>;
+  /** A row one side lacks; `row` is the other side's. */
+  missing(key: string, kind: MissingKind, row: Row): Promise<void>;
   counts(): TallyCounts;
   /** Most differing fields first; array elements grouped (`items[].sku`). */
   fields(): FieldCount[];
@@ -61,16 +74,14 @@ export function createTally(comparedColumns: readonly string[], tolerances: Tole
         return;
       }
       counts.rowsWithDifferences += 1;
-      for (const difference of differences) {
-        countField(difference.field, difference.kind);
-        await sink.record(key, difference.kind, difference.field, difference.trigger, difference.stream);
-      }
+      for (const difference of differences) countField(difference.field, difference.kind);
+      await sink.record({ key, kind: 'differences', triggerRow, streamRow, differences });
     },
-    async missing(key, kind) {
+    async missing(key, kind, row) {
       counts.rowsExamined += 1;
       if (kind === 'missing_on_stream') counts.missingOnStream += 1;
       else counts.missingOnTrigger += 1;
-      await sink.record(key, kind, null, null, null);
+      await sink.record({ key, kind, ...(kind === 'missing_on_stream' ? { triggerRow: row } : { streamRow: row }), differences: [] });
     },
     counts: () => ({ ...counts }),
     fields: () =>

@@ -3,12 +3,16 @@ import type { Client } from 'pg';
 import { DEFAULT_TOLERANCES, type Tolerances } from './compare';
 import { missingTables, planComparison, primaryKeyOf, readTableShape, type ComparisonPlan } from './shadow-inspect';
 import { mergePass, narrowedPasses, type ValidationProgress } from './shadow-passes';
-import { createDiscrepancyWriter, DISCARDING_WRITER, finishRunQuery, missingResultTables, startRunQuery, type DiscrepancyWriter } from './shadow-persist';
+import { createDiscrepancyWriter, DISCARDING_WRITER, finishRunQuery, missingResultTables, missingVerdictColumns, startRunQuery, type DiscrepancyWriter } from './shadow-persist';
 import { connectForValidation, createTableReader, type Narrowing } from './shadow-read';
-import { createTally, type FieldCount, type Tally } from './shadow-tally';
+import { connectToSource, createSourceCheck, resolveSourceCheckOptions, sourceCheckProblems, type ResolvedSourceCheckOptions, type SourceCheck, type SourceCheckOptions, type SourceConnection } from './shadow-source';
+import { createTally, type DiscrepancySink, type FieldCount, type Tally } from './shadow-tally';
+import { DOCUMENT_COLUMNS, type VerdictCounts } from './source-verdict';
 
 export type { ValidationProgress } from './shadow-passes';
 export type { FieldCount } from './shadow-tally';
+export type { SourceCheckOptions } from './shadow-source';
+export { SOURCE_VERDICTS, type SourceVerdict, type VerdictCounts } from './source-verdict';
 
 /**
  * Shadow validation (seed step 10): the trigger path's table against the stream path's table in the
@@ -17,7 +21,8 @@ export type { FieldCount } from './shadow-tally';
  * (shadow-inspect), build the queries (shadow-query), read in keyset batches (shadow-read) along one
  * merge pass or two narrowed passes (shadow-passes), compare and count (compare, shadow-tally), and
  * persist the discrepancies and the run's summary in the tables of the warehouse migration
- * 003_shadow_validation_results (shadow-persist).
+ * 003_shadow_validation_results (shadow-persist). With a source, each discrepancy is first checked
+ * against the source collection, which says which side is wrong (shadow-source, source-verdict).
  */
 
 /** The seed's recommendation thresholds, in percent of rows that match. */
@@ -71,6 +76,8 @@ export interface ShadowValidationOptions {
   readonly resultsSchema?: string;
   /** Discrepancy rows written per run at most (counts stay exact). @default 100000 */
   readonly maxStoredDiscrepancies?: number;
+  /** Check each discrepancy against the source collection. @default none: the tables are compared with each other only */
+  readonly source?: SourceCheckOptions;
   readonly onProgress?: (progress: ValidationProgress) => void;
 }
 
@@ -100,6 +107,8 @@ export interface ValidationResult {
   readonly discrepanciesStored: number;
   readonly tolerances: Tolerances;
   readonly durationMs: number;
+  /** Discrepancies (rows missing or differing) per verdict; only in a run checked against the source. */
+  readonly sourceVerdicts?: VerdictCounts;
 }
 
 export class ValidationError extends Error {
@@ -107,8 +116,9 @@ export class ValidationError extends Error {
 }
 
 /** The options with every default resolved, and the run's mode. */
-export interface ResolvedValidationOptions extends Required<Omit<ShadowValidationOptions, 'keyColumns' | 'sample' | 'since' | 'resultsSchema'>> {
+export interface ResolvedValidationOptions extends Required<Omit<ShadowValidationOptions, 'keyColumns' | 'sample' | 'since' | 'resultsSchema' | 'source'>> {
   readonly keyColumns?: readonly string[];
+  readonly source?: ResolvedSourceCheckOptions;
   readonly sample?: number;
   readonly since?: Date;
   readonly resultsSchema?: string;
@@ -128,6 +138,7 @@ export function resolveOptions(options: ShadowValidationOptions): ResolvedValida
     threshold: options.threshold ?? RECOMMENDATION_THRESHOLDS.ready,
     persist: options.persist ?? true,
     maxStoredDiscrepancies: options.maxStoredDiscrepancies ?? 100_000,
+    source: options.source ? resolveSourceCheckOptions(options.source) : undefined,
     onProgress: options.onProgress ?? (() => undefined),
     mode: options.sample !== undefined ? 'sample' : options.since ? 'since' : 'full',
   };
@@ -144,6 +155,7 @@ export function optionProblems(options: ResolvedValidationOptions): string[] {
   if (!(tolerances.timestampMs >= 0)) problems.push(`timestamp tolerance must be ≥ 0 ms (got ${tolerances.timestampMs})`);
   if (!(tolerances.numericRelative >= 0)) problems.push(`numeric tolerance must be ≥ 0 (got ${tolerances.numericRelative})`);
   if (options.triggerTable === options.streamTable) problems.push(`trigger table and stream table are the same table (${options.triggerTable})`);
+  if (options.source) problems.push(...sourceCheckProblems(options.source));
   return problems;
 }
 
@@ -167,8 +179,17 @@ async function inspect(client: Client, options: ResolvedValidationOptions): Prom
     ignoreMetadataColumns: options.ignoreMetadataColumns,
     sinceColumn: options.since ? options.sinceColumn : undefined,
   });
-  throwIfAny(problems);
+  throwIfAny([...problems, ...(options.source ? await sourceProblems(client, options, plan!) : [])]);
   return plan!;
+}
+
+/** A check against the source needs a one-column key (the `_id`), a document in each table, and, when persisting, the verdict columns. */
+async function sourceProblems(client: Client, options: ResolvedValidationOptions, plan: ComparisonPlan): Promise<string[]> {
+  const problems = plan.keyColumns.length === 1 ? [] : [`--source-url: the key must be one column holding the document's _id (got ${plan.keyColumns.join(', ')})`];
+  for (const table of [plan.trigger, plan.stream]) {
+    if (!DOCUMENT_COLUMNS.some((column) => table.columns.includes(column))) problems.push(`--source-url: table ${options.schema}.${table.name} holds no document to compare with the source (no ${DOCUMENT_COLUMNS.join(' or ')} column)`);
+  }
+  return [...problems, ...(options.persist ? await missingVerdictColumns(client, options.resultsSchema) : [])];
 }
 
 function narrowing(options: ResolvedValidationOptions): Narrowing {
@@ -181,11 +202,18 @@ function narrowing(options: ResolvedValidationOptions): Narrowing {
 async function startRun(client: Client, options: ResolvedValidationOptions, plan: ComparisonPlan, runId: string, startedAt: Date): Promise<DiscrepancyWriter> {
   if (!options.persist) return DISCARDING_WRITER;
   const { schema, ignoreColumns, ignoreMetadataColumns, tolerances, batchSize, sample, sampleSeed, since, sinceColumn } = options;
-  const settings = { schema, keyColumns: plan.keyColumns, ignoreColumns, ignoreMetadataColumns, tolerances, batchSize, sample, sampleSeed, since: since?.toISOString(), sinceColumn };
+  const settings = { schema, keyColumns: plan.keyColumns, ignoreColumns, ignoreMetadataColumns, tolerances, batchSize, sample, sampleSeed, since: since?.toISOString(), sinceColumn, ...sourceSettings(options.source) };
   const { collection, triggerTable, streamTable, mode, threshold } = options;
   const query = startRunQuery({ runId, collection, triggerTable, streamTable, mode, startedAt, threshold, options: settings }, options.resultsSchema);
   await client.query(query.text, query.values);
-  return createDiscrepancyWriter(client, { runId, collection, maxStored: options.maxStoredDiscrepancies, schema: options.resultsSchema });
+  return createDiscrepancyWriter(client, { runId, collection, maxStored: options.maxStoredDiscrepancies, schema: options.resultsSchema, withVerdicts: options.source !== undefined });
+}
+
+/** What repeats a run's source check: everything but the URL, which may hold a password. */
+function sourceSettings(source: ResolvedSourceCheckOptions | undefined): object {
+  if (!source) return {};
+  const { database, collection, excludeFields, versionField, lookupBatchSize } = source;
+  return { source: { database, collection, excludeFields, versionField, lookupBatchSize } };
 }
 
 /** Steps 2 to 4: read both tables along the mode's passes, comparing as the rows arrive. */
@@ -196,7 +224,15 @@ async function readAndCompare(client: Client, options: ResolvedValidationOptions
   else await narrowedPasses(reader, tally, { ...passOptions, mode: options.mode });
 }
 
-function summarise(options: ResolvedValidationOptions, plan: ComparisonPlan, tally: Tally, run: { runId: string; stored: number; startedAt: Date; finishedAt: Date }): ValidationResult {
+interface RunRecord {
+  readonly runId: string;
+  readonly stored: number;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly sourceVerdicts?: VerdictCounts;
+}
+
+function summarise(options: ResolvedValidationOptions, plan: ComparisonPlan, tally: Tally, run: RunRecord): ValidationResult {
   const counts = tally.counts();
   const accuracyPercent = counts.rowsExamined === 0 ? null : (counts.rowsMatching / counts.rowsExamined) * 100;
   return {
@@ -218,6 +254,7 @@ function summarise(options: ResolvedValidationOptions, plan: ComparisonPlan, tal
     discrepanciesStored: run.stored,
     tolerances: options.tolerances,
     durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
+    ...(run.sourceVerdicts ? { sourceVerdicts: run.sourceVerdicts } : {}),
   };
 }
 
@@ -228,23 +265,36 @@ async function finishRun(client: Client, options: ResolvedValidationOptions, res
   await client.query(query.text, query.values);
 }
 
+/** Where the tally's discrepancies go: straight to the writer, or through the source check first. */
+function discrepancySink(writer: DiscrepancyWriter, options: ResolvedValidationOptions, source: SourceConnection | undefined, startedAt: Date): { sink: DiscrepancySink; check?: SourceCheck } {
+  if (!source || !options.source) return { sink: writer };
+  const { versionField, lookupBatchSize } = options.source;
+  const check = createSourceCheck(source.lookup, { startedAt, versionField, lookupBatchSize, tolerances: options.tolerances }, writer);
+  return { sink: check.sink, check };
+}
+
 export async function validateShadow(requested: ShadowValidationOptions): Promise<ValidationResult> {
   const startedAt = new Date();
   const options = resolveOptions(requested);
   throwIfAny(optionProblems(options));
   const client = await connectForValidation(options.databaseUrl);
+  let source: SourceConnection | undefined;
   try {
     const plan = await inspect(client, options);
+    source = options.source && (await connectToSource(options.source));
     const runId = randomUUID();
     const writer = await startRun(client, options, plan, runId, startedAt);
-    const tally = createTally(plan.comparedColumns, options.tolerances, writer);
+    const { sink, check } = discrepancySink(writer, options, source, startedAt);
+    const tally = createTally(plan.comparedColumns, options.tolerances, sink);
     await readAndCompare(client, options, plan, tally);
+    await check?.flush();
     await writer.flush();
     const finishedAt = new Date();
-    const result = summarise(options, plan, tally, { runId, stored: writer.stored(), startedAt, finishedAt });
+    const result = summarise(options, plan, tally, { runId, stored: writer.stored(), startedAt, finishedAt, sourceVerdicts: check?.counts() });
     await finishRun(client, options, result, finishedAt);
     return result;
   } finally {
+    await source?.close();
     await client.end();
   }
 }

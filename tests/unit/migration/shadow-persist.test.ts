@@ -3,6 +3,7 @@ import {
   discrepanciesQuery,
   finishRunQuery,
   missingResultTables,
+  missingVerdictColumns,
   resultTable,
   startRunQuery,
   valueText,
@@ -52,6 +53,28 @@ describe('run queries', () => {
       ['k2', 'missing_on_stream', null, null, null],
     ]);
     expect(query.values).toEqual([RUN_ID, 'orders', ['k1', 'k2'], ['value', 'missing_on_stream'], ['status', null], ['paid', null], ['refunded', null]]);
+    expect(query.text).not.toContain('source_verdict');
+  });
+
+  it('store each discrepancy\'s verdict, and the run\'s counts per verdict, only for a run checked against the source', () => {
+    const rows: Parameters<typeof discrepanciesQuery>[2] = [['k1', 'value', 'status', 'paid', 'refunded', 'stream-side wrong'], ['k2', 'missing_on_stream', null, null, null, 'both wrong']];
+    const query = discrepanciesQuery(RUN_ID, 'orders', rows, undefined, true);
+    expect(query.text).toContain('(run_id, collection, row_key, kind, field, trigger_value, stream_value, source_verdict)');
+    expect(query.text).toContain('unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])');
+    expect(query.values[7]).toEqual(['stream-side wrong', 'both wrong']);
+    const counts = { rowsExamined: 1, rowsMatching: 0, rowsWithDifferences: 1, missingOnStream: 0, missingOnTrigger: 0 };
+    const sourceVerdicts = { 'trigger-side wrong': 0, 'stream-side wrong': 1, 'both wrong': 0, 'source changed since': 0, undecided: 0 };
+    const finish = finishRunQuery({ runId: RUN_ID, finishedAt: new Date(0), ...counts, accuracyPercent: 0, recommendation: 'major-issues', passed: false, sourceVerdicts });
+    expect(finish.text).toContain('source_verdicts = $11 WHERE run_id = $1');
+    expect(JSON.parse(finish.values[10] as string)).toEqual(sourceVerdicts);
+  });
+
+  it('name the warehouse migration that adds a missing verdict column', async () => {
+    const { client, queries } = recordingClient([{ name: 'migration_discrepancies', column_name: 'source_verdict' }]);
+    expect(await missingVerdictColumns(client)).toEqual([
+      'result column migration_discrepancies.source_verdict does not exist: apply the warehouse migrations (005_discrepancy_source_verdicts adds it), or validate with --no-persist',
+    ]);
+    expect(queries[0]!.values).toEqual([['migration_discrepancies', 'migration_validation_runs'], ['source_verdict', 'source_verdicts']]);
   });
 });
 
@@ -59,7 +82,7 @@ describe('createDiscrepancyWriter', () => {
   it('writes in batches of 1000 and the rest on flush', async () => {
     const { client, queries } = recordingClient();
     const writer = createDiscrepancyWriter(client, { runId: RUN_ID, collection: 'orders', maxStored: 100_000 });
-    for (let index = 0; index < 1001; index += 1) await writer.record(`k${index}`, 'missing_on_stream', null, null, null);
+    for (let index = 0; index < 1001; index += 1) await writer.record({ key: `k${index}`, kind: 'missing_on_stream', triggerRow: {}, differences: [] });
     expect(queries).toHaveLength(1);
     expect((queries[0]!.values[2] as string[]).length).toBe(1000);
     await writer.flush();
@@ -71,10 +94,19 @@ describe('createDiscrepancyWriter', () => {
   it('stores no more than the cap', async () => {
     const { client, queries } = recordingClient();
     const writer = createDiscrepancyWriter(client, { runId: RUN_ID, collection: 'orders', maxStored: 2 });
-    for (const key of ['k1', 'k2', 'k3']) await writer.record(key, 'value', 'status', 'a', 'b');
+    for (const key of ['k1', 'k2', 'k3']) await writer.record({ key, kind: 'differences', triggerRow: {}, streamRow: {}, differences: [{ field: 'status', kind: 'value', trigger: 'a', stream: 'b' }] });
     await writer.flush();
     expect(writer.stored()).toBe(2);
     expect(queries[0]!.values[2]).toEqual(['k1', 'k2']);
+  });
+
+  it('stores a row with differences as one row per differing field, each with the verdict', async () => {
+    const { client, queries } = recordingClient();
+    const writer = createDiscrepancyWriter(client, { runId: RUN_ID, collection: 'orders', maxStored: 100, withVerdicts: true });
+    const differences = [{ field: 'doc.status', kind: 'value' as const, trigger: 'paid', stream: 'new' }, { field: 'doc.total', kind: 'value' as const, trigger: 10, stream: 12 }];
+    await writer.record({ key: 'k1', kind: 'differences', triggerRow: {}, streamRow: {}, differences }, 'stream-side wrong');
+    await writer.flush();
+    expect(queries[0]!.values.slice(2)).toEqual([['k1', 'k1'], ['value', 'value'], ['doc.status', 'doc.total'], ['paid', '10'], ['new', '12'], ['stream-side wrong', 'stream-side wrong']]);
   });
 });
 

@@ -1,9 +1,9 @@
 import { DEFAULT_TOLERANCES } from '../../../migration/compare';
-import { createTally, type DiscrepancySink } from '../../../migration/shadow-tally';
+import { createTally, type DiscrepancySink, type RowDiscrepancy } from '../../../migration/shadow-tally';
 
-function recordingSink(): { sink: DiscrepancySink; recorded: unknown[][] } {
-  const recorded: unknown[][] = [];
-  return { sink: { record: async (...entry) => void recorded.push(entry) }, recorded };
+function recordingSink(): { sink: DiscrepancySink; recorded: RowDiscrepancy[] } {
+  const recorded: RowDiscrepancy[] = [];
+  return { sink: { record: async (discrepancy) => void recorded.push(discrepancy) }, recorded };
 }
 
 describe('createTally', () => {
@@ -12,20 +12,31 @@ describe('createTally', () => {
     const tally = createTally(['status', 'total'], DEFAULT_TOLERANCES, sink);
     await tally.compare('k1', { status: 'paid', total: 10 }, { status: 'paid', total: 10.05 });
     await tally.compare('k2', { status: 'paid', total: 10 }, { status: 'refunded', total: 20 });
-    await tally.missing('k3', 'missing_on_stream');
-    await tally.missing('k4', 'missing_on_trigger');
+    await tally.missing('k3', 'missing_on_stream', { status: 'paid' });
+    await tally.missing('k4', 'missing_on_trigger', { status: 'paid' });
     expect(tally.counts()).toEqual({ rowsExamined: 4, rowsMatching: 1, rowsWithDifferences: 1, missingOnStream: 1, missingOnTrigger: 1 });
   });
 
-  it('hands every discrepancy to the sink: one per differing field, one per missing row', async () => {
+  it('hands every discrepancy to the sink with the rows it was found in: one per differing row with its fields, one per missing row', async () => {
     const { sink, recorded } = recordingSink();
     const tally = createTally(['status', 'total'], DEFAULT_TOLERANCES, sink);
+    await tally.compare('k1', { status: 'paid', total: 10 }, { status: 'paid', total: 10 });
     await tally.compare('k2', { status: 'paid', total: 10 }, { status: 'refunded', total: 20 });
-    await tally.missing('k3', 'missing_on_stream');
+    await tally.missing('k3', 'missing_on_stream', { status: 'new' });
+    await tally.missing('k4', 'missing_on_trigger', { status: 'paid' });
     expect(recorded).toEqual([
-      ['k2', 'value', 'status', 'paid', 'refunded'],
-      ['k2', 'value', 'total', 10, 20],
-      ['k3', 'missing_on_stream', null, null, null],
+      {
+        key: 'k2',
+        kind: 'differences',
+        triggerRow: { status: 'paid', total: 10 },
+        streamRow: { status: 'refunded', total: 20 },
+        differences: [
+          { field: 'status', kind: 'value', trigger: 'paid', stream: 'refunded' },
+          { field: 'total', kind: 'value', trigger: 10, stream: 20 },
+        ],
+      },
+      { key: 'k3', kind: 'missing_on_stream', triggerRow: { status: 'new' }, differences: [] },
+      { key: 'k4', kind: 'missing_on_trigger', streamRow: { status: 'paid' }, differences: [] },
     ]);
   });
 

@@ -20,6 +20,8 @@ describe('resolveOptions', () => {
       mode: 'full',
     });
     expect(resolved.resultsSchema).toBeUndefined();
+    expect(resolved.source).toBeUndefined();
+    expect(resolveOptions({ ...base, source: { url: 'mongodb://source', database: 'app_db', collection: 'orders' } }).source).toMatchObject({ versionField: 'updated_at', lookupBatchSize: 500 });
   });
 
   it('takes its mode from the narrowing asked for', () => {
@@ -42,6 +44,7 @@ describe('optionProblems', () => {
       since: new Date(0),
       threshold: 101,
       tolerances: { timestampMs: -1, numericRelative: -0.1 },
+      source: { url: 'mongodb://source', database: 'app_db', collection: 'orders', lookupBatchSize: 0 },
     });
     expect(optionProblems(options)).toEqual([
       'batchSize must be a whole number ≥ 1 (got 0)',
@@ -51,6 +54,7 @@ describe('optionProblems', () => {
       'timestamp tolerance must be ≥ 0 ms (got -1)',
       'numeric tolerance must be ≥ 0 (got -0.1)',
       'trigger table and stream table are the same table (orders)',
+      'source lookup batch size must be a whole number ≥ 1 (got 0)',
     ]);
   });
 });
