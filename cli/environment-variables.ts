@@ -29,6 +29,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   { variable: '`CONNECT_USERNAME`, `CONNECT_PASSWORD` (or what `connect.auth` names)', what: "the worker's Basic credentials" },
   { variable: '`NODE_EXTRA_CA_CERTS`', what: "Node's own: a CA file to trust, e.g. the Connect workers' own CA" },
   { variable: '`WAREHOUSE_URL`', what: "the warehouse for `migrate validate` and `schema check` (local: the runtime's)" },
+  { variable: '`MONGODB_URL`', what: "the source for `migrate validate`: each discrepancy is checked against the collection (`--source-url` wins); never printed unmasked" },
   { variable: '`PROMETHEUS_BIN`', what: "the local runtime's Prometheus (default: Debian's); `PROMTOOL_BIN`: the tests' promtool" },
   { variable: '`TERRAFORM_BINARY_NAME`', what: '`terraform` (default), `tofu` or an absolute path, for cdktf and the stacks commands; one that is not an executable is an error' },
   { variable: '`CDC_SYNTH_CACHE_DIR`', what: 'where `npm run synth` keeps its bundle cache' },

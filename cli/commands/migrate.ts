@@ -13,7 +13,8 @@ import { parseSince } from '../../migration/baseline';
 import { DEFAULT_TOLERANCES } from '../../migration/compare';
 import { runInventory, type InventoryOptions, type InventoryRun } from '../../migration/generate';
 import { collectionStatuses, formatStatusText, transitionPlan } from '../../migration/status';
-import { RECOMMENDATION_THRESHOLDS, validateShadow, ValidationError, type ShadowValidationOptions, type ValidationProgress, type ValidationResult } from '../../migration/shadow-validation';
+import { RECOMMENDATION_THRESHOLDS, SOURCE_VERDICTS, validateShadow, ValidationError, type ShadowValidationOptions, type SourceCheckOptions, type ValidationProgress, type ValidationResult } from '../../migration/shadow-validation';
+import { SourceCheckError } from '../../migration/shadow-source';
 import { shadowTable } from '../../connectors/naming';
 import { rehearseOnLocalRuntime, type CutoverRehearsalOptions } from '../../local/cutover-rehearsal';
 import { formatRehearsalText, rehearsalJson, rehearsalPassed } from '../../local/rehearsal-report';
@@ -70,6 +71,7 @@ export function formatValidationText(result: ValidationResult): string {
     `  tolerances             timestamps ±${result.tolerances.timestampMs} ms, numbers ±${(result.tolerances.numericRelative * 100).toFixed(2)} % relative`,
     `  key                    ${result.keyColumns.join(', ')}; ${result.comparedColumns.length} columns compared`,
   ];
+  if (result.sourceVerdicts) lines.push(`  against the source     ${SOURCE_VERDICTS.map((verdict) => `${verdict} ${result.sourceVerdicts![verdict]}`).join(', ')}`);
   if (result.columnsOnlyInTrigger.length) lines.push(`  only in ${result.triggerTable}: ${result.columnsOnlyInTrigger.join(', ')}`);
   if (result.columnsOnlyInStream.length) lines.push(`  only in ${result.streamTable}: ${result.columnsOnlyInStream.join(', ')}`);
   if (result.fields.length) {
@@ -283,6 +285,8 @@ interface ValidateFlags {
   readonly batchSize: string;
   readonly persist: boolean;
   readonly resultsSchema?: string;
+  readonly sourceUrl?: string;
+  readonly sourceVersionField: string;
   readonly output: string;
 }
 
@@ -313,6 +317,18 @@ function validationTables(flags: ValidateFlags, problems: string[]): { triggerTa
   return { triggerTable: flags.triggerTable ?? pipeline?.table ?? '', streamTable: flags.streamTable ?? (pipeline ? shadowTable(pipeline) : '') };
 }
 
+/** The source collection of --collection's pipeline, when --source-url (or MONGODB_URL) names where it is. */
+function sourceCheck(flags: ValidateFlags, problems: string[]): SourceCheckOptions | undefined {
+  const url = flags.sourceUrl ?? process.env.MONGODB_URL;
+  if (!url) return undefined;
+  const pipeline = allPipelines.find((candidate) => candidate.name === flags.collection);
+  if (!pipeline) {
+    problems.push(`--source-url: --collection must name a pipeline, whose database and collection are the source (got ${JSON.stringify(flags.collection)})`);
+    return undefined;
+  }
+  return { url, database: pipeline.database, collection: pipeline.collection, excludeFields: pipeline.excludeFields, versionField: flags.sourceVersionField };
+}
+
 /** Every flag problem at once, or the options of the run. */
 function validationOptions(flags: ValidateFlags): ShadowValidationOptions {
   const { problems, attempt } = problemCollector();
@@ -328,6 +344,7 @@ function validationOptions(flags: ValidateFlags): ShadowValidationOptions {
   const threshold = attempt(() => number('--threshold', flags.threshold, (value) => value >= 0 && value <= 100, 'a percentage between 0 and 100'));
   const batchSize = attempt(() => number('--batch-size', flags.batchSize, wholeAtLeastOne, 'a whole number ≥ 1'));
   const since = flags.since ? attempt(() => parseSince(flags.since!, new Date())) : undefined;
+  const source = sourceCheck(flags, problems);
   if (problems.length) throw new CliError(problems.join('\n'));
   return {
     databaseUrl: databaseUrl!,
@@ -346,12 +363,18 @@ function validationOptions(flags: ValidateFlags): ShadowValidationOptions {
     threshold,
     persist: flags.persist,
     resultsSchema: flags.resultsSchema,
+    source,
     onProgress: throttledProgress(),
   };
 }
 
-function validationError(error: unknown, databaseUrl: string): CliError {
+function validationError(error: unknown, options: ShadowValidationOptions): CliError {
+  const { databaseUrl, source } = options;
   if (error instanceof ValidationError) return new CliError(error.message);
+  if (error instanceof SourceCheckError && source) {
+    const where = `${source.database}.${source.collection} at ${maskUrlPassword(source.url)}`;
+    return Object.assign(new CliError(`source ${where}: ${maskUrlPassword(error.message)}`), { suggestion: 'check --source-url / MONGODB_URL' });
+  }
   const message = (error as Error).message;
   return Object.assign(new CliError(`warehouse ${maskUrlPassword(databaseUrl)}: ${message}`), { suggestion: 'check --database-url / DATABASE_URL and that the tables exist' });
 }
@@ -379,11 +402,13 @@ function registerValidate(migrate: Command): void {
     .option('--batch-size <n>', 'rows read per batch', '5000')
     .option('--no-persist', 'do not write migration_discrepancies / migration_validation_runs')
     .option('--results-schema <schema>', 'schema of the result tables (default: where the warehouse migrations created them)')
+    .option('--source-url <url>', "the source MongoDB (default: MONGODB_URL, which keeps a password out of shell history): each discrepancy is checked against the pipeline's collection, which says which side is wrong")
+    .option('--source-version-field <field>', "the source document's version: a date every change sets", 'updated_at')
     .addOption(outputFormatOption(['text', 'json']))
     .action(async (flags: ValidateFlags) => {
       const options = validationOptions(flags);
       const result = await validateShadow(options).catch((error: unknown) => {
-        throw validationError(error, options.databaseUrl);
+        throw validationError(error, options);
       });
       process.stdout.write(flags.output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatValidationText(result));
       process.exitCode = result.passed ? EXIT.ok : EXIT_BELOW_THRESHOLD;

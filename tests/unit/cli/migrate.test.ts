@@ -1,7 +1,11 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { formatValidationText } from '../../../cli/commands/migrate';
+import { DEFAULT_TOLERANCES } from '../../../migration/compare';
+import type { ValidationResult } from '../../../migration/shadow-validation';
 import { startFakeAtlasAdminApi, type FakeAtlasAdminApi } from '../../support/fake-atlas-admin-api';
+import { generatedSecret } from '../../support/generated-secret';
 import { fakeState, GROUP_ID, KEYS } from '../migration/atlas-fixture';
 import { runCdcctl } from './run-cdcctl';
 
@@ -43,5 +47,51 @@ describe('cdcctl migrate inventory --output json', () => {
     expect(text.stdout).toContain(`read ${path.join(out, 'report.md')}`);
     const refused = await inventory(out, '--output', 'yaml');
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('--output must be one of text, json (got yaml)') });
+  });
+});
+
+describe('cdcctl migrate validate', () => {
+  const result: ValidationResult = {
+    runId: '00000000-0000-4000-8000-000000000001',
+    collection: 'orders',
+    triggerTable: 'orders',
+    streamTable: 'orders_shadow',
+    mode: 'full',
+    keyColumns: ['id'],
+    comparedColumns: ['doc'],
+    columnsOnlyInTrigger: [],
+    columnsOnlyInStream: [],
+    rowsExamined: 10,
+    rowsMatching: 6,
+    rowsWithDifferences: 2,
+    missingOnStream: 1,
+    missingOnTrigger: 1,
+    accuracyPercent: 60,
+    recommendation: 'major-issues',
+    threshold: 99.9,
+    passed: false,
+    fields: [],
+    discrepanciesStored: 0,
+    tolerances: DEFAULT_TOLERANCES,
+    durationMs: 1000,
+  };
+
+  it('prints the counts per verdict in a run checked against the source, and no such line without it', () => {
+    const sourceVerdicts = { 'trigger-side wrong': 1, 'stream-side wrong': 2, 'both wrong': 0, 'source changed since': 1, undecided: 0 };
+    expect(formatValidationText({ ...result, sourceVerdicts })).toContain(
+      '  against the source     trigger-side wrong 1, stream-side wrong 2, both wrong 0, source changed since 1, undecided 0\n',
+    );
+    expect(formatValidationText(result)).not.toContain('against the source');
+  });
+
+  it('refuses a source check of tables that are no pipeline\'s, before connecting, without printing the password', async () => {
+    const secret = generatedSecret('password');
+    const refused = await runCdcctl([
+      ...['migrate', 'validate', '--collection', 'audit', '--trigger-table', 'a', '--stream-table', 'b'],
+      ...['--database-url', 'postgres://bi@127.0.0.1:1/none', '--source-url', `mongodb://cdc:${secret}@127.0.0.1:1/`],
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--source-url: --collection must name a pipeline, whose database and collection are the source (got "audit")');
+    expect(`${refused.stdout}${refused.stderr}`).not.toContain(secret);
   });
 });
