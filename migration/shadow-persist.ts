@@ -100,7 +100,7 @@ export function finishRunQuery(run: RunEnd, schema?: string): Query {
     text: `UPDATE ${resultTable('migration_validation_runs', schema)} SET finished_at = $2, rows_examined = $3, rows_matching = $4, rows_with_differences = $5,
            missing_on_stream = $6, missing_on_trigger = $7, accuracy_percent = $8, recommendation = $9, passed = $10${verdicts} WHERE run_id = $1`,
     values: [
-      ...[run.runId, run.finishedAt, run.rowsExamined, run.rowsMatching, run.rowsWithDifferences, run.missingOnStream, run.missingOnTrigger, run.accuracyPercent, run.recommendation, run.passed],
+      run.runId, run.finishedAt, run.rowsExamined, run.rowsMatching, run.rowsWithDifferences, run.missingOnStream, run.missingOnTrigger, run.accuracyPercent, run.recommendation, run.passed,
       ...(run.sourceVerdicts ? [JSON.stringify(run.sourceVerdicts)] : []),
     ],
   };
@@ -155,6 +155,7 @@ export function createDiscrepancyWriter(client: Queryable, options: DiscrepancyW
   };
   return {
     async record(discrepancy, verdict) {
+      if (stored >= options.maxStored) return;
       for (const row of discrepancyRows(discrepancy, verdict)) {
         if (stored >= options.maxStored) return;
         stored += 1;
