@@ -30,7 +30,9 @@ export async function sourceVersions(mongo: MongoClient, database: string, colle
 
 /** The versions the table holds: `_id` → `updated_at` in ms. */
 export async function tableVersions(warehouse: Client, table: string): Promise<Map<string, number>> {
-  const { rows } = await warehouse.query<{ id: string; ms: string | null }>(`SELECT _id AS id, (extract(epoch FROM updated_at) * 1000)::bigint AS ms FROM ${table}`);
+  // The key as text (cdc.id_text, what the typed `_id` column holds): a row without a typed `_id` (a
+  // key the contract cannot type, a row without a document) is still named by its key.
+  const { rows } = await warehouse.query<{ id: string; ms: string | null }>(`SELECT cdc.id_text(id) AS id, (extract(epoch FROM updated_at) * 1000)::bigint AS ms FROM ${table}`);
   return new Map(rows.map((row) => [row.id, Number(row.ms ?? 0)]));
 }
 
