@@ -11,7 +11,12 @@
  * equals the collection. A control run with the order the runbook gave before (the sink switched from
  * its current offsets) shows what that order loses. About 60 s of load, 2-3 minutes in all.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { rehearseMigration, type CutoverRehearsalOptions, type CutoverRehearsalReport } from '../../local/cutover-rehearsal';
+import { writeRehearsalReport } from '../../local/rehearsal-html';
+import { rehearsalJson, rehearsalPassed } from '../../local/rehearsal-report';
 import { FULL_WALK } from '../../local/rehearsal-walk';
 import { status } from '../../local/runtime';
 import { runningRuntimeLayout } from '../../local/standin-seed';
@@ -103,6 +108,13 @@ describe('migration rehearsal: trigger emulator → stream and back under load, 
     expect(report.final.documents).toBeGreaterThan(0);
     expect({ missing: report.final.missing, extra: report.final.extra, stale: report.final.stale }).toEqual({ missing: [], extra: [], stale: [] });
     expect(report.final.rows).toBe(report.final.documents);
+  });
+
+  it('passes as migrate rehearse judges it, and its report page names every step (--report)', () => {
+    expect(rehearsalPassed(report)).toBe(true);
+    const page = fs.readFileSync(writeRehearsalReport(fs.mkdtempSync(path.join(os.tmpdir(), 'rehearsal-report-')), rehearsalJson(report)), 'utf8');
+    expect(page).toContain('Gapless — no move lost a change');
+    for (const step of report.steps) expect(page).toContain(step.step.replace(/&/g, '&amp;'));
   });
 
   it('control: the sink switched from its current offsets (the former runbook) loses the changes the disabled trigger never reached', () => {
