@@ -20,6 +20,7 @@ import { applyStandInConnectors, waitUntilStreaming } from './standin-seed';
 import { openStandInWriter, type StandInWriter } from './standin-writer';
 import { startTriggerEmulator, type FailedWrite, type TriggerEmulator, type TriggerEmulatorStats } from './trigger-emulator';
 import { CUTOVER_WALK, FULL_WALK, rehearsalActions, type RehearsalAction, type WalkStep } from './rehearsal-walk';
+import type { RehearsalTimelinePoint } from './rehearsal-report';
 import { LocalRuntimeError, type RuntimeLayout, type RuntimeOptions } from './options';
 import { status } from './runtime';
 import { runningRuntimeLayout } from './standin-seed';
@@ -73,22 +74,8 @@ export interface CutoverRehearsalOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-export interface RehearsalSample {
-  /** Since the load started. */
-  readonly atMs: number;
-  readonly step: string;
-  readonly phase: MigrationPhase;
-  /** Changes written so far. */
-  readonly writes: number;
-  readonly missing: number;
-  readonly extra: number;
-  readonly stale: number;
-  readonly maxStalenessMs: number;
-  /** The emulated trigger's lag (since its oldest change not yet run was seen); null while it is disabled or removed. */
-  readonly triggerLagMs: number | null;
-  /** The worst staleness of the table the sink writes; null while no sink runs. */
-  readonly streamLagMs: number | null;
-}
+/** A sample of the rehearsal, once a second: the production table against the collection, and each writer's lag (the report's timeline point). */
+export type RehearsalSample = RehearsalTimelinePoint;
 
 /** The production table against the collection once the writers caught up after a step's load. */
 export interface SettledCounts {
@@ -215,10 +202,10 @@ function startSampler(session: Session, state: WalkState): { samples: () => read
       const shadow = sinkTarget === 'shadow' ? await compareWithSource(session.mongo, session.warehouse, comparisonTarget(session, session.shadowTable)) : undefined;
       const writes = Object.values(state.load.counts()).reduce((sum, count) => sum + count, 0);
       samples.push({
-        atMs: Date.now() - state.startedAt, step, phase, writes,
-        missing: production.missing.length, extra: production.extra.length, stale: production.stale.length, maxStalenessMs: production.maxStalenessMs,
-        triggerLagMs: trigger?.isEnabled() ? trigger.lagMs() : null,
-        streamLagMs: shadow ? shadow.maxStalenessMs : sinkTarget === 'production' ? production.maxStalenessMs : null,
+        at_ms: Date.now() - state.startedAt, step, phase, writes,
+        missing: production.missing.length, extra: production.extra.length, stale: production.stale.length, max_staleness_ms: production.maxStalenessMs,
+        trigger_lag_ms: trigger?.isEnabled() ? trigger.lagMs() : null,
+        stream_lag_ms: shadow ? shadow.maxStalenessMs : sinkTarget === 'production' ? production.maxStalenessMs : null,
       });
       await sleep(1_000);
     }
@@ -346,13 +333,13 @@ async function runStep(session: Session, state: WalkState, move: WalkStep, sampl
   const settled = await settle(session, state);
   const accuracy = move.to === 'shadow' ? await validateAccuracy(session) : null;
   const endedMs = Date.now() - state.startedAt;
-  const during = samples().filter((sample) => sample.atMs >= startedMs && sample.atMs <= endedMs);
-  const worst = (key: 'missing' | 'extra' | 'stale' | 'maxStalenessMs') => Math.max(0, ...during.map((sample) => sample[key]));
+  const during = samples().filter((sample) => sample.at_ms >= startedMs && sample.at_ms <= endedMs);
+  const worst = (key: 'missing' | 'extra' | 'stale' | 'max_staleness_ms') => Math.max(0, ...during.map((sample) => sample[key]));
   session.settings.onProgress(
     `${move.step} (${move.from} → ${move.to}): settled in ${settled.settleMs} ms, ${settled.lost} lost${settled.lost ? ` (${settled.lostIds.join(', ')})` : ''}, ${settled.triggerFailed} the trigger's failed runs${accuracy === null ? '' : `, validate ${accuracy.toFixed(2)} %`}`,
   );
   return {
-    ...move, startedMs, endedMs, actions, missing: worst('missing'), extra: worst('extra'), stale: worst('stale'), maxStalenessMs: worst('maxStalenessMs'), settled, validateAccuracy: accuracy,
+    ...move, startedMs, endedMs, actions, missing: worst('missing'), extra: worst('extra'), stale: worst('stale'), maxStalenessMs: worst('max_staleness_ms'), settled, validateAccuracy: accuracy,
     ...(triggerBacklogAtDisable === undefined ? {} : { triggerBacklogAtDisable }),
   };
 }
@@ -402,7 +389,7 @@ async function walkUnderLoad(session: Session): Promise<CutoverRehearsalReport> 
     settings.onProgress(`final: ${describeComparison(final)}`);
     const writes = await load.stop();
     const samples = await sampler.stop();
-    return { writes, trigger: trigger.stats(), steps, samples, maxStalenessMs: Math.max(0, ...samples.map((sample) => sample.maxStalenessMs)), final };
+    return { writes, trigger: trigger.stats(), steps, samples, maxStalenessMs: Math.max(0, ...samples.map((sample) => sample.max_staleness_ms)), final };
   } finally {
     await Promise.allSettled([load.stop(), sampler.stop(), state.trigger?.close()]);
   }

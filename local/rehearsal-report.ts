@@ -1,5 +1,5 @@
 import type { MigrationPhase } from '../config/schema';
-import type { CutoverRehearsalReport, RehearsalSample, RehearsalStepResult } from './cutover-rehearsal';
+import type { CutoverRehearsalReport, RehearsalStepResult } from './cutover-rehearsal';
 import type { RehearsalAction } from './rehearsal-walk';
 
 /**
@@ -70,19 +70,12 @@ function stepJson(step: RehearsalStepResult): RehearsalStep {
   };
 }
 
-function timelineJson(sample: RehearsalSample): RehearsalTimelinePoint {
-  return {
-    at_ms: sample.atMs, step: sample.step, phase: sample.phase, writes: sample.writes, missing: sample.missing, extra: sample.extra, stale: sample.stale,
-    max_staleness_ms: sample.maxStalenessMs, trigger_lag_ms: sample.triggerLagMs, stream_lag_ms: sample.streamLagMs,
-  };
-}
-
 export function rehearsalJson(report: CutoverRehearsalReport): RehearsalJson {
   const { final } = report;
   const cutover = report.steps.find((step) => step.step === 'cut-over');
   return {
     steps: report.steps.map(stepJson),
-    timeline: report.samples.map(timelineJson),
+    timeline: report.samples,
     final: { missing: final.missing.length, extra: final.extra.length, stale: final.stale.length, documents: final.documents, rows: final.rows },
     writes: report.writes,
     trigger: report.trigger,

@@ -73,7 +73,7 @@ describe('migration rehearsal: trigger emulator → stream and back under load, 
     for (const kind of ['insert', 'update', 'replace', 'delete'] as const) expect(report.writes[kind]).toBeGreaterThan(0);
     // Writes went on during every move: the sample counts grew across each step's actions.
     for (const step of report.steps.filter((candidate) => candidate.actions.length > 0)) {
-      const during = report.samples.filter((sample) => sample.atMs >= step.startedMs && sample.atMs <= step.endedMs);
+      const during = report.samples.filter((sample) => sample.at_ms >= step.startedMs && sample.at_ms <= step.endedMs);
       expect(during.at(-1)!.writes).toBeGreaterThan(during[0]!.writes);
     }
   });
@@ -83,7 +83,7 @@ describe('migration rehearsal: trigger emulator → stream and back under load, 
     expect(report.trigger.failed).toBeGreaterThan(0);
     const cutover = report.steps.find((step) => step.step === 'cut-over')!;
     expect(cutover.triggerBacklogAtDisable).toBeGreaterThan(RATE);
-    expect(report.samples.some((sample) => sample.phase === 'shadow' && (sample.triggerLagMs ?? 0) >= TRIGGER_LAG_MS / 2)).toBe(true);
+    expect(report.samples.some((sample) => sample.phase === 'shadow' && (sample.trigger_lag_ms ?? 0) >= TRIGGER_LAG_MS / 2)).toBe(true);
     expect(report.maxStalenessMs).toBeGreaterThan(1_000);
   });
 

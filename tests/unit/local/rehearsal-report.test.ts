@@ -13,8 +13,8 @@ const steps: RehearsalStepResult[] = [
   { step: 'rollback stream → shadow', from: 'stream', to: 'shadow', startedMs: 24_800, endedMs: 33_000, missing: 40, extra: 7, stale: 120, maxStalenessMs: 4_800, settled: settled(0, 1), validateAccuracy: 99.2, actions: [{ action: 'enable-trigger', ms: 30 }, { action: 'apply-connectors', ms: 700 }, { action: 'replay-sink', ms: 2_400 }] },
 ];
 
-const sample = (atMs: number, step: string, phase: RehearsalSample['phase'], writes: number, triggerLagMs: number | null): RehearsalSample => ({
-  atMs, step, phase, writes, missing: 3, extra: 1, stale: 9, maxStalenessMs: 2_100, triggerLagMs, streamLagMs: phase === 'trigger' ? null : 120,
+const sample = (at_ms: number, step: string, phase: RehearsalSample['phase'], writes: number, trigger_lag_ms: number | null): RehearsalSample => ({
+  at_ms, step, phase, writes, missing: 3, extra: 1, stale: 9, max_staleness_ms: 2_100, trigger_lag_ms, stream_lag_ms: phase === 'trigger' ? null : 120,
 });
 
 const report: CutoverRehearsalReport = {
@@ -47,7 +47,7 @@ describe('the rehearsal report', () => {
     expect(json.drain_ms).toBe(2_400);
   });
 
-  it('turns each sample into a timeline point, a disabled trigger as null lag, not zero', () => {
+  it('gives the samples as the timeline, a disabled trigger as null lag, not zero', () => {
     expect(rehearsalJson(report).timeline).toEqual([
       { at_ms: 1_000, step: 'trigger', phase: 'trigger', writes: 100, missing: 3, extra: 1, stale: 9, max_staleness_ms: 2_100, trigger_lag_ms: 2_050, stream_lag_ms: null },
       { at_ms: 16_000, step: 'cut-over', phase: 'stream', writes: 1_500, missing: 3, extra: 1, stale: 9, max_staleness_ms: 2_100, trigger_lag_ms: null, stream_lag_ms: 120 },
