@@ -315,11 +315,13 @@ async function runAction(session: Session, state: WalkState, action: RehearsalAc
   }
 }
 
-/** A step: its move under load, the load for `stepSeconds`, then paused until the writers caught up, and the comparison. */
+/** A step: the load resumed, its move once the trigger is behind by its lag, the load for `stepSeconds`, then paused until the writers caught up, and the comparison. */
 async function runStep(session: Session, state: WalkState, move: WalkStep, samples: () => readonly RehearsalSample[]): Promise<RehearsalStepResult> {
   const startedMs = Date.now() - state.startedAt;
   state.step = move.step;
   state.load.resume();
+  // The move is made in a steady state: writes flowing and the trigger behind by its lag, as under real load.
+  if (move.from !== move.to) await sleep(session.settings.triggerLagMs + 500);
   const actions: Array<{ action: RehearsalAction; ms: number }> = [];
   let triggerBacklogAtDisable: number | undefined;
   for (const action of rehearsalActions(move.from, move.to)) {
