@@ -110,6 +110,10 @@ function applyFunction(target: TableTarget, contract: DocumentContract): string 
   const version = (row: string) => `(coalesce(${row}.__source_ts_ms, 0), coalesce(${row}.__source_ord, 0))`;
   return `CREATE OR REPLACE FUNCTION ${functionName(target, 'apply')}() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
+  -- Writers of one key take turns, until the transaction ends: otherwise a row deleted by one writer
+  -- between another's check below and its insert let that insert through unchecked, a document-less
+  -- row older than the deletion (found by the migration rehearsal: the trigger and the sink on one table).
+  PERFORM pg_advisory_xact_lock(hashtextextended(${literal(table)} || ':' || NEW.id, 0));
   IF TG_OP = 'INSERT' THEN
     -- The sink upserts: for a key already here, ON CONFLICT DO UPDATE follows and the UPDATE call does the work.
     IF EXISTS (SELECT 1 FROM ${table} WHERE id = NEW.id) THEN RETURN NEW; END IF;

@@ -115,6 +115,30 @@ describe('the version guard: no writer makes a row older', () => {
   });
 });
 
+describe('the version guard between concurrent writers of one key', () => {
+  it('an older write waiting on a delete in flight does not come back as a document-less row once the delete commits', async () => {
+    await write('race-1', { ts: 5000, ord: 1 }, 'c', order('v5000'));
+    // Writer A (the sink) deletes the row in a transaction still open; writer B (a trigger, late) writes an older version meanwhile.
+    const a = new Client({ connectionString: getTestRuntime().warehouse.url });
+    const b = new Client({ connectionString: getTestRuntime().warehouse.url });
+    await Promise.all([a.connect(), b.connect()]);
+    try {
+      const upsert = `INSERT INTO ${TABLE} (id, doc_text, __op, __source_ts_ms, __source_ord, __event_ts_ms) VALUES ($1, $2, $3, $4, $5, $4)
+        ON CONFLICT (id) DO UPDATE SET doc_text = EXCLUDED.doc_text, __op = EXCLUDED.__op, __source_ts_ms = EXCLUDED.__source_ts_ms,
+          __source_ord = EXCLUDED.__source_ord, __event_ts_ms = EXCLUDED.__event_ts_ms`;
+      await a.query('BEGIN');
+      await a.query(upsert, [JSON.stringify('race-1'), null, 'd', 7000, 1]);
+      const late = b.query(upsert, [JSON.stringify('race-1'), strictJson({ _id: 'race-1', ...order('v6000, older than the delete') }), 'u', 6000, 1]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await a.query('COMMIT');
+      await late;
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+    }
+    expect((await db.query(`SELECT id, _id, __op, doc IS NULL AS no_doc FROM ${TABLE} WHERE id = $1`, [JSON.stringify('race-1')])).rows).toEqual([]);
+  });
+});
+
 describe('a document through the trigger', () => {
   it('fills the typed columns, keeps the rest in doc, records violations once per change', async () => {
     await write('t-1', { ts: 9000, ord: 1 }, 'c', { ...order('new'), total: 'twelve', items: [{ sku: 'A', quantity: 2, price: new Decimal128('6.25') }, { sku: 'B', quantity: 'two', price: 1 }], extra: { deep: [new MinKey()] } });
