@@ -162,6 +162,8 @@ interface WalkState {
   step: string;
   phase: MigrationPhase;
   trigger?: TriggerEmulator;
+  /** The source has run before: it resumes from its offsets. */
+  streamPathStarted: boolean;
   readonly load: OrderLoad;
   readonly startedAt: number;
 }
@@ -286,9 +288,18 @@ async function applyConnectors(session: Session, from: MigrationPhase, to: Migra
 async function runAction(session: Session, state: WalkState, action: RehearsalAction, move: WalkStep): Promise<number | undefined> {
   const { settings } = session;
   switch (action) {
-    case 'apply-connectors':
+    case 'apply-connectors': {
+      // A STAND-IN limit, not the move's: MongoDB's source resumes from a position taken before its first
+      // snapshot, but a new change stream on the stand-in starts when it opens, so changes made while the
+      // first snapshot runs would never reach the stream path. The writes wait while the stream path first
+      // starts; a later start resumes from the source's offsets and runs under load.
+      const first = !state.streamPathStarted && PHASE_BEHAVIOUR[move.from].sinkTarget === 'none';
+      if (first) await state.load.pause();
       await applyConnectors(session, move.from, move.to);
+      state.streamPathStarted ||= PHASE_BEHAVIOUR[move.to].sinkTarget !== 'none';
+      if (first) state.load.resume();
       return undefined;
+    }
     case 'replay-sink': {
       // `migrate cutover`; the control run's cut-over keeps the sink's offsets, as the runbook once said.
       const sink = sinkIn(session, move.to);
@@ -381,7 +392,7 @@ async function walkUnderLoad(session: Session): Promise<CutoverRehearsalReport> 
   });
   const load = startOrderLoad(session.writer, { database: pipeline.database, collection: pipeline.collection, ratePerSecond: settings.ratePerSecond });
   await load.pause();
-  const state: WalkState = { step: 'start', phase: 'trigger', trigger, load, startedAt: Date.now() };
+  const state: WalkState = { step: 'start', phase: 'trigger', trigger, streamPathStarted: false, load, startedAt: Date.now() };
   const sampler = startSampler(session, state);
   try {
     settings.onProgress(`load: ${settings.ratePerSecond} changes/s, ${settings.stepSeconds} s a step; trigger emulator: ${settings.triggerLagMs} ms behind, ${settings.triggerRunMs} ms a run, failure rate ${settings.triggerFailureRate}`);
