@@ -162,8 +162,6 @@ interface WalkState {
   step: string;
   phase: MigrationPhase;
   trigger?: TriggerEmulator;
-  /** The source has run before: it resumes from its offsets. */
-  streamPathStarted: boolean;
   readonly load: OrderLoad;
   readonly startedAt: number;
 }
@@ -248,6 +246,10 @@ async function settle(session: Session, state: WalkState): Promise<SettledCounts
     const shadow = sinkTarget === 'shadow' ? await compareWithSource(session.mongo, session.warehouse, comparisonTarget(session, session.shadowTable)) : undefined;
     const shadowCurrent = !shadow || shadow.missing.length + shadow.extra.length + shadow.stale.length === 0;
     const timedOut = Date.now() - started > session.settings.settleTimeoutMs;
+    if (timedOut && !shadowCurrent) {
+      const shadowLag = [...shadow!.missing.map((id) => `missing ${id}`), ...shadow!.stale.map((id) => `stale ${id}`), ...shadow!.extra.map((id) => `extra ${id}`)];
+      session.settings.onProgress(`${state.step}: the shadow table did not catch up with the collection: ${shadowLag.length} documents (${shadowLag.slice(0, 5).join(', ')})`);
+    }
     if ((counts.lost === 0 && shadowCurrent) || timedOut) return { ...counts, settleMs: Date.now() - started };
     await sleep(250);
   }
@@ -288,18 +290,9 @@ async function applyConnectors(session: Session, from: MigrationPhase, to: Migra
 async function runAction(session: Session, state: WalkState, action: RehearsalAction, move: WalkStep): Promise<number | undefined> {
   const { settings } = session;
   switch (action) {
-    case 'apply-connectors': {
-      // A STAND-IN limit, not the move's: MongoDB's source resumes from a position taken before its first
-      // snapshot, but a new change stream on the stand-in starts when it opens, so changes made while the
-      // first snapshot runs would never reach the stream path. The writes wait while the stream path first
-      // starts; a later start resumes from the source's offsets and runs under load.
-      const first = !state.streamPathStarted && PHASE_BEHAVIOUR[move.from].sinkTarget === 'none';
-      if (first) await state.load.pause();
+    case 'apply-connectors':
       await applyConnectors(session, move.from, move.to);
-      state.streamPathStarted ||= PHASE_BEHAVIOUR[move.to].sinkTarget !== 'none';
-      if (first) state.load.resume();
       return undefined;
-    }
     case 'replay-sink': {
       // `migrate cutover`; the control run's cut-over keeps the sink's offsets, as the runbook once said.
       const sink = sinkIn(session, move.to);
@@ -357,6 +350,21 @@ async function runStep(session: Session, state: WalkState, move: WalkStep, sampl
   };
 }
 
+/**
+ * A STAND-IN limit, not the migration's: the stand-in cannot snapshot (its sources run with
+ * `snapshot.mode=no_data`), so a source started under load would never deliver the documents that
+ * existed before it and were not changed after — on MongoDB its initial snapshot does. So the stream
+ * path is started once, before the first write, and removed again (the walk starts in `trigger`): its
+ * source keeps its offsets, and when the walk starts it again it resumes from there, so its topic holds
+ * every change since the collection was empty, as a snapshot and the changes after it would. (The
+ * stand-in keeps 60 s of oplog: the walk must reach the shadow phase within that.)
+ */
+async function primeStreamPath(session: Session): Promise<void> {
+  await applyConnectors(session, 'trigger', 'shadow');
+  const result = await deployEnvironment(rehearsalEnvironment(session.settings, 'trigger'), { client: session.client, pipelines: [session.pipeline], onProgress: session.settings.onProgress, prune: true });
+  if (result.error) throw result.error;
+}
+
 async function closeSession(session: Session): Promise<void> {
   for (const connector of await session.client.listConnectors()) if (connector.name.startsWith('rehearsal-')) await session.client.deleteConnector(connector.name);
   await session.writer.write({ op: 'dropDatabase', database: session.pipeline.database });
@@ -390,9 +398,10 @@ async function walkUnderLoad(session: Session): Promise<CutoverRehearsalReport> 
     mongodbUrl: settings.runtime.mongodbUrl, database: pipeline.database, collection: pipeline.collection, warehouseUrl: settings.runtime.warehouseUrl,
     table: { schema: settings.schema, table: pipeline.table }, lagMs: settings.triggerLagMs, delayMs: settings.triggerRunMs, failureRate: settings.triggerFailureRate,
   });
+  await primeStreamPath(session);
   const load = startOrderLoad(session.writer, { database: pipeline.database, collection: pipeline.collection, ratePerSecond: settings.ratePerSecond });
   await load.pause();
-  const state: WalkState = { step: 'start', phase: 'trigger', trigger, streamPathStarted: false, load, startedAt: Date.now() };
+  const state: WalkState = { step: 'start', phase: 'trigger', trigger, load, startedAt: Date.now() };
   const sampler = startSampler(session, state);
   try {
     settings.onProgress(`load: ${settings.ratePerSecond} changes/s, ${settings.stepSeconds} s a step; trigger emulator: ${settings.triggerLagMs} ms behind, ${settings.triggerRunMs} ms a run, failure rate ${settings.triggerFailureRate}`);

@@ -29,6 +29,8 @@ export interface CutoverTarget {
   readonly table: string;
   /** The shadow table (qualified): what the stream path had written before the switch. */
   readonly shadow: string;
+  /** The source starts with a snapshot: the shadow holds every document, and ghost rows can be told apart. */
+  readonly snapshots: boolean;
 }
 
 /** The sink and the config it must run with; refused unless the collection is in `stream` (the phase the cut-over completes) or back in `shadow`. */
@@ -40,9 +42,15 @@ export function cutoverTarget(environment: Environment, pipeline: PipelineDefini
     );
   }
   const name = sinkConnectorName(environment, pipeline);
-  const sink = renderValidated(environment, [pipeline]).connectors.find((connector) => connector.name === name);
+  const { connectors } = renderValidated(environment, [pipeline]);
+  const sink = connectors.find((connector) => connector.name === name);
   if (!sink) throw new CutoverRefused(`${environment.name}: no sink ${name} is rendered for ${pipeline.name}`);
-  return { phase, collection: pipeline.name, sink: name, config: sink.config, table: qualifiedTable(environment, tableInPhase(pipeline, phase)), shadow: qualifiedTable(environment, tableInPhase(pipeline, 'shadow')) };
+  const source = connectors.find((connector) => connector.role === 'source');
+  return {
+    phase, collection: pipeline.name, sink: name, config: sink.config,
+    table: qualifiedTable(environment, tableInPhase(pipeline, phase)), shadow: qualifiedTable(environment, tableInPhase(pipeline, 'shadow')),
+    snapshots: source?.config['snapshot.mode'] !== 'no_data',
+  };
 }
 
 export interface CutoverResult extends CutoverTarget {
@@ -83,6 +91,7 @@ export async function removeGhostRows(warehouse: Pick<Client, 'query'>, producti
 export async function cutOverCollection(environment: Environment, pipeline: PipelineDefinition, client: ConnectClient, timeoutMs: number, warehouse?: Pick<Client, 'query'>): Promise<CutoverResult> {
   const target = cutoverTarget(environment, pipeline);
   const replayedTo = await cutOverSink(client, target.sink, target.config, { timeoutMs });
-  if (!warehouse || target.phase !== 'stream') return { ...target, replayedTo };
+  // Without a snapshot the shadow lacks the documents unchanged since before the stream path: they would look like ghosts.
+  if (!warehouse || target.phase !== 'stream' || !target.snapshots) return { ...target, replayedTo };
   return { ...target, replayedTo, ghostsRemoved: await removeGhostRows(warehouse, target.table, target.shadow) };
 }

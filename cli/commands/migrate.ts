@@ -492,8 +492,9 @@ export function formatCutoverText(result: CutoverResult, environment: Pick<Envir
   const positions = [...result.replayedTo].map(([partition, offset]) => `${partition}@${offset}`).join(', ') || 'nothing committed before';
   const replayed = `${result.sink} replayed ${result.table} from the earliest offset past where it had got (${positions})`;
   if (result.phase === 'shadow') return `${replayed}: the shadow table holds every change again.\nCompare now: npx cdcctl migrate validate --env ${environment.name} --collection ${result.collection}\n`;
-  const ghosts =
-    result.ghostsRemoved === undefined
+  const ghosts = !result.snapshots
+    ? 'Ghost rows (documents deleted before the stream path started whose trigger delete failed) not checked: the source takes no snapshot (snapshot.mode=no_data), so the shadow does not hold every document.'
+    : result.ghostsRemoved === undefined
       ? 'Ghost rows (documents deleted before the stream path started whose trigger delete failed) not checked: give --database-url or DATABASE_URL.'
       : `${result.ghostsRemoved.length} ghost rows removed (documents deleted before the stream path started whose trigger delete failed).`;
   const disable = environment.infrastructure?.atlas ? `npx cdktf deploy atlas-${environment.name}` : `by hand in Atlas (no atlas stack in ${environment.name})`;

@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { ACCEPTED_BSON_TYPES, Binary, BsonDate, bsonTypeOf, Decimal128, Double, Int64, MaxKey, MinKey, ObjectId, Regex, strictJson, Timestamp, type BsonValue } from '../../connectors/contracts/bson';
 import { pipelines } from '../../connectors/pipelines';
 import { castSql } from '../../warehouse/contract-sql';
+import { removeGhostRows } from '../../migration/cutover';
 import { dropSchemaSql, pipelineTableIn } from '../../warehouse/tables';
 import { getTestRuntime } from './support/runtime';
 
@@ -136,6 +137,29 @@ describe('the version guard between concurrent writers of one key', () => {
       await Promise.all([a.end(), b.end()]);
     }
     expect((await db.query(`SELECT id, _id, __op, doc IS NULL AS no_doc FROM ${TABLE} WHERE id = $1`, [JSON.stringify('race-1')])).rows).toEqual([]);
+  });
+});
+
+describe("the cut-over's ghost rows (migration/cutover.ts)", () => {
+  it('removes only production rows absent from the shadow and older than its snapshot, through the guard', async () => {
+    await db.query(pipelineTableIn(SCHEMA, orders, 'orders_ghosts'));
+    await db.query(pipelineTableIn(SCHEMA, orders, 'orders_ghosts_shadow'));
+    const upsert = (table: string, id: string, ts: number) =>
+      db.query(`INSERT INTO ${SCHEMA}.${table} (id, doc_text, __op, __source_ts_ms, __source_ord, __event_ts_ms) VALUES ($1, $2, 'c', $3, 1, $3)`, [JSON.stringify(id), strictJson({ _id: id, ...order(`v${ts}`) }), ts]);
+    // The shadow: the snapshot (t=10000) and a change after it.
+    await upsert('orders_ghosts_shadow', 'kept', 10_000);
+    await upsert('orders_ghosts_shadow', 'changed', 12_000);
+    // Production: the same documents, a ghost (deleted at the source before the snapshot, the trigger's delete failed)
+    // and a document created after the switch (only the production table has it, newer than the snapshot).
+    await upsert('orders_ghosts', 'kept', 10_000);
+    await upsert('orders_ghosts', 'changed', 12_000);
+    await upsert('orders_ghosts', 'ghost', 4_000);
+    await upsert('orders_ghosts', 'after-switch', 15_000);
+    expect(await removeGhostRows(db, `${SCHEMA}.orders_ghosts`, `${SCHEMA}.orders_ghosts_shadow`)).toEqual([JSON.stringify('ghost')]);
+    expect((await db.query(`SELECT _id FROM ${SCHEMA}.orders_ghosts ORDER BY _id`)).rows.map((r) => r._id)).toEqual(['after-switch', 'changed', 'kept']);
+    // Removed as a writer deletes: the deletion is recorded, so a late write of the ghost's old version cannot bring it back.
+    await upsert('orders_ghosts', 'ghost', 4_000).catch(() => undefined);
+    expect((await db.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.orders_ghosts WHERE _id = 'ghost'`)).rows[0].n).toBe(0);
   });
 });
 

@@ -16,6 +16,14 @@ describe('migrate cutover: which sink, with which config', () => {
     expect(target.table).toMatch(/orders$/);
   });
 
+  it('tells ghost rows apart only where the source starts with a snapshot (not on the stand-in, whose sources cannot)', () => {
+    expect(cutoverTarget(productionWith('stream'), orders).snapshots).toBe(true);
+    const standIn = loadEnvironment('local-standin');
+    expect(cutoverTarget({ ...standIn, collections: { ...standIn.collections, orders: { ...standIn.collections.orders!, phase: 'stream' } } }, orders).snapshots).toBe(false);
+    const result = { phase: 'stream' as const, collection: 'orders', sink: 'orders-sink', config: {}, table: 'orders', shadow: 'orders_shadow', snapshots: false, replayedTo: new Map() };
+    expect(formatCutoverText(result, standIn)).toContain('not checked: the source takes no snapshot (snapshot.mode=no_data)');
+  });
+
   it('after a rollback to shadow, replays into the shadow table', () => {
     const target = cutoverTarget(productionWith('shadow'), orders);
     expect(target.phase).toBe('shadow');
@@ -30,7 +38,7 @@ describe('migrate cutover: which sink, with which config', () => {
   });
 
   it('says where the replay got and that the trigger may be disabled now, through the atlas stack where there is one', () => {
-    const result = { phase: 'stream' as const, collection: 'orders', sink: 'orders-sink', config: {}, table: 'orders', shadow: 'orders_shadow', replayedTo: new Map([['cdc.app_db.orders/0', 42]]) };
+    const result = { phase: 'stream' as const, collection: 'orders', sink: 'orders-sink', config: {}, table: 'orders', shadow: 'orders_shadow', snapshots: true, replayedTo: new Map([['cdc.app_db.orders/0', 42]]) };
     expect(formatCutoverText(result, productionWith('stream'))).toBe(
       'orders-sink replayed orders from the earliest offset past where it had got (cdc.app_db.orders/0@42): the stream path has taken over.\n' +
         'Ghost rows (documents deleted before the stream path started whose trigger delete failed) not checked: give --database-url or DATABASE_URL.\n' +
@@ -45,7 +53,7 @@ describe('migrate cutover: which sink, with which config', () => {
   });
 
   it('after a rollback to shadow, says the shadow is whole again and to validate, not to disable anything', () => {
-    const result = { phase: 'shadow' as const, collection: 'orders', sink: 'orders-sink', config: {}, table: 'orders_shadow', shadow: 'orders_shadow', replayedTo: new Map([['cdc.app_db.orders/0', 42]]) };
+    const result = { phase: 'shadow' as const, collection: 'orders', sink: 'orders-sink', config: {}, table: 'orders_shadow', shadow: 'orders_shadow', snapshots: true, replayedTo: new Map([['cdc.app_db.orders/0', 42]]) };
     expect(formatCutoverText(result, productionWith('shadow'))).toBe(
       'orders-sink replayed orders_shadow from the earliest offset past where it had got (cdc.app_db.orders/0@42): the shadow table holds every change again.\nCompare now: npx cdcctl migrate validate --env production --collection orders\n',
     );
