@@ -122,8 +122,3 @@ export function checkTransition(from: MigrationPhase, to: MigrationPhase): Trans
 export function nextPhase(phase: MigrationPhase): MigrationPhase | undefined {
   return MIGRATION_PHASES[MIGRATION_PHASES.indexOf(phase) + 1];
 }
-
-/** Every phase reachable in one allowed step from `phase`, forward and back. */
-export function allowedTargets(phase: MigrationPhase): MigrationPhase[] {
-  return MIGRATION_PHASES.filter((to) => to !== phase && RULES[phase][to].allowed);
-}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Testing } from 'cdktf';
 import { loadEnvironment, MIGRATION_PHASES, type Environment, type MigrationPhase } from '../../../config';
-import { allowedTargets, checkTransition, nextPhase, PHASE_BEHAVIOUR } from '../../../config/phases';
+import { checkTransition, nextPhase, PHASE_BEHAVIOUR } from '../../../config/phases';
 import { orders } from '../../../connectors/pipelines/orders';
 import { renderEnvironment } from '../../../connectors/render';
 import { collectionStatuses, transitionPlan } from '../../../migration/status';
@@ -32,7 +32,7 @@ describe('phase transitions', () => {
   it('moves forward one phase at a time', () => {
     expect(MIGRATION_PHASES.map((phase) => nextPhase(phase))).toEqual(['shadow', 'stream', 'decommissioned', undefined]);
     for (const phase of MIGRATION_PHASES) {
-      const forward = allowedTargets(phase).filter((to) => MIGRATION_PHASES.indexOf(to) > MIGRATION_PHASES.indexOf(phase));
+      const forward = MIGRATION_PHASES.filter((to) => checkTransition(phase, to).allowed && MIGRATION_PHASES.indexOf(to) > MIGRATION_PHASES.indexOf(phase));
       expect(forward).toEqual(nextPhase(phase) ? [nextPhase(phase)] : []);
     }
   });
