@@ -5,7 +5,7 @@ import { loadEnvironment, MIGRATION_PHASES, type Environment, type MigrationPhas
 import { checkTransition, nextPhase, PHASE_BEHAVIOUR } from '../../../config/phases';
 import { orders } from '../../../connectors/pipelines/orders';
 import { renderEnvironment } from '../../../connectors/render';
-import { collectionStatuses, transitionPlan } from '../../../migration/status';
+import { collectionStatuses, formatStatusText, transitionPlan } from '../../../migration/status';
 import { AtlasStack } from '../../../stacks/atlas-stack';
 
 /** Every ordered pair of phases and what the rules say of it. */
@@ -37,10 +37,32 @@ describe('phase transitions', () => {
     }
   });
 
-  it('explains a refusal in terms of what would be lost', () => {
-    const refused = checkTransition('decommissioned', 'trigger');
-    expect(refused.allowed).toBe(false);
-    if (!refused.allowed) expect(refused.reason).toMatch(/resume token/);
+  // `migrate transition` prints the reason of a refusal and the description of a move: each names the
+  // phase skipped, what would be lost, or what the move does to the trigger and the stream path.
+  it.each([
+    ['trigger', 'stream', /skips shadow.*cdcctl migrate validate/],
+    ['trigger', 'decommissioned', /skips shadow and stream/],
+    ['shadow', 'decommissioned', /skips stream.*only writer of the production table/],
+    ['decommissioned', 'trigger', /resume token.*go back to stream first/],
+    ['decommissioned', 'shadow', /resume token.*go back to stream first/],
+  ] as const)('refuses %s → %s, saying why', (from, to, why) => {
+    expect(checkTransition(from, to)).toMatchObject({ allowed: false, reason: expect.stringMatching(why) });
+  });
+
+  it.each([
+    ['trigger', 'shadow', /start the stream path.*shadow table/],
+    ['shadow', 'trigger', /^rollback: stop the stream path/],
+    ['shadow', 'stream', /^cut-over: .*migrate cutover.*then the trigger is disabled/],
+    ['stream', 'trigger', /^rollback: re-enable the trigger.*then stop the stream path/],
+    ['stream', 'shadow', /^rollback: re-enable the trigger, then move the sink back to the shadow table/],
+    ['stream', 'decommissioned', /delete the disabled trigger/],
+    ['decommissioned', 'stream', /^rollback: recreate the trigger, disabled/],
+  ] as const)('describes %s → %s by what it does', (from, to, what) => {
+    expect(checkTransition(from, to)).toMatchObject({ allowed: true, description: expect.stringMatching(what) });
+  });
+
+  it.each(MIGRATION_PHASES)('describes staying in %s as no change', (phase) => {
+    expect(checkTransition(phase, phase)).toMatchObject({ allowed: true, kind: 'unchanged', description: 'no change' });
   });
 });
 
@@ -77,6 +99,17 @@ describe('a collection in each phase: the synthesized atlas stack and the render
 });
 
 describe('migrate status and transition steps', () => {
+  // The status line of a phase says who writes which table and what became of the trigger.
+  it.each([
+    ['trigger', [/only the Atlas trigger feeds the warehouse/, /no connector runs/]],
+    ['shadow', [/the trigger still writes orders;/, /the stream path writes orders_shadow/]],
+    ['stream', [/the stream path writes orders;/, /trigger stays defined but disabled/]],
+    ['decommissioned', [/the stream path writes orders;/, /the trigger is gone/]],
+  ] as const)('says what phase %s means for the orders table', (phase, meanings) => {
+    const line = formatStatusText(collectionStatuses(productionWith(phase), [orders])).split('\n').find((text) => text.includes(`phase ${phase}:`));
+    for (const meaning of meanings) expect(line).toMatch(meaning);
+  });
+
   it('shows what the stack and the connectors do, and the next step', () => {
     const [status] = collectionStatuses(productionWith('shadow'), [orders]);
     expect(status).toMatchObject({ phase: 'shadow', triggers: [{ name: 'syncOrdersToWarehouse', state: 'enabled' }] });
