@@ -71,6 +71,57 @@ describe('plan', () => {
     expect(formatPlanMarkdown(plan, 'staging')).toContain('[!WARNING]');
   });
 
+  describe('what a plan calls out before merging', () => {
+    const changed = (index: number, config: Record<string, string>) => {
+      const live = desired.map((connector) => echo(connector));
+      live[index] = { ...live[index]!, config: { ...live[index]!.config, ...config } };
+      return diff(desired, live, options).changes[index]!;
+    };
+    const source = desired.findIndex((connector) => connector.role === 'source');
+    const sink = desired.findIndex((connector) => connector.role === 'sink');
+
+    it.each([
+      'snapshot.mode',
+      'collection.include.list',
+      'collection.exclude.list',
+      'database.include.list',
+      'database.exclude.list',
+      'capture.scope',
+      'capture.target',
+      'capture.mode',
+      'topic.prefix',
+      'mongodb.connection.string',
+      'cursor.pipeline',
+    ])('a change of the source’s %s: a re-snapshot or a gap', (field) => {
+      expect(changed(source, { [field]: 'changed' }).destructive).toEqual([expect.stringMatching(new RegExp(`^${field} changes what the source captures: expect a re-snapshot or a gap`))]);
+    });
+
+    it.each(['collection.name.format', 'topics', 'topics.regex', 'connection.url', 'primary.key.mode', 'primary.key.fields'])(
+      'a change of the sink’s %s: where it writes or how rows are keyed',
+      (field) => {
+        expect(changed(sink, { [field]: 'changed' }).destructive).toEqual([`${field} changes where the sink writes or how rows are keyed`]);
+      },
+    );
+
+    it('a change of connector.class: another plugin, whose offsets do not carry over', () => {
+      expect(changed(sink, { 'connector.class': 'com.example.OtherSink' }).destructive).toEqual([expect.stringContaining('its offsets do not carry over')]);
+    });
+
+    it('nothing for a tuning change, nor for a create', () => {
+      const tuned = desired.map((connector) => echo(connector));
+      tuned[sink] = { ...tuned[sink]!, config: { ...tuned[sink]!.config, 'batch.size': '10' } };
+      const plans = [diff(desired, tuned, options), diff(desired, [], options)];
+      expect(plans.map((plan) => plan.changes.flatMap((change) => change.destructive))).toEqual([[], []]);
+      expect(plans.map((plan) => formatPlanMarkdown(plan, 'staging'))).not.toContainEqual(expect.stringContaining('[!WARNING]'));
+    });
+
+    it('a delete: the tasks stop, the offsets stay', () => {
+      const extra = echo({ ...desired[1]!, name: 'cdc-legacy-sink' });
+      const change = diff([], [extra], { ...options, prune: true }).changes[0]!;
+      expect(change).toMatchObject({ action: 'delete', destructive: [expect.stringMatching(/deleted: its tasks stop; its offsets stay/)] });
+    });
+  });
+
   it('deletes a managed connector that is no longer defined only with prune', () => {
     const extra: RenderedConnector = { ...desired[1]!, name: 'cdc-legacy-sink' };
     const live = [...desired.map((connector) => echo(connector)), echo(extra)];
@@ -96,6 +147,8 @@ describe('plan', () => {
     ['STOPPED', 'RUNNING', 'stop'],
     ['STOPPED', 'PAUSED', 'stop'],
     ['PAUSED', 'PAUSED', 'none'],
+    ['STOPPED', 'STOPPED', 'none'],
+    ['RUNNING', 'FAILED', 'none'],
   ] as const)('desired %s with live %s plans %s', (want, live, action) => {
     const connector = { ...desired[0]!, state: want };
     expect(diff([connector], [echo(connector, live)], options).changes[0]?.action).toBe(action);
@@ -111,6 +164,37 @@ describe('plan', () => {
   it('reports failed tasks seen live', () => {
     const plan = diff([desired[1]!], [echo(desired[1]!, 'RUNNING', ['RUNNING', 'FAILED'])], options);
     expect(plan.changes[0]?.failed).toEqual({ connector: false, tasks: [1] });
+  });
+
+  it('changes nothing of a connector whose status the worker did not report', () => {
+    const connectors = (['RUNNING', 'PAUSED', 'STOPPED'] as const).map((state, index) => ({ ...desired[index]!, state }));
+    const plan = diff(connectors, connectors.map((connector) => ({ ...echo(connector), status: undefined })), options);
+    expect(plan.changes.map((change) => [change.action, change.failed])).toEqual(connectors.map(() => ['none', undefined]));
+  });
+
+  it('only resumes a connector that differs in state alone: no "then"', () => {
+    const change = diff([desired[0]!], [echo(desired[0]!, 'PAUSED')], options).changes[0]!;
+    expect(change).toMatchObject({ action: 'resume', diff: [] });
+    expect(change.then).toBeUndefined();
+  });
+
+  it('reports a failed connector whose tasks run, and nothing failed when all run', () => {
+    const plan = diff(desired, desired.map((connector, index) => echo(connector, index === 0 ? 'FAILED' : 'RUNNING')), options);
+    expect(plan.changes.map((change) => change.failed)).toEqual([{ connector: true, tasks: [] }, undefined, undefined]);
+  });
+
+  it('lists the fields of a change in name order', () => {
+    const live = desired.map((connector) => echo(connector));
+    live[1] = { ...live[1]!, config: { ...live[1]!.config, 'batch.size': '10', 'aaa.added.by.hand': 'x' } };
+    expect(diff(desired, live, options).changes[1]?.diff.map((change) => change.field)).toEqual(['aaa.added.by.hand', 'batch.size']);
+  });
+
+  it('lists changes, unmanaged and orphaned connectors in name order, whatever the order they were read in', () => {
+    const renamed = (name: string): RenderedConnector => ({ ...desired[1]!, name });
+    const live = ['zeta-sink', 'alpha-sink', 'cdc-zz-sink', 'cdc-aa-sink'].map((name) => echo(renamed(name)));
+    const wanted = [renamed('cdc-z-new'), renamed('cdc-a-new')];
+    expect(diff(wanted, live, options)).toMatchObject({ changes: [{ connector: 'cdc-a-new' }, { connector: 'cdc-z-new' }], unmanaged: ['alpha-sink', 'zeta-sink'], orphaned: ['cdc-aa-sink', 'cdc-zz-sink'] });
+    expect(diff(wanted, live, { ...options, prune: true }).changes.map((change) => change.connector)).toEqual(['cdc-a-new', 'cdc-aa-sink', 'cdc-z-new', 'cdc-zz-sink']);
   });
 
   it('prints plan JSON as {changes:[{connector, action, diff}]}', () => {
