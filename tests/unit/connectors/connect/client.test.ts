@@ -205,3 +205,85 @@ describe('the worker URL, checked before any request', () => {
     expect(createConnectClient({ url: 'http://127.0.0.1:8083' }).url).toBe('http://127.0.0.1:8083');
   });
 });
+
+describe('the REST endpoints each call reaches', () => {
+  const status = { name: 'a b', connector: { state: 'RUNNING' }, tasks: [] };
+  const OFFSETS = { offsets: [{ partition: { server_id: 'app' }, offset: { ord: 1 } }] };
+  const CLASS = 'io.debezium.connector.jdbc.JdbcSinkConnector';
+  const validation = { name: CLASS, error_count: 0, configs: [{ value: { name: 'topics', value: 't', errors: [] } }] };
+  type Call = (client: ReturnType<typeof createConnectClient>) => Promise<unknown>;
+
+  it.each<[string, Call, string, unknown, unknown]>([
+    ['serverInfo', (client) => client.serverInfo(), 'GET /', { version: '3.9.0', commit: 'c' }, undefined],
+    ['createConnector', (client) => client.createConnector('a b', CONFIG), 'POST /connectors', {}, { name: 'a b', config: CONFIG, initial_state: 'RUNNING' }],
+    ['createConnector, paused', (client) => client.createConnector('a b', CONFIG, 'PAUSED'), 'POST /connectors', {}, { name: 'a b', config: CONFIG, initial_state: 'PAUSED' }],
+    ['putConfig', (client) => client.putConfig('a b', CONFIG), 'PUT /connectors/a%20b/config', {}, CONFIG],
+    ['deleteConnector', (client) => client.deleteConnector('a b'), 'DELETE /connectors/a%20b', {}, undefined],
+    ['resume', (client) => client.resume('a b'), 'PUT /connectors/a%20b/resume', {}, undefined],
+    ['stop', (client) => client.stop('a b'), 'PUT /connectors/a%20b/stop', {}, undefined],
+    ['restart', (client) => client.restart('a b'), 'POST /connectors/a%20b/restart?includeTasks=false&onlyFailed=false', {}, undefined],
+    ['restart, failed tasks too', (client) => client.restart('a b', { includeTasks: true, onlyFailed: true }), 'POST /connectors/a%20b/restart?includeTasks=true&onlyFailed=true', {}, undefined],
+    ['status', (client) => client.status('a b'), 'GET /connectors/a%20b/status', status, undefined],
+    ['getConfig', (client) => client.getConfig('a b'), 'GET /connectors/a%20b/config', CONFIG, undefined],
+    ['getOffsets', (client) => client.getOffsets('a b'), 'GET /connectors/a%20b/offsets', OFFSETS, undefined],
+    ['patchOffsets', (client) => client.patchOffsets('a b', OFFSETS), 'PATCH /connectors/a%20b/offsets', {}, OFFSETS],
+    ['resetOffsets', (client) => client.resetOffsets('a b'), 'DELETE /connectors/a%20b/offsets', {}, undefined],
+    ['validate', (client) => client.validate(CLASS, CONFIG), `PUT /connector-plugins/${CLASS}/config/validate`, validation, CONFIG],
+    ['listPlugins', (client) => client.listPlugins(), 'GET /connector-plugins?connectorsOnly=false', [{ class: CLASS, type: 'sink' }], undefined],
+    ['pluginConfig', (client) => client.pluginConfig(CLASS), `GET /connector-plugins/${CLASS}/config`, [{ name: 'topics' }], undefined],
+  ])('%s: %s', async (_call, call, route, answer, sent) => {
+    server.script(route, { status: 200, body: answer });
+    const result = await call(createConnectClient({ url: server.url, ...fast }));
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([route]);
+    if (sent !== undefined) expect(JSON.parse(server.requests[0]!.body)).toEqual(sent);
+    // A read returns the worker's answer; a write returns nothing.
+    expect(result).toEqual(route.startsWith('GET ') || route.endsWith('/validate') ? answer : undefined);
+  });
+
+  it('sends a JSON content type even without a body (Connect answers 415 to a bodiless PUT without it)', async () => {
+    server.script('PUT /connectors/a/pause', { status: 202 });
+    await createConnectClient({ url: server.url, ...fast }).pause('a');
+    expect(server.requests[0]!.headers).toMatchObject({ 'content-type': 'application/json', accept: 'application/json' });
+  });
+
+  it('reads every connector in one request, by name, a connector without info as one with no config and no task', async () => {
+    server.script('GET /connectors?expand=info&expand=status', {
+      status: 200,
+      body: {
+        zeta: { info: { name: 'zeta', config: CONFIG, tasks: [{ connector: 'zeta', task: 0 }, { connector: 'zeta', task: 1 }] }, status },
+        alpha: { status },
+      },
+    });
+    expect(await createConnectClient({ url: server.url, ...fast }).listConnectors()).toEqual([
+      { name: 'alpha', config: {}, taskCount: 0, status },
+      { name: 'zeta', config: CONFIG, taskCount: 2, status },
+    ]);
+  });
+
+  it('reads every status in one request, leaving out a connector the worker gave no status for', async () => {
+    server.script('GET /connectors?expand=status', { status: 200, body: { a: { status }, b: {} } });
+    const statuses = await createConnectClient({ url: server.url, ...fast }).listStatuses();
+    expect([...statuses]).toEqual([['a', status]]);
+  });
+
+  it('names the connector, the request and the status in an error, with what to do', async () => {
+    server.script('PUT /connectors/sink/resume', { status: 404, body: { error_code: 404, message: 'Connector sink not found' } });
+    const error = (await createConnectClient({ url: server.url, ...fast }).resume('sink').catch((caught: unknown) => caught)) as ConnectError;
+    expect(error.message).toBe(`sink: PUT ${server.url}/connectors/sink/resume: 404 Connector sink not found`);
+    expect(error).toMatchObject({ status: 404, suggestion: expect.stringContaining('does not exist'), details: { connector: 'sink', method: 'PUT' } });
+  });
+
+  it('says which field of an answer was of the wrong shape', async () => {
+    server.script('GET /connectors/sink/status', { status: 200, body: { name: 'sink', connector: { state: 'SLEEPING' }, tasks: [] } });
+    const error = (await createConnectClient({ url: server.url, ...fast }).status('sink').catch((caught: unknown) => caught)) as ConnectError;
+    expect(error.message).toMatch(/unexpected response from the worker: .*RUNNING/);
+    expect(error).toMatchObject({ status: 200, details: { connector: 'sink', url: `${server.url}/connectors/sink/status` } });
+  });
+
+  it('treats a Retry-After that is not a number of seconds as absent: the usual backoff', async () => {
+    server.script('GET /connectors/sink/status', { status: 503, body: {}, headers: { 'retry-after': 'Wed, 21 Oct 2037 07:28:00 GMT' } }, { status: 200, body: { name: 'sink', connector: { state: 'RUNNING' }, tasks: [] } });
+    await createConnectClient({ url: server.url, ...fast }).status('sink');
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]!.at - server.requests[0]!.at).toBeLessThan(500);
+  });
+});
