@@ -68,3 +68,71 @@ describe('tolerance boundaries', () => {
     expect(compare({ created_at: new Date(1000) }, { created_at: 1000 })).toMatchObject([{ field: 'created_at', kind: 'type' }]);
   });
 });
+
+describe('values as the pg driver and the two writers give them', () => {
+  it('reads every Extended JSON number and date wrapper as its value', () => {
+    const trigger = { doc: { n: { $numberLong: '12' }, i: { $numberInt: '3' }, f: { $numberDouble: '1.5' }, at: { $date: { $numberLong: '1767225600000' } }, epoch: { $date: 1767225600000 } } };
+    const stream = { doc: { n: 12, i: 3, f: 1.5, at: '2026-01-01T00:00:00.300Z', epoch: '2026-01-01T00:00:00.300Z' } };
+    expect(compare(trigger, stream)).toEqual([]);
+    expect(compare({ doc: { n: { $numberLong: '12' } } }, { doc: { n: 13 } })).toMatchObject([{ field: 'doc.n', kind: 'value' }]);
+  });
+
+  it('keeps an object that only looks like a wrapper an object', () => {
+    expect(compare({ doc: { o: { $oid: 'a' } } }, { doc: { o: { $oid: 'b' } } })).toMatchObject([{ field: 'doc.o', kind: 'value' }]);
+    expect(compare({ doc: { o: { $oid: 1 } } }, { doc: { o: 1 } })).toMatchObject([{ field: 'doc.o', kind: 'type' }]);
+    expect(compare({ doc: { n: { $numberDecimal: 'abc' } } }, { doc: { n: 'abc' } })).toMatchObject([{ field: 'doc.n', kind: 'type' }]);
+    expect(compare({ doc: { d: { $date: 'not a date' } } }, { doc: { d: 'not a date' } })).toMatchObject([{ field: 'doc.d', kind: 'type' }]);
+    expect(compare({ doc: { w: { $numberInt: '1', extra: 1 } } }, { doc: { w: 1 } })).toMatchObject([{ field: 'doc.w', kind: 'type' }]);
+  });
+
+  it('compares ISO timestamps held as text by the tolerance, with a space or an offset', () => {
+    expect(compare({ at: '2026-01-01 00:00:00Z' }, { at: '2026-01-01T01:00:00.500+01:00' })).toEqual([]);
+    expect(compare({ at: '2026-01-01 00:00:00Z' }, { at: '2026-01-01T00:00:02Z' })).toMatchObject([{ field: 'at', kind: 'value' }]);
+  });
+
+  it('compares bytea, bigint and booleans by value and shows them as stored', () => {
+    expect(compare({ raw: Buffer.from('ab') }, { raw: Buffer.from('ab') })).toEqual([]);
+    expect(compare({ raw: Buffer.from('ab') }, { raw: Buffer.from('ac') })).toEqual([{ field: 'raw', kind: 'value', trigger: '\\x6162', stream: '\\x6163' }]);
+    expect(compare({ count: 10n }, { count: 10 })).toEqual([]);
+    expect(compare({ count: 10n }, { count: 20 })).toEqual([{ field: 'count', kind: 'value', trigger: '10', stream: 20 }]);
+    expect(compare({ paid: true }, { paid: false })).toEqual([{ field: 'paid', kind: 'value', trigger: true, stream: false }]);
+    expect(compare({ paid: true }, { paid: 'true' })).toMatchObject([{ field: 'paid', kind: 'type' }]);
+  });
+
+  it('shows a timestamp difference in ISO, and an invalid date as the text it reads as', () => {
+    const at = new Date('2026-01-01T00:00:00.000Z');
+    expect(compare({ at }, { at: new Date(at.getTime() + 5000) })).toEqual([{ field: 'at', kind: 'value', trigger: '2026-01-01T00:00:00.000Z', stream: '2026-01-01T00:00:05.000Z' }]);
+    expect(compare({ at: new Date('x') }, { at: 'Invalid Date' })).toEqual([]);
+    expect(compare({ at: new Date('x') }, { at: at })).toEqual([{ field: 'at', kind: 'type', trigger: 'Invalid Date', stream: '2026-01-01T00:00:00.000Z' }]);
+  });
+
+  it('compares text that is not JSON after all as text', () => {
+    expect(compare({ note: '{not json' }, { note: '{not json' })).toEqual([]);
+    expect(compare({ note: '[not json' }, { note: '[not jsom' })).toMatchObject([{ field: 'note', kind: 'value' }]);
+    expect(compare({ doc: '  {"a":1}' }, { doc: { a: 1 } })).toEqual([]);
+  });
+
+  it('reports the elements one array has beyond the other as missing, on either side', () => {
+    expect(compare({ items: [1, 2, 3] }, { items: [1] })).toEqual([
+      { field: 'items[1]', kind: 'missing_field', trigger: 2, stream: undefined },
+      { field: 'items[2]', kind: 'missing_field', trigger: 3, stream: undefined },
+    ]);
+    expect(compare({ items: [] }, { items: ['a'] })).toEqual([{ field: 'items[0]', kind: 'missing_field', trigger: undefined, stream: 'a' }]);
+  });
+
+  it('compares past 32 levels of nesting as whole JSON, reporting the difference where it stops descending', () => {
+    const nested = (leaf: unknown, depth: number): unknown => (depth === 0 ? leaf : { k: nested(leaf, depth - 1) });
+    const listed = (leaf: unknown, depth: number): unknown => (depth === 0 ? leaf : [listed(leaf, depth - 1)]);
+    const at32 = `doc${'.k'.repeat(32)}`;
+    expect(compare({ doc: nested(1, 40) }, { doc: nested(1, 40) })).toEqual([]);
+    expect(compare({ doc: nested(1, 40) }, { doc: nested(2, 40) })).toMatchObject([{ field: at32, kind: 'value' }]);
+    expect(compare({ doc: listed(1, 40) }, { doc: listed(1, 40) })).toEqual([]);
+    expect(compare({ doc: listed(1, 40) }, { doc: listed(2, 40) })).toMatchObject([{ field: `doc${'[0]'.repeat(32)}`, kind: 'value' }]);
+  });
+
+  it('never counts a non-finite number equal to a finite one', () => {
+    expect(numbersEqual(Infinity, Infinity, 0.01)).toBe(true);
+    expect(numbersEqual(Infinity, 1e308, 0.01)).toBe(false);
+    expect(numbersEqual(NaN, NaN, 0.01)).toBe(false);
+  });
+});
