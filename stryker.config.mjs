@@ -27,6 +27,7 @@ const notForMutation = [
   '<rootDir>/tests/unit/gitops/workflows.test.ts',
   '<rootDir>/tests/unit/gitops/stacks-apply.test.ts',
   '<rootDir>/tests/unit/architecture.test.ts',
+  '<rootDir>/tests/unit/alerts/promtool.test.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -85,7 +85,9 @@ export function normalise(value: unknown): Normalised {
 function asTimestamp(value: Normalised): number | undefined {
   if (value.type === 'timestamp') return value.value;
   if (value.type === 'string' && ISO_TIMESTAMP.test(value.value)) {
-    const time = Date.parse(value.value.includes('T') ? value.value : value.value.replace(' ', 'T'));
+    // PostgreSQL prints a timestamptz's offset as `+00`, which Date.parse refuses: made `+00:00`.
+    const iso = (value.value.includes('T') ? value.value : value.value.replace(' ', 'T')).replace(/([+-]\d{2})$/, '$1:00');
+    const time = Date.parse(iso);
     return Number.isNaN(time) ? undefined : time;
   }
   return undefined;

@@ -54,7 +54,7 @@ describe('phase transitions', () => {
     ['shadow', 'trigger', /^rollback: stop the stream path/],
     ['shadow', 'stream', /^cut-over: .*migrate cutover.*then the trigger is disabled/],
     ['stream', 'trigger', /^rollback: re-enable the trigger.*then stop the stream path/],
-    ['stream', 'shadow', /^rollback: re-enable the trigger, then move the sink back to the shadow table/],
+    ['stream', 'shadow', /^rollback: re-enable the trigger \(it resumes from its resume token\), then move the sink back to the shadow table and replay its topic into it/],
     ['stream', 'decommissioned', /delete the disabled trigger/],
     ['decommissioned', 'stream', /^rollback: recreate the trigger, disabled/],
   ] as const)('describes %s → %s by what it does', (from, to, what) => {

@@ -90,6 +90,12 @@ describe('values as the pg driver and the two writers give them', () => {
     expect(compare({ at: '2026-01-01 00:00:00Z' }, { at: '2026-01-01T00:00:02Z' })).toMatchObject([{ field: 'at', kind: 'value' }]);
   });
 
+  it("compares timestamps as PostgreSQL prints a timestamptz (`+00`, `-05` offsets) by the tolerance, not as text", () => {
+    expect(compare({ at: '2026-11-30 13:17:38.179+00' }, { at: '2026-11-30 13:17:38.180+00' })).toEqual([]);
+    expect(compare({ at: '2026-11-30 08:17:38.179-05' }, { at: '2026-11-30T13:17:38.9Z' })).toEqual([]);
+    expect(compare({ at: '2026-11-30 13:17:38.179+00' }, { at: '2026-11-30 13:17:40.179+00' })).toMatchObject([{ field: 'at', kind: 'value' }]);
+  });
+
   it('compares bytea, bigint and booleans by value and shows them as stored', () => {
     expect(compare({ raw: Buffer.from('ab') }, { raw: Buffer.from('ab') })).toEqual([]);
     expect(compare({ raw: Buffer.from('ab') }, { raw: Buffer.from('ac') })).toEqual([{ field: 'raw', kind: 'value', trigger: '\\x6162', stream: '\\x6163' }]);
