@@ -6,6 +6,7 @@ import { production } from './environments/production';
 
 export * from './schema';
 export { versions } from './versions';
+export { WORKER_DELIVERY_PROPERTIES } from './delivery';
 export { STANDIN_CONNECTION_STRING_ENV } from './environments/local-standin';
 
 // A Map, not an object: a name such as `constructor` or `__proto__` is no environment, not Object's.

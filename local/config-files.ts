@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { monitoringConfig } from '../alerts/config';
-import { loadEnvironment, messageSizeSettings } from '../config';
+import { WORKER_DELIVERY_PROPERTIES, loadEnvironment, messageSizeSettings } from '../config';
 import type { ResolvedPorts, RuntimeLayout } from './options';
 
 /**
@@ -55,6 +55,7 @@ export function kafkaServerProperties(ports: Pick<ResolvedPorts, 'kafka' | 'kafk
     'offsets.topic.replication.factor': 1,
     // Fewer than the default 50 partitions: the first consumer group then starts in a fraction of the time.
     'offsets.topic.num.partitions': 10,
+    // The exactly-once sources' transactions (config/delivery.ts) live in this log: on one node, one replica.
     'transaction.state.log.replication.factor': 1,
     'transaction.state.log.min.isr': 1,
     'share.coordinator.state.topic.replication.factor': 1,
@@ -101,6 +102,9 @@ export function connectWorkerProperties(
     // As on the deployed workers: no client override from a connector config; the sinks' poll size is the worker's.
     'connector.client.config.override.policy': 'None',
     'consumer.max.poll.records': sink.maxPollRecords,
+    // As on the deployed workers: acks, idempotence, delivery timeout, read_committed sinks and
+    // exactly-once sources, each with its reason there.
+    ...WORKER_DELIVERY_PROPERTIES,
     // Connector configs name secrets as ${env:…}, ${file:…} or ${dir:…}; the worker resolves them, this tool never does.
     'config.providers': 'env,file,dir',
     'config.providers.env.class': 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',

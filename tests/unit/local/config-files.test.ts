@@ -91,6 +91,19 @@ describe('connectWorkerProperties', () => {
     expect(properties['config.providers.dir.class']).toBe('org.apache.kafka.common.config.provider.DirectoryConfigProvider');
   });
 
+  it('delivers as the deployed workers do: acks=all, idempotent, at most 5 in flight, Connect\'s delivery timeout, default retries', () => {
+    expect(properties['producer.acks']).toBe('all');
+    expect(properties['producer.enable.idempotence']).toBe('true');
+    expect(properties['producer.max.in.flight.requests.per.connection']).toBe('5');
+    expect(properties['producer.delivery.timeout.ms']).toBe('2147483647');
+    expect(properties).not.toHaveProperty('producer.retries');
+  });
+
+  it('runs sources exactly-once and lets sinks read only committed records', () => {
+    expect(properties['exactly.once.source.support']).toBe('enabled');
+    expect(properties['consumer.isolation.level']).toBe('read_committed');
+  });
+
   it('uses JSON converters and flushes offsets every second', () => {
     expect(properties['key.converter']).toBe('org.apache.kafka.connect.json.JsonConverter');
     expect(properties['value.converter']).toBe('org.apache.kafka.connect.json.JsonConverter');

@@ -204,6 +204,30 @@ describe('the REST API of the workers', () => {
     expect(properties['consumer.max.poll.records']).toBe(String(environment().sink.maxPollRecords));
   });
 
+  it('acknowledges a record only once every in-sync replica holds it', () => {
+    expect(properties['producer.acks']).toBe('all');
+  });
+
+  it('writes a retried batch once, keeping order with at most 5 batches in flight', () => {
+    expect(properties['producer.enable.idempotence']).toBe('true');
+    expect(Number(properties['producer.max.in.flight.requests.per.connection'])).toBeLessThanOrEqual(5);
+    expect(properties['producer.max.in.flight.requests.per.connection']).toBe('5');
+  });
+
+  it('retries a send until the brokers take it: the default retries, bounded by Connect\'s own delivery timeout', () => {
+    expect(properties['producer.delivery.timeout.ms']).toBe('2147483647');
+    expect(properties).not.toHaveProperty('producer.retries');
+  });
+
+  it('lets the sinks read only committed records', () => {
+    expect(properties['consumer.isolation.level']).toBe('read_committed');
+  });
+
+  it('runs source connectors exactly-once (KIP-618)', () => {
+    expect(properties['exactly.once.source.support']).toBe('enabled');
+    expect(imageEnvironmentVariables(properties).CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT).toBe('enabled');
+  });
+
   it('mounts the REST credentials apart from the secrets connectors may name', () => {
     expect(restAuthSecretFiles(environment())).toEqual([
       { file: 'users.properties', secretName: 'cdc-platform/test/connect-rest', jsonKey: 'users' },
