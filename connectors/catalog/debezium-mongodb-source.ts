@@ -216,6 +216,23 @@ export interface DebeziumMongoDbSourceOptions {
   readonly metricTags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Kafka Connect's exactly-once source mode (KIP-618), which every worker of the platform enables
+ * (config/delivery.ts `exactly.once.source.support`). Debezium 3.5's MongoDbConnector declares it:
+ * `exactlyOnceSupport(Map)` returns SUPPORTED whatever the config (DBZ-9177, Debezium 3.3), and it does
+ * not override `canDefineTransactionBoundaries`, so the boundary is Connect's: one transaction per
+ * poll, the mode Debezium's "Exactly once delivery" page names for all its sources.
+ */
+function exactlyOnceDelivery(): Record<string, string> {
+  return {
+    // A preflight check on create and validate: a worker without exactly-once source support, or a
+    // plugin that cannot promise it, refuses the connector instead of running it at-least-once unannounced.
+    'exactly.once.support': 'required',
+    // The default, written down: each poll's records and the offset after them commit together.
+    'transaction.boundary': 'poll',
+  };
+}
+
 export function debeziumMongoDbSourceConfig(options: DebeziumMongoDbSourceOptions): Record<string, string> {
   const {
     captureMode = 'change_streams_update_full',
@@ -240,6 +257,7 @@ export function debeziumMongoDbSourceConfig(options: DebeziumMongoDbSourceOption
     'heartbeat.interval.ms': String(heartbeatIntervalMs),
     'skipped.operations': skippedOperations,
     'tombstones.on.delete': 'true',
+    ...exactlyOnceDelivery(),
     ...(options.maxQueueSizeInBytes ? { 'max.queue.size.in.bytes': String(options.maxQueueSizeInBytes) } : {}),
     ...(options.topicMaxMessageBytes
       ? {

@@ -1,4 +1,4 @@
-import { loadEnvironment, parseEnvironment, ENVIRONMENT_NAMES, type EnvironmentInput } from '../../../config';
+import { loadEnvironment, parseEnvironment, ENVIRONMENT_NAMES, WORKER_DELIVERY_PROPERTIES, type EnvironmentInput } from '../../../config';
 import { local } from '../../../config/environments/local';
 import { staging } from '../../../config/environments/staging';
 import { renderEnvironment, toConnectBody, toConnectJson } from '../../../connectors/render';
@@ -15,6 +15,22 @@ describe('render', () => {
     const connectors = renderEnvironment(loadEnvironment(name));
     expect(connectors.length).toBeGreaterThan(0);
     for (const connector of connectors) expect(validateConnectorConfig(connector.name, connector.config)).toEqual([]);
+  });
+
+  it('runs every Debezium MongoDB source exactly-once, one transaction per poll, on workers that enable it', () => {
+    const sources = ENVIRONMENT_NAMES.flatMap((name) => renderEnvironment(loadEnvironment(name))).filter(
+      (connector) => connector.config['connector.class'] === 'io.debezium.connector.mongodb.MongoDbConnector',
+    );
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) {
+      expect({ name: source.name, support: source.config['exactly.once.support'], boundary: source.config['transaction.boundary'] }).toEqual({
+        name: source.name,
+        support: 'required',
+        boundary: 'poll',
+      });
+    }
+    // `required` makes a worker without exactly-once source support refuse the connector.
+    expect(WORKER_DELIVERY_PROPERTIES['exactly.once.source.support']).toBe('enabled');
   });
 
   it.each(ENVIRONMENT_NAMES)('no credential in %s is a literal', (name) => {
