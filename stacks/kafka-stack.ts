@@ -32,12 +32,17 @@ export const MSK_NODE_EXPORTER_PORT = 11002;
 export function mskServerProperties(kafka: KafkaSettings, maxMessageBytes?: number): string {
   const properties: Record<string, string | number | boolean> = {
     'auto.create.topics.enable': false,
+    // Every topic on three brokers (one per AZ) unless it says otherwise: one broker or AZ lost keeps every record.
     'default.replication.factor': kafka.replicationFactor,
+    // With the workers' acks=all, a write is acknowledged only once two replicas hold it, and one broker
+    // can be down (for MSK's rolling patches, too) while producers keep writing.
     'min.insync.replicas': kafka.minInsyncReplicas,
     'num.partitions': kafka.partitions,
     'log.retention.hours': kafka.retentionHours,
+    // An out-of-sync replica never becomes leader: the partition waits rather than drop acknowledged records.
     'unclean.leader.election.enable': false,
     'offsets.topic.replication.factor': kafka.replicationFactor,
+    // The exactly-once sources' transactions (config/delivery.ts) are as durable as the records they commit.
     'transaction.state.log.replication.factor': kafka.replicationFactor,
     'transaction.state.log.min.isr': kafka.minInsyncReplicas,
     // Every topic's default, also a dead-letter topic Connect creates itself (it sets only a replication

@@ -86,6 +86,12 @@ describe('kafka stack: defaults', () => {
     });
   });
 
+  it("keeps the exactly-once sources' transaction log as durable as their records: RF 3, min ISR 2", () => {
+    const properties = onlyResource(json, 'aws_msk_configuration').server_properties.split('\n');
+    expect(properties).toContain('transaction.state.log.replication.factor=3');
+    expect(properties).toContain('transaction.state.log.min.isr=2');
+  });
+
   it('turns on open monitoring with the JMX and node exporters', () => {
     expect(json).toHaveResourceWithProperties(MskCluster, {
       open_monitoring: { prometheus: { jmx_exporter: { enabled_in_broker: true }, node_exporter: { enabled_in_broker: true } } },
