@@ -126,45 +126,47 @@ export function connectRolePolicyStatements(environment: Environment, aws: AwsSe
       },
     },
   ];
-  if (connect.kafkaAuthentication === 'iam') {
-    const kafka = arnPrefix(aws, 'kafka');
-    const cluster = mskClusterName(environment);
-    const topics = connectInternalTopics(environment);
-    const topicPatterns = [
-      `${environment.topicPrefix}.*`,
-      `__debezium-heartbeat.${environment.topicPrefix}`,
-      topics.configs,
-      topics.offsets,
-      topics.status,
-    ];
-    statements.push(
-      {
-        Sid: 'ConnectToTheCluster',
-        Effect: 'Allow',
-        Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:WriteDataIdempotently'],
-        Resource: `${kafka}:cluster/${cluster}/*`,
-      },
-      {
-        Sid: 'UseThePlatformTopics',
-        Effect: 'Allow',
-        Action: [
-          'kafka-cluster:CreateTopic',
-          'kafka-cluster:DescribeTopic',
-          'kafka-cluster:DescribeTopicDynamicConfiguration',
-          'kafka-cluster:ReadData',
-          'kafka-cluster:WriteData',
-        ],
-        Resource: topicPatterns.map((topic) => `${kafka}:topic/${cluster}/*/${topic}`),
-      },
-      {
-        Sid: 'UseTheWorkerAndSinkGroups',
-        Effect: 'Allow',
-        Action: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
-        Resource: [connectGroupId(environment), `connect-${environment.managedConnectorPrefix}*`].map((group) => `${kafka}:group/${cluster}/*/${group}`),
-      },
-    );
-  }
+  if (connect.kafkaAuthentication === 'iam') statements.push(...mskIamStatements(environment, aws));
   return statements;
+}
+
+/** With MSK IAM: the workers' part of the cluster, its topics, groups and transactional ids, nothing more. */
+function mskIamStatements(environment: Environment, aws: AwsSettings): PolicyStatement[] {
+  const kafka = arnPrefix(aws, 'kafka');
+  const cluster = mskClusterName(environment);
+  const topics = connectInternalTopics(environment);
+  const group = connectGroupId(environment);
+  const topicPatterns = [`${environment.topicPrefix}.*`, `__debezium-heartbeat.${environment.topicPrefix}`, topics.configs, topics.offsets, topics.status];
+  return [
+    {
+      Sid: 'ConnectToTheCluster',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:WriteDataIdempotently'],
+      Resource: `${kafka}:cluster/${cluster}/*`,
+    },
+    {
+      Sid: 'UseThePlatformTopics',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:DescribeTopicDynamicConfiguration', 'kafka-cluster:ReadData', 'kafka-cluster:WriteData'],
+      Resource: topicPatterns.map((topic) => `${kafka}:topic/${cluster}/*/${topic}`),
+    },
+    {
+      Sid: 'UseTheWorkerAndSinkGroups',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
+      Resource: [group, `connect-${environment.managedConnectorPrefix}*`].map((name) => `${kafka}:group/${cluster}/*/${name}`),
+    },
+    {
+      // Exactly-once sources (config/delivery.ts): each task's transactional producer is
+      // `<group.id>-<connector>-<task>` and the leader writes the config topic as `connect-cluster-<group.id>`
+      // (Kafka 4.1 Worker.taskTransactionalId, DistributedConfig.transactionalProducerId); fencing a
+      // connector's earlier tasks alters their ids too.
+      Sid: 'UseTheWorkerTransactionalIds',
+      Effect: 'Allow',
+      Action: ['kafka-cluster:AlterTransactionalId', 'kafka-cluster:DescribeTransactionalId'],
+      Resource: [`${group}-*`, `connect-cluster-${group}`].map((id) => `${kafka}:transactional-id/${cluster}/*/${id}`),
+    },
+  ];
 }
 
 /**

@@ -456,6 +456,15 @@ describe('connect stack: IAM role for the service account', () => {
     expect(resourcesOf).not.toContain('*');
   });
 
+  it("may use only its own workers' transactional ids, as exactly-once sources need", () => {
+    const statement = rolePolicy(json).Statement.find((candidate) => candidate.Sid === 'UseTheWorkerTransactionalIds')!;
+    expect(statement.Action).toEqual(['kafka-cluster:AlterTransactionalId', 'kafka-cluster:DescribeTransactionalId']);
+    expect(statement.Resource).toEqual([
+      'arn:aws:kafka:eu-west-1:123456789012:transactional-id/cdc-test/*/cdc-connect-test-*',
+      'arn:aws:kafka:eu-west-1:123456789012:transactional-id/cdc-test/*/connect-cluster-cdc-connect-test',
+    ]);
+  });
+
   it('has no MSK permissions when the workers use SCRAM', () => {
     const json = connectStackWith((input) => {
       input.infrastructure.kafka = { authentication: { iam: false, scram: true } };
