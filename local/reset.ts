@@ -82,6 +82,7 @@ async function emptyTables(target: LocalResetTarget): Promise<void> {
   await target.warehouse.query(`TRUNCATE ${qualified.join(', ')} CASCADE`);
   await target.warehouse.query('DELETE FROM cdc.deleted_rows WHERE table_name = ANY($1)', [qualified]);
   await target.warehouse.query('DELETE FROM cdc.contract_violations WHERE table_name = ANY($1)', [qualified]);
+  await target.warehouse.query('DELETE FROM cdc.change_history WHERE table_name = ANY($1)', [qualified]);
 }
 
 export async function resetLocalPipelines(target: LocalResetTarget): Promise<void> {

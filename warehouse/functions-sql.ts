@@ -1,8 +1,9 @@
 /**
  * The pipeline-independent part of the warehouse, in schema `cdc`: Debezium's document text → jsonb,
- * the BSON-aware safe casts the contract columns use, the side tables (violations, deletions), and the
- * version guard's shared trigger functions. Every name is schema-qualified: a trigger runs with the
- * caller's search_path, and a schema named like the database user (`cdc` locally) comes first in it.
+ * the BSON-aware safe casts the contract columns use, the side tables (violations, deletions), the
+ * optional change history, and the version guard's shared trigger functions. Every name is
+ * schema-qualified: a trigger runs with the caller's search_path, and a schema named like the database
+ * user (`cdc` locally) comes first in it.
  *
  * Needs PostgreSQL 16 or later (pg_input_is_valid); the local runtime runs 18. Parsing is plpgsql:
  * an SQL function with a sub-select is not inlined (200–600 µs a call), and an inlinable SQL CASE
@@ -195,6 +196,38 @@ CREATE TABLE IF NOT EXISTS cdc.deleted_rows (
 );
 `;
 
+const CHANGE_HISTORY = `
+-- THE CHANGE HISTORY, for the tables that take part (warehouse/tables.ts changeHistoryTriggerSql;
+-- none does by default): one row for every change a writer delivers, keyed by its source position
+-- (table, key, __source_ts_ms, __source_ord), appended before the version guard decides. A table keeps
+-- one row per document and applies an equal version again, so a change delivered twice leaves no trace
+-- there; here it is a second row at the same position.
+CREATE TABLE IF NOT EXISTS cdc.change_history (
+  seq           bigserial PRIMARY KEY,
+  table_name    text NOT NULL,
+  id            text NOT NULL,
+  source_ts_ms  bigint,
+  source_ord    integer,
+  op            text,
+  received_at   timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX IF NOT EXISTS change_history_position ON cdc.change_history (table_name, id, source_ts_ms, source_ord);
+
+-- The sink's upsert fires BEFORE INSERT and, for a key already present, BEFORE UPDATE: the insert's
+-- call then records nothing, so each delivery is one row.
+CREATE OR REPLACE FUNCTION cdc.record_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE present boolean;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.%I WHERE id = $1)', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO present USING NEW.id;
+    IF present THEN RETURN NEW; END IF;
+  END IF;
+  INSERT INTO cdc.change_history (table_name, id, source_ts_ms, source_ord, op)
+  VALUES (TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, NEW.id, NEW.__source_ts_ms, NEW.__source_ord, NEW.__op);
+  RETURN NEW;
+END $fn$;
+`;
+
 const GUARDS = `
 -- THE VERSION GUARD. A row's version is (__source_ts_ms, __source_ord): the change's time at the
 -- source and its ordinal within that time (MongoDB's clusterTime increment), a NULL ord counting as 0.
@@ -239,5 +272,5 @@ END $fn$;
 
 /** Everything above, for the first contract migration (idempotent: CREATE OR REPLACE, IF NOT EXISTS). */
 export function sharedWarehouseSql(): string {
-  return [PARSING, CASTS, SIDE_TABLES, GUARDS].map((part) => part.trim()).join('\n\n');
+  return [PARSING, CASTS, SIDE_TABLES, CHANGE_HISTORY, GUARDS].map((part) => part.trim()).join('\n\n');
 }

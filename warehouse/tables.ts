@@ -30,7 +30,7 @@ function dropWithFunctionsSql(drop: string, names: string, sideRows: string): st
     EXECUTE 'DROP FUNCTION ' || f.signature;
   END LOOP;
 END $drop$;
-${['deleted_rows', 'contract_violations', 'contract_violation_totals'].map((table) => `DELETE FROM cdc.${table} WHERE ${sideRows};`).join('\n')}`;
+${['deleted_rows', 'contract_violations', 'contract_violation_totals', 'change_history'].map((table) => `DELETE FROM cdc.${table} WHERE ${sideRows};`).join('\n')}`;
 }
 
 /** Drops a schema made with pipelineTableIn, with its tables' functions in `cdc` and their rows in the side tables. */
@@ -53,3 +53,20 @@ export function dropPipelineTableSql(schema: string, table: string): string {
     `table_name = '${schema}.${table}'`,
   );
 }
+
+/**
+ * The trigger that appends every change delivered to a table made with pipelineTableIn to
+ * cdc.change_history (functions-sql.ts). PostgreSQL fires BEFORE triggers in name order: the name sorts
+ * before the table's `apply`, so a change the version guard then skips is recorded too.
+ */
+export function changeHistoryTriggerSql(schema: string, table: string): string {
+  for (const name of [schema, table]) if (!PLAIN_NAME.test(name)) throw new Error(`not a plain SQL name: ${JSON.stringify(name)}`);
+  return `CREATE TRIGGER a_change_history BEFORE INSERT OR UPDATE ON ${schema}.${table} FOR EACH ROW EXECUTE FUNCTION cdc.record_change();`;
+}
+
+/**
+ * Changes delivered more than once to a table (`$1`, `schema.table`): history rows beyond the first at
+ * each source position, of the documents whose `_id` text is in `$2` (NULL: all of them).
+ */
+export const DUPLICATE_CHANGES_SQL = `SELECT (count(*) - count(DISTINCT (id, source_ts_ms, source_ord)))::int AS duplicates
+  FROM cdc.change_history WHERE table_name = $1 AND ($2::text[] IS NULL OR cdc.id_text(id) = ANY($2::text[]))`;

@@ -9,7 +9,7 @@ import { ACCEPTED_BSON_TYPES, Binary, BsonDate, bsonTypeOf, Decimal128, Double, 
 import { pipelines } from '../../connectors/pipelines';
 import { castSql } from '../../warehouse/contract-sql';
 import { removeGhostRows } from '../../migration/cutover';
-import { dropSchemaSql, pipelineTableIn } from '../../warehouse/tables';
+import { DUPLICATE_CHANGES_SQL, changeHistoryTriggerSql, dropSchemaSql, pipelineTableIn } from '../../warehouse/tables';
 import { getTestRuntime } from './support/runtime';
 
 jest.setTimeout(60_000);
@@ -39,9 +39,9 @@ interface Version {
 }
 
 /** What the sink writes: an upsert of its six columns. */
-async function write(id: string, version: Version, op: 'c' | 'u' | 'd', document: Record<string, BsonValue> | null): Promise<void> {
+async function write(id: string, version: Version, op: 'c' | 'u' | 'd', document: Record<string, BsonValue> | null, table = TABLE): Promise<void> {
   await db.query(
-    `INSERT INTO ${TABLE} (id, doc_text, __op, __source_ts_ms, __source_ord, __event_ts_ms) VALUES ($1, $2, $3, $4, $5, $4)
+    `INSERT INTO ${table} (id, doc_text, __op, __source_ts_ms, __source_ord, __event_ts_ms) VALUES ($1, $2, $3, $4, $5, $4)
      ON CONFLICT (id) DO UPDATE SET doc_text = EXCLUDED.doc_text, __op = EXCLUDED.__op, __source_ts_ms = EXCLUDED.__source_ts_ms,
        __source_ord = EXCLUDED.__source_ord, __event_ts_ms = EXCLUDED.__event_ts_ms`,
     [JSON.stringify(id), document ? strictJson({ _id: id, ...document }) : null, op, version.ts, version.ord],
@@ -160,6 +160,47 @@ describe("the cut-over's ghost rows (migration/cutover.ts)", () => {
     // Removed as a writer deletes: the deletion is recorded, so a late write of the ghost's old version cannot bring it back.
     await upsert('orders_ghosts', 'ghost', 4_000).catch(() => undefined);
     expect((await db.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.orders_ghosts WHERE _id = 'ghost'`)).rows[0].n).toBe(0);
+describe('the change history: every delivery recorded, whatever the upsert table keeps', () => {
+  const HISTORY_TABLE = `${SCHEMA}.history_orders`;
+  const history = async (id: string) =>
+    (await db.query(`SELECT op, source_ts_ms::int AS ts, source_ord AS ord FROM cdc.change_history WHERE table_name = $1 AND cdc.id_text(id) = $2 ORDER BY seq`, [HISTORY_TABLE, id])).rows;
+  const duplicates = async (ids: readonly string[] | null) => (await db.query(DUPLICATE_CHANGES_SQL, [HISTORY_TABLE, ids])).rows[0].duplicates as number;
+
+  beforeAll(async () => {
+    await db.query(pipelineTableIn(SCHEMA, orders, 'history_orders'));
+    await db.query(changeHistoryTriggerSql(SCHEMA, 'history_orders'));
+  });
+
+  it('keeps a change delivered twice twice, a late redelivery the guard skips too, and counts them as duplicates', async () => {
+    await write('h-1', { ts: 1000, ord: 1 }, 'c', order('first'), HISTORY_TABLE);
+    await write('h-1', { ts: 1000, ord: 1 }, 'c', order('first'), HISTORY_TABLE);
+    await write('h-1', { ts: 1000, ord: 2 }, 'u', order('second'), HISTORY_TABLE);
+    await write('h-1', { ts: 1000, ord: 1 }, 'c', order('first'), HISTORY_TABLE);
+    expect((await db.query(`SELECT status FROM ${HISTORY_TABLE} WHERE _id = 'h-1'`)).rows).toEqual([{ status: 'second' }]);
+    expect(await history('h-1')).toEqual([
+      { op: 'c', ts: 1000, ord: 1 },
+      { op: 'c', ts: 1000, ord: 1 },
+      { op: 'u', ts: 1000, ord: 2 },
+      { op: 'c', ts: 1000, ord: 1 },
+    ]);
+    expect(await duplicates(['h-1'])).toBe(2);
+  });
+
+  it('records a delete event once, and counts no duplicate where each change came once', async () => {
+    await write('h-2', { ts: 2000, ord: 1 }, 'c', order('created'), HISTORY_TABLE);
+    await write('h-2', { ts: 2000, ord: 2 }, 'd', null, HISTORY_TABLE);
+    expect((await db.query(`SELECT count(*)::int AS n FROM ${HISTORY_TABLE} WHERE _id = 'h-2'`)).rows[0].n).toBe(0);
+    expect(await history('h-2')).toEqual([
+      { op: 'c', ts: 2000, ord: 1 },
+      { op: 'd', ts: 2000, ord: 2 },
+    ]);
+    expect(await duplicates(['h-2'])).toBe(0);
+    expect(await duplicates(null)).toBe(2);
+  });
+
+  it('leaves a table without the trigger out of the history', async () => {
+    await write('h-3', { ts: 3000, ord: 1 }, 'c', order('untracked'));
+    expect((await db.query('SELECT count(*)::int AS n FROM cdc.change_history WHERE table_name = $1', [TABLE])).rows[0].n).toBe(0);
   });
 });
 
