@@ -10,7 +10,7 @@ import { deadLetterTopic, sinkConnectorName, sinkConsumerGroup, sourceTopic } fr
 import { definePipeline } from '../connectors/pipelines/define';
 import { orders } from '../connectors/pipelines/orders';
 import { renderEnvironment } from '../connectors/render';
-import { dropPipelineTableSql, pipelineTableIn } from '../warehouse/tables';
+import { DUPLICATE_CHANGES_SQL, changeHistoryTriggerSql, dropPipelineTableSql, pipelineTableIn } from '../warehouse/tables';
 import type { RuntimeOptions } from './options';
 import { kafkaClient, replayChanges } from './replay';
 import { restart, status } from './runtime';
@@ -33,8 +33,11 @@ export interface FaultResult {
   /** Of those, rows in the warehouse with the values written. */
   readonly rows: number;
   readonly lost: number;
-  /** Not counted: the upsert by key absorbs a redelivered change, and no change history records them yet. */
-  readonly duplicates: null;
+  /**
+   * Of those, deliveries to the warehouse beyond the first (the scenario table's change history): the
+   * upsert by key absorbs them, so they cost nothing but show what a fault redelivers.
+   */
+  readonly duplicates: number;
   /** Restarts the supervisor made of the scenario's sink. */
   readonly restarts: number;
   /** From the fault's end to the warehouse holding every change. */
@@ -154,8 +157,20 @@ async function sinkRestarts(context: Context): Promise<number> {
   return line ? Number(line.split(' ')[1]) : 0;
 }
 
-function result(name: FaultScenario, numbers: readonly number[], outcome: { recoveredS: number; rows: number }, restarts: number): FaultResult {
-  return { name, events: numbers.length, rows: outcome.rows, lost: numbers.length - outcome.rows, duplicates: null, restarts, recovery_s: Math.round(outcome.recoveredS * 10) / 10, manual_steps: 0 };
+/** Changes of these orders the sink delivered more than once, from the scenario table's change history. */
+async function duplicates(context: Context, numbers: readonly number[]): Promise<number> {
+  return withWarehouse(context, async (db) => (await db.query(DUPLICATE_CHANGES_SQL, [`public.${TABLE}`, numbers.map((number) => `fault-${number}`)])).rows[0].duplicates as number);
+}
+
+interface Outcome {
+  readonly recoveredS: number;
+  readonly rows: number;
+  readonly duplicates: number;
+}
+
+function result(name: FaultScenario, numbers: readonly number[], outcome: Outcome, restarts: number): FaultResult {
+  const { rows } = outcome;
+  return { name, events: numbers.length, rows, lost: numbers.length - rows, duplicates: outcome.duplicates, restarts, recovery_s: Math.round(outcome.recoveredS * 10) / 10, manual_steps: 0 };
 }
 
 const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: number) => Promise<{ numbers: number[]; since: number }>>> = {
@@ -229,14 +244,17 @@ export async function runFaultScenarios(runtime: RuntimeOptions, names: readonly
   const results: FaultResult[] = [];
   try {
     await removeEverything(context);
-    await withWarehouse(context, (db) => db.query(pipelineTableIn('public', pipeline)));
+    await withWarehouse(context, async (db) => {
+      await db.query(pipelineTableIn('public', pipeline));
+      await db.query(changeHistoryTriggerSql('public', TABLE));
+    });
     const applied = await apply(context.client, renderEnvironment(context.environment, [pipeline]), { managedPrefix: context.environment.managedConnectorPrefix, waitTimeoutMs: 90_000 });
     if (applied.error) throw applied.error;
     for (const name of names) {
       context.progress(`${name}: ${events} orders while the fault lasts`);
       const restartsBefore = await sinkRestarts(context);
       const { numbers, since } = await SCENARIOS[name](context, events);
-      const outcome = await landed(context, numbers, since);
+      const outcome = { ...(await landed(context, numbers, since)), duplicates: await duplicates(context, numbers) };
       results.push(result(name, numbers, outcome, (await sinkRestarts(context)) - restartsBefore));
       context.progress(`${name}: ${JSON.stringify(results.at(-1))}`);
     }

@@ -18,11 +18,11 @@ function wholeNumber(flag: string, value: string, minimum: number): number {
 }
 
 function formatText(results: readonly FaultResult[]): string {
-  const header = ['SCENARIO', 'EVENTS', 'ROWS', 'LOST', 'RESTARTS', 'RECOVERY', 'MANUAL STEPS'];
-  const rows = results.map((result) => [result.name, String(result.events), String(result.rows), String(result.lost), String(result.restarts), `${result.recovery_s} s`, String(result.manual_steps)]);
+  const header = ['SCENARIO', 'EVENTS', 'ROWS', 'LOST', 'DUPLICATES', 'RESTARTS', 'RECOVERY', 'MANUAL STEPS'];
+  const rows = results.map((result) => [result.name, String(result.events), String(result.rows), String(result.lost), String(result.duplicates), String(result.restarts), `${result.recovery_s} s`, String(result.manual_steps)]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\nduplicates are not counted: the upsert by key absorbs a redelivered change\n`;
+  return `${[line(header), ...rows.map(line)].join('\n')}\nduplicates: changes the sink delivered again, which the upsert by key absorbs\n`;
 }
 
 /**

@@ -30,4 +30,9 @@ describe('faults injected mid-stream', () => {
   it('warehouse-slow: the sink waited on the lock and never failed', () => {
     expect(of('warehouse-slow').restarts).toBe(0);
   });
+
+  it("counts each scenario's redelivered changes from the change history: none where nothing failed or rebalanced", () => {
+    for (const name of FAULT_SCENARIOS) expect({ name, counted: Number.isInteger(of(name).duplicates) && of(name).duplicates >= 0 }).toEqual({ name, counted: true });
+    expect(of('warehouse-slow').duplicates).toBe(0);
+  });
 });
