@@ -12,6 +12,10 @@ export function pipelineTableIn(schema: string, pipeline: PipelineDefinition, ta
 }
 
 const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
+
+function requirePlainNames(...names: string[]): void {
+  for (const name of names) if (!PLAIN_NAME.test(name)) throw new Error(`not a plain SQL name: ${JSON.stringify(name)}`);
+}
 /** The functions in `cdc` a pipeline table's trigger uses (contract-sql.ts): `<kind>_<schema>_<table>`. */
 const TABLE_FUNCTION_KINDS = ['apply', 'violations', 'lines'] as const;
 
@@ -46,7 +50,7 @@ export function dropSchemaSql(schema: string): string {
 
 /** Drops one table made with pipelineTableIn, its line items, its functions in `cdc` and its rows in the side tables. */
 export function dropPipelineTableSql(schema: string, table: string): string {
-  for (const name of [schema, table]) if (!PLAIN_NAME.test(name)) throw new Error(`not a plain SQL name: ${JSON.stringify(name)}`);
+  requirePlainNames(schema, table);
   return dropWithFunctionsSql(
     `DROP TABLE IF EXISTS ${schema}.${table} CASCADE`,
     `ARRAY[${TABLE_FUNCTION_KINDS.map((kind) => `'${kind}_${schema}_${table}'`).join(', ')}]`,
@@ -60,7 +64,7 @@ export function dropPipelineTableSql(schema: string, table: string): string {
  * before the table's `apply`, so a change the version guard then skips is recorded too.
  */
 export function changeHistoryTriggerSql(schema: string, table: string): string {
-  for (const name of [schema, table]) if (!PLAIN_NAME.test(name)) throw new Error(`not a plain SQL name: ${JSON.stringify(name)}`);
+  requirePlainNames(schema, table);
   return `CREATE TRIGGER a_change_history BEFORE INSERT OR UPDATE ON ${schema}.${table} FOR EACH ROW EXECUTE FUNCTION cdc.record_change();`;
 }
 
