@@ -160,6 +160,9 @@ describe("the cut-over's ghost rows (migration/cutover.ts)", () => {
     // Removed as a writer deletes: the deletion is recorded, so a late write of the ghost's old version cannot bring it back.
     await upsert('orders_ghosts', 'ghost', 4_000).catch(() => undefined);
     expect((await db.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.orders_ghosts WHERE _id = 'ghost'`)).rows[0].n).toBe(0);
+  });
+});
+
 describe('the change history: every delivery recorded, whatever the upsert table keeps', () => {
   const HISTORY_TABLE = `${SCHEMA}.history_orders`;
   const history = async (id: string) =>
