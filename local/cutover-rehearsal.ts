@@ -5,11 +5,11 @@ import { localStandIn } from '../config/environments/local-standin';
 import { PHASE_BEHAVIOUR } from '../config/phases';
 import type { MigrationPhase } from '../config/schema';
 import { createConnectClient, type ConnectClient } from '../connectors/connect/client';
-import { deployEnvironment, renderValidated } from '../connectors/connect/deploy';
+import { deployEnvironment } from '../connectors/connect/deploy';
 import { sleep } from '../connectors/connect/poll';
 import { cutOverSink } from '../connectors/connect/sink-rewind';
-import { qualifiedTable, shadowTable, sinkConnectorName } from '../connectors/naming';
-import { removeGhostRows } from '../migration/cutover';
+import { shadowTable } from '../connectors/naming';
+import { cutoverTarget, removeGhostRows } from '../migration/cutover';
 import { validateShadow } from '../migration/shadow-validation';
 import { pipelines, type PipelineDefinition } from '../connectors/pipelines';
 import { dropSchemaSql, pipelineTableIn } from '../warehouse/tables';
@@ -264,13 +264,6 @@ async function validateAccuracy(session: Session): Promise<number | null> {
   return result.accuracyPercent;
 }
 
-/** The sink's rendered config in `phase` (its table: the shadow or the production one). */
-function sinkIn(session: Session, phase: MigrationPhase): { name: string; config: Record<string, string> } {
-  const environment = rehearsalEnvironment(session.settings, phase);
-  const sink = renderValidated(environment, [session.pipeline]).connectors.find((connector) => connector.role === 'sink')!;
-  return { name: sinkConnectorName(environment, session.pipeline), config: sink.config };
-}
-
 /** `cdcctl connectors apply` of the phase moved to (`--prune` out of the stream path); into shadow from no stream path, until the source streams. */
 async function applyConnectors(session: Session, from: MigrationPhase, to: MigrationPhase): Promise<void> {
   const { settings, pipeline, client } = session;
@@ -295,10 +288,11 @@ async function runAction(session: Session, state: WalkState, action: RehearsalAc
       return undefined;
     case 'replay-sink': {
       // `migrate cutover`; the control run's cut-over keeps the sink's offsets, as the runbook once said.
-      const sink = sinkIn(session, move.to);
-      await cutOverSink(session.client, sink.name, sink.config, { from: move.to === 'stream' ? settings.sinkFrom : 'earliest' });
+      const target = cutoverTarget(rehearsalEnvironment(settings, move.to), session.pipeline);
+      await cutOverSink(session.client, target.sink, target.config, { from: move.to === 'stream' ? settings.sinkFrom : 'earliest' });
+      // The stand-in's source takes no snapshot, but the primed topic holds every document (primeStreamPath): ghosts can be told apart.
       if (move.to === 'stream') {
-        const ghosts = await removeGhostRows(session.warehouse, session.productionTable, session.shadowTable);
+        const ghosts = await removeGhostRows(session.warehouse, target.table, target.shadow);
         settings.onProgress(`${move.step}: ${ghosts.length} ghost rows removed (documents deleted before the stream path started, the trigger's delete having failed)`);
       }
       return undefined;
@@ -361,8 +355,7 @@ async function runStep(session: Session, state: WalkState, move: WalkStep, sampl
  */
 async function primeStreamPath(session: Session): Promise<void> {
   await applyConnectors(session, 'trigger', 'shadow');
-  const result = await deployEnvironment(rehearsalEnvironment(session.settings, 'trigger'), { client: session.client, pipelines: [session.pipeline], onProgress: session.settings.onProgress, prune: true });
-  if (result.error) throw result.error;
+  await applyConnectors(session, 'shadow', 'trigger');
 }
 
 async function closeSession(session: Session): Promise<void> {
