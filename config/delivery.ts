@@ -1,6 +1,6 @@
 /**
  * What every Kafka Connect worker of the platform promises about delivery, each setting with its
- * reason. The deployed workers (stacks/connect-worker-config.ts) and the local worker
+ * reason (`workerDeliveryProperties` adds the environment's exactly-once source level). The deployed workers (stacks/connect-worker-config.ts) and the local worker
  * (local/config-files.ts) both carry these, so a fault test on the laptop runs what MSK runs.
  *
  * Connect's own producer defaults (Kafka 4.1 Worker.baseProducerConfigs) are `acks=all`,
@@ -27,8 +27,29 @@ export const WORKER_DELIVERY_PROPERTIES = {
   // Sinks read only committed records: an exactly-once source's aborted transaction (a task killed
   // mid-poll) never reaches the warehouse. Records written outside a transaction read as before.
   'consumer.isolation.level': 'read_committed',
-  // KIP-618: a source task's records and its offsets are committed in one Kafka transaction, so a
-  // restart neither loses nor repeats a change. The Debezium MongoDB source declares support
-  // (connectors/catalog/debezium-mongodb-source.ts); it needs Kafka Connect in distributed mode.
-  'exactly.once.source.support': 'enabled',
 } as const;
+
+/**
+ * The values of the workers' `exactly.once.source.support` (KIP-618) an environment may give
+ * (`connect.exactlyOnceSource`). Kafka's documentation of the key (DistributedConfig): "To enable
+ * exactly-once source support on a new cluster, set this property to 'enabled'. To enable support on
+ * an existing cluster, first set to 'preparing' on every worker in the cluster, then set to
+ * 'enabled'. A rolling upgrade may be used for both changes." `preparing` and `enabled` both make the
+ * leader write the config topic with a transactional producer (DistributedConfig.ExactlyOnceSourceSupport
+ * `usesTransactionalLeader`), which KIP-618's fencing of older task generations rests on; only
+ * `enabled` runs source tasks exactly-once. Straight to `enabled` on a running cluster would, during
+ * the rolling restart, run exactly-once tasks under a leader still at `disabled`. (`disabled`, Kafka's
+ * default, is not offered: the platform does not step back from exactly-once.)
+ */
+export const EXACTLY_ONCE_SOURCE_LEVELS = ['preparing', 'enabled'] as const;
+export type ExactlyOnceSourceLevel = (typeof EXACTLY_ONCE_SOURCE_LEVELS)[number];
+
+/**
+ * Every delivery property of a worker: the fixed ones above, and KIP-618's level. At `enabled` a
+ * source task's records and its offsets are committed in one Kafka transaction, so a restart neither
+ * loses nor repeats a change. The Debezium MongoDB source declares support
+ * (connectors/catalog/debezium-mongodb-source.ts); it needs Kafka Connect in distributed mode.
+ */
+export function workerDeliveryProperties(exactlyOnceSource: ExactlyOnceSourceLevel): Record<string, string> {
+  return { ...WORKER_DELIVERY_PROPERTIES, 'exactly.once.source.support': exactlyOnceSource };
+}

@@ -6,7 +6,7 @@ import { production } from './environments/production';
 
 export * from './schema';
 export { versions } from './versions';
-export { WORKER_DELIVERY_PROPERTIES } from './delivery';
+export { EXACTLY_ONCE_SOURCE_LEVELS, WORKER_DELIVERY_PROPERTIES, workerDeliveryProperties, type ExactlyOnceSourceLevel } from './delivery';
 export { STANDIN_CONNECTION_STRING_ENV } from './environments/local-standin';
 
 // A Map, not an object: a name such as `constructor` or `__proto__` is no environment, not Object's.

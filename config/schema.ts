@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXACTLY_ONCE_SOURCE_LEVELS } from './delivery';
 import { infrastructureSchema } from './infrastructure';
 import { secretReference } from './secrets';
 
@@ -41,6 +42,15 @@ const connectSchema = z.object({
   /** How long `apply` waits for a connector to reach its desired state. @default 120000 */
   waitTimeoutMs: z.number().int().positive().default(120_000),
   supervisor: supervisorSchema.prefault({}),
+  /**
+   * The workers' `exactly.once.source.support` (config/delivery.ts): `enabled` on a new Connect
+   * cluster; a cluster already running without it takes two rolling steps, every worker at
+   * `preparing` (one `cdktf deploy` of the connect stack, rolled out), then `enabled` (a second). While
+   * `preparing`, the sources are rendered without `exactly.once.support=required` (Connect's defaults,
+   * as before exactly-once), and validate and plan refuse a connector that requires it: the workers
+   * would refuse it themselves. @default 'enabled'
+   */
+  exactlyOnceSource: z.enum(EXACTLY_ONCE_SOURCE_LEVELS).default('enabled'),
 });
 
 const mongodbSchema = z.discriminatedUnion('kind', [

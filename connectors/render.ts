@@ -68,6 +68,8 @@ function sourceOptions(environment: Environment, name: string, connectionString:
     maxBatchSize: environment.source.maxBatchSize,
     maxQueueSize: environment.source.maxQueueSize,
     heartbeatIntervalMs: environment.source.heartbeatIntervalMs,
+    // Workers at KIP-618's `preparing` step refuse a source that requires exactly-once.
+    exactlyOnce: environment.connect.exactlyOnceSource === 'enabled',
     // Large documents (up to MongoDB's 16 MiB): a queue bounded in bytes, topics made for the largest record.
     maxQueueSizeInBytes: messageSizeSettings(environment.kafka).debeziumQueueBytes,
     topicMaxMessageBytes: messageSizeSettings(environment.kafka).topicMaxMessageBytes,

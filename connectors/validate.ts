@@ -1,3 +1,4 @@
+import type { ExactlyOnceSourceLevel } from '../config';
 import { findPlugin } from './catalog';
 import { chainFindings } from './catalog/chain';
 import { converterFindingsOf } from './catalog/converters';
@@ -31,6 +32,11 @@ export interface ValidateOptions {
    * ship (only the generic checks run for them). @default false
    */
   readonly allowUnknownClass?: boolean;
+  /**
+   * The workers' `exactly.once.source.support` (the environment's connect.exactlyOnceSource): at
+   * `preparing`, a connector that requires exactly-once is refused. @default unknown: not checked
+   */
+  readonly workerExactlyOnceSource?: ExactlyOnceSourceLevel;
 }
 
 /** A message is shown at most this long: longer ones are a worker's or a library's, not ours. */
@@ -132,12 +138,31 @@ function classFindings(connectorClass: string | undefined, config: Readonly<Reco
   return options.allowUnknownClass ? [] : [unknownClassFinding(connectorClass)];
 }
 
+/**
+ * What the workers would refuse whatever the plugin: `exactly.once.support=required` while they are
+ * at KIP-618's `preparing` step (Kafka's validation answers "This worker does not have exactly-once
+ * source support enabled."), found before anything is sent.
+ */
+function workerFindings(config: Readonly<Record<string, string>>, options: ValidateOptions): Finding[] {
+  const required = config['exactly.once.support']?.trim().toLowerCase() === 'required';
+  if (!required || options.workerExactlyOnceSource !== 'preparing') return [];
+  return [
+    {
+      field: 'exactly.once.support',
+      severity: 'error',
+      message:
+        "requires exactly-once source support, which the workers do not run yet: connect.exactlyOnceSource is 'preparing' (the first of KIP-618's two rolling steps), where Kafka Connect refuses the connector. Leave the key out until every worker runs 'enabled'",
+    },
+  ];
+}
+
 export function validateConnectorConfig(connector: string, config: Readonly<Record<string, string>>, options: ValidateOptions = {}): ValidationIssue[] {
   const connectorClass = config['connector.class']?.trim() || undefined;
   const findings = [
     ...classFindings(connectorClass, config, options),
     ...(connectorClass ? [...chainFindings(config, options), ...converterFindingsOf(config, options)] : []),
     ...credentialFindings(connectorClass, config),
+    ...workerFindings(config, options),
   ];
   return findings.map((finding) => ({ connector, ...finding, value: displayValue(connectorClass, finding.field, config[finding.field]) }));
 }

@@ -20,7 +20,7 @@ export interface EnvironmentRender {
 export function renderAll(environments: readonly Environment[]): EnvironmentRender[] {
   return environments.map((environment) => {
     const connectors = renderEnvironment(environment);
-    const issues = connectors.flatMap((connector) => validateConnectorConfig(connector.name, connector.config));
+    const issues = connectors.flatMap((connector) => validateConnectorConfig(connector.name, connector.config, { workerExactlyOnceSource: environment.connect.exactlyOnceSource }));
     return { environment: environment.name, connectors, issues };
   });
 }

@@ -297,7 +297,8 @@ function portsOf(services: readonly ServiceName[], warehouseExternal: boolean): 
 async function writeConfigFiles(layout: RuntimeLayout, ports: ResolvedPorts): Promise<void> {
   fs.mkdirSync(layout.configDir, { recursive: true });
   fs.writeFileSync(layout.serverProperties, kafkaServerProperties(ports, layout));
-  fs.writeFileSync(layout.connectProperties, connectWorkerProperties(ports, layout, loadEnvironment('local').sink));
+  const local = loadEnvironment('local');
+  fs.writeFileSync(layout.connectProperties, connectWorkerProperties(ports, layout, local.sink, local.connect.exactlyOnceSource));
   fs.writeFileSync(layout.log4jProperties, log4jProperties());
   fs.writeFileSync(layout.jmxExporterConfig, jmxExporterConfigYaml());
   fs.rmSync(layout.prometheusRulesDir, { recursive: true, force: true });

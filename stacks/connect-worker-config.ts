@@ -1,4 +1,4 @@
-import { WORKER_DELIVERY_PROPERTIES, messageSizeSettings, type Environment } from '../config';
+import { messageSizeSettings, workerDeliveryProperties, type Environment } from '../config';
 import type { ConnectSettings, KafkaSettings } from '../config/infrastructure';
 import { CERTIFICATE_FILES } from './constructs/workload-certificate';
 import { CONNECT_SECRETS_DIRECTORY, SCRAM_USERNAME, atlasCredentialsSecretName, connectGroupId, connectInternalTopics, connectRestCredentialsSecretName, scramSecretName } from './names';
@@ -227,8 +227,9 @@ export function workerProperties(environment: Environment, connect: ConnectSetti
     'connector.client.config.override.policy': 'None',
     // The sinks' poll size (environment.sink.maxPollRecords), for every sink of the worker.
     'consumer.max.poll.records': String(environment.sink.maxPollRecords),
-    // Acks, idempotence, delivery timeout, read_committed sinks and exactly-once sources, each with its reason there.
-    ...WORKER_DELIVERY_PROPERTIES,
+    // Acks, idempotence, delivery timeout, read_committed sinks and exactly-once sources, each with its
+    // reason there; `preparing` for the first of KIP-618's two rolling steps (connect.exactlyOnceSource).
+    ...workerDeliveryProperties(environment.connect.exactlyOnceSource),
     ...largeMessageProducerProperties(environment),
     ...configProviderProperties(environment),
     ...clientSecurityProperties(connect),

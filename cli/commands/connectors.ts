@@ -17,7 +17,7 @@ import { contractPlanSection } from '../../warehouse/contract-plan';
 import { readSnapshot } from '../../warehouse/schema-files';
 import { pendingChanges } from '../../warehouse/schema-migration';
 import { renderEnvironment, toConnectJson } from '../../connectors/render';
-import { formatIssue, validateConnectorJson, type ValidationIssue } from '../../connectors/validate';
+import { formatIssue, validateConnectorJson, type ValidateOptions, type ValidationIssue } from '../../connectors/validate';
 import { shownText } from '../../connectors/secrets';
 import { checkOutputFormat, CliError, environmentFromFlags, environmentOptions, EXIT, outputOption, paddedColumns, progress, type EnvironmentFlags } from '../support';
 import { registerOffsets } from './connectors-offsets';
@@ -99,7 +99,7 @@ async function readBodies(paths: readonly string[], flags: Partial<EnvironmentFl
 }
 
 /** Each definition with what the local check found in it; a file that could not be read is one issue of its own. */
-function checkLocally(bodies: readonly ReadBody[], options: { allowUnknownClass?: boolean }): CheckedBody[] {
+function checkLocally(bodies: readonly ReadBody[], options: ValidateOptions): CheckedBody[] {
   return bodies.map((body) => ({
     ...body,
     issues: body.unreadable ? [{ connector: body.origin, field: '(file)', message: body.unreadable, severity: 'error' as const }] : validateConnectorJson(body.json, options, body.origin),
@@ -147,7 +147,9 @@ function registerValidate(connectors: Command): void {
     checkOutputFormat(flags.output, formats);
     if (flags.remote && !flags.env) throw new CliError('--remote needs --env (or --env with --connect-url) to know which worker to ask');
     const { bodies, empty } = await readBodies(paths, flags);
-    const checked = checkLocally(bodies, { allowUnknownClass: flags.allowUnknownClass });
+    // With --env, also what that environment's workers refuse (exactly-once required while they are at `preparing`).
+    const workerExactlyOnceSource = flags.env ? environmentFromFlags(flags as EnvironmentFlags).connect.exactlyOnceSource : undefined;
+    const checked = checkLocally(bodies, { allowUnknownClass: flags.allowUnknownClass, workerExactlyOnceSource });
     const local = [...empty.map((folder) => ({ connector: folder, field: '(folder)', message: 'holds no connector definition (no .json file)', severity: 'error' as const })), ...checked.flatMap((body) => body.issues)];
     // The local problems first, always: a worker that cannot be reached must not hide them.
     const json = flags.output === 'json';

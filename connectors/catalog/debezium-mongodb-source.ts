@@ -206,6 +206,13 @@ export interface DebeziumMongoDbSourceOptions {
   readonly topicMaxMessageBytes?: number;
   /** Operations not captured. @default 't' (truncates, Debezium's default) */
   readonly skippedOperations?: string;
+  /**
+   * The workers run exactly-once sources (`exactly.once.source.support=enabled`): the source then
+   * requires it. False while they are at `preparing` (environment connect.exactlyOnceSource), where
+   * a worker refuses `required`: the source keeps Connect's defaults, as before exactly-once.
+   * @default true
+   */
+  readonly exactlyOnce?: boolean;
   /** Extra aggregation stages appended to the change stream (JSON array). */
   readonly cursorPipeline?: readonly unknown[];
   /**
@@ -242,6 +249,7 @@ export function debeziumMongoDbSourceConfig(options: DebeziumMongoDbSourceOption
     maxQueueSize = 8192,
     heartbeatIntervalMs = 10_000,
     skippedOperations = 't',
+    exactlyOnce = true,
   } = options;
   return {
     'connector.class': DEBEZIUM_MONGODB_SOURCE_CLASS,
@@ -257,7 +265,7 @@ export function debeziumMongoDbSourceConfig(options: DebeziumMongoDbSourceOption
     'heartbeat.interval.ms': String(heartbeatIntervalMs),
     'skipped.operations': skippedOperations,
     'tombstones.on.delete': 'true',
-    ...exactlyOnceDelivery(),
+    ...(exactlyOnce ? exactlyOnceDelivery() : {}),
     ...(options.maxQueueSizeInBytes ? { 'max.queue.size.in.bytes': String(options.maxQueueSizeInBytes) } : {}),
     ...(options.topicMaxMessageBytes
       ? {

@@ -28,7 +28,7 @@ export interface ValidatedConnectors {
 /** Renders the environment's connectors and validates them; throws InvalidConnectorDefinitions on any error. */
 export function renderValidated(environment: Environment, pipelines: readonly PipelineDefinition[] = allPipelines): ValidatedConnectors {
   const connectors = renderEnvironment(environment, pipelines);
-  const issues = connectors.flatMap((connector) => validateConnectorConfig(connector.name, connector.config));
+  const issues = connectors.flatMap((connector) => validateConnectorConfig(connector.name, connector.config, { workerExactlyOnceSource: environment.connect.exactlyOnceSource }));
   const errors = issues.filter((issue) => issue.severity === 'error');
   if (errors.length) throw new InvalidConnectorDefinitions(errors);
   return { connectors, warnings: issues.filter((issue) => issue.severity === 'warning') };

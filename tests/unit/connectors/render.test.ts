@@ -1,4 +1,4 @@
-import { loadEnvironment, parseEnvironment, ENVIRONMENT_NAMES, WORKER_DELIVERY_PROPERTIES, type EnvironmentInput } from '../../../config';
+import { loadEnvironment, parseEnvironment, ENVIRONMENT_NAMES, workerDeliveryProperties, type EnvironmentInput } from '../../../config';
 import { local } from '../../../config/environments/local';
 import { staging } from '../../../config/environments/staging';
 import { renderEnvironment, toConnectBody, toConnectJson } from '../../../connectors/render';
@@ -30,7 +30,18 @@ describe('render', () => {
       });
     }
     // `required` makes a worker without exactly-once source support refuse the connector.
-    expect(WORKER_DELIVERY_PROPERTIES['exactly.once.source.support']).toBe('enabled');
+    expect(workerDeliveryProperties(loadEnvironment('staging').connect.exactlyOnceSource)['exactly.once.source.support']).toBe('enabled');
+  });
+
+  it("renders the sources as before exactly-once while the workers are at 'preparing' (a worker there refuses `required`)", () => {
+    const preparing = parseEnvironment({ ...staging, connect: { ...staging.connect, exactlyOnceSource: 'preparing' } });
+    const sources = renderEnvironment(preparing).filter((connector) => connector.role === 'source');
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) {
+      expect(source.config).not.toHaveProperty('exactly.once.support');
+      expect(source.config).not.toHaveProperty('transaction.boundary');
+      expect(validateConnectorConfig(source.name, source.config, { workerExactlyOnceSource: 'preparing' })).toEqual([]);
+    }
   });
 
   it.each(ENVIRONMENT_NAMES)('no credential in %s is a literal', (name) => {

@@ -76,3 +76,31 @@ describe('validate: formatIssue', () => {
     expect(formatIssue(issue)).toBe('c: connection.url: worker: Invalid value jdbc:postgresql://db/bi?password=**** for configuration connection.url');
   });
 });
+
+describe("validate: what the workers refuse at KIP-618's 'preparing' step", () => {
+  const source = (config: Record<string, string> = {}) => ({
+    name: 'cdc-app-db-source',
+    config: {
+      'connector.class': 'io.debezium.connector.mongodb.MongoDbConnector',
+      'mongodb.connection.string': '${dir:/etc/connect-secrets:mongodb-uri}',
+      'topic.prefix': 'cdc',
+      ...config,
+    },
+  });
+
+  it.each(['required', ' Required '])('refuses exactly.once.support=%j while the workers are at preparing, saying why and what to do', (value) => {
+    const issues = validateConnectorJson(source({ 'exactly.once.support': value }), { workerExactlyOnceSource: 'preparing' });
+    expect(fieldsOf(issues)).toEqual(['error exactly.once.support']);
+    expect(formatIssue(issues[0]!)).toMatch(/^cdc-app-db-source: exactly\.once\.support: requires exactly-once source support, .*connect\.exactlyOnceSource is 'preparing'.*until every worker runs 'enabled'/);
+  });
+
+  it('accepts it once the workers are enabled, and where the workers are not known (no --env)', () => {
+    expect(validateConnectorJson(source({ 'exactly.once.support': 'required' }), { workerExactlyOnceSource: 'enabled' })).toEqual([]);
+    expect(validateConnectorJson(source({ 'exactly.once.support': 'required' }))).toEqual([]);
+  });
+
+  it("accepts a source that only requests it (Connect's default) at preparing", () => {
+    expect(validateConnectorJson(source({ 'exactly.once.support': 'requested' }), { workerExactlyOnceSource: 'preparing' })).toEqual([]);
+    expect(validateConnectorJson(source(), { workerExactlyOnceSource: 'preparing' })).toEqual([]);
+  });
+});

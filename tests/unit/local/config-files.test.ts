@@ -99,6 +99,10 @@ describe('connectWorkerProperties', () => {
     expect(properties).not.toHaveProperty('producer.retries');
   });
 
+  it("takes the local environment's exactly-once source level (KIP-618's preparing step when given)", () => {
+    expect(readProperties(connectWorkerProperties(ports, layout, { maxPollRecords: 1000 }, 'preparing'))['exactly.once.source.support']).toBe('preparing');
+  });
+
   it('runs sources exactly-once and lets sinks read only committed records', () => {
     expect(properties['exactly.once.source.support']).toBe('enabled');
     expect(properties['consumer.isolation.level']).toBe('read_committed');

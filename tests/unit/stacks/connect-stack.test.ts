@@ -133,6 +133,16 @@ describe('connect stack: the worker configuration', () => {
   const json = connectStack();
   const data = configMap(json, 'kafka-connect-worker').data;
 
+  it("stages exactly-once sources in KIP-618's two rolling steps: preparing, then enabled, each rolling the pods", () => {
+    const checksum = (source: string) => onlyResource(source, 'kubernetes_deployment_v1').spec.template.metadata.annotations['cdc-platform/config-checksum'];
+    const preparing = connectStackWith((input) => (input.connect = { ...input.connect, exactlyOnceSource: 'preparing' }));
+    expect(data.CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT).toBe('enabled');
+    expect(configMap(preparing, 'kafka-connect-worker').data.CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT).toBe('preparing');
+    // One pod at a time (maxUnavailable 0): the rolling bounce each step needs.
+    expect(checksum(preparing)).not.toBe(checksum(json));
+    expect(onlyResource(preparing, 'kubernetes_deployment_v1').spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_surge: '1', max_unavailable: '0' } });
+  });
+
   it('connects to the cluster\'s IAM brokers, read from the cluster by name', () => {
     expect(json).toHaveDataSourceWithProperties(DataAwsMskCluster, { cluster_name: 'cdc-test' });
     expect(data.BOOTSTRAP_SERVERS).toBe('${data.aws_msk_cluster.cluster.bootstrap_brokers_sasl_iam}');

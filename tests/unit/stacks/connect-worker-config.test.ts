@@ -228,6 +228,12 @@ describe('the REST API of the workers', () => {
     expect(imageEnvironmentVariables(properties).CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT).toBe('enabled');
   });
 
+  it("prepares for exactly-once, the first of KIP-618's two rolling steps, when connect.exactlyOnceSource says so", () => {
+    const preparing = propertiesOf(environment((input) => (input.connect = { ...input.connect, exactlyOnceSource: 'preparing' })));
+    expect(preparing['exactly.once.source.support']).toBe('preparing');
+    expect(imageEnvironmentVariables(preparing).CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT).toBe('preparing');
+  });
+
   it('mounts the REST credentials apart from the secrets connectors may name', () => {
     expect(restAuthSecretFiles(environment())).toEqual([
       { file: 'users.properties', secretName: 'cdc-platform/test/connect-rest', jsonKey: 'users' },

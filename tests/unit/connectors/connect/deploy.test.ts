@@ -1,4 +1,4 @@
-import { loadEnvironment } from '../../../../config';
+import { loadEnvironment, type Environment } from '../../../../config';
 import { InvalidConnectorDefinitions, renderValidated } from '../../../../connectors/connect/deploy';
 import { definePipeline } from '../../../../connectors/pipelines';
 import { renderEnvironment } from '../../../../connectors/render';
@@ -32,4 +32,18 @@ describe('renderValidated', () => {
     const only = definePipeline({ name: 'payments', description: 'd', database: 'pay_db', collection: 'payments', table: 'payments', owner: 'bi' });
     expect(renderValidated(loadEnvironment('staging'), [only]).connectors.map((connector) => connector.name)).toEqual(['cdc-pay-db-source', 'cdc-payments-sink']);
   });
+
+  describe("with the workers at KIP-618's 'preparing' step", () => {
+    const preparing = (): Environment => {
+      const environment = loadEnvironment('staging');
+      return { ...environment, connect: { ...environment.connect, exactlyOnceSource: 'preparing' } };
+    };
+
+    it('plans the sources without requiring exactly-once, so the first rolling step changes nothing the workers refuse', () => {
+      const sources = renderValidated(preparing()).connectors.filter((connector) => connector.role === 'source');
+      expect(sources.length).toBeGreaterThan(0);
+      for (const source of sources) expect(source.config['exactly.once.support']).toBeUndefined();
+    });
+  });
 });
+
