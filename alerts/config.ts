@@ -8,6 +8,8 @@ export const monitoringConfig = {
   jobs: {
     /** The Connect workers' JMX exporter agents (alerts/jmx-exporter.ts). */
     connect: 'kafka-connect',
+    /** The supervisor's own metrics (`cdcctl connectors supervise --metrics-port`, cdc_supervisor_*). */
+    supervisor: 'cdc-supervisor',
     /** MSK open monitoring: the brokers' JMX exporter on port 11001. */
     mskJmx: 'msk-jmx',
     /** MSK open monitoring: the brokers' node exporter on port 11002. */

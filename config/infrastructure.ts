@@ -26,6 +26,11 @@ const SECRET_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Kubernetes resource quantities: `500m`, `2`, `4Gi`. */
 const CPU_QUANTITY = /^\d+(\.\d+)?m?$/;
 const MEMORY_QUANTITY = /^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+/**
+ * A container image pinned by a tag (not `latest`, which moves) or by digest: `[registry/]path:tag`
+ * or `[registry/]path@sha256:<64 hex>`.
+ */
+const PINNED_IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/;
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -140,6 +145,31 @@ const podSelectorSchema = z.object({
   }),
 });
 
+/**
+ * The supervisor's Deployment beside the workers (`cdcctl connectors supervise`; its restart policy is
+ * the environment's `connect.supervisor`, which local and deployed share).
+ */
+const connectSupervisorInfrastructureSchema = z.object({
+  /**
+   * The image that runs cdcctl: Node.js and this repository, built at the commit the stacks are
+   * deployed from (the supervisor reads `--env <name>`'s settings from the definitions it carries), its
+   * entrypoint `bin/cdcctl`. The workers' image (Debezium's Connect) carries neither Node.js nor the
+   * CLI, so the platform team's image pipeline builds this one. Pinned by tag or digest.
+   */
+  image: pattern(PINNED_IMAGE, 'an image reference pinned by a tag other than latest, or by a sha256 digest'),
+  /** UID and GID of the process: the official Node.js images' `node` user. @default 1000 */
+  runAsUser: z.number().int().min(1).default(1000),
+  /** One Node.js process polling the REST API every few seconds. @default { cpuRequest: '50m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' } */
+  resources: z
+    .object({
+      cpuRequest: pattern(CPU_QUANTITY, 'a CPU quantity such as 500m or 2').default('50m'),
+      memoryRequest: pattern(MEMORY_QUANTITY, 'a memory quantity such as 128Mi').default('128Mi'),
+      cpuLimit: pattern(CPU_QUANTITY, 'a CPU quantity such as 500m or 2').default('500m'),
+      memoryLimit: pattern(MEMORY_QUANTITY, 'a memory quantity such as 256Mi').default('256Mi'),
+    })
+    .prefault({}),
+});
+
 const connectInfrastructureSchema = z.object({
   /** @default '~/.kube/config' */
   kubeconfigPath: z.string().min(1).default('~/.kube/config'),
@@ -195,6 +225,8 @@ const connectInfrastructureSchema = z.object({
   runAsUser: z.number().int().min(1).default(1001),
   /** Path of the JMX exporter agent jar in the image. @default '/kafka/libs/jmx_prometheus_javaagent-<versions.jmxExporter>.jar' */
   jmxExporterAgentPath: z.string().startsWith('/').default(`/kafka/libs/jmx_prometheus_javaagent-${versions.jmxExporter}.jar`),
+  /** The supervisor that restarts failed connectors and tasks: required, Connect never restarts them itself. */
+  supervisor: connectSupervisorInfrastructureSchema,
 });
 
 export const ATLAS_TRIGGER_OPERATION_TYPES = ['INSERT', 'UPDATE', 'REPLACE', 'DELETE'] as const;
@@ -409,5 +441,6 @@ export type AwsSettings = NonNullable<Infrastructure['aws']>;
 export type NetworkSettings = NonNullable<Infrastructure['network']>;
 export type KafkaSettings = NonNullable<Infrastructure['kafka']>;
 export type ConnectSettings = NonNullable<Infrastructure['connect']>;
+export type ConnectSupervisorSettings = ConnectSettings['supervisor'];
 export type AtlasSettings = NonNullable<Infrastructure['atlas']>;
 export type AtlasTriggerSettings = AtlasSettings['triggers'][number];

@@ -17,7 +17,7 @@ export const CONNECT_INTERNAL_TOPICS = {
 } as const;
 
 /** Prometheus job names: the Connect job is the one the alert rules and dashboards select on. */
-export const PROMETHEUS_JOBS = { connect: monitoringConfig.jobs.connect, supervisor: 'cdc-supervisor', prometheus: 'prometheus' } as const;
+export const PROMETHEUS_JOBS = { connect: monitoringConfig.jobs.connect, supervisor: monitoringConfig.jobs.supervisor, prometheus: 'prometheus' } as const;
 
 /** MongoDB's largest documents, as the `local` environment sizes them (config/schema.ts messageSizeSettings). */
 export const LOCAL_MESSAGE_SIZES = messageSizeSettings(loadEnvironment('local').kafka);

@@ -39,12 +39,14 @@ import {
   workerProperties,
   type MountedSecretFile,
 } from './connect-worker-config';
+import { SUPERVISOR_CA_DIRECTORY, SUPERVISOR_METRICS_PORT, supervisorArgs, supervisorEnvironmentVariables, supervisorSecretObjects } from './connect-supervisor';
 import { GeneratedSecret } from './constructs/generated-secret';
 import { HardenedWorkload, type WorkloadProbe } from './constructs/hardened-workload';
 import { CERTIFICATE_FILES, KEYSTORE_PASSWORD_KEY, WorkloadCertificate } from './constructs/workload-certificate';
 import {
   CONNECT_APP_NAME,
   CONNECT_SECRETS_DIRECTORY,
+  CONNECT_SUPERVISOR_APP_NAME,
   atlasKeyAlias,
   connectGroupId,
   connectIamRoleName,
@@ -200,6 +202,8 @@ interface ConnectContext {
   readonly selectorLabels: Readonly<Record<string, string>>;
   /** Labels of every Kubernetes resource of the workers. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The supervisor's pod: what its Deployment and NetworkPolicy select, and the workers' NetworkPolicy admits. */
+  readonly supervisorSelectorLabels: Readonly<Record<string, string>>;
 }
 
 function connectContext(environment: Environment): ConnectContext {
@@ -210,7 +214,8 @@ function connectContext(environment: Environment): ConnectContext {
   const stateBackend = requireSetting(infrastructure.stateBackend, 'stateBackend', environment);
   const selectorLabels = { 'app.kubernetes.io/name': CONNECT_APP_NAME, 'app.kubernetes.io/instance': `cdc-${environment.name}` };
   const labels = { ...selectorLabels, 'app.kubernetes.io/part-of': 'mongo-cdc-platform', 'app.kubernetes.io/managed-by': 'cdktf' };
-  return { environment, aws, connect, kafka, stateBackend, selectorLabels, labels };
+  const supervisorSelectorLabels = { 'app.kubernetes.io/name': CONNECT_SUPERVISOR_APP_NAME, 'app.kubernetes.io/instance': `cdc-${environment.name}` };
+  return { environment, aws, connect, kafka, stateBackend, selectorLabels, labels, supervisorSelectorLabels };
 }
 
 /** What the workers read at start: their environment, the JMX exporter's rules, the secrets to mount. */
@@ -280,10 +285,13 @@ function healthProbe(namespace: string, periodSeconds: number, failureThreshold:
  * the REST port and Prometheus to the metrics port; the REST API over TLS (a cert-manager
  * certificate from a CA of the workers' own) with Basic authentication checked by the workers
  * (Kafka's BasicAuthSecurityRestExtension, the password generated into Secrets Manager); Secrets
- * Manager secrets mounted for the `dir` config provider; the IAM role of its service account.
+ * Manager secrets mounted for the `dir` config provider; the IAM role of its service account; and the
+ * supervisor (`cdcctl connectors supervise`) that restarts failed connectors and tasks, beside them.
  */
 export class ConnectStack extends TerraformStack {
   readonly deployment: DeploymentV1;
+  /** The supervisor's Deployment (`cdcctl connectors supervise`). */
+  readonly supervisor: DeploymentV1;
 
   constructor(scope: Construct, id: string, props: ConnectStackProps) {
     super(scope, id);
@@ -301,13 +309,15 @@ export class ConnectStack extends TerraformStack {
     const configuration = workerConfiguration(context);
     const secretProviderClasses = [
       this.secretProviderClass(context, 'secret-provider-class', SECRET_PROVIDER_CLASS_NAME, configuration.secretObjects, namespace),
-      this.secretProviderClass(context, 'rest-auth-secret-provider-class', REST_AUTH_SECRET_PROVIDER_CLASS_NAME, configuration.restAuthObjects, namespace),
+      this.secretProviderClass(context, 'rest-auth-secret-provider-class', REST_AUTH_SECRET_PROVIDER_CLASS_NAME, configuration.restAuthObjects, namespace, supervisorSecretObjects()),
     ];
     this.restCredentials(context);
     const certificate = new WorkloadCertificate(this, 'rest-certificate', { name: CONNECT_APP_NAME, namespace: context.connect.namespace, labels: context.labels, dependsOn: [namespace] });
     this.deployment = this.workers(context, configuration, { namespace, serviceAccount, secretProviderClasses, certificate, bootstrapServers }).deployment;
     this.disruptionBudget(context, namespace);
     this.networkPolicy(context, namespace);
+    this.supervisor = this.supervisorWorkload(context, namespace, certificate).deployment;
+    this.supervisorNetworkPolicy(context, namespace);
   }
 
   /**
@@ -398,13 +408,13 @@ export class ConnectStack extends TerraformStack {
   }
 
   /** Secrets Manager secrets the Secrets Store CSI driver mounts as files: for the `dir` config provider, or the REST credentials. */
-  private secretProviderClass(context: ConnectContext, id: string, name: string, objects: string, namespace: NamespaceV1): Manifest {
+  private secretProviderClass(context: ConnectContext, id: string, name: string, objects: string, namespace: NamespaceV1, secretObjects?: readonly object[]): Manifest {
     return new Manifest(this, id, {
       manifest: {
         apiVersion: 'secrets-store.csi.x-k8s.io/v1',
         kind: 'SecretProviderClass',
         metadata: { name, namespace: context.connect.namespace, labels: context.labels },
-        spec: { provider: 'aws', parameters: { region: context.aws.region, objects: terraformLiteral(objects) } },
+        spec: { provider: 'aws', parameters: { region: context.aws.region, objects: terraformLiteral(objects) }, ...(secretObjects ? { secretObjects } : {}) },
       },
       dependsOn: [namespace],
     });
@@ -499,6 +509,71 @@ export class ConnectStack extends TerraformStack {
           { from: [podsOf(restClients.prometheus)], ports: ports(CONNECT_METRICS_PORT) },
           // Distributed mode: a follower forwards connector changes to the leader's REST port.
           { from: [{ podSelector: { matchLabels: context.selectorLabels } }], ports: ports(CONNECT_REST_PORT) },
+          // The supervisor reads every connector's status and restarts the failed ones.
+          { from: [{ podSelector: { matchLabels: context.supervisorSelectorLabels } }], ports: ports(CONNECT_REST_PORT) },
+        ],
+      },
+    });
+  }
+
+  /**
+   * The supervisor (`cdcctl connectors supervise --env <environment>`): one pod, as hardened as the
+   * workers (non-root, read-only root, no capabilities, no service account token), its restart policy
+   * the environment's connect.supervisor (read by the command from `--env`, as locally), the workers'
+   * Service as its REST URL, the REST user's credentials from the Secret the CSI driver syncs, the
+   * workers' CA alone from their certificate's Secret, probes and Prometheus on its metrics port.
+   */
+  private supervisorWorkload(context: ConnectContext, namespace: NamespaceV1, certificate: WorkloadCertificate): HardenedWorkload {
+    const { environment, connect } = context;
+    const { supervisor } = connect;
+    const metricsProbe = (periodSeconds: number, failureThreshold: number) => ({ httpGet: { path: '/metrics', port: 'metrics' }, periodSeconds, failureThreshold, timeoutSeconds: 5 });
+    return new HardenedWorkload(this, 'supervisor', {
+      ids: { deployment: 'supervisor-deployment', service: 'supervisor-service' },
+      name: CONNECT_SUPERVISOR_APP_NAME,
+      namespace,
+      labels: { ...context.labels, ...context.supervisorSelectorLabels, 'app.kubernetes.io/component': 'supervisor' },
+      selectorLabels: context.supervisorSelectorLabels,
+      // Two supervisors would restart the same connector twice: one pod, the old one gone before the new one starts.
+      replicas: 1,
+      strategy: { type: 'Recreate' },
+      containerName: 'supervisor',
+      image: supervisor.image,
+      imagePullPolicy: 'IfNotPresent',
+      args: supervisorArgs(environment, connect),
+      ports: [{ name: 'metrics', port: SUPERVISOR_METRICS_PORT }],
+      env: supervisorEnvironmentVariables(environment),
+      resources: {
+        requests: { cpu: supervisor.resources.cpuRequest, memory: supervisor.resources.memoryRequest },
+        limits: { cpu: supervisor.resources.cpuLimit, memory: supervisor.resources.memoryLimit },
+      },
+      probes: { readiness: metricsProbe(10, 3), liveness: metricsProbe(30, 3) },
+      volumes: [
+        {
+          name: 'connect-ca',
+          source: { secret: { secretName: certificate.secretName, items: [{ key: CERTIFICATE_FILES.ca, path: CERTIFICATE_FILES.ca }], defaultMode: '0440' } },
+          mounts: [{ mountPath: SUPERVISOR_CA_DIRECTORY, readOnly: true }],
+        },
+        { name: 'tmp', mounts: [{ mountPath: '/tmp' }] },
+      ],
+      runAsUser: supervisor.runAsUser,
+      readOnlyRootFilesystem: true,
+      dependsOn: certificate.issued,
+    });
+  }
+
+  /** Prometheus reaches the supervisor's metrics port; nothing else reaches the supervisor. */
+  private supervisorNetworkPolicy(context: ConnectContext, namespace: NamespaceV1): void {
+    const { prometheus } = context.connect.restClients;
+    new NetworkPolicyV1(this, 'supervisor-network-policy', {
+      metadata: { name: CONNECT_SUPERVISOR_APP_NAME, namespace: namespace.metadata.name, labels: { ...context.labels, ...context.supervisorSelectorLabels } },
+      spec: {
+        podSelector: { matchLabels: context.supervisorSelectorLabels },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': prometheus.namespace } }, podSelector: { matchLabels: prometheus.podLabels } }],
+            ports: [{ port: String(SUPERVISOR_METRICS_PORT), protocol: 'TCP' }],
+          },
         ],
       },
     });

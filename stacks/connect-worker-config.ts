@@ -23,8 +23,12 @@ export const CONNECT_REST_TLS_DIRECTORY = '/etc/connect-rest-tls';
 export const CONNECT_REST_AUTH_DIRECTORY = '/etc/connect-rest-auth';
 /** The JAAS file that points the REST extension at the users file; no secret in it. */
 export const CONNECT_REST_JAAS_FILE = '/etc/connect-rest-jaas/jaas.conf';
-/** The files of the REST credentials' secret: the users (`user=password`, PropertyFileLoginModule) and `user:password` for the probe. */
-export const CONNECT_REST_AUTH_FILES = { users: 'users.properties', client: 'client-credentials' } as const;
+/**
+ * The files of the REST credentials' secret: the users (`user=password`, PropertyFileLoginModule),
+ * `user:password` for the probe, and the user and password apart, which the CSI driver syncs into the
+ * supervisor's Secret (stacks/connect-supervisor.ts).
+ */
+export const CONNECT_REST_AUTH_FILES = { users: 'users.properties', client: 'client-credentials', username: 'username', password: 'password' } as const;
 /** The one REST user: the GitOps apply (CONNECT_USERNAME); the probe logs in as it too. */
 export const CONNECT_REST_USERNAME = 'cdc-gitops';
 /** Kafka's Basic authentication for the REST API (connect-basic-auth-extension, in the Kafka distribution the image carries). */
@@ -103,6 +107,8 @@ export function restAuthSecretFiles(environment: Environment): MountedSecretFile
   return [
     { file: CONNECT_REST_AUTH_FILES.users, secretName, jsonKey: 'users' },
     { file: CONNECT_REST_AUTH_FILES.client, secretName, jsonKey: 'client' },
+    { file: CONNECT_REST_AUTH_FILES.username, secretName, jsonKey: 'username' },
+    { file: CONNECT_REST_AUTH_FILES.password, secretName, jsonKey: 'password' },
   ];
 }
 

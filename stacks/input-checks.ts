@@ -8,6 +8,7 @@ import {
   stackProvidedSecretFiles,
   workerConfigProviders,
 } from './connect-worker-config';
+import { supervisorAuthProblem } from './connect-supervisor';
 import { CONNECT_APP_NAME, CONNECT_SECRETS_DIRECTORY } from './names';
 
 /**
@@ -63,6 +64,8 @@ export function stackInputProblems(environment: Environment, pipelines: readonly
     if (url.hostname.includes('.svc') && (!url.hostname.startsWith(`${expectedHost}`) || Number(url.port || 80) !== CONNECT_REST_PORT)) {
       report('connect.url', `an in-cluster URL must address the stack's Service ${expectedHost}.cluster.local:${CONNECT_REST_PORT} (got ${environment.connect.url})`);
     }
+    const authProblem = supervisorAuthProblem(environment);
+    if (authProblem) report('connect.auth', authProblem);
   }
   return problems;
 }

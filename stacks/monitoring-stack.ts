@@ -30,8 +30,9 @@ import { configureAwsProvider, configureTerraform, requireSetting, terraformLite
 import { CONNECT_METRICS_PORT } from './connect-worker-config';
 import { HardenedWorkload } from './constructs/hardened-workload';
 import { MSK_JMX_EXPORTER_PORT, MSK_NODE_EXPORTER_PORT } from './kafka-stack';
-import { CONNECT_APP_NAME, mskClusterName } from './names';
-import { connectPodMonitor, prometheusRule, prometheusRuleName, staticScrapeConfig, type KubernetesObject, type OperatorPlacement } from './prometheus-operator';
+import { SUPERVISOR_METRICS_PORT } from './connect-supervisor';
+import { CONNECT_APP_NAME, CONNECT_SUPERVISOR_APP_NAME, mskClusterName } from './names';
+import { connectPodMonitor, supervisorPodMonitor, prometheusRule, prometheusRuleName, staticScrapeConfig, type KubernetesObject, type OperatorPlacement } from './prometheus-operator';
 
 /** Pinned images of the monitoring stack, from config/versions.ts. */
 export const MONITORING_IMAGES = versions.monitoringImages;
@@ -191,6 +192,7 @@ export class MonitoringStack extends TerraformStack {
       this.manifest(`prometheus-rule-${prometheusRuleName(file)}`, prometheusRule(file, ruleRenderOptions(context), placement));
     }
     this.manifest('connect-pod-monitor', connectPodMonitor(environment, context.connect, labels, settings.prometheus.scrapeInterval));
+    this.manifest('supervisor-pod-monitor', supervisorPodMonitor(environment, context.connect, labels, settings.prometheus.scrapeInterval));
     if (!msk) return;
     for (const [job, targets] of [[monitoringConfig.jobs.mskJmx, msk.jmx], [monitoringConfig.jobs.mskNode, msk.node]] as const) {
       // Only validated names in it, and the target list must stay a live Terraform expression: not escaped.
@@ -420,6 +422,17 @@ export function prometheusConfigYaml(options: PrometheusConfigOptions): string {
           { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: CONNECT_APP_NAME, action: 'keep' },
           { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'metrics', action: 'keep' },
           { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(CONNECT_METRICS_PORT), action: 'keep' },
+          { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+        ],
+      },
+      {
+        // The supervisor beside the workers (the connect stack's), its cdc_supervisor_* metrics.
+        job_name: jobs.supervisor,
+        kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [options.connectNamespace] } }],
+        relabel_configs: [
+          { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: CONNECT_SUPERVISOR_APP_NAME, action: 'keep' },
+          { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'metrics', action: 'keep' },
+          { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(SUPERVISOR_METRICS_PORT), action: 'keep' },
           { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
         ],
       },

@@ -37,6 +37,9 @@ export function connectInternalTopics(environment: Environment): { readonly conf
 /** Name of the Deployment, Service, ServiceAccount, PodDisruptionBudget and NetworkPolicy. */
 export const CONNECT_APP_NAME = 'kafka-connect';
 
+/** Name of the supervisor's Deployment, Service and NetworkPolicy (`cdcctl connectors supervise`). */
+export const CONNECT_SUPERVISOR_APP_NAME = 'kafka-connect-supervisor';
+
 /** Where the `dir` config provider reads the mounted secrets. */
 export const CONNECT_SECRETS_DIRECTORY = '/etc/connect-secrets';
 

@@ -5,12 +5,12 @@ import type { RuleFile } from '../alerts/types';
 import type { Environment } from '../config';
 import type { ConnectSettings } from '../config/infrastructure';
 import type { PipelineDefinition } from '../connectors/pipelines';
-import { CONNECT_APP_NAME } from './names';
+import { CONNECT_APP_NAME, CONNECT_SUPERVISOR_APP_NAME } from './names';
 
 /**
  * What a cluster running the Prometheus operator (kube-prometheus-stack, say) takes instead of rule
  * files and a prometheus.yml: a PrometheusRule per rule file and a PodMonitor for the Connect
- * workers, as plain Kubernetes objects. Pure: `cdcctl monitoring render --format prometheus-operator`
+ * workers and one for their supervisor, as plain Kubernetes objects. Pure: `cdcctl monitoring render --format prometheus-operator`
  * writes them as YAML, the monitoring stack applies them as `kubernetes_manifest` resources.
  */
 
@@ -18,7 +18,7 @@ export const PROMETHEUS_OPERATOR_API_VERSION = 'monitoring.coreos.com/v1';
 /** ScrapeConfig (static targets outside the cluster, such as MSK's brokers) is still v1alpha1. */
 export const SCRAPE_CONFIG_API_VERSION = 'monitoring.coreos.com/v1alpha1';
 
-/** The connect stack names the workers' JMX exporter port `metrics` (its Deployment's container port). */
+/** The connect stack names the workers' JMX exporter port and the supervisor's metrics port `metrics` (their container ports). */
 const CONNECT_METRICS_PORT_NAME = 'metrics';
 
 export interface KubernetesObject {
@@ -82,6 +82,35 @@ export function connectPodMonitor(environment: Environment, connect: ConnectSett
   };
 }
 
+/** The supervisor's PodMonitor's name, one per environment like the workers'. */
+export function supervisorPodMonitorName(environment: Environment): string {
+  return `cdc-${environment.name}-${CONNECT_SUPERVISOR_APP_NAME}`;
+}
+
+/**
+ * The supervisor's metrics port (`metrics`, cdc_supervisor_*), beside the workers, under the job the
+ * local Prometheus gives it too. The rules on its metrics select by connector, not by job.
+ */
+export function supervisorPodMonitor(environment: Environment, connect: ConnectSettings, labels: Readonly<Record<string, string>>, scrapeInterval?: string): KubernetesObject {
+  return {
+    apiVersion: PROMETHEUS_OPERATOR_API_VERSION,
+    kind: 'PodMonitor',
+    metadata: { name: supervisorPodMonitorName(environment), namespace: connect.namespace, labels: { ...labels } },
+    spec: {
+      selector: { matchLabels: { 'app.kubernetes.io/name': CONNECT_SUPERVISOR_APP_NAME } },
+      namespaceSelector: { matchNames: [connect.namespace] },
+      podMetricsEndpoints: [
+        {
+          port: CONNECT_METRICS_PORT_NAME,
+          path: '/metrics',
+          ...(scrapeInterval ? { interval: scrapeInterval } : {}),
+          relabelings: [{ targetLabel: 'job', replacement: monitoringConfig.jobs.supervisor }],
+        },
+      ],
+    },
+  };
+}
+
 /**
  * Static targets outside the cluster under one job name (MSK's open-monitoring exporters); `targets`
  * is whatever the caller's tool turns into a list (the monitoring stack: a Terraform expression).
@@ -105,7 +134,9 @@ export function prometheusOperatorObjects(environment: Environment, pipelines?: 
   const labels = { 'app.kubernetes.io/part-of': 'mongo-cdc-platform', ...monitoring?.prometheusOperator?.selectorLabels };
   const placement: OperatorPlacement = { namespace: connect?.restClients.prometheus.namespace, labels };
   const rules = ruleFiles(environment, pipelines).map((file) => prometheusRule(file, ruleFileOptions(environment), placement));
-  return connect ? [...rules, connectPodMonitor(environment, connect, labels, monitoring?.prometheus.scrapeInterval)] : rules;
+  if (!connect) return rules;
+  const interval = monitoring?.prometheus.scrapeInterval;
+  return [...rules, connectPodMonitor(environment, connect, labels, interval), supervisorPodMonitor(environment, connect, labels, interval)];
 }
 
 function namespaced(namespace: string | undefined): { namespace?: string } {

@@ -60,6 +60,8 @@ export const production: EnvironmentInput = {
         gitopsRunner: { namespace: 'gitops', podLabels: { 'app.kubernetes.io/name': 'gitops-runner' } },
         prometheus: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
       },
+      // The cdcctl image the platform team's pipeline builds from this repository, tagged with its release.
+      supervisor: { image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mongo-cdc-platform/cdcctl:0.1.0' },
       secrets: [{ file: 'warehouse-password', secretName: 'cdc-platform/production/warehouse', jsonKey: 'password' }],
     },
     monitoring: {

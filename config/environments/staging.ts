@@ -49,6 +49,8 @@ export const staging: EnvironmentInput = {
         gitopsRunner: { namespace: 'gitops', podLabels: { 'app.kubernetes.io/name': 'gitops-runner' } },
         prometheus: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
       },
+      // The cdcctl image the platform team's pipeline builds from this repository, tagged with its release.
+      supervisor: { image: '210987654321.dkr.ecr.eu-west-1.amazonaws.com/mongo-cdc-platform/cdcctl:0.1.0' },
       secrets: [{ file: 'warehouse-password', secretName: 'cdc-platform/staging/warehouse', jsonKey: 'password' }],
     },
     monitoring: {

@@ -179,6 +179,30 @@ describe('infrastructure schema: each error names the setting and the value', ()
     expect(message).toContain('infrastructure.connect.resources.memoryLimit: must be a memory quantity such as 4Gi (got "4 GB")');
   });
 
+  describe("the supervisor's image (Debezium's Connect image carries neither Node.js nor cdcctl)", () => {
+    it.each(['registry.test/cdc/cdcctl:1.0.0', 'cdcctl:0.1.0', 'registry.test:5000/cdc/cdcctl:2024.11.30-abc', `registry.test/cdc/cdcctl@sha256:${'a'.repeat(64)}`])('accepts %s, pinned', (image) => {
+      expect(problemsOf((input) => (input.infrastructure.connect.supervisor = { image }))).toBe('');
+    });
+
+    it.each(['registry.test/cdc/cdcctl:latest', 'registry.test/cdc/cdcctl', 'registry.test/cdc/cdcctl@sha256:abc', 'Registry.test/CDC:1'])('refuses %s: not pinned, or not an image reference', (image) => {
+      expect(problemsOf((input) => (input.infrastructure.connect.supervisor = { image }))).toContain(
+        `infrastructure.connect.supervisor.image: must be an image reference pinned by a tag other than latest, or by a sha256 digest (got ${JSON.stringify(image)})`,
+      );
+    });
+
+    it('is required with the connect section: Connect never restarts a failed connector itself', () => {
+      expect(problemsOf((input) => delete input.infrastructure.connect.supervisor)).toContain('infrastructure.connect.supervisor');
+    });
+
+    it('runs as the Node.js images\' node user, with small requests and limits, by default', () => {
+      expect(environment().infrastructure.connect!.supervisor).toEqual({
+        image: 'registry.test/cdc/cdcctl:1.0.0',
+        runAsUser: 1000,
+        resources: { cpuRequest: '50m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
+      });
+    });
+  });
+
   it('reports every problem at once', () => {
     const message = problemsOf((input) => {
       input.infrastructure.network.subnetIds.pop();

@@ -26,7 +26,14 @@ function connectStackWith(change: (input: InputDraft) => void): string {
   return connectStack(environment(change));
 }
 
-const podSpec = (json: string): Synthesized => onlyResource(json, 'kubernetes_deployment_v1').spec.template.spec;
+/** The workers' resource of a kind the supervisor has one of too (Deployment, Service, NetworkPolicy). */
+const workersResource = (json: string, type: string): Synthesized => {
+  const found = resources(json, type).filter((resource) => resource.metadata.name === 'kafka-connect');
+  if (found.length !== 1) throw new Error(`expected one ${type} named kafka-connect, found ${found.length}`);
+  return found[0]!;
+};
+const supervisorResource = (json: string, type: string): Synthesized => resources(json, type).find((resource) => resource.metadata.name === 'kafka-connect-supervisor')!;
+const podSpec = (json: string): Synthesized => workersResource(json, 'kubernetes_deployment_v1').spec.template.spec;
 const container = (json: string): Synthesized => podSpec(json).container[0];
 const configMap = (json: string, name: string): Synthesized =>
   resources(json, 'kubernetes_config_map_v1').find((map) => map.metadata.name === name)!;
@@ -42,7 +49,7 @@ describe('connect stack: the Deployment', () => {
   });
 
   it('runs two replicas by default', () => {
-    expect(onlyResource(json, 'kubernetes_deployment_v1').spec.replicas).toBe('2');
+    expect(workersResource(json, 'kubernetes_deployment_v1').spec.replicas).toBe('2');
   });
 
   it('requests and limits CPU and memory', () => {
@@ -122,7 +129,7 @@ describe('connect stack: the Deployment', () => {
   });
 
   it('rolls the pods when the worker configuration changes, not when only the replica count does', () => {
-    const checksum = (source: string) => onlyResource(source, 'kubernetes_deployment_v1').spec.template.metadata.annotations['cdc-platform/config-checksum'];
+    const checksum = (source: string) => workersResource(source, 'kubernetes_deployment_v1').spec.template.metadata.annotations['cdc-platform/config-checksum'];
     expect(checksum(connectStackWith((input) => (input.infrastructure.connect.replicas = 5)))).toBe(checksum(json));
     expect(checksum(connectStackWith((input) => (input.infrastructure.kafka = { replicationFactor: 3, minInsyncReplicas: 1 })))).toBe(checksum(json));
     expect(checksum(connectStackWith((input) => input.infrastructure.connect.secrets.push({ file: 'x', secretName: 'y' })))).not.toBe(checksum(json));
@@ -134,13 +141,13 @@ describe('connect stack: the worker configuration', () => {
   const data = configMap(json, 'kafka-connect-worker').data;
 
   it("stages exactly-once sources in KIP-618's two rolling steps: preparing, then enabled, each rolling the pods", () => {
-    const checksum = (source: string) => onlyResource(source, 'kubernetes_deployment_v1').spec.template.metadata.annotations['cdc-platform/config-checksum'];
+    const checksum = (source: string) => workersResource(source, 'kubernetes_deployment_v1').spec.template.metadata.annotations['cdc-platform/config-checksum'];
     const preparing = connectStackWith((input) => (input.connect = { ...input.connect, exactlyOnceSource: 'preparing' }));
     expect(data.CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT).toBe('enabled');
     expect(configMap(preparing, 'kafka-connect-worker').data.CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT).toBe('preparing');
     // One pod at a time (maxUnavailable 0): the rolling bounce each step needs.
     expect(checksum(preparing)).not.toBe(checksum(json));
-    expect(onlyResource(preparing, 'kubernetes_deployment_v1').spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_surge: '1', max_unavailable: '0' } });
+    expect(workersResource(preparing, 'kubernetes_deployment_v1').spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_surge: '1', max_unavailable: '0' } });
   });
 
   it('connects to the cluster\'s IAM brokers, read from the cluster by name', () => {
@@ -263,6 +270,8 @@ describe('connect stack: the REST API, over TLS, every request authenticated', (
         jmesPath: [
           { path: 'users', objectAlias: 'users.properties' },
           { path: 'client', objectAlias: 'client-credentials' },
+          { path: 'username', objectAlias: 'username' },
+          { path: 'password', objectAlias: 'password' },
         ],
       },
     ]);
@@ -294,7 +303,7 @@ describe('connect stack: the REST API, over TLS, every request authenticated', (
   });
 
   it('starts the workers once the certificate, its password and both secret classes exist', () => {
-    expect(onlyResource(json, 'kubernetes_deployment_v1').depends_on).toEqual([
+    expect(workersResource(json, 'kubernetes_deployment_v1').depends_on).toEqual([
       'kubernetes_manifest.secret-provider-class',
       'kubernetes_manifest.rest-auth-secret-provider-class',
       expect.stringMatching(/^kubernetes_secret_v1\.rest-certificate_keystore-password/),
@@ -309,7 +318,7 @@ describe('connect stack: options', () => {
       input.infrastructure.connect.replicas = 3;
       input.infrastructure.connect.resources = { cpuRequest: '500m', memoryRequest: '3Gi', cpuLimit: '3', memoryLimit: '6Gi' };
     });
-    expect(onlyResource(json, 'kubernetes_deployment_v1').spec.replicas).toBe('3');
+    expect(workersResource(json, 'kubernetes_deployment_v1').spec.replicas).toBe('3');
     expect(container(json).resources).toEqual({ requests: { cpu: '500m', memory: '3Gi' }, limits: { cpu: '3', memory: '6Gi' } });
   });
 
@@ -367,7 +376,7 @@ describe('connect stack: Service, disruption budget, namespace', () => {
 });
 
 describe('connect stack: NetworkPolicy', () => {
-  const policy = onlyResource(connectStack(), 'kubernetes_network_policy_v1').spec;
+  const policy = workersResource(connectStack(), 'kubernetes_network_policy_v1').spec;
   const selectorOf = (namespace: string, labels: Record<string, string>) => ({
     namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': namespace } },
     pod_selector: { match_labels: labels },
@@ -386,12 +395,92 @@ describe('connect stack: NetworkPolicy', () => {
     expect(policy.ingress).toContainEqual({ from: [selectorOf('monitoring', { app: 'prometheus' })], ports: [{ port: '9404', protocol: 'TCP' }] });
   });
 
-  it('admits the workers to each other\'s REST port (request forwarding to the leader), and nothing else', () => {
-    expect(policy.ingress).toHaveLength(3);
+  it('admits the workers to each other\'s REST port (request forwarding to the leader), and the supervisor, and nothing else', () => {
+    expect(policy.ingress).toHaveLength(4);
     expect(policy.ingress).toContainEqual({
       from: [{ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'kafka-connect', 'app.kubernetes.io/instance': 'cdc-test' } } }],
       ports: [{ port: '8083', protocol: 'TCP' }],
     });
+    expect(policy.ingress).toContainEqual({
+      from: [{ pod_selector: { match_labels: { 'app.kubernetes.io/name': 'kafka-connect-supervisor', 'app.kubernetes.io/instance': 'cdc-test' } } }],
+      ports: [{ port: '8083', protocol: 'TCP' }],
+    });
+  });
+});
+
+describe('connect stack: the supervisor (cdcctl connectors supervise)', () => {
+  const json = connectStack();
+  const deployment = supervisorResource(json, 'kubernetes_deployment_v1');
+  const pod = deployment.spec.template.spec;
+  const [supervisor] = pod.container;
+
+  it('runs one pod of the configured cdcctl image, never two at once (both would restart the same connector)', () => {
+    expect(pod.container).toHaveLength(1);
+    expect(supervisor.image).toBe('registry.test/cdc/cdcctl:1.0.0');
+    expect(deployment.spec.replicas).toBe('1');
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+  });
+
+  it("supervises the environment's connectors through the workers' Service, its restart policy read from --env's connect.supervisor", () => {
+    expect(supervisor.args).toEqual(['connectors', 'supervise', '--env', 'test', '--connect-url', 'https://kafka-connect.cdc-platform.svc:8083', '--metrics-port', '9406', '--metrics-host', '0.0.0.0', '--no-color']);
+    // The certificate the workers serve names that host.
+    expect(manifest(json, 'Certificate', 'kafka-connect-rest-tls').spec.dnsNames).toContain('kafka-connect.cdc-platform.svc');
+  });
+
+  it("logs in with the REST user's credentials from the Secret the CSI driver syncs, under the names connect.auth gives, and trusts the workers' CA alone", () => {
+    const fromSecret = (key: string) => ({ secret_key_ref: { name: 'kafka-connect-rest-client', key } });
+    expect(supervisor.env).toEqual([
+      { name: 'CONNECT_USERNAME', value_from: fromSecret('username') },
+      { name: 'CONNECT_PASSWORD', value_from: fromSecret('password') },
+      { name: 'NODE_EXTRA_CA_CERTS', value: '/etc/connect-rest-tls/ca.crt' },
+    ]);
+    expect(manifest(json, 'SecretProviderClass', 'kafka-connect-rest-auth').spec.secretObjects).toEqual([
+      { secretName: 'kafka-connect-rest-client', type: 'Opaque', data: [{ objectName: 'username', key: 'username' }, { objectName: 'password', key: 'password' }] },
+    ]);
+    expect(pod.volume).toContainEqual({ name: 'connect-ca', secret: { secret_name: 'kafka-connect-rest-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }], default_mode: '0440' } });
+  });
+
+  it('takes the auth variables the environment names', () => {
+    const other = connectStackWith((input) => (input.connect = { ...input.connect, auth: { kind: 'basic', usernameEnv: 'CDC_USER', passwordEnv: 'CDC_PASS' } }));
+    expect(supervisorResource(other, 'kubernetes_deployment_v1').spec.template.spec.container[0].env.map((variable: Synthesized) => variable.name)).toEqual(['CDC_USER', 'CDC_PASS', 'NODE_EXTRA_CA_CERTS']);
+  });
+
+  it('refuses an environment whose connect.auth is not basic: the workers check Basic credentials', () => {
+    expect(() => connectStackWith((input) => (input.connect = { ...input.connect, auth: { kind: 'bearer', tokenEnv: 'TOKEN' } }))).toThrow(/environment test: connect\.auth: .*must be \{ kind: 'basic'.*\(got "bearer"\)/);
+  });
+
+  it('serves its metrics on a named port, probed for readiness and liveness', () => {
+    expect(supervisor.port).toEqual([{ name: 'metrics', container_port: 9406, protocol: 'TCP' }]);
+    for (const probe of [supervisor.readiness_probe, supervisor.liveness_probe]) expect(probe.http_get).toEqual({ path: '/metrics', port: 'metrics' });
+  });
+
+  it('requests and limits CPU and memory (defaults, or the settings)', () => {
+    expect(supervisor.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    const sized = connectStackWith((input) => (input.infrastructure.connect.supervisor = { image: 'registry.test/cdc/cdcctl:1.0.0', resources: { memoryLimit: '512Mi' } }));
+    expect(supervisorResource(sized, 'kubernetes_deployment_v1').spec.template.spec.container[0].resources.limits).toEqual({ cpu: '500m', memory: '512Mi' });
+  });
+
+  it('runs non-root with a read-only root, every capability dropped, no service account token, a writable /tmp only', () => {
+    expect(pod.security_context).toMatchObject({ run_as_non_root: true, run_as_user: '1000' });
+    expect(pod.automount_service_account_token).toBe(false);
+    expect(supervisor.security_context).toMatchObject({ allow_privilege_escalation: false, read_only_root_filesystem: true, run_as_non_root: true, capabilities: { drop: ['ALL'] } });
+    expect(supervisor.volume_mount).toEqual([
+      { name: 'connect-ca', mount_path: '/etc/connect-rest-tls', read_only: true },
+      { name: 'tmp', mount_path: '/tmp' },
+    ]);
+  });
+
+  it('admits Prometheus to its metrics port, and nothing else to anything', () => {
+    const policy = supervisorResource(json, 'kubernetes_network_policy_v1').spec;
+    expect(policy.pod_selector).toEqual({ match_labels: { 'app.kubernetes.io/name': 'kafka-connect-supervisor', 'app.kubernetes.io/instance': 'cdc-test' } });
+    expect(policy.ingress).toEqual([
+      { from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } }, pod_selector: { match_labels: { app: 'prometheus' } } }], ports: [{ port: '9406', protocol: 'TCP' }] },
+    ]);
+  });
+
+  it("is not taken for a worker: the workers' selectors do not select its pod", () => {
+    expect(deployment.spec.template.metadata.labels['app.kubernetes.io/name']).toBe('kafka-connect-supervisor');
+    expect(workersResource(json, 'kubernetes_deployment_v1').spec.selector.match_labels['app.kubernetes.io/name']).toBe('kafka-connect');
   });
 });
 

@@ -238,6 +238,9 @@ describe('the REST API of the workers', () => {
     expect(restAuthSecretFiles(environment())).toEqual([
       { file: 'users.properties', secretName: 'cdc-platform/test/connect-rest', jsonKey: 'users' },
       { file: 'client-credentials', secretName: 'cdc-platform/test/connect-rest', jsonKey: 'client' },
+      // Synced into the supervisor's Secret (stacks/connect-supervisor.ts).
+      { file: 'username', secretName: 'cdc-platform/test/connect-rest', jsonKey: 'username' },
+      { file: 'password', secretName: 'cdc-platform/test/connect-rest', jsonKey: 'password' },
     ]);
     expect(mountedSecretFiles(environment()).map((file) => file.secretName)).not.toContain('cdc-platform/test/connect-rest');
   });

@@ -9,7 +9,7 @@ import { APP_CONTEXT } from '../../../stacks/app';
 export function baseEnvironmentInput(): EnvironmentInput {
   return {
     name: 'test',
-    connect: { url: 'http://kafka-connect.cdc-platform.svc.cluster.local:8083' },
+    connect: { url: 'https://kafka-connect.cdc-platform.svc.cluster.local:8083', auth: { kind: 'basic', usernameEnv: 'CONNECT_USERNAME', passwordEnv: 'CONNECT_PASSWORD' } },
     kafka: { bootstrapServers: 'b-1.cdc-test.kafka.eu-west-1.amazonaws.com:9098', replicationFactor: 3 },
     topicPrefix: 'cdc',
     managedConnectorPrefix: 'cdc-',
@@ -37,6 +37,7 @@ export function baseEnvironmentInput(): EnvironmentInput {
           prometheus: { namespace: 'monitoring', podLabels: { app: 'prometheus' } },
         },
         secrets: [{ file: 'warehouse-password', secretName: 'test/warehouse', jsonKey: 'password' }],
+        supervisor: { image: 'registry.test/cdc/cdcctl:1.0.0' },
       },
       atlas: {
         projectId: '0123456789abcdef01234567',

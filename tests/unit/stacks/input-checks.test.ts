@@ -54,9 +54,15 @@ describe('stack inputs: checks across the environment', () => {
     ]);
   });
 
+  it('refuses a connect.auth the supervisor cannot log in to the workers with (they check Basic credentials)', () => {
+    expect(problemsWith((input) => (input.connect.auth = { kind: 'none' }))).toEqual([
+      `environment test: connect.auth: the supervisor logs in to the deployed workers with Basic credentials, so it must be { kind: 'basic', … } (got "none")`,
+    ]);
+  });
+
   it('refuses an in-cluster Connect URL that is not the stack\'s Service', () => {
     expect(problemsWith((input) => (input.infrastructure.connect.namespace = 'elsewhere'))).toEqual([
-      'environment test: connect.url: an in-cluster URL must address the stack\'s Service kafka-connect.elsewhere.svc.cluster.local:8083 (got http://kafka-connect.cdc-platform.svc.cluster.local:8083)',
+      'environment test: connect.url: an in-cluster URL must address the stack\'s Service kafka-connect.elsewhere.svc.cluster.local:8083 (got https://kafka-connect.cdc-platform.svc.cluster.local:8083)',
     ]);
   });
 

@@ -188,7 +188,7 @@ describe('monitoring stack: a cluster that runs the Prometheus operator', () => 
     expect(json).toHaveResourceWithProperties(Manifest, { manifest: expect.objectContaining({ kind: 'PrometheusRule', metadata: expect.objectContaining({ name: 'cdc-test-platform' }) }) });
   });
 
-  it('scrapes the Connect workers through a PodMonitor beside them, under the job name the rules select on', () => {
+  it('scrapes the Connect workers and their supervisor through PodMonitors beside them, under the job names the local Prometheus uses too', () => {
     // THEN
     expect(manifests('PodMonitor')).toEqual([
       {
@@ -199,6 +199,16 @@ describe('monitoring stack: a cluster that runs the Prometheus operator', () => 
           selector: { matchLabels: { 'app.kubernetes.io/name': 'kafka-connect' } },
           namespaceSelector: { matchNames: ['cdc-platform'] },
           podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', relabelings: [{ targetLabel: 'job', replacement: monitoringConfig.jobs.connect }] }],
+        },
+      },
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PodMonitor',
+        metadata: { name: 'cdc-test-kafka-connect-supervisor', namespace: 'cdc-platform', labels },
+        spec: {
+          selector: { matchLabels: { 'app.kubernetes.io/name': 'kafka-connect-supervisor' } },
+          namespaceSelector: { matchNames: ['cdc-platform'] },
+          podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', relabelings: [{ targetLabel: 'job', replacement: monitoringConfig.jobs.supervisor }] }],
         },
       },
     ]);
@@ -236,6 +246,18 @@ describe('monitoring stack: Terraform templates', () => {
 
   it('writes a prometheus.yml without MSK targets when there is no MSK', () => {
     const text = prometheusConfigYaml({ environment: 'x', scrapeInterval: '30s', connectNamespace: 'ns', alertmanager: 'am:9093' });
-    expect(parse(text).scrape_configs.map((job: Synthesized) => job.job_name)).toEqual([monitoringConfig.jobs.connect]);
+    expect(parse(text).scrape_configs.map((job: Synthesized) => job.job_name)).toEqual([monitoringConfig.jobs.connect, monitoringConfig.jobs.supervisor]);
+  });
+
+  it("scrapes the supervisor's metrics port beside the workers, by its own pod name, as job cdc-supervisor", () => {
+    const text = prometheusConfigYaml({ environment: 'x', scrapeInterval: '30s', connectNamespace: 'ns', alertmanager: 'am:9093' });
+    const job = parse(text).scrape_configs.find((each: Synthesized) => each.job_name === 'cdc-supervisor');
+    expect(job.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['ns'] } }]);
+    expect(job.relabel_configs).toEqual(
+      expect.arrayContaining([
+        { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: 'kafka-connect-supervisor', action: 'keep' },
+        { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: '9406', action: 'keep' },
+      ]),
+    );
   });
 });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { versions } from '../../../config';
+import { loadEnvironment, versions } from '../../../config';
 import { findSecretLiterals } from './secret-scan';
 import type { Synthesized } from './fixtures';
 
@@ -116,7 +116,9 @@ describe('security invariants: MSK', () => {
 });
 
 describe('security invariants: Kubernetes', () => {
-  const deployments = all('kubernetes_deployment_v1').filter(([stack]) => stack.startsWith('connect-'));
+  const connectDeployments = all('kubernetes_deployment_v1').filter(([stack]) => stack.startsWith('connect-'));
+  const deployments = connectDeployments.filter(([, deployment]) => deployment.metadata.name === 'kafka-connect');
+  const supervisors = connectDeployments.filter(([, deployment]) => deployment.metadata.name === 'kafka-connect-supervisor');
   const monitoringDeployments = all('kubernetes_deployment_v1').filter(([stack]) => stack.startsWith('monitoring-'));
 
   it('covers the monitoring stacks: Prometheus, Alertmanager and Grafana each', () => {
@@ -137,8 +139,24 @@ describe('security invariants: Kubernetes', () => {
     }
   });
 
-  it('covers the connect stacks', () => {
+  it('covers the connect stacks: the workers and their supervisor, nothing else', () => {
     expect(deployments.map(([stack]) => stack).sort()).toEqual(['connect-production', 'connect-staging']);
+    expect(supervisors.map(([stack]) => stack).sort()).toEqual(['connect-production', 'connect-staging']);
+    expect(connectDeployments).toHaveLength(deployments.length + supervisors.length);
+  });
+
+  it.each(supervisors)('%s: the supervisor runs its pinned image, one pod, non-root, read-only, no privilege, credentials only by Secret reference', (stack, deployment) => {
+    const pod = deployment.spec.template.spec;
+    const environment = loadEnvironment(stack.replace(/^connect-/, ''));
+    expect(deployment.spec.replicas).toBe('1');
+    expect(pod.security_context.run_as_non_root).toBe(true);
+    expect(pod.automount_service_account_token).toBe(false);
+    const [container] = pod.container;
+    expect(container.image).toBe(environment.infrastructure.connect!.supervisor.image);
+    expect(container.security_context).toMatchObject({ allow_privilege_escalation: false, run_as_non_root: true, read_only_root_filesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+    for (const variable of container.env) expect(variable.value === undefined || variable.name === 'NODE_EXTRA_CA_CERTS').toBe(true);
+    expect(container.env.filter((variable: Synthesized) => variable.value_from?.secret_key_ref).map((variable: Synthesized) => variable.name).sort()).toEqual(['CONNECT_PASSWORD', 'CONNECT_USERNAME']);
   });
 
   it.each(deployments)('%s: the pinned image, non-root, no privilege, no capabilities', (_stack, deployment) => {
@@ -191,10 +209,19 @@ describe('security invariants: Kubernetes', () => {
     });
   });
 
-  it.each(all('kubernetes_network_policy_v1').filter(([stack]) => stack.startsWith('connect-')))('%s: no source admitted to both the REST API and the metrics', (_stack, policy) => {
+  it.each(all('kubernetes_network_policy_v1').filter(([stack, policy]) => stack.startsWith('connect-') && policy.metadata.name === 'kafka-connect'))('%s: no source admitted to both the REST API and the metrics', (_stack, policy) => {
     for (const rule of policy.spec.ingress) expect(rule.ports.map((port: Synthesized) => port.port).sort()).not.toEqual(['8083', '9404']);
     expect(policy.spec.ingress.filter((rule: Synthesized) => rule.ports.some((port: Synthesized) => port.port === '9404'))).toHaveLength(1);
   });
+
+  it.each(all('kubernetes_network_policy_v1').filter(([stack, policy]) => stack.startsWith('connect-') && policy.metadata.name === 'kafka-connect-supervisor'))(
+    '%s: the supervisor admits its metrics port only, and only to Prometheus',
+    (_stack, policy) => {
+      expect(policy.spec.ingress).toHaveLength(1);
+      expect(policy.spec.ingress[0].ports).toEqual([{ port: '9406', protocol: 'TCP' }]);
+      expect(policy.spec.ingress[0].from).toEqual([expect.objectContaining({ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'monitoring' } } })]);
+    },
+  );
 });
 
 describe('security invariants: Atlas', () => {

@@ -354,9 +354,9 @@ describe('every workload of the connect and monitoring stacks is hardened', () =
     (deployment) => [deployment.metadata.name as string, deployment] as const,
   );
 
-  it('covers the Connect workers, Prometheus, Alertmanager and Grafana', () => {
+  it('covers the Connect workers and their supervisor, Prometheus, Alertmanager and Grafana', () => {
     // THEN
-    expect(workloads.map(([name]) => name).sort()).toEqual(['alertmanager', 'grafana', 'kafka-connect', 'prometheus']);
+    expect(workloads.map(([name]) => name).sort()).toEqual(['alertmanager', 'grafana', 'kafka-connect', 'kafka-connect-supervisor', 'prometheus']);
   });
 
   it.each(workloads)('%s: a non-root pod under the runtime\'s seccomp profile', (_name, deployment) => {
