@@ -43,6 +43,18 @@ export const monitoringConfig = {
      */
     restartsWindow: '15m',
     restartsWarning: 3,
+    /**
+     * The supervisor itself not answering Prometheus, or answering without having read the workers:
+     * nothing restarts a failed connector meanwhile. A warning, not a page: the Cdc*Failed alerts still
+     * page for every FAILED connector. 5m rides out a pod restart (Recreate, then the image's start).
+     */
+    downFor: '5m',
+    /**
+     * Its last successful read of the workers older than this: 20 rounds at the deployed default
+     * interval (15 s, connect.supervisor.intervalMs), far more locally (2 s): the REST API refuses it
+     * (credentials, certificate, network policy) or the process hangs.
+     */
+    staleCheckSeconds: 300,
   },
 
   worker: {

@@ -78,5 +78,21 @@ export function platformAlerts(): AlertRule[] {
     },
     rebalancing('warning', config.worker.rebalancingWarningFor),
     rebalancing('critical', config.worker.rebalancingCriticalFor),
+    supervisorDown(),
   ];
+}
+
+/** The supervisor (`cdcctl connectors supervise`, job cdc-supervisor) down, or up without reading the workers. */
+function supervisorDown(): AlertRule {
+  const job = equals('job', config.jobs.supervisor);
+  return {
+    kind: 'alert',
+    alert: 'CdcSupervisorDown',
+    expr: `${series('up', job)} == 0 or (time() - ${series('cdc_supervisor_last_check_timestamp_seconds', job)}) > ${config.supervisor.staleCheckSeconds}`,
+    for: config.supervisor.downFor,
+    severity: 'warning',
+    summary: 'The connector supervisor {{ $labels.instance }} is not supervising',
+    description: `For ${config.supervisor.downFor}, the supervisor has not answered Prometheus, or has not read the workers for over ${config.supervisor.staleCheckSeconds} s: no failed connector or task is restarted automatically until it is back (the Cdc*Failed alerts still page).`,
+    runbook: 'connector-restart.md#the-supervisor-is-down',
+  };
 }

@@ -3,7 +3,35 @@ import { FILES, PLATFORM } from './labels';
 
 const worker1 = 'worker-1:9404';
 
+const supervisor = 'kafka-connect-supervisor:9406';
+
 export const platformCases: PromtoolCase[] = [
+  {
+    name: 'CdcSupervisorDown warns after 5m unscraped, not for a supervisor that answers and reads the workers',
+    ruleFiles: [FILES.platform],
+    input: [
+      { series: `up{job="cdc-supervisor",instance="${supervisor}"}`, values: '1 1 0 0 0 0 0 0 0 0' },
+      { series: `cdc_supervisor_last_check_timestamp_seconds{job="cdc-supervisor",instance="${supervisor}"}`, values: '0 60' },
+    ],
+    alerts: [
+      { at: '5m', alert: 'CdcSupervisorDown', firing: [] },
+      { at: '8m', alert: 'CdcSupervisorDown', firing: [{ labels: { ...PLATFORM, job: 'cdc-supervisor', instance: supervisor, severity: 'warning' } }] },
+    ],
+  },
+  {
+    name: 'CdcSupervisorDown warns when the supervisor answers but has not read the workers for over 300 s',
+    ruleFiles: [FILES.platform],
+    input: [
+      { series: `up{job="cdc-supervisor",instance="${supervisor}"}`, values: '1x20' },
+      // Reads every minute until 2m, then none (the REST API refuses it).
+      { series: `cdc_supervisor_last_check_timestamp_seconds{job="cdc-supervisor",instance="${supervisor}"}`, values: '0 60 120x18' },
+    ],
+    alerts: [
+      { at: '6m', alert: 'CdcSupervisorDown', firing: [] },
+      { at: '12m', alert: 'CdcSupervisorDown', firing: [] },
+      { at: '13m', alert: 'CdcSupervisorDown', firing: [{ labels: { ...PLATFORM, job: 'cdc-supervisor', instance: supervisor, severity: 'warning' } }] },
+    ],
+  },
   {
     name: 'KafkaConnectWorkerDown fires after 2m down, not for a healthy worker',
     ruleFiles: [FILES.platform],
