@@ -188,6 +188,14 @@ function restVolumes(certificate: WorkloadCertificate) {
   ];
 }
 
+/** A NetworkPolicy source: the pods of a REST client (the GitOps runner, Prometheus) in their namespace. */
+function podsOf(client: ConnectSettings['restClients']['gitopsRunner']) {
+  return {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': client.namespace } },
+    podSelector: { matchLabels: client.podLabels },
+  };
+}
+
 /** The image writes its generated properties, data and logs: those paths (and /tmp) get their own volumes. */
 const WRITABLE_PATHS = { 'kafka-config': '/kafka/config', 'kafka-data': '/kafka/data', 'kafka-logs': '/kafka/logs', tmp: '/tmp' };
 
@@ -493,10 +501,6 @@ export class ConnectStack extends TerraformStack {
   /** The GitOps runner and the workers themselves reach the REST port; Prometheus the metrics port only. */
   private networkPolicy(context: ConnectContext, namespace: NamespaceV1): void {
     const { restClients } = context.connect;
-    const podsOf = (client: ConnectSettings['restClients']['gitopsRunner']) => ({
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': client.namespace } },
-      podSelector: { matchLabels: client.podLabels },
-    });
     const ports = (...numbers: number[]) => numbers.map((port) => ({ port: String(port), protocol: 'TCP' }));
     new NetworkPolicyV1(this, 'network-policy', {
       metadata: workerMetadata(context, namespace),
@@ -571,7 +575,7 @@ export class ConnectStack extends TerraformStack {
         policyTypes: ['Ingress'],
         ingress: [
           {
-            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': prometheus.namespace } }, podSelector: { matchLabels: prometheus.podLabels } }],
+            from: [podsOf(prometheus)],
             ports: [{ port: String(SUPERVISOR_METRICS_PORT), protocol: 'TCP' }],
           },
         ],
