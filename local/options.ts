@@ -8,8 +8,9 @@ import * as path from 'node:path';
 /**
  * The processes the local runtime runs, in start order (they stop in the reverse order). `mongodb`
  * is the MongoDB STAND-IN: mongo-java-server, an in-memory emulator, not MongoDB (see README).
+ * `kafka-proxy` is the delaying TCP proxy the Connect worker reaches Kafka through (local/delay-proxy.ts).
  */
-export const SERVICES = ['kafka', 'mongodb', 'warehouse', 'connect', 'supervisor', 'prometheus'] as const;
+export const SERVICES = ['kafka', 'kafka-proxy', 'mongodb', 'warehouse', 'connect', 'supervisor', 'prometheus'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface RuntimePorts {
@@ -17,6 +18,12 @@ export interface RuntimePorts {
   readonly kafka?: number;
   /** The KRaft controller listener. @default 9093 */
   readonly kafkaController?: number;
+  /** The broker's listener for the Connect worker alone, reached through the delay proxy. @default 9094 */
+  readonly kafkaConnectListener?: number;
+  /** The delay proxy: the worker's bootstrap server, and the address that listener advertises. @default 9095 */
+  readonly kafkaProxy?: number;
+  /** The delay proxy's control endpoint (`GET`/`PUT /delay`). @default 9096 */
+  readonly kafkaProxyControl?: number;
   /** Kafka Connect's REST API. @default 8083 */
   readonly connect?: number;
   /** The Prometheus JMX exporter agent inside the Connect worker (`/metrics`). @default 9404 */
@@ -61,6 +68,9 @@ export interface RuntimeOptions {
 export const DEFAULT_PORTS: ResolvedPorts = {
   kafka: 9092,
   kafkaController: 9093,
+  kafkaConnectListener: 9094,
+  kafkaProxy: 9095,
+  kafkaProxyControl: 9096,
   connect: 8083,
   connectJmx: 9404,
   prometheus: 9090,
@@ -73,6 +83,9 @@ export const DEFAULT_PORTS: ResolvedPorts = {
 export const PORT_FLAGS: Readonly<Record<keyof ResolvedPorts, string>> = {
   kafka: '--kafka-port',
   kafkaController: '--kafka-controller-port',
+  kafkaConnectListener: '--kafka-connect-listener-port',
+  kafkaProxy: '--kafka-proxy-port',
+  kafkaProxyControl: '--kafka-proxy-control-port',
   connect: '--connect-port',
   connectJmx: '--connect-jmx-port',
   prometheus: '--prometheus-port',

@@ -242,7 +242,11 @@ export function logs(options: RuntimeOptions, service: ServiceName | 'install', 
 
 /** The ports a state file recorded; one recorded before a service existed takes the resolved port for it. */
 function recordedPorts(resolved: ResolvedRuntimeOptions, state: RuntimeState): ResolvedPorts {
-  return { ...resolved.ports, ...state.ports, mongodb: state.ports.mongodb ?? resolved.ports.mongodb, supervisor: state.ports.supervisor ?? resolved.ports.supervisor };
+  return { ...resolved.ports, ...definedPorts(state.ports) };
+}
+
+function definedPorts(ports: Partial<ResolvedPorts>): Partial<ResolvedPorts> {
+  return Object.fromEntries(Object.entries(ports).filter(([, port]) => port !== undefined));
 }
 
 /** The ports to use: a running runtime keeps its own; asking for others while it runs is an error. */
@@ -338,6 +342,9 @@ interface ServiceDescription {
 }
 
 const kafkaBootstrap = (ports: ResolvedPorts): string => `127.0.0.1:${ports.kafka}`;
+const kafkaProxyAddress = (ports: ResolvedPorts): string => `127.0.0.1:${ports.kafkaProxy}`;
+/** The delay proxy's control endpoint (`GET`/`PUT`): its delay, connections and bytes forwarded. */
+export const kafkaProxyControlUrl = (ports: Pick<ResolvedPorts, 'kafkaProxyControl'>): string => `http://127.0.0.1:${ports.kafkaProxyControl}/delay`;
 const connectUrl = (ports: ResolvedPorts): string => `http://127.0.0.1:${ports.connect}`;
 const connectMetricsUrl = (ports: ResolvedPorts): string => `http://127.0.0.1:${ports.connectJmx}/metrics`;
 const prometheusUrl = (ports: ResolvedPorts): string => `http://127.0.0.1:${ports.prometheus}`;
@@ -346,9 +353,15 @@ const supervisorMetricsUrl = (ports: ResolvedPorts): string => `http://127.0.0.1
 /** The services, keyed by name (SERVICES gives their start order): adding one is adding an entry here. */
 const SERVICE_DESCRIPTIONS: Readonly<Record<ServiceName, ServiceDescription>> = {
   kafka: {
-    ports: () => ['kafka', 'kafkaController'],
+    ports: () => ['kafka', 'kafkaController', 'kafkaConnectListener'],
     status: ({ ports, recorded }) => recorded(kafkaBootstrap(ports)),
     start: startKafka,
+  },
+  'kafka-proxy': {
+    ports: () => ['kafkaProxy', 'kafkaProxyControl'],
+    status: ({ ports, recorded }) =>
+      recorded(kafkaProxyAddress(ports), { note: `Connect's path to Kafka (listener 127.0.0.1:${ports.kafkaConnectListener}); delay 0 unless a fault sets it (${kafkaProxyControlUrl(ports)})` }),
+    start: startKafkaProxy,
   },
   mongodb: {
     ports: () => ['mongodb'],
@@ -395,6 +408,15 @@ async function startKafka({ layout, state, ports, progress }: StartContext, laun
   const bootstrap = kafkaBootstrap(ports);
   await launchAndWait(javaProcess(layout, '-Xmx512m', [], 'kafka.Kafka', layout.serverProperties), () => kafkaReady(bootstrap));
   progress(`kafka ready on ${bootstrap}`);
+  return true;
+}
+
+/** The delaying TCP proxy (local/delay-proxy.ts) in front of the broker's CONNECT listener, as a node process of its own. */
+async function startKafkaProxy({ ports, progress }: StartContext, launchAndWait: LaunchAndWait): Promise<boolean> {
+  const controlUrl = kafkaProxyControlUrl(ports);
+  const args = [path.join(REPOSITORY_ROOT, 'bin', 'run-ts'), path.join(REPOSITORY_ROOT, 'local', 'delay-proxy-service.ts'), ...[ports.kafkaProxy, ports.kafkaConnectListener, ports.kafkaProxyControl].map(String)];
+  await launchAndWait({ command: process.execPath, args, cwd: REPOSITORY_ROOT }, async () => ((await fetch(controlUrl).then((response) => response.ok, () => false)) ? true : `no answer from ${controlUrl} yet`));
+  progress(`kafka-proxy ready on ${kafkaProxyAddress(ports)} → ${ports.kafkaConnectListener}, control on ${controlUrl}`);
   return true;
 }
 

@@ -33,6 +33,10 @@ const stateSchema = z.object({
     mongodb: z.number().optional(),
     /** Absent in state files written before the supervisor ran locally: the resolved port fills in. */
     supervisor: z.number().optional(),
+    /** Absent in state files written before the delay proxy between Connect and Kafka: the resolved ports fill in. */
+    kafkaConnectListener: z.number().optional(),
+    kafkaProxy: z.number().optional(),
+    kafkaProxyControl: z.number().optional(),
   }),
   runtimeDir: z.string(),
   /** The KRaft cluster id the storage was formatted with. */

@@ -15,6 +15,9 @@ export interface RuntimeFlags {
   runtimeDir?: string;
   kafkaPort?: string;
   kafkaControllerPort?: string;
+  kafkaConnectListenerPort?: string;
+  kafkaProxyPort?: string;
+  kafkaProxyControlPort?: string;
   connectPort?: string;
   connectJmxPort?: string;
   prometheusPort?: string;
@@ -26,6 +29,9 @@ export interface RuntimeFlags {
 const PORT_FLAG_KEYS: Readonly<Record<keyof RuntimePorts, keyof RuntimeFlags>> = {
   kafka: 'kafkaPort',
   kafkaController: 'kafkaControllerPort',
+  kafkaConnectListener: 'kafkaConnectListenerPort',
+  kafkaProxy: 'kafkaProxyPort',
+  kafkaProxyControl: 'kafkaProxyControlPort',
   connect: 'connectPort',
   connectJmx: 'connectJmxPort',
   prometheus: 'prometheusPort',
@@ -46,6 +52,9 @@ export function addPortFlags(command: Command): Command {
   return command
     .option(`${PORT_FLAGS.kafka} <port>`, "Kafka's bootstrap port (default 9092)")
     .option(`${PORT_FLAGS.kafkaController} <port>`, 'the KRaft controller port (default 9093)')
+    .option(`${PORT_FLAGS.kafkaConnectListener} <port>`, "the broker's listener for the Connect worker alone, reached through the delay proxy (default 9094)")
+    .option(`${PORT_FLAGS.kafkaProxy} <port>`, "the delay proxy between Connect and Kafka: the worker's bootstrap server (default 9095)")
+    .option(`${PORT_FLAGS.kafkaProxyControl} <port>`, "the delay proxy's control endpoint, GET/PUT /delay (default 9096)")
     .option(`${PORT_FLAGS.connect} <port>`, "Kafka Connect's REST port (default 8083)")
     .option(`${PORT_FLAGS.connectJmx} <port>`, "the Connect worker's metrics port (JMX exporter agent; default 9404)")
     .option(`${PORT_FLAGS.prometheus} <port>`, "Prometheus' port (default 9090)")

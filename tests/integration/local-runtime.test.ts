@@ -10,7 +10,8 @@ import { MONGODB_SINK_CLASS } from '../../connectors/catalog/mongodb-sink';
 import { MONGODB_SOURCE_CLASS } from '../../connectors/catalog/mongodb-source';
 import { DEFAULT_PORTS, REPOSITORY_ROOT, runtimeLayout } from '../../local/options';
 import { maskUrlPassword } from '../../config/secrets';
-import { up } from '../../local/runtime';
+import { delayProxyStats } from '../../local/delay-proxy';
+import { kafkaProxyControlUrl, up } from '../../local/runtime';
 import { emptyState, processStartMarker, writeState } from '../../local/state';
 import { getTestRuntime, TEST_PORTS, TEST_RUNTIME_DIR, TEST_STATE_DIR, testRuntimeOptions } from './support/runtime';
 import { waitFor } from './support/wait';
@@ -32,6 +33,7 @@ describe('cdcctl local status --output json', () => {
     const status = JSON.parse(result.stdout) as { services: Record<string, { state: string; url?: string; pid?: number }> };
     expect(Object.fromEntries(Object.entries(status.services).map(([name, service]) => [name, service.state]))).toEqual({
       kafka: 'running',
+      'kafka-proxy': 'running',
       mongodb: 'running',
       warehouse: EXTERNAL_WAREHOUSE ? 'external' : 'running',
       connect: 'running',
@@ -39,6 +41,7 @@ describe('cdcctl local status --output json', () => {
       prometheus: 'running',
     });
     expect(status.services.kafka.url).toBe(`127.0.0.1:${TEST_PORTS.kafka}`);
+    expect(status.services['kafka-proxy'].url).toBe(`127.0.0.1:${TEST_PORTS.kafkaProxy}`);
     expect(status.services.supervisor.url).toBe(`http://127.0.0.1:${TEST_PORTS.supervisor}/metrics`);
     expect(status.services.mongodb.url).toBe(`mongodb://127.0.0.1:${TEST_PORTS.mongodb}`);
     expect(status.services.connect.url).toBe(`http://127.0.0.1:${TEST_PORTS.connect}`);
@@ -53,6 +56,15 @@ describe('cdcctl local status --output json', () => {
     if (!EXTERNAL_WAREHOUSE) expect(password.length).toBeGreaterThan(0);
     expect(result.stdout).toContain(maskUrlPassword(runtime.warehouse.url));
     expect(password === '' || !result.stdout.includes(password)).toBe(true);
+  });
+});
+
+describe('the delay proxy between Connect and Kafka', () => {
+  it("carries the worker's Kafka connections, with no delay while no fault sets one", async () => {
+    const stats = await delayProxyStats(kafkaProxyControlUrl(TEST_PORTS));
+    expect(stats.delay_ms).toBe(0);
+    expect(stats.connections).toBeGreaterThan(0);
+    expect(stats.bytes_forwarded).toBeGreaterThan(0);
   });
 });
 

@@ -12,7 +12,7 @@ import { DEFAULT_PORTS, runtimeLayout } from '../../../local/options';
 
 describe('the local worker and large documents', () => {
   it('gives every connector producer the sizes of the stacks (no producer.override.* needed)', () => {
-    const properties = readProperties(connectWorkerProperties({ kafka: 29092, connect: 28083 }, runtimeLayout({ stateDir: '/s', runtimeDir: '/s/r' })));
+    const properties = readProperties(connectWorkerProperties({ kafkaProxy: 29095, connect: 28083 }, runtimeLayout({ stateDir: '/s', runtimeDir: '/s/r' })));
     expect(properties).toMatchObject({ 'producer.max.request.size': String(64 * 1024 * 1024), 'producer.buffer.memory': String(128 * 1024 * 1024), 'producer.compression.type': 'zstd' });
   });
 });
@@ -27,7 +27,7 @@ function readProperties(text: string): Record<string, string> {
 }
 
 const layout = runtimeLayout({ stateDir: '/state', runtimeDir: '/state/runtime' });
-const ports = { ...DEFAULT_PORTS, kafka: 29092, kafkaController: 29093, connect: 28083, connectJmx: 29404, prometheus: 29090, supervisor: 29406 };
+const ports = { ...DEFAULT_PORTS, kafka: 29092, kafkaController: 29093, kafkaConnectListener: 29094, kafkaProxy: 29095, connect: 28083, connectJmx: 29404, prometheus: 29090, supervisor: 29406 };
 
 describe('kafkaServerProperties', () => {
   const properties = readProperties(kafkaServerProperties(ports, layout));
@@ -44,8 +44,13 @@ describe('kafkaServerProperties', () => {
   });
 
   it('listens on loopback only, on the configured ports', () => {
-    expect(properties.listeners).toBe('PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29093');
-    expect(properties['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:29092');
+    expect(properties.listeners).toBe('PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29093,CONNECT://127.0.0.1:29094');
+    expect(properties['listener.security.protocol.map']).toBe('PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,CONNECT:PLAINTEXT');
+  });
+
+  it("advertises its Connect listener at the delay proxy's port, so the worker's clients reconnect through the proxy, and keeps the brokers' own traffic on PLAINTEXT", () => {
+    expect(properties['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:29092,CONNECT://127.0.0.1:29095');
+    expect(properties['inter.broker.listener.name']).toBe('PLAINTEXT');
   });
 
   it('keeps its data in the state dir', () => {
@@ -63,8 +68,8 @@ describe('kafkaServerProperties', () => {
 describe('connectWorkerProperties', () => {
   const properties = readProperties(connectWorkerProperties(ports, layout));
 
-  it('joins the local broker as a distributed worker with replication factor 1 internal topics', () => {
-    expect(properties['bootstrap.servers']).toBe('127.0.0.1:29092');
+  it('joins the local broker through the delay proxy as a distributed worker with replication factor 1 internal topics', () => {
+    expect(properties['bootstrap.servers']).toBe('127.0.0.1:29095');
     expect(properties['group.id']).toBe(CONNECT_GROUP_ID);
     for (const kind of ['config', 'offset', 'status']) {
       expect(properties[`${kind}.storage.topic`]).toMatch(/^_connect-/);

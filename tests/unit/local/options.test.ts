@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { DEFAULT_PORTS, DEFAULT_STATE_DIR, LocalRuntimeError, resolveRuntimeOptions, runtimeLayout } from '../../../local/options';
+import { DEFAULT_PORTS, DEFAULT_STATE_DIR, LocalRuntimeError, SERVICES, resolveRuntimeOptions, runtimeLayout } from '../../../local/options';
 import { generatedSecret } from '../../support/generated-secret';
 
 const LEAKED = generatedSecret('password');
@@ -10,7 +10,12 @@ describe('resolveRuntimeOptions', () => {
     expect(options.stateDir).toBe(DEFAULT_STATE_DIR);
     expect(path.basename(options.stateDir)).toBe('.local');
     expect(options.runtimeDir).toBe(path.join(DEFAULT_STATE_DIR, 'runtime'));
-    expect(options.ports).toEqual({ kafka: 9092, kafkaController: 9093, connect: 8083, connectJmx: 9404, prometheus: 9090, supervisor: 9406, postgres: 5433, mongodb: 27018 });
+    expect(options.ports).toEqual({ kafka: 9092, kafkaController: 9093, kafkaConnectListener: 9094, kafkaProxy: 9095, kafkaProxyControl: 9096, connect: 8083, connectJmx: 9404, prometheus: 9090, supervisor: 9406, postgres: 5433, mongodb: 27018 });
+  });
+
+  it('starts the delay proxy after Kafka, whose Connect listener it forwards to, and before Connect, which reaches Kafka only through it', () => {
+    expect(SERVICES.indexOf('kafka-proxy')).toBeGreaterThan(SERVICES.indexOf('kafka'));
+    expect(SERVICES.indexOf('kafka-proxy')).toBeLessThan(SERVICES.indexOf('connect'));
   });
 
   it('overrides only the ports given', () => {

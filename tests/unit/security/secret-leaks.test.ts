@@ -185,6 +185,7 @@ describe('a generated secret in every credential form', () => {
         ports: DEFAULT_PORTS,
         services: {
           kafka: service('running', { url: '127.0.0.1:9092' }),
+          'kafka-proxy': service('running', { url: '127.0.0.1:9095' }),
           mongodb: service('stopped'),
           warehouse: service('external', { url, note: 'DATABASE_URL' }),
           connect: service('crashed', { logTail: `ERROR connecting to ${url}\n\u001b[2Jcleared` }),
