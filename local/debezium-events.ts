@@ -117,7 +117,12 @@ export interface EventContext {
 
 export type ChangeOperation =
   | { readonly kind: 'insert'; readonly document: MongoDocument }
-  | { readonly kind: 'snapshot'; readonly document: MongoDocument }
+  /**
+   * A document read by the initial snapshot (op "r"). `marker` is `source.snapshot`, Debezium's
+   * SnapshotRecord for one collection: `first` on the snapshot's first record, `last` on its last,
+   * `true` between. @default 'true'
+   */
+  | { readonly kind: 'snapshot'; readonly document: MongoDocument; readonly marker?: 'first' | 'true' | 'last' }
   /** An update with change_streams_update_full: `after` is the full document looked up. */
   | { readonly kind: 'update'; readonly document: MongoDocument; readonly updatedFields: BsonDocument; readonly removedFields?: readonly string[] }
   /** A replace is reported by Debezium as op "u" without an updateDescription. */
@@ -155,7 +160,7 @@ function payloadOf(context: EventContext, operation: ChangeOperation) {
       connector: 'mongodb',
       name: context.topicPrefix,
       ts_ms: ms,
-      snapshot: operation.kind === 'snapshot' ? 'true' : 'false',
+      snapshot: operation.kind === 'snapshot' ? (operation.marker ?? 'true') : 'false',
       db: context.database,
       sequence: null,
       ts_us: ms * 1000,

@@ -13,8 +13,10 @@ import { renderEnvironment } from '../connectors/render';
 import { DUPLICATE_CHANGES_SQL, changeHistoryTriggerSql, dropPipelineTableSql, pipelineTableIn } from '../warehouse/tables';
 import type { RuntimeOptions } from './options';
 import { kafkaClient, replayChanges } from './replay';
-import { restart, status } from './runtime';
+import { kafkaProxyControlUrl, restart, status } from './runtime';
 import { customerId, orderDocument, type SampleChange } from './sample-data';
+import { delayProxyStats, setDelayProxyDelay } from './delay-proxy';
+import { kafkaRoundTripMs } from './kafka-round-trip';
 
 /**
  * Faults injected into the running local runtime while realistic orders stream through the real
@@ -23,7 +25,7 @@ import { customerId, orderDocument, type SampleChange } from './sample-data';
  * in-process, the local environment's policy) restarts what fails, as it would in production.
  * Everything runs under names of its own (`cdc-faults-*`, table `faults_orders`), removed afterwards.
  */
-export const FAULT_SCENARIOS = ['warehouse-outage', 'warehouse-slow', 'worker-kill', 'rebalance-storm'] as const;
+export const FAULT_SCENARIOS = ['warehouse-outage', 'warehouse-slow', 'worker-kill', 'rebalance-storm', 'network-delay', 'initial-load-kill'] as const;
 export type FaultScenario = (typeof FAULT_SCENARIOS)[number];
 
 export interface FaultResult {
@@ -44,6 +46,14 @@ export interface FaultResult {
   readonly recovery_s: number;
   /** Steps a person had to take: none of these scenarios waits for one. */
   readonly manual_steps: number;
+  /**
+   * What the scenario measured of its own fault, so that the fault is observed rather than assumed.
+   * network-delay: `delay_each_way_ms` (set), `round_trip_direct_ms` and `round_trip_through_proxy_ms`
+   * (a Kafka request's median round trip on the broker's Connect listener and through the proxy, during
+   * the fault), `added_round_trip_ms` (their difference), `rows_during_fault`.
+   * initial-load-kill: `rows_at_kill` (rows in, counted while the killed worker was down), `batch_size`.
+   */
+  readonly observed?: Readonly<Record<string, number>>;
 }
 
 export interface FaultOptions {
@@ -66,6 +76,8 @@ interface Context {
   readonly sink: string;
   /** The runtime's supervisor service's metrics, when it runs; else the supervisor runs in-process. */
   readonly supervisorMetricsUrl?: string;
+  /** The delay proxy between the Connect worker and Kafka, when the runtime runs it. */
+  readonly kafkaProxy?: { readonly controlUrl: string; readonly port: number; readonly listenerPort: number };
   readonly supervisorEvents: SupervisionEvent[];
   readonly faultMs: number;
   /** The next order number: each scenario writes orders of its own. */
@@ -74,7 +86,7 @@ interface Context {
 }
 
 function contextFor(runtime: RuntimeOptions, options: FaultOptions): Context {
-  const { services } = status(runtime);
+  const { services, ports } = status(runtime);
   const notRunning = (['kafka', 'connect', 'warehouse'] as const).filter((name) => services[name].state !== 'running' && services[name].state !== 'external');
   if (notRunning.length) throw new Error(`the local runtime is not running (${notRunning.join(', ')}): cdcctl local up first`);
   const connectUrl = services.connect.url!;
@@ -87,6 +99,7 @@ function contextFor(runtime: RuntimeOptions, options: FaultOptions): Context {
     warehouseUrl: services.warehouse.url!,
     sink: sinkConnectorName(environment, pipeline),
     supervisorMetricsUrl: services.supervisor.state === 'running' ? services.supervisor.url : undefined,
+    kafkaProxy: services['kafka-proxy'].state === 'running' ? { controlUrl: kafkaProxyControlUrl(ports), port: ports.kafkaProxy, listenerPort: ports.kafkaConnectListener } : undefined,
     supervisorEvents: [],
     faultMs: options.faultMs ?? 20_000,
     next: 1,
@@ -113,39 +126,47 @@ async function removeEverything(context: Context): Promise<void> {
   const admin = kafkaClient(context.bootstrapServers).admin();
   await admin.connect();
   try {
-    const topics = (await admin.listTopics()).filter((topic) => topic === sourceTopic(environment, pipeline) || topic === deadLetterTopic(environment, pipeline) || topic.startsWith('cdc-faults.storm.'));
+    const topics = (await admin.listTopics()).filter(
+      (topic) => topic === sourceTopic(environment, pipeline) || topic === deadLetterTopic(environment, pipeline) || topic.startsWith('cdc-faults.storm.') || topic.startsWith(`${INITIAL_LOAD_TOPIC_PREFIX}.`),
+    );
     if (topics.length) await admin.deleteTopics({ topics });
-    const group = sinkConsumerGroup(environment, pipeline);
-    if ((await admin.listGroups()).groups.some((entry) => entry.groupId === group)) {
-      await waitUntil(() => admin.deleteGroups([group]).then(() => true, () => false), 30_000, 500);
-    }
+    // The scenario sink's group and those of the sinks the scenarios add: Connect names a sink's group connect-<connector>.
+    const groups = (await admin.listGroups()).groups.map((entry) => entry.groupId).filter((group) => group === sinkConsumerGroup(environment, pipeline) || group.startsWith(`connect-${environment.managedConnectorPrefix}`));
+    if (groups.length) await waitUntil(() => admin.deleteGroups(groups).then(() => true, () => false), 30_000, 500);
   } finally {
     await admin.disconnect();
   }
 }
 
-/** Realistic orders (line items, ObjectId customers, Decimal128 money) numbered from the context's next. */
-function nextOrders(context: Context, count: number): { changes: SampleChange[]; numbers: number[] } {
+/**
+ * Realistic orders (line items, ObjectId customers, Decimal128 money) numbered from the context's
+ * next: inserts, or the documents an initial snapshot reads (op "r", marked first … last).
+ */
+function nextOrders(context: Context, count: number, kind: 'insert' | 'snapshot' = 'insert'): { changes: SampleChange[]; numbers: number[] } {
   const numbers = Array.from({ length: count }, (_, index) => context.next + index);
   context.next += count;
-  const changes = numbers.map((number): SampleChange => ({
-    collection: 'orders',
-    operation: { kind: 'insert', document: { ...orderDocument(number, customerId(number % 50), new Date('2026-01-07T09:00:00Z')), _id: `fault-${number}`, status: `status-${number}` } },
-  }));
+  const marker = (index: number) => (index === 0 ? 'first' : index === count - 1 ? 'last' : 'true');
+  const changes = numbers.map((number, index): SampleChange => {
+    const document = { ...orderDocument(number, customerId(number % 50), new Date('2026-01-07T09:00:00Z')), _id: `fault-${number}`, status: `status-${number}` };
+    return { collection: 'orders', operation: kind === 'insert' ? { kind, document } : { kind, document, marker: marker(index) } };
+  });
   return { changes, numbers };
 }
 
 const stream = (context: Context, changes: readonly SampleChange[]) => replayChanges(changes, { bootstrapServers: context.bootstrapServers, topicPrefix: context.environment.topicPrefix, partitions: 2 });
 
+/** How many orders of `numbers` are rows with the value written (0 while the warehouse does not answer). */
+async function rowsIn(context: Context, numbers: readonly number[]): Promise<number> {
+  return withWarehouse(context, async (db) => {
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${TABLE} WHERE _id = ANY($1::text[]) AND status = 'status-' || substr(_id, 7)`, [numbers.map((number) => `fault-${number}`)]);
+    return rows[0].n as number;
+  }).catch(() => 0);
+}
+
 /** Waits (up to 3 minutes) until every order of `numbers` is a row with the value written; the seconds from `since` and how many are missing or wrong. */
 async function landed(context: Context, numbers: readonly number[], since: number): Promise<{ recoveredS: number; rows: number }> {
-  const count = async () =>
-    withWarehouse(context, async (db) => {
-      const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${TABLE} WHERE _id = ANY($1::text[]) AND status = 'status-' || substr(_id, 7)`, [numbers.map((number) => `fault-${number}`)]);
-      return rows[0].n as number;
-    }).catch(() => 0);
   let rows = 0;
-  await waitUntil(async () => (rows = await count()) === numbers.length, 180_000, 500);
+  await waitUntil(async () => (rows = await rowsIn(context, numbers)) === numbers.length, 180_000, 500);
   return { recoveredS: (Date.now() - since) / 1000, rows };
 }
 
@@ -168,12 +189,91 @@ interface Outcome {
   readonly duplicates: number;
 }
 
-function result(name: FaultScenario, numbers: readonly number[], outcome: Outcome, restarts: number): FaultResult {
+/** To a tenth (of a second, of a millisecond). */
+const tenths = (value: number) => Math.round(value * 10) / 10;
+
+function result(name: FaultScenario, fault: FaultRun, outcome: Outcome, restarts: number): FaultResult {
   const { rows } = outcome;
-  return { name, events: numbers.length, rows, lost: numbers.length - rows, duplicates: outcome.duplicates, restarts, recovery_s: Math.round(outcome.recoveredS * 10) / 10, manual_steps: 0 };
+  const { numbers, observed } = fault;
+  return { name, events: numbers.length, rows, lost: numbers.length - rows, duplicates: outcome.duplicates, restarts, recovery_s: tenths(outcome.recoveredS), manual_steps: 0, ...(observed ? { observed } : {}) };
 }
 
-const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: number) => Promise<{ numbers: number[]; since: number }>>> = {
+/** A scenario's run: the orders it wrote, when its fault ended, and what it measured of the fault. */
+interface FaultRun {
+  readonly numbers: number[];
+  readonly since: number;
+  readonly observed?: Readonly<Record<string, number>>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The delay network-delay adds to every chunk between the Connect worker and Kafka, each way. */
+export const NETWORK_DELAY_MS = 200;
+
+/**
+ * 200 ms each way between the Connect worker and Kafka for the fault's duration, through the runtime's
+ * delay proxy (the only path the worker's clients take, local/config-files.ts), while the orders
+ * stream; the round trip of a Kafka request on the broker's Connect listener and through the proxy
+ * is measured meanwhile, and the proxy must have carried the worker's bytes.
+ */
+async function networkDelay(context: Context, events: number): Promise<FaultRun> {
+  const proxy = context.kafkaProxy;
+  if (!proxy) throw new Error('network-delay: the runtime runs no kafka-proxy (the delay proxy between Connect and Kafka): cdcctl local down, then cdcctl local up');
+  const bytesBefore = (await delayProxyStats(proxy.controlUrl)).bytes_forwarded;
+  const started = Date.now();
+  await setDelayProxyDelay(proxy.controlUrl, NETWORK_DELAY_MS);
+  try {
+    const roundTripDirectMs = await kafkaRoundTripMs(proxy.listenerPort);
+    const roundTripProxiedMs = await kafkaRoundTripMs(proxy.port);
+    const { changes, numbers } = nextOrders(context, events);
+    await stream(context, changes);
+    await sleep(context.faultMs - (Date.now() - started));
+    const rowsDuringFault = await rowsIn(context, numbers);
+    const bytesCarried = (await delayProxyStats(proxy.controlUrl)).bytes_forwarded - bytesBefore;
+    if (bytesCarried === 0) throw new Error('network-delay: the Connect worker sent nothing through the kafka-proxy during the fault, so it was not delayed (a worker started before the proxy existed?): cdcctl local down, then cdcctl local up');
+    const observed = {
+      delay_each_way_ms: NETWORK_DELAY_MS,
+      round_trip_direct_ms: tenths(roundTripDirectMs),
+      round_trip_through_proxy_ms: tenths(roundTripProxiedMs),
+      added_round_trip_ms: tenths(roundTripProxiedMs - roundTripDirectMs),
+      rows_during_fault: rowsDuringFault,
+    };
+    return { numbers, since: Date.now(), observed };
+  } finally {
+    await setDelayProxyDelay(proxy.controlUrl, 0);
+  }
+}
+
+/**
+ * The topic prefix of initial-load-kill's events: a STAND-IN for a Debezium initial snapshot, whose
+ * source (mongo-java-server) cannot serve one (README, "What these machines cannot run").
+ */
+const INITIAL_LOAD_TOPIC_PREFIX = 'cdc-faults-initial-load';
+
+/**
+ * initial-load-kill, a STAND-IN for a worker killed during Debezium's initial snapshot: a topic already
+ * holds the orders as the snapshot writes them (op "r", source.snapshot first … true … last); a fresh
+ * sink (a consumer group of its own) starts loading them, and the worker is SIGKILLed as soon as the
+ * first rows are in, then started again. It proves the sink's resume in the middle of an initial
+ * load; Debezium's own snapshot resume needs MongoDB and belongs to a staging run against Atlas.
+ * The sink's batch size is scaled so that the load spans about 20 commits whatever the count, as an
+ * initial load of millions of documents spans thousands.
+ */
+async function initialLoadKill(context: Context, events: number): Promise<FaultRun> {
+  const { changes, numbers } = nextOrders(context, events, 'snapshot');
+  const topicPrefix = INITIAL_LOAD_TOPIC_PREFIX;
+  await replayChanges(changes, { bootstrapServers: context.bootstrapServers, topicPrefix, database: pipeline.database, partitions: 2 });
+  const template = renderEnvironment(context.environment, [pipeline]).find((connector) => connector.name === context.sink)!;
+  const batchSize = Math.max(1, Math.ceil(events / 20));
+  const topic = sourceTopic({ ...context.environment, topicPrefix }, pipeline);
+  await context.client.createConnector(`${context.environment.managedConnectorPrefix}initial-load-sink`, { ...template.config, topics: topic, 'batch.size': String(batchSize) });
+  await waitUntil(async () => (await rowsIn(context, numbers)) > 0, 120_000, 20);
+  let rowsAtKill = 0;
+  await restart(context.runtime, 'connect', { kill: true, whileDown: async () => (rowsAtKill = await rowsIn(context, numbers)) });
+  return { numbers, since: Date.now(), observed: { rows_at_kill: rowsAtKill, batch_size: batchSize } };
+}
+
+const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: number) => Promise<FaultRun>>> = {
   async 'warehouse-outage'(context, events) {
     const outage = restart(context.runtime, 'warehouse', { downForMs: context.faultMs });
     await waitUntil(() => withWarehouse(context, async () => false).catch(() => true), 30_000, 200);
@@ -222,6 +322,8 @@ const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: numbe
     await streaming;
     return { numbers, since: Date.now() };
   },
+  'network-delay': networkDelay,
+  'initial-load-kill': initialLoadKill,
 };
 
 /** Runs the scenarios in order against the running local runtime; what each cost, row by row. */
@@ -253,9 +355,9 @@ export async function runFaultScenarios(runtime: RuntimeOptions, names: readonly
     for (const name of names) {
       context.progress(`${name}: ${events} orders while the fault lasts`);
       const restartsBefore = await sinkRestarts(context);
-      const { numbers, since } = await SCENARIOS[name](context, events);
-      const outcome = { ...(await landed(context, numbers, since)), duplicates: await duplicates(context, numbers) };
-      results.push(result(name, numbers, outcome, (await sinkRestarts(context)) - restartsBefore));
+      const fault = await SCENARIOS[name](context, events);
+      const outcome = { ...(await landed(context, fault.numbers, fault.since)), duplicates: await duplicates(context, fault.numbers) };
+      results.push(result(name, fault, outcome, (await sinkRestarts(context)) - restartsBefore));
       context.progress(`${name}: ${JSON.stringify(results.at(-1))}`);
     }
     // Nothing of the worker left FAILED by the faults.

@@ -161,6 +161,8 @@ export interface RestartFault {
   readonly kill?: boolean;
   /** How long it stays down before it starts again. @default 0 */
   readonly downForMs?: number;
+  /** Runs once the process is gone and before it starts again: what a fault test observes of the outage itself. @default nothing */
+  readonly whileDown?: () => Promise<unknown>;
 }
 
 /** Stops one service (if it runs) and starts it again with the same ports and configuration. */
@@ -186,6 +188,7 @@ export async function restart(options: RuntimeOptions, service: ServiceName, fau
     }
     const ports = recordedPorts(resolved, state);
     if (recorded) await waitForPortsReleased(ports, [service], state.externalWarehouse, resolved.stopTimeoutMs);
+    await fault.whileDown?.();
     if (downForMs > 0) {
       progress(`${service} stays down for ${Math.round(downForMs / 1000)} s`);
       await new Promise((resolve) => setTimeout(resolve, downForMs));

@@ -22,7 +22,8 @@ function formatText(results: readonly FaultResult[]): string {
   const rows = results.map((result) => [result.name, String(result.events), String(result.rows), String(result.lost), String(result.duplicates), String(result.restarts), `${result.recovery_s} s`, String(result.manual_steps)]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\nduplicates: changes the sink delivered again, which the upsert by key absorbs\n`;
+  const observed = results.filter((result) => result.observed).map((result) => `${result.name}: ${Object.entries(result.observed!).map(([key, value]) => `${key}=${value}`).join(' ')}`);
+  return `${[line(header), ...rows.map(line)].join('\n')}\nduplicates: changes the sink delivered again, which the upsert by key absorbs\n${observed.map((entry) => `${entry}\n`).join('')}`;
 }
 
 /**
@@ -33,11 +34,11 @@ export function registerLocalFaults(local: Command): Command {
   addStateFlags(
     local
       .command('faults')
-      .description('inject faults into the running local runtime while orders stream (warehouse stopped or locked, worker killed, connectors added and removed) and count what was lost')
+      .description('inject faults into the running local runtime while orders stream (warehouse stopped or locked, worker killed, connectors added and removed, 200 ms between Connect and Kafka, worker killed during an initial load) and count what was lost')
       .option('--scenario <names>', `${FAULT_SCENARIOS.join('|')}, a comma-separated list, or all`, 'all')
       .option('--events <n>', 'orders written during each fault', '500')
       .option('--fault-seconds <s>', 'how long an outage or a lock lasts', '20')
-      .option('--output <format>', 'text or json ({"scenarios": [{name, events, rows, lost, duplicates, restarts, recovery_s, manual_steps}]})', 'text'),
+      .option('--output <format>', 'text or json ({"scenarios": [{name, events, rows, lost, duplicates, restarts, recovery_s, manual_steps, observed?}]})', 'text'),
   ).action(async (flags: RuntimeFlags & { scenario: string; events: string; faultSeconds: string; output: string }) => {
     if (flags.output !== 'text' && flags.output !== 'json') throw new CliError(`--output must be text or json (got ${flags.output})`);
     const names = scenariosFrom(flags.scenario);

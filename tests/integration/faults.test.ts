@@ -1,11 +1,14 @@
-import { FAULT_SCENARIOS, runFaultScenarios, type FaultResult, type FaultScenario } from '../../local/faults';
+import { FAULT_SCENARIOS, NETWORK_DELAY_MS, runFaultScenarios, type FaultResult, type FaultScenario } from '../../local/faults';
 import { testRuntimeOptions } from './support/runtime';
 
 /**
  * Faults survived with no person (local/faults.ts, also `cdcctl local faults`): while realistic orders
  * stream through Kafka, the Debezium JDBC sink in Connect and PostgreSQL, the warehouse is stopped for
- * 20 s, its table locked for 20 s, the worker SIGKILLed, six other connectors created and deleted;
- * afterwards every order's row is compared with what was written. The test runtime's supervisor
+ * 20 s, its table locked for 20 s, the worker SIGKILLed, six other connectors created and deleted,
+ * 200 ms added each way between Connect and Kafka for 20 s (the runtime's delay proxy), and the worker
+ * SIGKILLed while a fresh sink loads a topic of snapshot events (op "r": a STAND-IN for a Debezium
+ * initial snapshot, which the MongoDB stand-in cannot serve); afterwards every order's row is compared
+ * with what was written. The test runtime's supervisor
  * service (`cdcctl connectors supervise`, the local policy) restarts what fails: Connect never
  * restarts a FAILED task.
  */
@@ -29,6 +32,21 @@ describe('faults injected mid-stream', () => {
 
   it('warehouse-slow: the sink waited on the lock and never failed', () => {
     expect(of('warehouse-slow').restarts).toBe(0);
+  });
+
+  it('network-delay: a Kafka request through the proxy came back at least twice the delay later, the sink kept loading during the delay, and nothing failed', () => {
+    const { observed, restarts } = of('network-delay');
+    // The proxy writes no chunk before it is due, so a round trip through it takes the delay twice.
+    expect(observed!.round_trip_through_proxy_ms).toBeGreaterThanOrEqual(2 * NETWORK_DELAY_MS - 1);
+    expect(observed!.added_round_trip_ms).toBeGreaterThanOrEqual(NETWORK_DELAY_MS);
+    expect(observed!.rows_during_fault).toBeGreaterThan(0);
+    expect(restarts).toBe(0);
+  });
+
+  it('initial-load-kill (stand-in for a Debezium initial snapshot): the worker died mid-load, with some but not all rows in', () => {
+    const { observed, events } = of('initial-load-kill');
+    expect(observed!.rows_at_kill).toBeGreaterThan(0);
+    expect(observed!.rows_at_kill).toBeLessThan(events);
   });
 
   it("counts each scenario's redelivered changes from the change history: none where nothing failed or rebalanced", () => {

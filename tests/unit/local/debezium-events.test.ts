@@ -83,6 +83,14 @@ describe('the Debezium event replay writes what the real source writes', () => {
     expect(Object.keys(payload.source)).toEqual(Object.keys(captured.source));
   });
 
+  it.each(['first', 'true', 'last'] as const)('a snapshot read marked %s carries the marker in source.snapshot, a value the source schema allows', (marker) => {
+    const [record] = changeEventRecords(context, { kind: 'snapshot', document: { _id: 'x' }, marker });
+    const { payload, schema } = JSON.parse(record!.value!);
+    expect(payload).toMatchObject({ op: 'r', source: { snapshot: marker, wallTime: null } });
+    const snapshotField = schema.fields.find((field: { field: string }) => field.field === 'source').fields.find((field: { field: string }) => field.field === 'snapshot');
+    expect(snapshotField.parameters.allowed.split(',')).toContain(marker);
+  });
+
   it('a delete is an event without after, followed by a tombstone of the same key', () => {
     const records = changeEventRecords(context, { kind: 'delete', id: new ObjectId('65f1a2b3c4d5e6f708192a3b') });
     expect(records).toHaveLength(2);
