@@ -99,7 +99,7 @@ function contextFor(runtime: RuntimeOptions, options: FaultOptions): Context {
     warehouseUrl: services.warehouse.url!,
     sink: sinkConnectorName(environment, pipeline),
     supervisorMetricsUrl: services.supervisor.state === 'running' ? services.supervisor.url : undefined,
-    kafkaProxy: services['kafka-proxy'].state === 'running' ? { controlUrl: kafkaProxyControlUrl(ports), port: ports.kafkaProxy, listenerPort: ports.kafkaConnectListener } : undefined,
+    kafkaProxy: services['kafka-proxy']?.state === 'running' ? { controlUrl: kafkaProxyControlUrl(ports), port: ports.kafkaProxy, listenerPort: ports.kafkaConnectListener } : undefined,
     supervisorEvents: [],
     faultMs: options.faultMs ?? 20_000,
     next: 1,

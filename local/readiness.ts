@@ -15,13 +15,14 @@ export const REQUIRED_CONNECTOR_PLUGINS = [DEBEZIUM_MONGODB_SOURCE_CLASS, DEBEZI
 
 const HTTP_TIMEOUT_MS = 3_000;
 
-/** The broker answers a metadata request and has a controller (KRaft quorum formed). */
-export async function kafkaReady(bootstrapServers: string): Promise<true | string> {
-  const admin = new Kafka({ clientId: 'cdcctl-local-ready', brokers: [bootstrapServers], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: HTTP_TIMEOUT_MS }).admin();
+/** The brokers answer a metadata request, have a controller (KRaft quorum formed) and all `brokers` are registered. */
+export async function kafkaReady(bootstrapServers: string, brokers = 1): Promise<true | string> {
+  const admin = new Kafka({ clientId: 'cdcctl-local-ready', brokers: bootstrapServers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: HTTP_TIMEOUT_MS }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    return cluster.controller !== null && cluster.brokers.length > 0 ? true : 'no controller elected yet';
+    if (cluster.controller === null) return 'no controller elected yet';
+    return cluster.brokers.length >= brokers ? true : `${cluster.brokers.length} of ${brokers} brokers registered`;
   } catch (error) {
     return (error as Error).message;
   } finally {

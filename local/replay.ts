@@ -44,7 +44,8 @@ export function kafkaClient(bootstrapServers: string): Kafka {
 /**
  * Creates the topics that do not exist yet, each taking the largest record (`max.message.bytes`):
  * a source topic must hold MongoDB's largest documents, and a dead-letter topic must too, or a large
- * record parked there is dropped with an ERROR log while the task runs on.
+ * record parked there is dropped with an ERROR log while the task runs on. Replicas and min ISR are
+ * the brokers' defaults: one on one node, 3 and 2 on three (local/config-files.ts).
  */
 export async function ensureTopics(kafka: Kafka, topics: readonly string[], partitions = 3): Promise<void> {
   const admin = kafka.admin();
@@ -53,7 +54,7 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[], part
     const existing = new Set(await admin.listTopics());
     const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
     const configEntries = [{ name: 'max.message.bytes', value: String(LOCAL_MESSAGE_SIZES.topicMaxMessageBytes) }];
-    if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries })), waitForLeaders: true });
+    if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions, configEntries })), waitForLeaders: true });
   } finally {
     await admin.disconnect();
   }

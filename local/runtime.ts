@@ -7,16 +7,23 @@ import { writeLocalPrometheusRules } from './prometheus-rules';
 import { connectWorkerProperties, kafkaServerProperties, log4jProperties, prometheusConfig } from './config-files';
 import { installRuntime, javaCommand, type InstallResult } from './install';
 import {
+  BROKER_SERVICES,
   LocalRuntimeError,
   PORT_FLAGS,
   REPOSITORY_ROOT,
   SERVICES,
+  bootstrapServers,
+  brokerNodes,
   resolveRuntimeOptions,
+  runtimeServices,
+  usesKafkaProxy,
   runtimeLayout,
   type ResolvedPorts,
   type ResolvedRuntimeOptions,
   type RuntimeLayout,
   type RuntimeOptions,
+  type BrokerService,
+  type BrokerNode,
   type ServiceName,
 } from './options';
 import { WAREHOUSE_DATABASE, createWarehouseDatabase, embeddedWarehouseUrl, postgresReady, prepareEmbeddedPostgres, relocatedWarehouseHome, warehouseCredentials, warehouseWorkerEnvironment } from './postgres';
@@ -51,10 +58,19 @@ export interface ServiceStatus {
   readonly note?: string;
 }
 
+/**
+ * The services not every runtime runs: the brokers beyond the first (a runtime of one node has no
+ * entry for them) and the delay proxy (a runtime of three has none, see usesKafkaProxy).
+ */
+type OptionalService = Exclude<BrokerService, 'kafka'> | 'kafka-proxy';
+
 export interface RuntimeStatus {
   readonly stateDir: string;
   readonly ports: ResolvedPorts;
-  readonly services: Readonly<Record<ServiceName, ServiceStatus>>;
+  /** Kafka nodes: 1, or 3 (`kafka`, `kafka-2`, `kafka-3`). */
+  readonly brokers: number;
+  /** Each service of the runtime; `kafka`'s url lists every broker (the bootstrap servers). */
+  readonly services: Readonly<Record<Exclude<ServiceName, OptionalService>, ServiceStatus>> & Readonly<Partial<Record<OptionalService, ServiceStatus>>>;
 }
 
 export interface UpResult {
@@ -82,27 +98,30 @@ export async function up(options: RuntimeOptions = {}): Promise<UpResult> {
     const previous = readState(layout.stateFile);
     const running = new Set(SERVICES.filter((service) => previous && classifyService(previous.processes[service]) === 'running'));
     const ports = portsToUse(options, resolved, previous, running);
+    const brokers = brokersToUse(options, resolved, previous, running, layout);
     const warehouseExternal = resolved.databaseUrl !== undefined;
     checkWarehouseMode(previous, running, warehouseExternal, layout);
     const prometheusInstalled = findPrometheus() !== undefined;
-    const wanted = SERVICES.filter((service) => (service !== 'warehouse' || !warehouseExternal) && (service !== 'prometheus' || prometheusInstalled));
+    const wanted = runtimeServices(brokers).filter(
+      (service) => resolved.services.includes(service) && (service !== 'warehouse' || !warehouseExternal) && (service !== 'prometheus' || prometheusInstalled),
+    );
     const toStart = wanted.filter((service) => !running.has(service));
     if (warehouseExternal) await checkExternalWarehouse(resolved.databaseUrl as string);
     if (toStart.length === 0) {
       progress(`the local runtime in ${layout.stateDir} is already running; nothing changed`);
       return { started: [], status: status({ ...options, stateDir: resolved.stateDir }) };
     }
-    await checkPortsFree(ports, toStart, warehouseExternal);
+    await checkPortsFree(ports, brokers, toStart, warehouseExternal);
 
     // Services that still run keep the jars they started from: the others join them.
     const runtimeDir = previous && running.size > 0 ? previous.runtimeDir : resolved.runtimeDir;
     const installResult = await installRuntime({ ...resolved, runtimeDir, onProgress: progress });
-    const state: RuntimeState = { ...(previous ?? emptyState(ports, runtimeDir)), ports, runtimeDir, externalWarehouse: warehouseExternal };
+    const state: RuntimeState = { ...(previous ?? emptyState(ports, runtimeDir)), ports, runtimeDir, brokers, externalWarehouse: warehouseExternal };
     const startLayout = runtimeLayout({ stateDir: resolved.stateDir, runtimeDir });
     // Records of processes that are gone would only say "crashed" from now on: this start replaces them.
     for (const service of toStart) delete state.processes[service];
     writeState(layout.stateFile, state);
-    await writeConfigFiles(startLayout, ports);
+    await writeConfigFiles(startLayout, ports, brokers);
 
     const context: StartContext = { resolved, layout: startLayout, state, ports, progress };
     const started: ServiceName[] = [];
@@ -134,15 +153,11 @@ export async function down(options: RuntimeOptions = {}, downOptions: DownOption
   return withLock(layout.lockFile, 'local down', async () => {
     const state = readState(layout.stateFile);
     const results: StoppedProcess[] = [];
-    for (const service of [...SERVICES].reverse()) {
-      const recorded = state?.processes[service];
-      if (!state || !recorded) continue;
-      progress(`stopping ${service} (pid ${recorded.pid})`);
-      const result = await stopRecordedProcess(recorded, resolved.stopTimeoutMs);
-      if (result === 'killed') progress(`${service} did not stop within ${resolved.stopTimeoutMs / 1000} s: killed`);
-      delete state.processes[service];
-      writeState(layout.stateFile, state);
-      results.push({ service, pid: recorded.pid, result });
+    for (const group of stopGroups()) {
+      const stopping = group.filter((service) => state?.processes[service]);
+      const stopped = await Promise.all(stopping.map((service) => stopService(state!, service, resolved.stopTimeoutMs, progress)));
+      writeState(layout.stateFile, state!);
+      results.push(...stopped);
     }
     if (results.length === 0) progress(`no process recorded in ${layout.stateDir}: nothing to stop`);
     if (downOptions.purgeData) {
@@ -153,6 +168,26 @@ export async function down(options: RuntimeOptions = {}, downOptions: DownOption
     }
     return results;
   });
+}
+
+/**
+ * The services in reverse start order, the Kafka nodes as one group: a node stopped after the
+ * others finds no quorum for its controlled shutdown and waits out the whole stop timeout.
+ */
+function stopGroups(): ServiceName[][] {
+  const others = [...SERVICES].reverse().filter((service) => !(BROKER_SERVICES as readonly string[]).includes(service));
+  // Right after the service started right after the nodes (they start together, first).
+  const kafkaAt = others.indexOf(SERVICES[BROKER_SERVICES.length]!) + 1;
+  return [...others.slice(0, kafkaAt).map((service) => [service]), [...BROKER_SERVICES], ...others.slice(kafkaAt).map((service) => [service])];
+}
+
+async function stopService(state: RuntimeState, service: ServiceName, timeoutMs: number, progress: (message: string) => void): Promise<StoppedProcess> {
+  const recorded = state.processes[service]!;
+  progress(`stopping ${service} (pid ${recorded.pid})`);
+  const result = await stopRecordedProcess(recorded, timeoutMs);
+  if (result === 'killed') progress(`${service} did not stop within ${timeoutMs / 1000} s: killed`);
+  delete state.processes[service];
+  return { service, pid: recorded.pid, result };
 }
 
 /** How a restart is made a fault (the fault tests): killed with SIGKILL instead of stopped, kept down a while. */
@@ -175,6 +210,7 @@ export async function restart(options: RuntimeOptions, service: ServiceName, fau
     const state = readState(layout.stateFile);
     if (!state) throw new LocalRuntimeError(`nothing recorded in ${layout.stateDir}`, 'cdcctl local up');
     if (service === 'warehouse' && state.externalWarehouse) throw new LocalRuntimeError('the warehouse is an external server (DATABASE_URL): this tool does not run it');
+    if (!runtimeServices(state.brokers).includes(service)) throw new LocalRuntimeError(`the runtime in ${layout.stateDir} runs ${state.brokers} broker(s): ${service} is not one of its services`, 'cdcctl local up --brokers 3 (after cdcctl local down --purge)');
     const recorded = state.processes[service];
     if (recorded && fault.kill && isRecordedProcessAlive(recorded)) {
       progress(`killing ${service} (pid ${recorded.pid}, SIGKILL)`);
@@ -187,13 +223,13 @@ export async function restart(options: RuntimeOptions, service: ServiceName, fau
       writeState(layout.stateFile, state);
     }
     const ports = recordedPorts(resolved, state);
-    if (recorded) await waitForPortsReleased(ports, [service], state.externalWarehouse, resolved.stopTimeoutMs);
+    if (recorded) await waitForPortsReleased(ports, state.brokers, [service], state.externalWarehouse, resolved.stopTimeoutMs);
     await fault.whileDown?.();
     if (downForMs > 0) {
       progress(`${service} stays down for ${Math.round(downForMs / 1000)} s`);
       await new Promise((resolve) => setTimeout(resolve, downForMs));
     }
-    await checkPortsFree(ports, [service], state.externalWarehouse);
+    await checkPortsFree(ports, state.brokers, [service], state.externalWarehouse);
     await startService({ resolved: { ...resolved, runtimeDir: state.runtimeDir }, layout: runtimeLayout({ ...resolved, runtimeDir: state.runtimeDir }), state, ports, progress }, service);
     return status(options);
   });
@@ -206,18 +242,21 @@ export function status(options: RuntimeOptions = {}): RuntimeStatus {
   const layout = runtimeLayout({ stateDir: resolved.stateDir, runtimeDir: state?.runtimeDir ?? resolved.runtimeDir });
   const ports = state ? recordedPorts(resolved, state) : resolved.ports;
   const externalWarehouse = state?.externalWarehouse ?? resolved.databaseUrl !== undefined;
+  const brokers = state?.brokers ?? resolved.brokers;
   const serviceStatus = (service: ServiceName): ServiceStatus =>
     SERVICE_DESCRIPTIONS[service].status({
       resolved,
       layout,
       ports,
+      brokers,
       externalWarehouse,
       recorded: (url, extra) => recordedServiceStatus(service, state, layout, url, extra),
     });
   return {
     stateDir: resolved.stateDir,
     ports,
-    services: Object.fromEntries(SERVICES.map((service) => [service, serviceStatus(service)])) as Record<ServiceName, ServiceStatus>,
+    brokers,
+    services: Object.fromEntries(runtimeServices(brokers).map((service) => [service, serviceStatus(service)])) as RuntimeStatus['services'],
   };
 }
 
@@ -263,6 +302,21 @@ function portsToUse(options: RuntimeOptions, resolved: ResolvedRuntimeOptions, p
   return recorded;
 }
 
+/**
+ * The broker count: a running runtime keeps its own (asking for another is an error), and storage
+ * formatted for one quorum cannot serve another (one node's standalone quorum is not three voters').
+ */
+function brokersToUse(options: RuntimeOptions, resolved: ResolvedRuntimeOptions, previous: RuntimeState | undefined, running: ReadonlySet<ServiceName>, layout: RuntimeLayout): number {
+  if (!previous) return resolved.brokers;
+  const asked = options.brokers ?? (running.size > 0 ? previous.brokers : resolved.brokers);
+  if (asked === previous.brokers) return asked;
+  if (running.size > 0) throw new LocalRuntimeError(`brokers (--brokers): asked for ${asked}, but the running runtime in ${layout.stateDir} has ${previous.brokers}`, 'cdcctl local down first to change the broker count');
+  if (fs.existsSync(layout.kafkaDataDir)) {
+    throw new LocalRuntimeError(`brokers (--brokers): asked for ${asked}, but Kafka's storage in ${layout.kafkaDataDir} was formatted for ${previous.brokers}`, `cdcctl local down --purge first (it deletes the data), or --brokers ${previous.brokers}`);
+  }
+  return asked;
+}
+
 function checkWarehouseMode(previous: RuntimeState | undefined, running: ReadonlySet<ServiceName>, external: boolean, layout: RuntimeLayout): void {
   if (!previous) return;
   if (external && running.has('warehouse')) {
@@ -279,11 +333,10 @@ async function checkExternalWarehouse(databaseUrl: string): Promise<void> {
 }
 
 /** Every port of every service about to start must be free: all taken ones are reported at once. */
-async function checkPortsFree(ports: ResolvedPorts, services: readonly ServiceName[], warehouseExternal: boolean): Promise<void> {
-  const needed = portsOf(services, warehouseExternal);
+async function checkPortsFree(ports: ResolvedPorts, brokers: number, services: readonly ServiceName[], warehouseExternal: boolean): Promise<void> {
   const taken: string[] = [];
-  for (const name of needed) {
-    if (!(await isPortFree(ports[name]))) taken.push(`port ${ports[name]} (ports.${name}, ${PORT_FLAGS[name]}) is already in use by another process`);
+  for (const { port, setting } of portsOf(ports, brokers, services, warehouseExternal)) {
+    if (!(await isPortFree(port))) taken.push(`port ${port} (${setting}) is already in use by another process`);
   }
   if (taken.length > 0) throw new LocalRuntimeError(taken.join('\n'), `stop what listens there, or choose other ports with ${taken.length > 1 ? 'those flags' : 'that flag'}`);
 }
@@ -292,20 +345,29 @@ async function checkPortsFree(ports: ResolvedPorts, services: readonly ServiceNa
  * A JVM's main thread can be gone (the pid a zombie, "stopped" for us) while its other threads still
  * hold its ports for a moment: a restart waits for them before it checks them.
  */
-async function waitForPortsReleased(ports: ResolvedPorts, services: readonly ServiceName[], warehouseExternal: boolean, timeoutMs: number): Promise<void> {
-  const names = portsOf(services, warehouseExternal);
-  await waitUntil(async () => (await Promise.all(names.map((name) => isPortFree(ports[name])))).every(Boolean), timeoutMs, 200);
+async function waitForPortsReleased(ports: ResolvedPorts, brokers: number, services: readonly ServiceName[], warehouseExternal: boolean, timeoutMs: number): Promise<void> {
+  const used = portsOf(ports, brokers, services, warehouseExternal);
+  await waitUntil(async () => (await Promise.all(used.map(({ port }) => isPortFree(port)))).every(Boolean), timeoutMs, 200);
 }
 
-function portsOf(services: readonly ServiceName[], warehouseExternal: boolean): (keyof ResolvedPorts)[] {
-  return services.flatMap((service) => SERVICE_DESCRIPTIONS[service].ports(warehouseExternal));
+/** A port a service binds, and the setting it comes from (named when it is taken). */
+interface PortUse {
+  readonly port: number;
+  readonly setting: string;
 }
 
-async function writeConfigFiles(layout: RuntimeLayout, ports: ResolvedPorts): Promise<void> {
+/** The port a setting names, described as the errors name it. */
+const portSetting = (ports: ResolvedPorts, name: keyof ResolvedPorts): PortUse => ({ port: ports[name], setting: `ports.${name}, ${PORT_FLAGS[name]}` });
+
+function portsOf(ports: ResolvedPorts, brokers: number, services: readonly ServiceName[], warehouseExternal: boolean): PortUse[] {
+  return services.flatMap((service) => SERVICE_DESCRIPTIONS[service].ports({ ports, brokers, warehouseExternal }));
+}
+
+async function writeConfigFiles(layout: RuntimeLayout, ports: ResolvedPorts, brokers: number): Promise<void> {
   fs.mkdirSync(layout.configDir, { recursive: true });
-  fs.writeFileSync(layout.serverProperties, kafkaServerProperties(ports, layout));
+  for (const node of brokerNodes(ports, brokers)) fs.writeFileSync(layout.kafkaNodeProperties(node.nodeId), kafkaServerProperties(ports, layout, { nodeId: node.nodeId, brokers }));
   const local = loadEnvironment('local');
-  fs.writeFileSync(layout.connectProperties, connectWorkerProperties(ports, layout, local.sink, local.connect.exactlyOnceSource));
+  fs.writeFileSync(layout.connectProperties, connectWorkerProperties(ports, layout, local.sink, local.connect.exactlyOnceSource, brokers));
   fs.writeFileSync(layout.log4jProperties, log4jProperties());
   fs.writeFileSync(layout.jmxExporterConfig, jmxExporterConfigYaml());
   fs.rmSync(layout.prometheusRulesDir, { recursive: true, force: true });
@@ -326,6 +388,7 @@ interface StatusContext {
   readonly resolved: ResolvedRuntimeOptions;
   readonly layout: RuntimeLayout;
   readonly ports: ResolvedPorts;
+  readonly brokers: number;
   readonly externalWarehouse: boolean;
   /** The service's status from its recorded process, listening at `url`. */
   recorded(url: string | undefined, extra?: Partial<ServiceStatus>): ServiceStatus;
@@ -337,14 +400,13 @@ type LaunchAndWait = (command: Omit<DetachedCommand, 'logFile'>, isReady: () => 
 /** One service: how it starts, the ports it binds, its status entry. Start, the port checks and `status` read it here. */
 interface ServiceDescription {
   /** The ports it binds: checked free before it starts, awaited released after a restart stopped it. */
-  ports(warehouseExternal: boolean): (keyof ResolvedPorts)[];
+  ports(context: { readonly ports: ResolvedPorts; readonly brokers: number; readonly warehouseExternal: boolean }): PortUse[];
   /** Its entry in `status`: state, where it listens, notes. */
   status(context: StatusContext): ServiceStatus;
   /** Starts it and waits until it is ready; false when it cannot run on this machine. */
   start(context: StartContext, launchAndWait: LaunchAndWait): Promise<boolean>;
 }
 
-const kafkaBootstrap = (ports: ResolvedPorts): string => `127.0.0.1:${ports.kafka}`;
 const kafkaProxyAddress = (ports: ResolvedPorts): string => `127.0.0.1:${ports.kafkaProxy}`;
 /** The delay proxy's control endpoint (`GET`/`PUT`): its delay, connections and bytes forwarded. */
 export const kafkaProxyControlUrl = (ports: Pick<ResolvedPorts, 'kafkaProxyControl'>): string => `http://127.0.0.1:${ports.kafkaProxyControl}/delay`;
@@ -355,39 +417,37 @@ const supervisorMetricsUrl = (ports: ResolvedPorts): string => `http://127.0.0.1
 
 /** The services, keyed by name (SERVICES gives their start order): adding one is adding an entry here. */
 const SERVICE_DESCRIPTIONS: Readonly<Record<ServiceName, ServiceDescription>> = {
-  kafka: {
-    ports: () => ['kafka', 'kafkaController', 'kafkaConnectListener'],
-    status: ({ ports, recorded }) => recorded(kafkaBootstrap(ports)),
-    start: startKafka,
-  },
+  kafka: brokerDescription('kafka'),
+  'kafka-2': brokerDescription('kafka-2'),
+  'kafka-3': brokerDescription('kafka-3'),
   'kafka-proxy': {
-    ports: () => ['kafkaProxy', 'kafkaProxyControl'],
+    ports: ({ ports }) => [portSetting(ports, 'kafkaProxy'), portSetting(ports, 'kafkaProxyControl')],
     status: ({ ports, recorded }) =>
       recorded(kafkaProxyAddress(ports), { note: `Connect's path to Kafka (listener 127.0.0.1:${ports.kafkaConnectListener}); delay 0 unless a fault sets it (${kafkaProxyControlUrl(ports)})` }),
     start: startKafkaProxy,
   },
   mongodb: {
-    ports: () => ['mongodb'],
+    ports: ({ ports }) => [portSetting(ports, 'mongodb')],
     status: ({ ports, recorded }) => recorded(standInConnectionString(ports.mongodb), { note: STANDIN_NOTE }),
     start: startStandIn,
   },
   warehouse: {
-    ports: (warehouseExternal) => (warehouseExternal ? [] : ['postgres']),
+    ports: ({ ports, warehouseExternal }) => (warehouseExternal ? [] : [portSetting(ports, 'postgres')]),
     status: warehouseStatus,
     start: startWarehouse,
   },
   connect: {
-    ports: () => ['connect', 'connectJmx'],
+    ports: ({ ports }) => [portSetting(ports, 'connect'), portSetting(ports, 'connectJmx')],
     status: ({ ports, recorded }) => recorded(connectUrl(ports), { metricsUrl: connectMetricsUrl(ports) }),
     start: startConnect,
   },
   supervisor: {
-    ports: () => ['supervisor'],
+    ports: ({ ports }) => [portSetting(ports, 'supervisor')],
     status: ({ ports, recorded }) => recorded(supervisorMetricsUrl(ports), { note: 'cdcctl connectors supervise: restarts failed cdc-* connectors and tasks with backoff' }),
     start: startSupervisor,
   },
   prometheus: {
-    ports: () => ['prometheus'],
+    ports: ({ ports }) => [portSetting(ports, 'prometheus')],
     status: prometheusStatus,
     start: startPrometheus,
   },
@@ -406,11 +466,45 @@ async function startService(context: StartContext, service: ServiceName): Promis
   return SERVICE_DESCRIPTIONS[service].start(context, launchAndWait);
 }
 
-async function startKafka({ layout, state, ports, progress }: StartContext, launchAndWait: LaunchAndWait): Promise<boolean> {
-  formatKafkaStorage(layout, state, progress);
-  const bootstrap = kafkaBootstrap(ports);
-  await launchAndWait(javaProcess(layout, '-Xmx512m', [], 'kafka.Kafka', layout.serverProperties), () => kafkaReady(bootstrap));
-  progress(`kafka ready on ${bootstrap}`);
+/**
+ * Kafka node `service`: its ports (node 1's are the settings; the others' derive from them, see
+ * brokerNodes), its status, its start. Its status' url is where it listens; node 1's lists every
+ * broker, the bootstrap servers clients are given.
+ */
+function brokerDescription(service: BrokerService): ServiceDescription {
+  const nodeOf = (ports: ResolvedPorts, brokers: number): BrokerNode => brokerNodes(ports, Math.max(brokers, BROKER_SERVICES.indexOf(service) + 1))[BROKER_SERVICES.indexOf(service)]!;
+  return {
+    ports: ({ ports, brokers }) => {
+      if (service === 'kafka') return [portSetting(ports, 'kafka'), portSetting(ports, 'kafkaController'), ...(usesKafkaProxy(brokers) ? [portSetting(ports, 'kafkaConnectListener')] : [])];
+      const node = nodeOf(ports, brokers);
+      return [
+        { port: node.port, setting: `${service}'s port, ${PORT_FLAGS.kafka} + ${node.port - ports.kafka}` },
+        { port: node.controllerPort, setting: `${service}'s controller port, ${PORT_FLAGS.kafkaController} + ${node.controllerPort - ports.kafkaController}` },
+      ];
+    },
+    status: ({ ports, brokers, recorded }) =>
+      service === 'kafka' && brokers > 1
+        ? recorded(bootstrapServers(ports, brokers), { note: `node 1 of ${brokers} (broker and controller); the url lists every broker` })
+        : recorded(`127.0.0.1:${nodeOf(ports, brokers).port}`, brokers > 1 ? { note: `node ${nodeOf(ports, brokers).nodeId} of ${brokers} (broker and controller)` } : {}),
+    start: (context, launchAndWait) => startKafkaNode(context, nodeOf(context.ports, context.state.brokers), launchAndWait),
+  };
+}
+
+/**
+ * One Kafka node. Alone, or with every other node of its quorum running, it is ready once the
+ * cluster answers with all its brokers. One of three started while the others are not up yet (a
+ * first `up`) cannot join a quorum that is not there: it is ready once its controller listener is
+ * bound, and the last node's wait is the whole cluster's.
+ */
+async function startKafkaNode({ layout, state, ports, progress }: StartContext, node: BrokerNode, launchAndWait: LaunchAndWait): Promise<boolean> {
+  const brokers = state.brokers;
+  formatKafkaStorage(layout, state, node, progress);
+  const bootstrap = bootstrapServers(ports, brokers);
+  const others = brokerNodes(ports, brokers).filter((other) => other.nodeId !== node.nodeId);
+  const quorumUp = others.every((other) => classifyService(state.processes[other.service]) === 'running');
+  const isReady = quorumUp ? () => kafkaReady(bootstrap, brokers) : async () => ((await isPortFree(node.controllerPort)) ? `controller port ${node.controllerPort} not bound yet` : true);
+  await launchAndWait(javaProcess(layout, '-Xmx512m', [], 'kafka.Kafka', layout.kafkaNodeProperties(node.nodeId)), isReady);
+  progress(quorumUp ? `${node.service} ready on 127.0.0.1:${node.port}${brokers > 1 ? ` (all ${brokers} brokers: ${bootstrap})` : ''}` : `${node.service} listening on 127.0.0.1:${node.port}, waiting for the other nodes of its quorum`);
   return true;
 }
 
@@ -503,15 +597,31 @@ function javaProcess(layout: RuntimeLayout, heap: string, agents: readonly strin
   };
 }
 
-/** KRaft storage is formatted once per state dir, with a cluster id kept in the state. */
-function formatKafkaStorage(layout: RuntimeLayout, state: RuntimeState, progress: (message: string) => void): void {
-  if (fs.existsSync(path.join(layout.kafkaDataDir, 'meta.properties'))) return;
+/**
+ * KRaft storage is formatted once per node, with a cluster id kept in the state. One node is a
+ * standalone (dynamic) quorum; three are the static voters their server.properties list.
+ */
+function formatKafkaStorage(layout: RuntimeLayout, state: RuntimeState, node: BrokerNode, progress: (message: string) => void): void {
+  const dataDir = layout.kafkaNodeDataDir(node.nodeId);
+  if (fs.existsSync(path.join(dataDir, 'meta.properties'))) return;
   const clusterId = state.kafkaClusterId ?? kafkaClusterId();
-  progress(`formatting Kafka's KRaft storage in ${layout.kafkaDataDir} (cluster ${clusterId})`);
+  progress(`formatting Kafka's KRaft storage in ${dataDir} (cluster ${clusterId})`);
   runToCompletion(
     javaCommand(),
-    ['-Xmx256m', `-Dlog4j2.configurationFile=${layout.log4jProperties}`, '-cp', `${layout.kafkaLibs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', layout.serverProperties, '--standalone'],
-    layout.logFile('kafka'),
+    [
+      '-Xmx256m',
+      `-Dlog4j2.configurationFile=${layout.log4jProperties}`,
+      '-cp',
+      `${layout.kafkaLibs}/*`,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      layout.kafkaNodeProperties(node.nodeId),
+      ...(state.brokers === 1 ? ['--standalone'] : []),
+    ],
+    layout.logFile(node.service),
     { what: 'kafka storage format' },
   );
   state.kafkaClusterId = clusterId;

@@ -41,14 +41,16 @@ const stateSchema = z.object({
   runtimeDir: z.string(),
   /** The KRaft cluster id the storage was formatted with. */
   kafkaClusterId: z.string().optional(),
+  /** The Kafka nodes the runtime runs (and its storage was formatted for); absent before there could be more than one. */
+  brokers: z.number().int().positive().default(1),
   /** Set when the warehouse is a server of the user's (DATABASE_URL), not one this tool runs. */
   externalWarehouse: z.boolean().default(false),
   processes: z.partialRecord(z.enum(SERVICES), recordedProcessSchema).default({}),
 });
 export type RuntimeState = z.infer<typeof stateSchema>;
 
-export function emptyState(ports: ResolvedPorts, runtimeDir: string): RuntimeState {
-  return { version: 1, ports, runtimeDir, externalWarehouse: false, processes: {} };
+export function emptyState(ports: ResolvedPorts, runtimeDir: string, brokers = 1): RuntimeState {
+  return { version: 1, ports, runtimeDir, brokers, externalWarehouse: false, processes: {} };
 }
 
 export function readState(stateFile: string): RuntimeState | undefined {

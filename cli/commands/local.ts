@@ -24,6 +24,8 @@ export interface RuntimeFlags {
   supervisorPort?: string;
   postgresPort?: string;
   mongodbPort?: string;
+  /** `up` and `start` only. */
+  brokers?: string;
 }
 
 const PORT_FLAG_KEYS: Readonly<Record<keyof RuntimePorts, keyof RuntimeFlags>> = {
@@ -47,14 +49,15 @@ export function addStateFlags(command: Command): Command {
     .option('--runtime-dir <dir>', 'where Maven installs Kafka, the plugins and the JMX agent (default: <state-dir>/runtime)');
 }
 
-/** The port flags of `up` (and of `start`, which brings the runtime up first). */
+/** The port flags of `up` (and of `start`, which brings the runtime up first), and --brokers. */
 export function addPortFlags(command: Command): Command {
   return command
+    .option('--brokers <n>', 'Kafka nodes: 1, or 3 as on MSK (replication factor 3, min.insync.replicas 2; nodes 2 and 3 on the Kafka and controller ports + 2 and + 4) (default 1)')
     .option(`${PORT_FLAGS.kafka} <port>`, "Kafka's bootstrap port (default 9092)")
     .option(`${PORT_FLAGS.kafkaController} <port>`, 'the KRaft controller port (default 9093)')
-    .option(`${PORT_FLAGS.kafkaConnectListener} <port>`, "the broker's listener for the Connect worker alone, reached through the delay proxy (default 9094)")
-    .option(`${PORT_FLAGS.kafkaProxy} <port>`, "the delay proxy between Connect and Kafka: the worker's bootstrap server (default 9095)")
-    .option(`${PORT_FLAGS.kafkaProxyControl} <port>`, "the delay proxy's control endpoint, GET/PUT /delay (default 9096)")
+    .option(`${PORT_FLAGS.kafkaConnectListener} <port>`, "the broker's listener for the Connect worker alone, reached through the delay proxy; one broker only (default 9192)")
+    .option(`${PORT_FLAGS.kafkaProxy} <port>`, "the delay proxy between Connect and Kafka: the worker's bootstrap server (default 9193)")
+    .option(`${PORT_FLAGS.kafkaProxyControl} <port>`, "the delay proxy's control endpoint, GET/PUT /delay (default 9194)")
     .option(`${PORT_FLAGS.connect} <port>`, "Kafka Connect's REST port (default 8083)")
     .option(`${PORT_FLAGS.connectJmx} <port>`, "the Connect worker's metrics port (JMX exporter agent; default 9404)")
     .option(`${PORT_FLAGS.prometheus} <port>`, "Prometheus' port (default 9090)")
@@ -76,11 +79,13 @@ export function runtimeOptionsFrom(flags: RuntimeFlags): RuntimeOptions {
     if (!/^\d+$/.test(raw)) problems.push(`${PORT_FLAGS[name]} must be a port number (got ${raw})`);
     else ports[name] = Number(raw);
   }
+  if (flags.brokers !== undefined && !/^\d+$/.test(flags.brokers)) problems.push(`--brokers must be 1 or 3 (got ${flags.brokers})`);
   if (problems.length > 0) throw new CliError(problems.join('\n'));
   return {
     stateDir: flags.stateDir,
     runtimeDir: flags.runtimeDir,
     ports,
+    brokers: flags.brokers === undefined ? undefined : Number(flags.brokers),
     databaseUrl: process.env.DATABASE_URL || undefined,
     onProgress: progress,
   };
@@ -99,6 +104,8 @@ export function formatStatusText(runtime: RuntimeStatus): string {
   const lines = [`local runtime in ${runtime.stateDir}`];
   for (const service of SERVICES) {
     const entry = runtime.services[service];
+    // A runtime of one broker has no kafka-2 or kafka-3.
+    if (!entry) continue;
     const url = entry.url === undefined ? '' : service === 'warehouse' ? maskUrlPassword(entry.url) : entry.url;
     const details = [url, entry.metricsUrl ? `metrics ${entry.metricsUrl}` : '', entry.pid && entry.state === 'running' ? `pid ${entry.pid}` : '', entry.note ?? '']
       .filter(Boolean)

@@ -32,9 +32,9 @@ const PORT_OFFSET = Number(process.env.CDC_TEST_PORT_OFFSET ?? 0);
 export const TEST_PORTS: ResolvedPorts = {
   kafka: 29092 + PORT_OFFSET,
   kafkaController: 29093 + PORT_OFFSET,
-  kafkaConnectListener: 29094 + PORT_OFFSET,
-  kafkaProxy: 29095 + PORT_OFFSET,
-  kafkaProxyControl: 29096 + PORT_OFFSET,
+  kafkaConnectListener: 29192 + PORT_OFFSET,
+  kafkaProxy: 29193 + PORT_OFFSET,
+  kafkaProxyControl: 29194 + PORT_OFFSET,
   connect: 28083 + PORT_OFFSET,
   connectJmx: 29404 + PORT_OFFSET,
   prometheus: 29090 + PORT_OFFSET,

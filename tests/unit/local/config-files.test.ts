@@ -12,7 +12,7 @@ import { DEFAULT_PORTS, runtimeLayout } from '../../../local/options';
 
 describe('the local worker and large documents', () => {
   it('gives every connector producer the sizes of the stacks (no producer.override.* needed)', () => {
-    const properties = readProperties(connectWorkerProperties({ kafkaProxy: 29095, connect: 28083 }, runtimeLayout({ stateDir: '/s', runtimeDir: '/s/r' })));
+    const properties = readProperties(connectWorkerProperties({ kafka: 29092, kafkaProxy: 29193, connect: 28083 }, runtimeLayout({ stateDir: '/s', runtimeDir: '/s/r' })));
     expect(properties).toMatchObject({ 'producer.max.request.size': String(64 * 1024 * 1024), 'producer.buffer.memory': String(128 * 1024 * 1024), 'producer.compression.type': 'zstd' });
   });
 });
@@ -27,7 +27,7 @@ function readProperties(text: string): Record<string, string> {
 }
 
 const layout = runtimeLayout({ stateDir: '/state', runtimeDir: '/state/runtime' });
-const ports = { ...DEFAULT_PORTS, kafka: 29092, kafkaController: 29093, kafkaConnectListener: 29094, kafkaProxy: 29095, connect: 28083, connectJmx: 29404, prometheus: 29090, supervisor: 29406 };
+const ports = { ...DEFAULT_PORTS, kafka: 29092, kafkaController: 29093, kafkaConnectListener: 29192, kafkaProxy: 29193, connect: 28083, connectJmx: 29404, prometheus: 29090, supervisor: 29406 };
 
 describe('kafkaServerProperties', () => {
   const properties = readProperties(kafkaServerProperties(ports, layout));
@@ -44,12 +44,12 @@ describe('kafkaServerProperties', () => {
   });
 
   it('listens on loopback only, on the configured ports', () => {
-    expect(properties.listeners).toBe('PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29093,CONNECT://127.0.0.1:29094');
+    expect(properties.listeners).toBe('PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29093,CONNECT://127.0.0.1:29192');
     expect(properties['listener.security.protocol.map']).toBe('PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,CONNECT:PLAINTEXT');
   });
 
   it("advertises its Connect listener at the delay proxy's port, so the worker's clients reconnect through the proxy, and keeps the brokers' own traffic on PLAINTEXT", () => {
-    expect(properties['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:29092,CONNECT://127.0.0.1:29095');
+    expect(properties['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:29092,CONNECT://127.0.0.1:29193');
     expect(properties['inter.broker.listener.name']).toBe('PLAINTEXT');
   });
 
@@ -65,11 +65,54 @@ describe('kafkaServerProperties', () => {
   });
 });
 
+describe('kafkaServerProperties of three brokers', () => {
+  const node = (nodeId: number) => readProperties(kafkaServerProperties(ports, layout, { nodeId, brokers: 3 }));
+
+  it('makes the three nodes static voters of one quorum, each on its own ports', () => {
+    expect(node(2)['node.id']).toBe('2');
+    expect(node(2)['controller.quorum.voters']).toBe('1@127.0.0.1:29093,2@127.0.0.1:29095,3@127.0.0.1:29097');
+    expect(node(2)['controller.quorum.bootstrap.servers']).toBeUndefined();
+    expect(node(3).listeners).toBe('PLAINTEXT://127.0.0.1:29096,CONTROLLER://127.0.0.1:29097');
+    expect(node(3)['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:29096');
+  });
+
+  it('gives no node a CONNECT listener: on three brokers the worker connects to them directly, not through the delay proxy', () => {
+    for (const nodeId of [1, 2, 3]) {
+      expect(node(nodeId).listeners).not.toContain('CONNECT');
+      expect(node(nodeId)['listener.security.protocol.map']).toBe('PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT');
+    }
+  });
+
+  it('keeps each node in a data dir of its own', () => {
+    expect([1, 2, 3].map((nodeId) => node(nodeId)['log.dirs'])).toEqual(['/state/data/kafka', '/state/data/kafka-2', '/state/data/kafka-3']);
+  });
+
+  it('replicates topics, offsets and transactions three times with min ISR 2, as MSK', () => {
+    expect(node(1)).toMatchObject({
+      'default.replication.factor': '3',
+      'min.insync.replicas': '2',
+      'offsets.topic.replication.factor': '3',
+      'transaction.state.log.replication.factor': '3',
+      'transaction.state.log.min.isr': '2',
+    });
+  });
+
+  it('leaves the topic defaults to Kafka on one broker', () => {
+    const one = readProperties(kafkaServerProperties(ports, layout));
+    expect(one['default.replication.factor']).toBeUndefined();
+    expect(one['min.insync.replicas']).toBeUndefined();
+  });
+
+  it('refuses a node beyond the count', () => {
+    expect(() => kafkaServerProperties(ports, layout, { nodeId: 2, brokers: 1 })).toThrow('node 2 is not one of 1');
+  });
+});
+
 describe('connectWorkerProperties', () => {
   const properties = readProperties(connectWorkerProperties(ports, layout));
 
   it('joins the local broker through the delay proxy as a distributed worker with replication factor 1 internal topics', () => {
-    expect(properties['bootstrap.servers']).toBe('127.0.0.1:29095');
+    expect(properties['bootstrap.servers']).toBe('127.0.0.1:29193');
     expect(properties['group.id']).toBe(CONNECT_GROUP_ID);
     for (const kind of ['config', 'offset', 'status']) {
       expect(properties[`${kind}.storage.topic`]).toMatch(/^_connect-/);
@@ -81,6 +124,13 @@ describe('connectWorkerProperties', () => {
     expect(properties['connector.client.config.override.policy']).toBe('None');
     expect(properties['consumer.max.poll.records']).toBe('1000');
     expect(readProperties(connectWorkerProperties(ports, layout, { maxPollRecords: 250 }))['consumer.max.poll.records']).toBe('250');
+  });
+
+  it("bootstraps from every broker directly (no delay proxy) and replicates Connect's internal topics three times on three brokers", () => {
+    const three = readProperties(connectWorkerProperties(ports, layout, { maxPollRecords: 250 }, 'enabled', 3));
+    expect(three['bootstrap.servers']).toBe('127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096');
+    expect([three['config.storage.replication.factor'], three['offset.storage.replication.factor'], three['status.storage.replication.factor']]).toEqual(['3', '3', '3']);
+    expect(properties['config.storage.replication.factor']).toBe('1');
   });
 
   it('serves REST on loopback at the configured port and loads plugins from the runtime', () => {

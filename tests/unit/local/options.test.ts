@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { DEFAULT_PORTS, DEFAULT_STATE_DIR, LocalRuntimeError, SERVICES, resolveRuntimeOptions, runtimeLayout } from '../../../local/options';
+import { DEFAULT_PORTS, DEFAULT_STATE_DIR, LocalRuntimeError, SERVICES, bootstrapServers, brokerNodes, replicationFor, resolveRuntimeOptions, runtimeLayout, runtimeServices } from '../../../local/options';
 import { generatedSecret } from '../../support/generated-secret';
 
 const LEAKED = generatedSecret('password');
@@ -10,7 +10,7 @@ describe('resolveRuntimeOptions', () => {
     expect(options.stateDir).toBe(DEFAULT_STATE_DIR);
     expect(path.basename(options.stateDir)).toBe('.local');
     expect(options.runtimeDir).toBe(path.join(DEFAULT_STATE_DIR, 'runtime'));
-    expect(options.ports).toEqual({ kafka: 9092, kafkaController: 9093, kafkaConnectListener: 9094, kafkaProxy: 9095, kafkaProxyControl: 9096, connect: 8083, connectJmx: 9404, prometheus: 9090, supervisor: 9406, postgres: 5433, mongodb: 27018 });
+    expect(options.ports).toEqual({ kafka: 9092, kafkaController: 9093, kafkaConnectListener: 9192, kafkaProxy: 9193, kafkaProxyControl: 9194, connect: 8083, connectJmx: 9404, prometheus: 9090, supervisor: 9406, postgres: 5433, mongodb: 27018 });
   });
 
   it('starts the delay proxy after Kafka, whose Connect listener it forwards to, and before Connect, which reaches Kafka only through it', () => {
@@ -47,12 +47,67 @@ describe('resolveRuntimeOptions', () => {
   });
 });
 
+describe('brokers', () => {
+  it('defaults to one node, whose services leave out kafka-2 and kafka-3 and keep the delay proxy', () => {
+    const options = resolveRuntimeOptions();
+    expect(options.brokers).toBe(1);
+    expect(options.services).toEqual(['kafka', 'kafka-proxy', 'mongodb', 'warehouse', 'connect', 'supervisor', 'prometheus']);
+  });
+
+  it('runs three nodes when asked, each a service of its own, and no delay proxy (the worker reaches every broker directly)', () => {
+    expect(resolveRuntimeOptions({ brokers: 3 }).services).toEqual(['kafka', 'kafka-2', 'kafka-3', 'mongodb', 'warehouse', 'connect', 'supervisor', 'prometheus']);
+    expect(runtimeServices(3)).not.toContain('kafka-proxy');
+  });
+
+  it('keeps only the services asked for, never a broker beyond the count', () => {
+    expect(resolveRuntimeOptions({ brokers: 1, services: ['kafka', 'kafka-3', 'connect'] }).services).toEqual(['kafka', 'connect']);
+  });
+
+  it('refuses a count other than 1 or 3, naming the flag and the value', () => {
+    expect(() => resolveRuntimeOptions({ brokers: 2 })).toThrow('brokers (--brokers): must be 1 or 3 (got 2)');
+    expect(() => resolveRuntimeOptions({ brokers: 0 })).toThrow('(got 0)');
+  });
+
+  it('derives nodes 2 and 3 from the Kafka and controller ports, + 2 and + 4', () => {
+    expect(brokerNodes({ kafka: 29092, kafkaController: 29093 }, 3)).toEqual([
+      { nodeId: 1, service: 'kafka', port: 29092, controllerPort: 29093 },
+      { nodeId: 2, service: 'kafka-2', port: 29094, controllerPort: 29095 },
+      { nodeId: 3, service: 'kafka-3', port: 29096, controllerPort: 29097 },
+    ]);
+    expect(bootstrapServers({ kafka: 29092 }, 3)).toBe('127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096');
+    expect(bootstrapServers({ kafka: 29092 }, 1)).toBe('127.0.0.1:29092');
+  });
+
+  it("refuses a further broker's derived port taken by another setting, but not with one broker", () => {
+    expect(() => resolveRuntimeOptions({ brokers: 3, ports: { connect: 9094 } })).toThrow("ports.connect and kafka-2's port are all set to 9094");
+    expect(() => resolveRuntimeOptions({ brokers: 1, ports: { connect: 9094 } })).not.toThrow();
+    expect(() => resolveRuntimeOptions({ brokers: 3, ports: { kafka: 65_534, kafkaController: 9093 } })).toThrow("kafka-3's port (--kafka-port + 4): must be an integer from 1 to 65535 (got 65538)");
+  });
+
+  it("keeps the delay proxy's default ports clear of the three nodes' 9092–9097", () => {
+    const nodePorts = brokerNodes(DEFAULT_PORTS, 3).flatMap((node) => [node.port, node.controllerPort]);
+    for (const port of [DEFAULT_PORTS.kafkaConnectListener, DEFAULT_PORTS.kafkaProxy, DEFAULT_PORTS.kafkaProxyControl]) expect(nodePorts).not.toContain(port);
+    expect(() => resolveRuntimeOptions({ brokers: 3 })).not.toThrow();
+  });
+
+  it("refuses a delay proxy port set on a further broker's derived port, naming both", () => {
+    expect(() => resolveRuntimeOptions({ brokers: 3, ports: { kafkaProxy: 9096 } })).toThrow("ports.kafkaProxy and kafka-3's port are all set to 9096");
+  });
+
+  it('replicates three times with min ISR 2 on three brokers, once on one', () => {
+    expect(replicationFor(3)).toEqual({ replicationFactor: 3, minInsyncReplicas: 2 });
+    expect(replicationFor(1)).toEqual({ replicationFactor: 1, minInsyncReplicas: 1 });
+  });
+});
+
 describe('runtimeLayout', () => {
   it('keeps everything under the state dir, the runtime where asked', () => {
     const layout = runtimeLayout({ stateDir: '/s', runtimeDir: '/shared/runtime' });
     expect(layout.stateFile).toBe('/s/state.json');
     expect(layout.logFile('connect')).toBe('/s/logs/connect.log');
     expect(layout.kafkaDataDir).toBe('/s/data/kafka');
+    expect([1, 2, 3].map(layout.kafkaNodeDataDir)).toEqual(['/s/data/kafka', '/s/data/kafka-2', '/s/data/kafka-3']);
+    expect([1, 2].map(layout.kafkaNodeProperties)).toEqual(['/s/config/server.properties', '/s/config/server-2.properties']);
     expect(layout.pluginsDir).toBe('/shared/runtime/plugins');
     expect(layout.kafkaLibs).toBe('/shared/runtime/kafka/libs');
   });

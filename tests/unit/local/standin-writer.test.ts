@@ -61,8 +61,8 @@ describe('the stand-in as a service of the local runtime', () => {
   });
   afterEach(() => fs.rmSync(stateDir, { recursive: true, force: true }));
 
-  it('starts after Kafka and before Connect, on port 27018 by default, set with --mongodb-port', () => {
-    expect(SERVICES.indexOf('mongodb')).toBeGreaterThan(SERVICES.indexOf('kafka'));
+  it('starts after the Kafka nodes and before Connect, on port 27018 by default, set with --mongodb-port', () => {
+    expect(SERVICES.indexOf('mongodb')).toBeGreaterThan(SERVICES.indexOf('kafka-3'));
     expect(SERVICES.indexOf('mongodb')).toBeLessThan(SERVICES.indexOf('connect'));
     expect(DEFAULT_PORTS.mongodb).toBe(27018);
     expect(PORT_FLAGS.mongodb).toBe('--mongodb-port');

@@ -183,9 +183,10 @@ describe('a generated secret in every credential form', () => {
       const runtime: RuntimeStatus = {
         stateDir: workdir,
         ports: DEFAULT_PORTS,
+        brokers: 1,
         services: {
           kafka: service('running', { url: '127.0.0.1:9092' }),
-          'kafka-proxy': service('running', { url: '127.0.0.1:9095' }),
+          'kafka-proxy': service('running', { url: '127.0.0.1:9193' }),
           mongodb: service('stopped'),
           warehouse: service('external', { url, note: 'DATABASE_URL' }),
           connect: service('crashed', { logTail: `ERROR connecting to ${url}\n\u001b[2Jcleared` }),
