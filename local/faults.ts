@@ -11,7 +11,7 @@ import { definePipeline } from '../connectors/pipelines/define';
 import { orders } from '../connectors/pipelines/orders';
 import { renderEnvironment } from '../connectors/render';
 import { DUPLICATE_CHANGES_SQL, changeHistoryTriggerSql, dropPipelineTableSql, pipelineTableIn } from '../warehouse/tables';
-import type { RuntimeOptions } from './options';
+import { BROKER_SERVICES, LocalRuntimeError, replicationFor, type BrokerService, type RuntimeOptions } from './options';
 import { kafkaClient, replayChanges } from './replay';
 import { kafkaProxyControlUrl, restart, status } from './runtime';
 import { customerId, orderDocument, type SampleChange } from './sample-data';
@@ -25,8 +25,42 @@ import { kafkaRoundTripMs } from './kafka-round-trip';
  * in-process, the local environment's policy) restarts what fails, as it would in production.
  * Everything runs under names of its own (`cdc-faults-*`, table `faults_orders`), removed afterwards.
  */
-export const FAULT_SCENARIOS = ['warehouse-outage', 'warehouse-slow', 'worker-kill', 'rebalance-storm', 'network-delay', 'initial-load-kill'] as const;
+export const FAULT_SCENARIOS = ['warehouse-outage', 'warehouse-slow', 'worker-kill', 'rebalance-storm', 'network-delay', 'initial-load-kill', 'broker-kill'] as const;
 export type FaultScenario = (typeof FAULT_SCENARIOS)[number];
+
+/**
+ * The brokers a scenario needs, for those that do not run on every runtime, and why. broker-kill kills
+ * one of three; network-delay sets the delay proxy's delay, and only a runtime of one broker reaches
+ * Kafka through the proxy (usesKafkaProxy: on three, the worker connects to every broker directly).
+ */
+export const SCENARIO_BROKERS: Readonly<Partial<Record<FaultScenario, { readonly brokers: number; readonly why: string }>>> = {
+  'network-delay': { brokers: 1, why: 'only there does the Connect worker reach Kafka through the delay proxy' },
+  'broker-kill': { brokers: 3, why: 'it kills one of three' },
+};
+
+/** The scenarios a runtime of `brokers` nodes can run (what `all` means), and the others with the reason. */
+export function scenariosFor(brokers: number): { readonly runnable: FaultScenario[]; readonly skipped: { readonly name: FaultScenario; readonly reason: string }[] } {
+  const runs = (name: FaultScenario) => (SCENARIO_BROKERS[name]?.brokers ?? brokers) === brokers;
+  const reason = (name: FaultScenario) => {
+    const { brokers: needed, why } = SCENARIO_BROKERS[name]!;
+    return `needs a runtime of ${needed} broker${needed === 1 ? '' : 's'} (cdcctl local up --brokers ${needed}: ${why}); this one has ${brokers}`;
+  };
+  return {
+    runnable: FAULT_SCENARIOS.filter(runs),
+    skipped: FAULT_SCENARIOS.filter((name) => !runs(name)).map((name) => ({ name, reason: reason(name) })),
+  };
+}
+
+/** The broker broker-kill killed, and that it came back. */
+export interface KilledBroker {
+  /** `kafka`, `kafka-2` or `kafka-3`: the leader of the scenario topic's first partition. */
+  readonly service: BrokerService;
+  readonly pid_before: number;
+  /** Its process after the restart: another pid, so it really died. */
+  readonly pid_after: number;
+  /** Back in the in-sync replicas of every partition of the scenario topic. */
+  readonly back_in_isr: boolean;
+}
 
 export interface FaultResult {
   readonly name: FaultScenario;
@@ -54,6 +88,8 @@ export interface FaultResult {
    * initial-load-kill: `rows_at_kill` (rows in, counted while the killed worker was down), `batch_size`.
    */
   readonly observed?: Readonly<Record<string, number>>;
+  /** broker-kill: which broker died and how it came back. */
+  readonly broker?: KilledBroker;
 }
 
 export interface FaultOptions {
@@ -194,15 +230,27 @@ const tenths = (value: number) => Math.round(value * 10) / 10;
 
 function result(name: FaultScenario, fault: FaultRun, outcome: Outcome, restarts: number): FaultResult {
   const { rows } = outcome;
-  const { numbers, observed } = fault;
-  return { name, events: numbers.length, rows, lost: numbers.length - rows, duplicates: outcome.duplicates, restarts, recovery_s: tenths(outcome.recoveredS), manual_steps: 0, ...(observed ? { observed } : {}) };
+  const { numbers, observed, broker } = fault;
+  return {
+    name,
+    events: numbers.length,
+    rows,
+    lost: numbers.length - rows,
+    duplicates: outcome.duplicates,
+    restarts,
+    recovery_s: tenths(outcome.recoveredS),
+    manual_steps: 0,
+    ...(observed ? { observed } : {}),
+    ...(broker ? { broker } : {}),
+  };
 }
 
-/** A scenario's run: the orders it wrote, when its fault ended, and what it measured of the fault. */
+/** A scenario's run: the orders it wrote, when its fault ended, what it measured of the fault, and for broker-kill the broker it killed. */
 interface FaultRun {
   readonly numbers: number[];
   readonly since: number;
   readonly observed?: Readonly<Record<string, number>>;
+  readonly broker?: KilledBroker;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -244,6 +292,37 @@ async function networkDelay(context: Context, events: number): Promise<FaultRun>
   }
 }
 
+/** The scenario topic's replicas and min ISR must be MSK's (3 and 2): anything less would make the kill a different fault. */
+async function checkTopicReplication(context: Context, topic: string): Promise<void> {
+  const admin = kafkaClient(context.bootstrapServers).admin();
+  await admin.connect();
+  try {
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    const configs = await admin.describeConfigs({ resources: [{ type: 2 /* TOPIC */, name: topic, configNames: ['min.insync.replicas'] }], includeSynonyms: false });
+    const minIsr = Number(configs.resources[0]?.configEntries.find((entry) => entry.configName === 'min.insync.replicas')?.configValue);
+    const factors = [...new Set(metadata!.partitions.map((partition) => partition.replicas.length))];
+    const wanted = replicationFor(3);
+    if (factors.join() !== String(wanted.replicationFactor) || minIsr !== wanted.minInsyncReplicas) {
+      throw new LocalRuntimeError(`broker-kill: topic ${topic} has replication factor ${factors.join('/')} and min.insync.replicas ${minIsr}, not ${wanted.replicationFactor} and ${wanted.minInsyncReplicas}`);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The broker leading the topic's first partition, and whether `nodeId` is in every partition's ISR. */
+async function topicLeadership(context: Context, topic: string, nodeId?: number): Promise<{ leader: BrokerService; inEveryIsr: boolean }> {
+  const admin = kafkaClient(context.bootstrapServers).admin();
+  await admin.connect();
+  try {
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    const partitions = [...metadata!.partitions].sort((a, b) => a.partitionId - b.partitionId);
+    return { leader: BROKER_SERVICES[partitions[0]!.leader - 1]!, inEveryIsr: partitions.every((partition) => partition.isr.includes(nodeId ?? -1)) };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * The topic prefix of initial-load-kill's events: a STAND-IN for a Debezium initial snapshot, whose
  * source (mongo-java-server) cannot serve one (README, "What these machines cannot run").
@@ -271,6 +350,61 @@ async function initialLoadKill(context: Context, events: number): Promise<FaultR
   let rowsAtKill = 0;
   await restart(context.runtime, 'connect', { kill: true, whileDown: async () => (rowsAtKill = await rowsIn(context, numbers)) });
   return { numbers, since: Date.now(), observed: { rows_at_kill: rowsAtKill, batch_size: batchSize } };
+}
+
+/**
+ * Writes `changes` while a broker is down, again from the first when a write fails: kafkajs asks one
+ * broker picked at random, without retrying, for the topic list and the producer id, and a broker
+ * killed a moment ago is still listed until the controller fences it (9 s). A producer
+ * application retries the same way; what it wrote twice the sink delivers twice, and `duplicates`
+ * counts it. Up to a minute after the fault ends.
+ * @returns how many attempts it took
+ */
+async function streamWhileABrokerIsDown(context: Context, changes: readonly SampleChange[]): Promise<number> {
+  const deadline = Date.now() + context.faultMs + 60_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await stream(context, changes);
+      return attempt;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      context.progress(`broker-kill: writing failed (${(error as Error).message}); again in 1 s`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+/**
+ * SIGKILL for the leader of the scenario topic's first partition, half the orders written before and
+ * half while it is down (`faultMs`), then its start again and its return to every partition's ISR.
+ */
+async function killLeadingBroker(context: Context, events: number): Promise<FaultRun> {
+  const topic = sourceTopic(context.environment, pipeline);
+  const { changes, numbers } = nextOrders(context, events);
+  const half = Math.ceil(changes.length / 2);
+  await stream(context, changes.slice(0, half));
+  await checkTopicReplication(context, topic);
+  const { leader } = await topicLeadership(context, topic);
+  const before = status(context.runtime).services[leader]!;
+  context.progress(`broker-kill: ${leader} (pid ${before.pid}) leads ${topic}'s partition 0: SIGKILL, down for ${Math.round(context.faultMs / 1000)} s`);
+  const restarting = restart(context.runtime, leader, { kill: true, downForMs: context.faultMs });
+  try {
+    // The restart records the node as stopped once the kill took: the rest is written to a cluster without it.
+    await waitUntil(() => status(context.runtime).services[leader]?.state !== 'running', 30_000, 100);
+    const attempts = await streamWhileABrokerIsDown(context, changes.slice(half));
+    context.progress(`broker-kill: ${changes.length - half} orders written while ${leader} is down (${attempts} attempt(s)); waiting for it to start again`);
+  } finally {
+    // Never a restart left running (holding the runtime's lock) behind a failed write.
+    await restarting;
+  }
+  // The fault ends when the broker is back; its return to the ISR is checked, not waited for in recovery_s.
+  const since = Date.now();
+  const nodeId = BROKER_SERVICES.indexOf(leader) + 1;
+  // A client may still meet a broker that is catching up: an error is "not yet".
+  const backInIsr = await waitUntil(() => topicLeadership(context, topic, nodeId).then((leadership) => leadership.inEveryIsr, () => false), 120_000, 1_000);
+  context.progress(`broker-kill: ${leader} is ${backInIsr ? '' : 'NOT '}back in every ISR of ${topic}`);
+  const broker: KilledBroker = { service: leader, pid_before: before.pid!, pid_after: status(context.runtime).services[leader]!.pid!, back_in_isr: backInIsr };
+  return { numbers, since, broker };
 }
 
 const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: number) => Promise<FaultRun>>> = {
@@ -324,10 +458,22 @@ const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: numbe
   },
   'network-delay': networkDelay,
   'initial-load-kill': initialLoadKill,
+  'broker-kill': killLeadingBroker,
 };
+
+/** Every scenario asked for must run on this runtime: one that needs another broker count is an error naming --brokers. */
+function checkRunnable(brokers: number, names: readonly FaultScenario[]): void {
+  const { skipped } = scenariosFor(brokers);
+  const unrunnable = skipped.filter((entry) => names.includes(entry.name));
+  if (unrunnable.length) {
+    const counts = [...new Set(unrunnable.map((entry) => SCENARIO_BROKERS[entry.name]!.brokers))];
+    throw new LocalRuntimeError(unrunnable.map((entry) => `${entry.name}: ${entry.reason}`).join('\n'), counts.map((count) => `cdcctl local down --purge, then cdcctl local up --brokers ${count}`).join('; or '));
+  }
+}
 
 /** Runs the scenarios in order against the running local runtime; what each cost, row by row. */
 export async function runFaultScenarios(runtime: RuntimeOptions, names: readonly FaultScenario[], options: FaultOptions = {}): Promise<FaultResult[]> {
+  checkRunnable(status(runtime).brokers, names);
   const context = contextFor(runtime, options);
   const events = options.events ?? 500;
   const { supervisor } = loadEnvironment('local').connect;

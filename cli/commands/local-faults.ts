@@ -1,10 +1,22 @@
 import type { Command } from 'commander';
-import { FAULT_SCENARIOS, runFaultScenarios, type FaultResult, type FaultScenario } from '../../local/faults';
+import { FAULT_SCENARIOS, SCENARIO_BROKERS, runFaultScenarios, scenariosFor, type FaultResult, type FaultScenario } from '../../local/faults';
+import { status } from '../../local/runtime';
+import type { RuntimeOptions } from '../../local/options';
 import { CliError, EXIT, progress } from '../support';
 import { addStateFlags, runtimeOptionsFrom, type RuntimeFlags } from './local';
 
-function scenariosFrom(value: string): FaultScenario[] {
-  if (value === 'all') return [...FAULT_SCENARIOS];
+type Skipped = ReturnType<typeof scenariosFor>['skipped'];
+
+/** `all` is every scenario this runtime can run (broker-kill needs 3 brokers, network-delay 1): the others are reported as skipped, with why. */
+function scenariosFrom(value: string, runtime: RuntimeOptions): { names: FaultScenario[]; skipped: Skipped } {
+  if (value === 'all') {
+    const { runnable, skipped } = scenariosFor(status(runtime).brokers);
+    return { names: runnable, skipped };
+  }
+  return { names: namedScenarios(value), skipped: [] };
+}
+
+function namedScenarios(value: string): FaultScenario[] {
   const names = value.split(',').map((name) => name.trim());
   const unknown = names.filter((name) => !(FAULT_SCENARIOS as readonly string[]).includes(name));
   if (unknown.length) throw new CliError(`--scenario: unknown ${unknown.map((name) => JSON.stringify(name)).join(', ')} (known: ${FAULT_SCENARIOS.join(', ')}, or all)`);
@@ -17,13 +29,17 @@ function wholeNumber(flag: string, value: string, minimum: number): number {
   return parsed;
 }
 
-function formatText(results: readonly FaultResult[]): string {
+function formatText(results: readonly FaultResult[], skipped: Skipped): string {
   const header = ['SCENARIO', 'EVENTS', 'ROWS', 'LOST', 'DUPLICATES', 'RESTARTS', 'RECOVERY', 'MANUAL STEPS'];
   const rows = results.map((result) => [result.name, String(result.events), String(result.rows), String(result.lost), String(result.duplicates), String(result.restarts), `${result.recovery_s} s`, String(result.manual_steps)]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   const observed = results.filter((result) => result.observed).map((result) => `${result.name}: ${Object.entries(result.observed!).map(([key, value]) => `${key}=${value}`).join(' ')}`);
-  return `${[line(header), ...rows.map(line)].join('\n')}\nduplicates: changes the sink delivered again, which the upsert by key absorbs\n${observed.map((entry) => `${entry}\n`).join('')}`;
+  const killed = results.flatMap((result) =>
+    result.broker ? [`${result.name}: killed ${result.broker.service} (pid ${result.broker.pid_before}); it came back as pid ${result.broker.pid_after}, ${result.broker.back_in_isr ? 'back in every ISR' : 'NOT back in every ISR'}`] : [],
+  );
+  const skippedLines = skipped.map((entry) => `${entry.name}: skipped, ${entry.reason}`);
+  return `${[line(header), ...rows.map(line)].join('\n')}\nduplicates: changes the sink delivered again, which the upsert by key absorbs\n${[...observed, ...killed, ...skippedLines].map((text) => `${text}\n`).join('')}`;
 }
 
 /**
@@ -34,18 +50,28 @@ export function registerLocalFaults(local: Command): Command {
   addStateFlags(
     local
       .command('faults')
-      .description('inject faults into the running local runtime while orders stream (warehouse stopped or locked, worker killed, connectors added and removed, 200 ms between Connect and Kafka, worker killed during an initial load) and count what was lost')
-      .option('--scenario <names>', `${FAULT_SCENARIOS.join('|')}, a comma-separated list, or all`, 'all')
+      .description(
+        'inject faults into the running local runtime while orders stream (warehouse stopped or locked, worker killed, connectors added and removed, 200 ms between Connect and Kafka, worker killed during an initial load, a broker killed) and count what was lost',
+      )
+      .option(
+        '--scenario <names>',
+        `${FAULT_SCENARIOS.join('|')}, a comma-separated list, or all: every scenario the runtime supports (${Object.entries(SCENARIO_BROKERS)
+          .map(([name, needs]) => `${name} needs ${needs.brokers} broker${needs.brokers === 1 ? '' : 's'}, cdcctl local up --brokers ${needs.brokers}; on another count, all skips it and says so`)
+          .join('; ')})`,
+        'all',
+      )
       .option('--events <n>', 'orders written during each fault', '500')
       .option('--fault-seconds <s>', 'how long an outage or a lock lasts', '20')
-      .option('--output <format>', 'text or json ({"scenarios": [{name, events, rows, lost, duplicates, restarts, recovery_s, manual_steps, observed?}]})', 'text'),
+      .option('--output <format>', 'text or json ({"scenarios": [{name, events, rows, lost, duplicates, restarts, recovery_s, manual_steps, observed?, broker?}], "skipped": [{name, reason}]})', 'text'),
   ).action(async (flags: RuntimeFlags & { scenario: string; events: string; faultSeconds: string; output: string }) => {
     if (flags.output !== 'text' && flags.output !== 'json') throw new CliError(`--output must be text or json (got ${flags.output})`);
-    const names = scenariosFrom(flags.scenario);
+    const runtime = runtimeOptionsFrom(flags);
+    const { names, skipped } = scenariosFrom(flags.scenario, runtime);
     const events = wholeNumber('--events', flags.events, 1);
     const faultMs = wholeNumber('--fault-seconds', flags.faultSeconds, 1) * 1000;
-    const results = await runFaultScenarios(runtimeOptionsFrom(flags), names, { events, faultMs, onProgress: progress });
-    process.stdout.write(flags.output === 'json' ? `${JSON.stringify({ scenarios: results }, null, 2)}\n` : formatText(results));
+    for (const entry of skipped) progress(`${entry.name} skipped: ${entry.reason}`);
+    const results = await runFaultScenarios(runtime, names, { events, faultMs, onProgress: progress });
+    process.stdout.write(flags.output === 'json' ? `${JSON.stringify({ scenarios: results, skipped }, null, 2)}\n` : formatText(results, skipped));
     process.exitCode = results.some((result) => result.lost > 0) ? EXIT.error : EXIT.ok;
   });
   return local;

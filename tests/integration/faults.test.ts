@@ -1,4 +1,4 @@
-import { FAULT_SCENARIOS, NETWORK_DELAY_MS, runFaultScenarios, type FaultResult, type FaultScenario } from '../../local/faults';
+import { NETWORK_DELAY_MS, runFaultScenarios, scenariosFor, type FaultResult, type FaultScenario } from '../../local/faults';
 import { testRuntimeOptions } from './support/runtime';
 
 /**
@@ -10,9 +10,12 @@ import { testRuntimeOptions } from './support/runtime';
  * initial snapshot, which the MongoDB stand-in cannot serve); afterwards every order's row is compared
  * with what was written. The test runtime's supervisor
  * service (`cdcctl connectors supervise`, the local policy) restarts what fails: Connect never
- * restarts a FAILED task.
+ * restarts a FAILED task. The test runtime has one broker: broker-kill, which needs three, has its own
+ * test (broker-kill.test.ts).
  */
 jest.setTimeout(900_000);
+
+const FAULT_SCENARIOS = scenariosFor(1).runnable;
 
 let results: FaultResult[] = [];
 const of = (name: FaultScenario) => results.find((result) => result.name === name)!;

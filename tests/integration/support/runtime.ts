@@ -43,6 +43,25 @@ export const TEST_PORTS: ResolvedPorts = {
   mongodb: 27019 + PORT_OFFSET,
 };
 
+/** A second runtime for the tests that need three brokers: its own state dir, ports 1000 above the test runtime's. */
+export const BROKERS_TEST_STATE_DIR = path.join(REPOSITORY_ROOT, '.local', 'test-brokers');
+export const BROKERS_TEST_PORTS: ResolvedPorts = Object.fromEntries(Object.entries(TEST_PORTS).map(([name, port]) => [name, port + 1000])) as ResolvedPorts;
+
+/**
+ * Three Kafka nodes, the warehouse and Connect, and nothing else (the faults supervise in-process):
+ * what broker-kill needs, from the runtime code `cdcctl local up --brokers 3` runs.
+ */
+export function brokersTestRuntimeOptions(onProgress?: (message: string) => void): RuntimeOptions {
+  return {
+    stateDir: BROKERS_TEST_STATE_DIR,
+    runtimeDir: TEST_RUNTIME_DIR,
+    ports: BROKERS_TEST_PORTS,
+    brokers: 3,
+    services: ['kafka', 'kafka-2', 'kafka-3', 'warehouse', 'connect'],
+    onProgress,
+  };
+}
+
 /**
  * The test runtime's options. The warehouse is the runtime's own PostgreSQL unless
  * CDC_TEST_DATABASE_URL names another (tests create and fill tables there; DATABASE_URL, which a

@@ -95,12 +95,28 @@ describe('cdcctl local faults', () => {
   it('refuses an unknown scenario, naming the known ones, before touching any runtime', () => {
     const result = cdcctl(['local', 'faults', '--scenario', 'warehouse-outage,broker-melt', '--state-dir', path.join(ROOT, '.local', 'no-such-state')]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('--scenario: unknown "broker-melt" (known: warehouse-outage, warehouse-slow, worker-kill, rebalance-storm, network-delay, initial-load-kill, or all)');
+    expect(result.stderr).toContain('--scenario: unknown "broker-melt" (known: warehouse-outage, warehouse-slow, worker-kill, rebalance-storm, network-delay, initial-load-kill, broker-kill, or all)');
   });
 
   it('says the runtime is not running instead of failing later', () => {
     const result = cdcctl(['local', 'faults', '--scenario', 'warehouse-slow', '--state-dir', path.join(ROOT, '.local', 'no-such-state')]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/error: the local runtime is not running \(kafka, connect, warehouse\): cdcctl local up first/);
+  });
+
+  it('refuses broker-kill on a runtime of one broker, naming --brokers 3', () => {
+    const result = cdcctl(['local', 'faults', '--scenario', 'broker-kill', '--state-dir', path.join(ROOT, '.local', 'no-such-state')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('broker-kill: needs a runtime of 3 brokers (cdcctl local up --brokers 3: it kills one of three); this one has 1');
+  });
+});
+
+describe('cdcctl local up --brokers', () => {
+  it('refuses a count other than 1 or 3 before starting anything', () => {
+    const stateDir = path.join(ROOT, '.local', 'no-such-state');
+    expect(cdcctl(['local', 'up', '--brokers', 'three', '--state-dir', stateDir]).stderr).toContain('--brokers must be 1 or 3 (got three)');
+    const two = cdcctl(['local', 'up', '--brokers', '2', '--state-dir', stateDir]);
+    expect(two.status).toBe(1);
+    expect(two.stderr).toContain('brokers (--brokers): must be 1 or 3 (got 2)');
   });
 });
