@@ -95,7 +95,7 @@ export interface FaultResult {
 export interface FaultOptions {
   /** Changes written during each fault. @default 500 */
   readonly events?: number;
-  /** How long an outage or a lock lasts. @default 20000 */
+  /** How long an outage, a lock, a delay or a killed broker lasts. @default 20000 */
   readonly faultMs?: number;
   readonly onProgress?: (message: string) => void;
 }

@@ -285,7 +285,6 @@ export interface RuntimeLayout {
   readonly configDir: string;
   readonly dataDir: string;
   readonly logsDir: string;
-  readonly serverProperties: string;
   readonly connectProperties: string;
   readonly log4jProperties: string;
   readonly jmxExporterConfig: string;
@@ -294,7 +293,7 @@ export interface RuntimeLayout {
   readonly kafkaDataDir: string;
   /** Node n's KRaft log directory (node 1's is `kafkaDataDir`, as before there were more). */
   kafkaNodeDataDir(nodeId: number): string;
-  /** Node n's `server.properties` (node 1's is `serverProperties`). */
+  /** Node n's `server.properties` (node 1's `config/server.properties`, as before there were more). */
   kafkaNodeProperties(nodeId: number): string;
   readonly postgresDataDir: string;
   readonly postgresCredentials: string;
@@ -320,7 +319,6 @@ export function runtimeLayout(options: Pick<ResolvedRuntimeOptions, 'stateDir' |
     configDir,
     dataDir,
     logsDir,
-    serverProperties: path.join(configDir, 'server.properties'),
     connectProperties: path.join(configDir, 'connect.properties'),
     log4jProperties: path.join(configDir, 'log4j2.properties'),
     jmxExporterConfig: path.join(configDir, 'jmx-exporter.yaml'),

@@ -61,7 +61,7 @@ export function registerLocalFaults(local: Command): Command {
         'all',
       )
       .option('--events <n>', 'orders written during each fault', '500')
-      .option('--fault-seconds <s>', 'how long an outage or a lock lasts', '20')
+      .option('--fault-seconds <s>', 'how long an outage, a lock, a delay or a killed broker lasts', '20')
       .option('--output <format>', 'text or json ({"scenarios": [{name, events, rows, lost, duplicates, restarts, recovery_s, manual_steps, observed?, broker?}], "skipped": [{name, reason}]})', 'text'),
   ).action(async (flags: RuntimeFlags & { scenario: string; events: string; faultSeconds: string; output: string }) => {
     if (flags.output !== 'text' && flags.output !== 'json') throw new CliError(`--output must be text or json (got ${flags.output})`);
