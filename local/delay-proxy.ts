@@ -124,6 +124,28 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   };
 }
 
+/**
+ * Several proxies as one: a delay set on all of them, their connections and bytes summed. The local
+ * runtime runs a proxy per broker (a Kafka client reconnects to each broker's advertised address)
+ * behind one control endpoint.
+ */
+export function delayProxyGroup(proxies: readonly DelayProxy[]): Pick<DelayProxy, 'setDelay' | 'stats' | 'close'> {
+  if (proxies.length === 0) throw new RangeError('delayProxyGroup: no proxy given');
+  return {
+    setDelay: (delayMs) => {
+      checkedDelay(delayMs);
+      for (const proxy of proxies) proxy.setDelay(delayMs);
+    },
+    stats: () => {
+      const all = proxies.map((proxy) => proxy.stats());
+      return { delay_ms: all[0]!.delay_ms, connections: all.reduce((sum, stats) => sum + stats.connections, 0), bytes_forwarded: all.reduce((sum, stats) => sum + stats.bytes_forwarded, 0) };
+    },
+    close: async () => {
+      await Promise.all(proxies.map((proxy) => proxy.close()));
+    },
+  };
+}
+
 function checkedDelay(delayMs: number): number {
   if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > MAX_DELAY_MS) throw new RangeError(`delay_ms: must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS} (got ${delayMs})`);
   return delayMs;
@@ -134,8 +156,8 @@ function checkedDelay(delayMs: number): number {
 const statsSchema = z.object({ delay_ms: z.number().int(), connections: z.number().int(), bytes_forwarded: z.number().int() });
 const delayRequestSchema = z.object({ delay_ms: z.number().int().min(0).max(MAX_DELAY_MS) });
 
-/** Serves `GET /delay` and `PUT /delay` for one proxy on loopback; resolves once it listens. */
-export async function serveDelayControl(proxy: DelayProxy, port: number): Promise<http.Server> {
+/** Serves `GET /delay` and `PUT /delay` for one proxy, or a group of them, on loopback; resolves once it listens. */
+export async function serveDelayControl(proxy: Pick<DelayProxy, 'setDelay' | 'stats'>, port: number): Promise<http.Server> {
   const server = http.createServer((request, response) => {
     const reply = (status: number, body: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });

@@ -28,26 +28,15 @@ import { kafkaRoundTripMs } from './kafka-round-trip';
 export const FAULT_SCENARIOS = ['warehouse-outage', 'warehouse-slow', 'worker-kill', 'rebalance-storm', 'network-delay', 'initial-load-kill', 'broker-kill'] as const;
 export type FaultScenario = (typeof FAULT_SCENARIOS)[number];
 
-/**
- * The brokers a scenario needs, for those that do not run on every runtime, and why. broker-kill kills
- * one of three; network-delay sets the delay proxy's delay, and only a runtime of one broker reaches
- * Kafka through the proxy (usesKafkaProxy: on three, the worker connects to every broker directly).
- */
-export const SCENARIO_BROKERS: Readonly<Partial<Record<FaultScenario, { readonly brokers: number; readonly why: string }>>> = {
-  'network-delay': { brokers: 1, why: 'only there does the Connect worker reach Kafka through the delay proxy' },
-  'broker-kill': { brokers: 3, why: 'it kills one of three' },
-};
+/** The brokers a scenario needs, when more than one: broker-kill kills one of three (`cdcctl local up --brokers 3`). */
+export const SCENARIO_BROKERS: Readonly<Partial<Record<FaultScenario, number>>> = { 'broker-kill': 3 };
 
 /** The scenarios a runtime of `brokers` nodes can run (what `all` means), and the others with the reason. */
 export function scenariosFor(brokers: number): { readonly runnable: FaultScenario[]; readonly skipped: { readonly name: FaultScenario; readonly reason: string }[] } {
-  const runs = (name: FaultScenario) => (SCENARIO_BROKERS[name]?.brokers ?? brokers) === brokers;
-  const reason = (name: FaultScenario) => {
-    const { brokers: needed, why } = SCENARIO_BROKERS[name]!;
-    return `needs a runtime of ${needed} broker${needed === 1 ? '' : 's'} (cdcctl local up --brokers ${needed}: ${why}); this one has ${brokers}`;
-  };
+  const needs = (name: FaultScenario) => SCENARIO_BROKERS[name] ?? 1;
   return {
-    runnable: FAULT_SCENARIOS.filter(runs),
-    skipped: FAULT_SCENARIOS.filter((name) => !runs(name)).map((name) => ({ name, reason: reason(name) })),
+    runnable: FAULT_SCENARIOS.filter((name) => needs(name) <= brokers),
+    skipped: FAULT_SCENARIOS.filter((name) => needs(name) > brokers).map((name) => ({ name, reason: `needs a runtime of ${needs(name)} brokers (cdcctl local up --brokers ${needs(name)}); this one has ${brokers}` })),
   };
 }
 
@@ -135,7 +124,7 @@ function contextFor(runtime: RuntimeOptions, options: FaultOptions): Context {
     warehouseUrl: services.warehouse.url!,
     sink: sinkConnectorName(environment, pipeline),
     supervisorMetricsUrl: services.supervisor.state === 'running' ? services.supervisor.url : undefined,
-    kafkaProxy: services['kafka-proxy']?.state === 'running' ? { controlUrl: kafkaProxyControlUrl(ports), port: ports.kafkaProxy, listenerPort: ports.kafkaConnectListener } : undefined,
+    kafkaProxy: services['kafka-proxy'].state === 'running' ? { controlUrl: kafkaProxyControlUrl(ports), port: ports.kafkaProxy, listenerPort: ports.kafkaConnectListener } : undefined,
     supervisorEvents: [],
     faultMs: options.faultMs ?? 20_000,
     next: 1,
@@ -461,13 +450,12 @@ const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: numbe
   'broker-kill': killLeadingBroker,
 };
 
-/** Every scenario asked for must run on this runtime: one that needs another broker count is an error naming --brokers. */
+/** Every scenario asked for must run on this runtime: one that needs more brokers is an error naming --brokers. */
 function checkRunnable(brokers: number, names: readonly FaultScenario[]): void {
   const { skipped } = scenariosFor(brokers);
   const unrunnable = skipped.filter((entry) => names.includes(entry.name));
   if (unrunnable.length) {
-    const counts = [...new Set(unrunnable.map((entry) => SCENARIO_BROKERS[entry.name]!.brokers))];
-    throw new LocalRuntimeError(unrunnable.map((entry) => `${entry.name}: ${entry.reason}`).join('\n'), counts.map((count) => `cdcctl local down --purge, then cdcctl local up --brokers ${count}`).join('; or '));
+    throw new LocalRuntimeError(unrunnable.map((entry) => `${entry.name}: ${entry.reason}`).join('\n'), 'cdcctl local down --purge, then cdcctl local up --brokers 3');
   }
 }
 

@@ -23,25 +23,9 @@ export type BrokerService = (typeof BROKER_SERVICES)[number];
 /** One node, or three as MSK runs them (a replica per broker, one broker may be down). */
 export const SUPPORTED_BROKER_COUNTS = [1, 3] as const;
 
-/**
- * The services a runtime of `brokers` nodes runs: the brokers beyond that count are not its services,
- * nor is `kafka-proxy` where the worker reaches Kafka directly (see usesKafkaProxy).
- */
+/** The services a runtime of `brokers` nodes runs: the brokers beyond that count are not its services. */
 export function runtimeServices(brokers: number): ServiceName[] {
-  return SERVICES.filter((service) => {
-    if (service === 'kafka-proxy') return usesKafkaProxy(brokers);
-    return !(BROKER_SERVICES as readonly string[]).includes(service) || BROKER_SERVICES.indexOf(service as BrokerService) < brokers;
-  });
-}
-
-/**
- * Whether the Connect worker reaches Kafka through the delay proxy (`kafka-proxy`, local/delay-proxy.ts):
- * on one broker only. The proxy forwards one port to one listener, and every broker must advertise an
- * address of its own; on three brokers the worker connects to them directly, and the network-delay
- * fault, which sets the proxy's delay, is not run there.
- */
-export function usesKafkaProxy(brokers: number): boolean {
-  return brokers === 1;
+  return SERVICES.filter((service) => !(BROKER_SERVICES as readonly string[]).includes(service) || BROKER_SERVICES.indexOf(service as BrokerService) < brokers);
 }
 
 /**
@@ -80,6 +64,38 @@ export function brokerNodes(ports: Pick<ResolvedPorts, 'kafka' | 'kafkaControlle
 
 const NODE_PORT_STEP = 2;
 
+/** A Kafka node's `CONNECT` listener and the delay proxy's port in front of it, which the listener advertises. */
+export interface ProxiedListener {
+  readonly nodeId: number;
+  readonly service: BrokerService;
+  /** The node's `CONNECT` listener: the Connect worker's alone, reached through the proxy. */
+  readonly listenerPort: number;
+  /** The `kafka-proxy` port that forwards to it, with the delay. */
+  readonly proxyPort: number;
+}
+
+/**
+ * The Connect worker's path to each node: a Kafka client reconnects to the address a broker advertises,
+ * so every node needs a proxy port of its own (one `kafka-proxy` process forwards them all, one control
+ * endpoint sets the delay of all). Node 1's are the listener and proxy ports; node n's each plus
+ * 2(n - 1) (9192/9193, 9194/9195, 9196/9197 by default), as the nodes' own ports.
+ */
+export function proxiedListeners(ports: Pick<ResolvedPorts, 'kafkaConnectListener' | 'kafkaProxy'>, brokers: number): ProxiedListener[] {
+  return BROKER_SERVICES.slice(0, brokers).map((service, index) => ({
+    nodeId: index + 1,
+    service,
+    listenerPort: ports.kafkaConnectListener + NODE_PORT_STEP * index,
+    proxyPort: ports.kafkaProxy + NODE_PORT_STEP * index,
+  }));
+}
+
+/** Every broker's address through the delay proxy: the Connect worker's bootstrap servers. */
+export function proxiedBootstrapServers(ports: Pick<ResolvedPorts, 'kafkaConnectListener' | 'kafkaProxy'>, brokers: number): string {
+  return proxiedListeners(ports, brokers)
+    .map((route) => `127.0.0.1:${route.proxyPort}`)
+    .join(',');
+}
+
 /** Every broker's address: the bootstrap servers clients are given. */
 export function bootstrapServers(ports: Pick<ResolvedPorts, 'kafka'>, brokers: number): string {
   return Array.from({ length: brokers }, (_, index) => `127.0.0.1:${ports.kafka + NODE_PORT_STEP * index}`).join(',');
@@ -91,14 +107,14 @@ export interface RuntimePorts {
   /** The KRaft controller listener. @default 9093 */
   readonly kafkaController?: number;
   /**
-   * The broker's listener for the Connect worker alone, reached through the delay proxy (one broker
-   * only, see usesKafkaProxy). Apart from 9092–9097, where the nodes of `brokers: 3` listen (brokerNodes).
+   * Node 1's listener for the Connect worker alone, reached through the delay proxy; node n's is this
+   * plus 2(n - 1) (proxiedListeners). Apart from 9092–9097, where the nodes of `brokers: 3` listen (brokerNodes).
    * @default 9192
    */
   readonly kafkaConnectListener?: number;
-  /** The delay proxy: the worker's bootstrap server, and the address that listener advertises. @default 9193 */
+  /** The delay proxy's port for node 1: the worker's bootstrap server, and the address that listener advertises; node n's plus 2(n - 1). @default 9193 */
   readonly kafkaProxy?: number;
-  /** The delay proxy's control endpoint (`GET`/`PUT /delay`). @default 9194 */
+  /** The delay proxy's control endpoint (`GET`/`PUT /delay`), one for every node's proxy port. After 9192–9197. @default 9198 */
   readonly kafkaProxyControl?: number;
   /** Kafka Connect's REST API. @default 8083 */
   readonly connect?: number;
@@ -158,7 +174,7 @@ export const DEFAULT_PORTS: ResolvedPorts = {
   kafkaController: 9093,
   kafkaConnectListener: 9192,
   kafkaProxy: 9193,
-  kafkaProxyControl: 9194,
+  kafkaProxyControl: 9198,
   connect: 8083,
   connectJmx: 9404,
   prometheus: 9090,
@@ -241,6 +257,10 @@ function checkPorts(ports: ResolvedPorts, brokers: number): string[] {
   for (const node of brokerNodes(ports, brokers).slice(1)) {
     named.push([`${node.service}'s port`, `--kafka-port + ${node.port - ports.kafka}`, node.port]);
     named.push([`${node.service}'s controller port`, `--kafka-controller-port + ${node.controllerPort - ports.kafkaController}`, node.controllerPort]);
+  }
+  for (const route of proxiedListeners(ports, brokers).slice(1)) {
+    named.push([`${route.service}'s Connect listener port`, `${PORT_FLAGS.kafkaConnectListener} + ${route.listenerPort - ports.kafkaConnectListener}`, route.listenerPort]);
+    named.push([`${route.service}'s proxy port`, `${PORT_FLAGS.kafkaProxy} + ${route.proxyPort - ports.kafkaProxy}`, route.proxyPort]);
   }
   const problems = named
     .filter(([, , port]) => !Number.isInteger(port) || port < 1 || port > 65_535)

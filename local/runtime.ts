@@ -16,7 +16,8 @@ import {
   brokerNodes,
   resolveRuntimeOptions,
   runtimeServices,
-  usesKafkaProxy,
+  proxiedBootstrapServers,
+  proxiedListeners,
   runtimeLayout,
   type ResolvedPorts,
   type ResolvedRuntimeOptions,
@@ -58,11 +59,8 @@ export interface ServiceStatus {
   readonly note?: string;
 }
 
-/**
- * The services not every runtime runs: the brokers beyond the first (a runtime of one node has no
- * entry for them) and the delay proxy (a runtime of three has none, see usesKafkaProxy).
- */
-type OptionalService = Exclude<BrokerService, 'kafka'> | 'kafka-proxy';
+/** The brokers beyond the first: a runtime of one node has no entry for them. */
+type FurtherBroker = Exclude<BrokerService, 'kafka'>;
 
 export interface RuntimeStatus {
   readonly stateDir: string;
@@ -70,7 +68,7 @@ export interface RuntimeStatus {
   /** Kafka nodes: 1, or 3 (`kafka`, `kafka-2`, `kafka-3`). */
   readonly brokers: number;
   /** Each service of the runtime; `kafka`'s url lists every broker (the bootstrap servers). */
-  readonly services: Readonly<Record<Exclude<ServiceName, OptionalService>, ServiceStatus>> & Readonly<Partial<Record<OptionalService, ServiceStatus>>>;
+  readonly services: Readonly<Record<Exclude<ServiceName, FurtherBroker>, ServiceStatus>> & Readonly<Partial<Record<FurtherBroker, ServiceStatus>>>;
 }
 
 export interface UpResult {
@@ -407,7 +405,6 @@ interface ServiceDescription {
   start(context: StartContext, launchAndWait: LaunchAndWait): Promise<boolean>;
 }
 
-const kafkaProxyAddress = (ports: ResolvedPorts): string => `127.0.0.1:${ports.kafkaProxy}`;
 /** The delay proxy's control endpoint (`GET`/`PUT`): its delay, connections and bytes forwarded. */
 export const kafkaProxyControlUrl = (ports: Pick<ResolvedPorts, 'kafkaProxyControl'>): string => `http://127.0.0.1:${ports.kafkaProxyControl}/delay`;
 const connectUrl = (ports: ResolvedPorts): string => `http://127.0.0.1:${ports.connect}`;
@@ -421,9 +418,17 @@ const SERVICE_DESCRIPTIONS: Readonly<Record<ServiceName, ServiceDescription>> = 
   'kafka-2': brokerDescription('kafka-2'),
   'kafka-3': brokerDescription('kafka-3'),
   'kafka-proxy': {
-    ports: ({ ports }) => [portSetting(ports, 'kafkaProxy'), portSetting(ports, 'kafkaProxyControl')],
-    status: ({ ports, recorded }) =>
-      recorded(kafkaProxyAddress(ports), { note: `Connect's path to Kafka (listener 127.0.0.1:${ports.kafkaConnectListener}); delay 0 unless a fault sets it (${kafkaProxyControlUrl(ports)})` }),
+    ports: ({ ports, brokers }) => [
+      portSetting(ports, 'kafkaProxy'),
+      ...proxiedListeners(ports, brokers)
+        .slice(1)
+        .map((route) => ({ port: route.proxyPort, setting: `${route.service}'s proxy port, ${PORT_FLAGS.kafkaProxy} + ${route.proxyPort - ports.kafkaProxy}` })),
+      portSetting(ports, 'kafkaProxyControl'),
+    ],
+    status: ({ ports, brokers, recorded }) =>
+      recorded(proxiedBootstrapServers(ports, brokers), {
+        note: `Connect's path to Kafka (${routesText(ports, brokers)}); delay 0 unless a fault sets it (${kafkaProxyControlUrl(ports)})`,
+      }),
     start: startKafkaProxy,
   },
   mongodb: {
@@ -475,11 +480,13 @@ function brokerDescription(service: BrokerService): ServiceDescription {
   const nodeOf = (ports: ResolvedPorts, brokers: number): BrokerNode => brokerNodes(ports, Math.max(brokers, BROKER_SERVICES.indexOf(service) + 1))[BROKER_SERVICES.indexOf(service)]!;
   return {
     ports: ({ ports, brokers }) => {
-      if (service === 'kafka') return [portSetting(ports, 'kafka'), portSetting(ports, 'kafkaController'), ...(usesKafkaProxy(brokers) ? [portSetting(ports, 'kafkaConnectListener')] : [])];
+      if (service === 'kafka') return [portSetting(ports, 'kafka'), portSetting(ports, 'kafkaController'), portSetting(ports, 'kafkaConnectListener')];
       const node = nodeOf(ports, brokers);
+      const route = proxiedListeners(ports, Math.max(brokers, node.nodeId))[node.nodeId - 1]!;
       return [
         { port: node.port, setting: `${service}'s port, ${PORT_FLAGS.kafka} + ${node.port - ports.kafka}` },
         { port: node.controllerPort, setting: `${service}'s controller port, ${PORT_FLAGS.kafkaController} + ${node.controllerPort - ports.kafkaController}` },
+        { port: route.listenerPort, setting: `${service}'s Connect listener port, ${PORT_FLAGS.kafkaConnectListener} + ${route.listenerPort - ports.kafkaConnectListener}` },
       ];
     },
     status: ({ ports, brokers, recorded }) =>
@@ -508,12 +515,22 @@ async function startKafkaNode({ layout, state, ports, progress }: StartContext, 
   return true;
 }
 
-/** The delaying TCP proxy (local/delay-proxy.ts) in front of the broker's CONNECT listener, as a node process of its own. */
-async function startKafkaProxy({ ports, progress }: StartContext, launchAndWait: LaunchAndWait): Promise<boolean> {
+/** Each proxy port and the node's CONNECT listener it forwards to: `9193 → 9192, 9195 → 9194`. */
+const routesText = (ports: ResolvedPorts, brokers: number): string =>
+  proxiedListeners(ports, brokers)
+    .map((route) => `127.0.0.1:${route.proxyPort} → ${route.listenerPort}`)
+    .join(', ');
+
+/**
+ * The delaying TCP proxy (local/delay-proxy.ts) in front of every broker's CONNECT listener, as one
+ * node process of its own: a proxy port per broker, one control endpoint setting the delay of all.
+ */
+async function startKafkaProxy({ ports, state, progress }: StartContext, launchAndWait: LaunchAndWait): Promise<boolean> {
   const controlUrl = kafkaProxyControlUrl(ports);
-  const args = [path.join(REPOSITORY_ROOT, 'bin', 'run-ts'), path.join(REPOSITORY_ROOT, 'local', 'delay-proxy-service.ts'), ...[ports.kafkaProxy, ports.kafkaConnectListener, ports.kafkaProxyControl].map(String)];
+  const routes = proxiedListeners(ports, state.brokers).map((route) => `${route.proxyPort}:${route.listenerPort}`);
+  const args = [path.join(REPOSITORY_ROOT, 'bin', 'run-ts'), path.join(REPOSITORY_ROOT, 'local', 'delay-proxy-service.ts'), String(ports.kafkaProxyControl), ...routes];
   await launchAndWait({ command: process.execPath, args, cwd: REPOSITORY_ROOT }, async () => ((await fetch(controlUrl).then((response) => response.ok, () => false)) ? true : `no answer from ${controlUrl} yet`));
-  progress(`kafka-proxy ready on ${kafkaProxyAddress(ports)} → ${ports.kafkaConnectListener}, control on ${controlUrl}`);
+  progress(`kafka-proxy ready: ${routesText(ports, state.brokers)}, control on ${controlUrl}`);
   return true;
 }
 

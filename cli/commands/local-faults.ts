@@ -7,7 +7,7 @@ import { addStateFlags, runtimeOptionsFrom, type RuntimeFlags } from './local';
 
 type Skipped = ReturnType<typeof scenariosFor>['skipped'];
 
-/** `all` is every scenario this runtime can run (broker-kill needs 3 brokers, network-delay 1): the others are reported as skipped, with why. */
+/** `all` is every scenario this runtime can run (broker-kill needs 3 brokers): the others are reported as skipped, with why. */
 function scenariosFrom(value: string, runtime: RuntimeOptions): { names: FaultScenario[]; skipped: Skipped } {
   if (value === 'all') {
     const { runnable, skipped } = scenariosFor(status(runtime).brokers);
@@ -56,7 +56,7 @@ export function registerLocalFaults(local: Command): Command {
       .option(
         '--scenario <names>',
         `${FAULT_SCENARIOS.join('|')}, a comma-separated list, or all: every scenario the runtime supports (${Object.entries(SCENARIO_BROKERS)
-          .map(([name, needs]) => `${name} needs ${needs.brokers} broker${needs.brokers === 1 ? '' : 's'}, cdcctl local up --brokers ${needs.brokers}; on another count, all skips it and says so`)
+          .map(([name, brokers]) => `${name} needs ${brokers} brokers, cdcctl local up --brokers ${brokers}; on fewer, all skips it and says so`)
           .join('; ')})`,
         'all',
       )

@@ -1,4 +1,4 @@
-import { runFaultScenarios, type FaultResult } from '../../local/faults';
+import { NETWORK_DELAY_MS, runFaultScenarios, type FaultResult } from '../../local/faults';
 import { kafkaClient } from '../../local/replay';
 import { down, status, up, type RuntimeStatus } from '../../local/runtime';
 import { CONNECT_INTERNAL_TOPICS } from '../../local/config-files';
@@ -10,6 +10,8 @@ import { brokersTestRuntimeOptions } from './support/runtime';
  * Kafka nodes of its own (`.local/test-brokers`, `cdcctl local up --brokers 3`): the leader of the
  * scenario topic's first partition is SIGKILLed while orders stream, stays down 15 s and starts
  * again; every order must be a row with its values, and the broker must have died and come back.
+ * Then network-delay on the same three brokers: the worker reaches each through a proxy port of its
+ * own, one control endpoint delaying all of them.
  */
 jest.setTimeout(900_000);
 
@@ -17,11 +19,12 @@ const log = (message: string) => process.stderr.write(`[broker-kill] ${message}\
 const options = brokersTestRuntimeOptions(log);
 let started: RuntimeStatus;
 let result: FaultResult;
+let delayed: FaultResult;
 
 beforeAll(async () => {
   started = (await up(options)).status;
   await applyWarehouseMigrations(started.services.warehouse.url!);
-  [result] = await runFaultScenarios(options, ['broker-kill'], { events: 300, faultMs: 15_000, onProgress: log });
+  [result, delayed] = await runFaultScenarios(options, ['broker-kill', 'network-delay'], { events: 300, faultMs: 15_000, onProgress: log });
 });
 
 afterAll(async () => {
@@ -63,5 +66,19 @@ describe('broker-kill', () => {
     expect(broker.pid_after).not.toBe(broker.pid_before);
     expect(broker.back_in_isr).toBe(true);
     expect(status(options).services[broker.service]).toMatchObject({ state: 'running', pid: broker.pid_after });
+  });
+});
+
+describe('network-delay on three brokers', () => {
+  it('loses nothing, and a Kafka request through the proxy came back at least twice the delay later', () => {
+    expect(delayed).toMatchObject({ name: 'network-delay', events: 300, rows: 300, lost: 0, manual_steps: 0 });
+    expect(delayed.observed!.round_trip_through_proxy_ms).toBeGreaterThanOrEqual(2 * NETWORK_DELAY_MS - 1);
+    expect(delayed.observed!.rows_during_fault).toBeGreaterThan(0);
+  });
+
+  it("gives the worker every broker through the proxy: one proxy port per node, each node's CONNECT listener behind it", () => {
+    const proxy = status(options).services['kafka-proxy'];
+    expect(proxy.state).toBe('running');
+    expect(proxy.url?.split(',')).toHaveLength(3);
   });
 });

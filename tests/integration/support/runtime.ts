@@ -34,7 +34,7 @@ export const TEST_PORTS: ResolvedPorts = {
   kafkaController: 29093 + PORT_OFFSET,
   kafkaConnectListener: 29192 + PORT_OFFSET,
   kafkaProxy: 29193 + PORT_OFFSET,
-  kafkaProxyControl: 29194 + PORT_OFFSET,
+  kafkaProxyControl: 29198 + PORT_OFFSET,
   connect: 28083 + PORT_OFFSET,
   connectJmx: 29404 + PORT_OFFSET,
   prometheus: 29090 + PORT_OFFSET,
@@ -57,7 +57,7 @@ export function brokersTestRuntimeOptions(onProgress?: (message: string) => void
     runtimeDir: TEST_RUNTIME_DIR,
     ports: BROKERS_TEST_PORTS,
     brokers: 3,
-    services: ['kafka', 'kafka-2', 'kafka-3', 'warehouse', 'connect'],
+    services: ['kafka', 'kafka-2', 'kafka-3', 'kafka-proxy', 'warehouse', 'connect'],
     onProgress,
   };
 }

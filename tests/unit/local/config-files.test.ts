@@ -12,7 +12,7 @@ import { DEFAULT_PORTS, runtimeLayout } from '../../../local/options';
 
 describe('the local worker and large documents', () => {
   it('gives every connector producer the sizes of the stacks (no producer.override.* needed)', () => {
-    const properties = readProperties(connectWorkerProperties({ kafka: 29092, kafkaProxy: 29193, connect: 28083 }, runtimeLayout({ stateDir: '/s', runtimeDir: '/s/r' })));
+    const properties = readProperties(connectWorkerProperties({ kafkaConnectListener: 29192, kafkaProxy: 29193, connect: 28083 }, runtimeLayout({ stateDir: '/s', runtimeDir: '/s/r' })));
     expect(properties).toMatchObject({ 'producer.max.request.size': String(64 * 1024 * 1024), 'producer.buffer.memory': String(128 * 1024 * 1024), 'producer.compression.type': 'zstd' });
   });
 });
@@ -72,15 +72,13 @@ describe('kafkaServerProperties of three brokers', () => {
     expect(node(2)['node.id']).toBe('2');
     expect(node(2)['controller.quorum.voters']).toBe('1@127.0.0.1:29093,2@127.0.0.1:29095,3@127.0.0.1:29097');
     expect(node(2)['controller.quorum.bootstrap.servers']).toBeUndefined();
-    expect(node(3).listeners).toBe('PLAINTEXT://127.0.0.1:29096,CONTROLLER://127.0.0.1:29097');
-    expect(node(3)['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:29096');
+    expect(node(3).listeners).toBe('PLAINTEXT://127.0.0.1:29096,CONTROLLER://127.0.0.1:29097,CONNECT://127.0.0.1:29196');
+    expect(node(3)['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:29096,CONNECT://127.0.0.1:29197');
   });
 
-  it('gives no node a CONNECT listener: on three brokers the worker connects to them directly, not through the delay proxy', () => {
-    for (const nodeId of [1, 2, 3]) {
-      expect(node(nodeId).listeners).not.toContain('CONNECT');
-      expect(node(nodeId)['listener.security.protocol.map']).toBe('PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT');
-    }
+  it("gives each node a CONNECT listener of its own, advertised at that node's own delay proxy port", () => {
+    expect([1, 2, 3].map((nodeId) => node(nodeId).listeners.split(',')[2])).toEqual(['CONNECT://127.0.0.1:29192', 'CONNECT://127.0.0.1:29194', 'CONNECT://127.0.0.1:29196']);
+    expect([1, 2, 3].map((nodeId) => node(nodeId)['advertised.listeners'].split(',')[1])).toEqual(['CONNECT://127.0.0.1:29193', 'CONNECT://127.0.0.1:29195', 'CONNECT://127.0.0.1:29197']);
   });
 
   it('keeps each node in a data dir of its own', () => {
@@ -126,9 +124,9 @@ describe('connectWorkerProperties', () => {
     expect(readProperties(connectWorkerProperties(ports, layout, { maxPollRecords: 250 }))['consumer.max.poll.records']).toBe('250');
   });
 
-  it("bootstraps from every broker directly (no delay proxy) and replicates Connect's internal topics three times on three brokers", () => {
+  it("bootstraps from every broker through its delay proxy port and replicates Connect's internal topics three times on three brokers", () => {
     const three = readProperties(connectWorkerProperties(ports, layout, { maxPollRecords: 250 }, 'enabled', 3));
-    expect(three['bootstrap.servers']).toBe('127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096');
+    expect(three['bootstrap.servers']).toBe('127.0.0.1:29193,127.0.0.1:29195,127.0.0.1:29197');
     expect([three['config.storage.replication.factor'], three['offset.storage.replication.factor'], three['status.storage.replication.factor']]).toEqual(['3', '3', '3']);
     expect(properties['config.storage.replication.factor']).toBe('1');
   });

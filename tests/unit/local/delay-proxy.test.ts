@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
-import { delayProxyStats, serveDelayControl, setDelayProxyDelay, startDelayProxy, type DelayProxy } from '../../../local/delay-proxy';
+import { delayProxyGroup, delayProxyStats, serveDelayControl, setDelayProxyDelay, startDelayProxy, type DelayProxy } from '../../../local/delay-proxy';
 
 /** The delay proxy between the local Connect worker and Kafka, on real loopback sockets. */
 
@@ -185,6 +185,32 @@ describe('serveDelayControl', () => {
       expect((await delayProxyStats(url)).delay_ms).toBe(200);
     } finally {
       await new Promise((resolve) => control.close(resolve));
+    }
+  });
+});
+
+describe('delayProxyGroup', () => {
+  it('sets one delay on every proxy of a group (a proxy per broker) and sums their connections and bytes', async () => {
+    const targets = [await target(true), await target(true)];
+    const proxies = await Promise.all(targets.map((each) => startDelayProxy({ port: 0, targetPort: each.port })));
+    const group = delayProxyGroup(proxies);
+    const sockets: net.Socket[] = [];
+    try {
+      group.setDelay(30);
+      expect(proxies.map((each) => each.stats().delay_ms)).toEqual([30, 30]);
+      for (const each of proxies) sockets.push(await connect(each.port));
+      await Promise.all(sockets.map((socket) => {
+        const echoed = readBytes(socket, 4);
+        socket.write('ping');
+        return echoed;
+      }));
+      expect(group.stats()).toEqual({ delay_ms: 30, connections: 2, bytes_forwarded: 16 });
+      expect(() => group.setDelay(-1)).toThrow('delay_ms: must be a whole number');
+      expect(proxies.map((each) => each.stats().delay_ms)).toEqual([30, 30]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await group.close();
+      await Promise.all(targets.map((each) => each.close()));
     }
   });
 });

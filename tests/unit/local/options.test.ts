@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { DEFAULT_PORTS, DEFAULT_STATE_DIR, LocalRuntimeError, SERVICES, bootstrapServers, brokerNodes, replicationFor, resolveRuntimeOptions, runtimeLayout, runtimeServices } from '../../../local/options';
+import { DEFAULT_PORTS, DEFAULT_STATE_DIR, LocalRuntimeError, SERVICES, bootstrapServers, brokerNodes, proxiedBootstrapServers, proxiedListeners, replicationFor, resolveRuntimeOptions, runtimeLayout } from '../../../local/options';
 import { generatedSecret } from '../../support/generated-secret';
 
 const LEAKED = generatedSecret('password');
@@ -10,7 +10,7 @@ describe('resolveRuntimeOptions', () => {
     expect(options.stateDir).toBe(DEFAULT_STATE_DIR);
     expect(path.basename(options.stateDir)).toBe('.local');
     expect(options.runtimeDir).toBe(path.join(DEFAULT_STATE_DIR, 'runtime'));
-    expect(options.ports).toEqual({ kafka: 9092, kafkaController: 9093, kafkaConnectListener: 9192, kafkaProxy: 9193, kafkaProxyControl: 9194, connect: 8083, connectJmx: 9404, prometheus: 9090, supervisor: 9406, postgres: 5433, mongodb: 27018 });
+    expect(options.ports).toEqual({ kafka: 9092, kafkaController: 9093, kafkaConnectListener: 9192, kafkaProxy: 9193, kafkaProxyControl: 9198, connect: 8083, connectJmx: 9404, prometheus: 9090, supervisor: 9406, postgres: 5433, mongodb: 27018 });
   });
 
   it('starts the delay proxy after Kafka, whose Connect listener it forwards to, and before Connect, which reaches Kafka only through it', () => {
@@ -48,15 +48,14 @@ describe('resolveRuntimeOptions', () => {
 });
 
 describe('brokers', () => {
-  it('defaults to one node, whose services leave out kafka-2 and kafka-3 and keep the delay proxy', () => {
+  it('defaults to one node, whose services leave out kafka-2 and kafka-3', () => {
     const options = resolveRuntimeOptions();
     expect(options.brokers).toBe(1);
     expect(options.services).toEqual(['kafka', 'kafka-proxy', 'mongodb', 'warehouse', 'connect', 'supervisor', 'prometheus']);
   });
 
-  it('runs three nodes when asked, each a service of its own, and no delay proxy (the worker reaches every broker directly)', () => {
-    expect(resolveRuntimeOptions({ brokers: 3 }).services).toEqual(['kafka', 'kafka-2', 'kafka-3', 'mongodb', 'warehouse', 'connect', 'supervisor', 'prometheus']);
-    expect(runtimeServices(3)).not.toContain('kafka-proxy');
+  it('runs three nodes when asked, each a service of its own, and one delay proxy for all three', () => {
+    expect(resolveRuntimeOptions({ brokers: 3 }).services).toEqual(['kafka', 'kafka-2', 'kafka-3', 'kafka-proxy', 'mongodb', 'warehouse', 'connect', 'supervisor', 'prometheus']);
   });
 
   it('keeps only the services asked for, never a broker beyond the count', () => {
@@ -84,14 +83,30 @@ describe('brokers', () => {
     expect(() => resolveRuntimeOptions({ brokers: 3, ports: { kafka: 65_534, kafkaController: 9093 } })).toThrow("kafka-3's port (--kafka-port + 4): must be an integer from 1 to 65535 (got 65538)");
   });
 
-  it("keeps the delay proxy's default ports clear of the three nodes' 9092–9097", () => {
-    const nodePorts = brokerNodes(DEFAULT_PORTS, 3).flatMap((node) => [node.port, node.controllerPort]);
-    for (const port of [DEFAULT_PORTS.kafkaConnectListener, DEFAULT_PORTS.kafkaProxy, DEFAULT_PORTS.kafkaProxyControl]) expect(nodePorts).not.toContain(port);
+  it("gives each node a Connect listener and a proxy port of its own, + 2 and + 4 as the nodes' ports", () => {
+    expect(proxiedListeners({ kafkaConnectListener: 29192, kafkaProxy: 29193 }, 3)).toEqual([
+      { nodeId: 1, service: 'kafka', listenerPort: 29192, proxyPort: 29193 },
+      { nodeId: 2, service: 'kafka-2', listenerPort: 29194, proxyPort: 29195 },
+      { nodeId: 3, service: 'kafka-3', listenerPort: 29196, proxyPort: 29197 },
+    ]);
+    expect(proxiedBootstrapServers({ kafkaConnectListener: 29192, kafkaProxy: 29193 }, 3)).toBe('127.0.0.1:29193,127.0.0.1:29195,127.0.0.1:29197');
+    expect(proxiedBootstrapServers({ kafkaConnectListener: 29192, kafkaProxy: 29193 }, 1)).toBe('127.0.0.1:29193');
+  });
+
+  it("keeps every default port of three nodes, their listeners and the proxy's, apart: 9092–9097, 9192–9198", () => {
+    const nodes = brokerNodes(DEFAULT_PORTS, 3).flatMap((node) => [node.port, node.controllerPort]);
+    const proxied = proxiedListeners(DEFAULT_PORTS, 3).flatMap((route) => [route.listenerPort, route.proxyPort]);
+    expect(nodes).toEqual([9092, 9093, 9094, 9095, 9096, 9097]);
+    expect(proxied.sort()).toEqual([9192, 9193, 9194, 9195, 9196, 9197]);
+    expect(DEFAULT_PORTS.kafkaProxyControl).toBe(9198);
     expect(() => resolveRuntimeOptions({ brokers: 3 })).not.toThrow();
   });
 
-  it("refuses a delay proxy port set on a further broker's derived port, naming both", () => {
+  it("refuses a port set on a further broker's derived proxy or listener port, naming both", () => {
+    expect(() => resolveRuntimeOptions({ brokers: 3, ports: { kafkaProxyControl: 9195 } })).toThrow("ports.kafkaProxyControl and kafka-2's proxy port are all set to 9195");
+    expect(() => resolveRuntimeOptions({ brokers: 1, ports: { kafkaProxyControl: 9195 } })).not.toThrow();
     expect(() => resolveRuntimeOptions({ brokers: 3, ports: { kafkaProxy: 9096 } })).toThrow("ports.kafkaProxy and kafka-3's port are all set to 9096");
+    expect(() => resolveRuntimeOptions({ brokers: 3, ports: { connect: 9196 } })).toThrow("ports.connect and kafka-3's Connect listener port are all set to 9196");
   });
 
   it('replicates three times with min ISR 2 on three brokers, once on one', () => {
