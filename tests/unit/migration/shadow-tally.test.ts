@@ -1,5 +1,5 @@
 import { DEFAULT_TOLERANCES } from '../../../migration/compare';
-import { createTally, type DiscrepancySink, type RowDiscrepancy } from '../../../migration/shadow-tally';
+import { createTally, FIELD_STATS_LIMIT, OTHER_FIELDS, type DiscrepancySink, type RowDiscrepancy } from '../../../migration/shadow-tally';
 
 function recordingSink(): { sink: DiscrepancySink; recorded: RowDiscrepancy[] } {
   const recorded: RowDiscrepancy[] = [];
@@ -49,5 +49,26 @@ describe('createTally', () => {
       { field: 'doc.items[]', count: 1, kinds: { type: 1 } },
       { field: 'status', count: 1, kinds: { value: 1 } },
     ]);
+  });
+
+  it('counts each side\'s missing rows apart (one missing on the stream, two on the trigger)', async () => {
+    const tally = createTally(['status'], DEFAULT_TOLERANCES, recordingSink().sink);
+    await tally.missing('k1', 'missing_on_stream', { status: 'paid' });
+    await tally.missing('k2', 'missing_on_trigger', { status: 'paid' });
+    await tally.missing('k3', 'missing_on_trigger', { status: 'new' });
+    expect(tally.counts()).toMatchObject({ rowsExamined: 3, missingOnStream: 1, missingOnTrigger: 2 });
+  });
+
+  it('keeps FIELD_STATS_LIMIT field patterns and no more: a new pattern beyond them counts as (other fields), a known one as itself', async () => {
+    const tally = createTally(['doc'], DEFAULT_TOLERANCES, recordingSink().sink);
+    // One row whose document differs in exactly the limit's number of fields, then a new field and a known one.
+    const fields = Array.from({ length: FIELD_STATS_LIMIT }, (_, index) => `f${index}`);
+    await tally.compare('k1', { doc: Object.fromEntries(fields.map((field) => [field, 1])) }, { doc: Object.fromEntries(fields.map((field) => [field, 2])) });
+    await tally.compare('k2', { doc: { late: 1, f7: 1 } }, { doc: { late: 2, f7: 2 } });
+    const counted = new Map(tally.fields().map((entry) => [entry.field, entry.count]));
+    expect(counted.size).toBe(FIELD_STATS_LIMIT + 1);
+    expect(counted.get(OTHER_FIELDS)).toBe(1);
+    expect(counted.has('doc.late')).toBe(false);
+    expect(counted.get('doc.f7')).toBe(2);
   });
 });
