@@ -1,5 +1,6 @@
 // @ts-check
 import { createRequire } from 'node:module';
+import { notForMutation } from './tests/mutation/not-for-mutation.mjs';
 
 /**
  * Mutation testing of the core (issue 18): StrykerJS changes one thing at a time in the files below
@@ -13,25 +14,8 @@ const require = createRequire(import.meta.url);
 const { projects } = require('./jest.config.js');
 const { displayName: _name, ...unitProject } = projects.find((project) => project.displayName === 'unit');
 
-/**
- * Unit tests whose work happens in a child process (a spawned bin/cdcctl, cdktf synth, promtool):
- * Stryker cannot see which mutants they reach, so they only lengthen the initial run. The stacks'
- * synth tests are left out too: stacks are not mutated, and what they check of config and alerts is
- * checked without a synth by the tests that stay.
- */
-const notForMutation = [
-  '<rootDir>/tests/unit/stacks/',
-  '<rootDir>/tests/unit/cli/connectors.test.ts',
-  '<rootDir>/tests/unit/security/secret-leaks.test.ts',
-  '<rootDir>/tests/unit/security/hostile-definitions.test.ts',
-  '<rootDir>/tests/unit/gitops/workflows.test.ts',
-  '<rootDir>/tests/unit/gitops/stacks-apply.test.ts',
-  '<rootDir>/tests/unit/architecture.test.ts',
-  '<rootDir>/tests/unit/alerts/promtool.test.ts',
-  // Compares the generated catalog byte for byte with what the generator writes; Stryker's sandbox
-  // heads every TypeScript file with `// @ts-nocheck`, and neither the generator nor its output is mutated.
-  '<rootDir>/tests/unit/connectors/catalog/generated.test.ts',
-];
+/** The same unit test files for both runners (tests/mutation/not-for-mutation.mjs says which are left out and why). */
+const jestIgnore = notForMutation.map((file) => `<rootDir>/${file}`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -53,20 +37,26 @@ export default {
     'cli/commands/gitops.ts',
     'gitops/{render-all,connectors-plan,drift,health,stacks-plan}.ts',
   ],
-  // Stryker's jest runner, loading only the test files that hold a mutant's covering tests (see the file).
-  plugins: ['@stryker-mutator/jest-runner', '@stryker-mutator/typescript-checker', './tests/mutation/jest-runner-by-test-file.mjs'],
-  testRunner: 'jest-by-test-file',
+  // The unit tests loaded once and run in Stryker's runner process, each mutant running the tests that
+  // reach it (tests/mutation/in-process-runner.mjs says why). `--testRunner jest-by-test-file` runs each
+  // mutant's tests in a jest run of their own instead, to check a verdict under jest itself (slower).
+  plugins: ['./tests/mutation/in-process-runner.mjs', '@stryker-mutator/jest-runner', '@stryker-mutator/typescript-checker', './tests/mutation/jest-runner-by-test-file.mjs'],
+  testRunner: 'in-process',
   jest: {
     projectType: 'custom',
     // package.json has no jest key: the unit project below is the whole config.
     configFile: 'package.json',
-    config: { ...unitProject, testPathIgnorePatterns: ['/node_modules/', ...notForMutation] },
+    config: { ...unitProject, testPathIgnorePatterns: ['/node_modules/', ...jestIgnore] },
     enableFindRelatedTests: true,
   },
   // No TypeScript checker by default: it cost about 2 s a mutant (hours over the core). A mutant that
   // would not compile then runs (swc strips types) and counts as killed when a test fails on it;
   // `--checkers typescript` gives Stryker's strict score, where such mutants count neither way.
   checkers: [],
+  // No `// @ts-nocheck` heading every file of the sandbox: no runner here checks types (swc strips
+  // them), and the generated catalog must stay byte for byte what its generator writes
+  // (tests/unit/connectors/catalog/generated.test.ts).
+  disableTypeChecks: false,
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
