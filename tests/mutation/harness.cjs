@@ -25,6 +25,18 @@ const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 const DEFAULT_TIMEOUT_MS = 5_000;
 
+/**
+ * An error thrown outside any test's own call chain (in a timer or an event handler) fails the test
+ * running when it comes, as under jest, instead of ending the process. Installed once per process.
+ * @type {{ error?: unknown }}
+ */
+const escaped = {};
+if (!process.listeners('uncaughtException').some((listener) => listener.name === 'failRunningTest')) {
+  process.on('uncaughtException', function failRunningTest(error) {
+    escaped.error ??= error;
+  });
+}
+
 /** TypeScript compiled to CommonJS on require, as @swc/jest does for jest (types stripped, no check). */
 function compileTypeScriptOnRequire() {
   Module._extensions['.ts'] = (module, filename) => {
@@ -230,6 +242,7 @@ class Run {
         // A snapshot that differs does not throw: jest's snapshot matchers record it, and the test fails after.
         const [suppressed] = jestExpect.getState().suppressedErrors;
         if (suppressed) throw suppressed;
+        if ('error' in escaped) throw escaped.error;
       } finally {
         for (const suite of [...suites].reverse()) for (const fn of suite.afterEach) await withDeadline(fn, test.file.timeout).catch((error) => (failureMessage ??= describeError(error)));
         this.options.onTestEnd();
@@ -237,6 +250,7 @@ class Run {
     } catch (error) {
       failureMessage = describeError(error);
     }
+    delete escaped.error;
     const timeSpentMs = performance.now() - started;
     return failureMessage === undefined ? { test, status: /** @type {const} */ ('success'), timeSpentMs } : { test, status: /** @type {const} */ ('failed'), failureMessage, timeSpentMs };
   }

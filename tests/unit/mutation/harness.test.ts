@@ -150,6 +150,22 @@ describe('in-process mutation harness', () => {
     expect(readFileSync(snapshotFile, 'utf8')).toBe(snapshot);
   });
 
+  it('fails the test during which a timer throws, not the process, and runs the next test', () => {
+    const file = write(
+      'timer.test.ts',
+      `it('retries a failed connector later', () => new Promise<void>((resolve) => {
+         setTimeout(() => { throw new Error('restart failed: 409 Conflict'); }, 1);
+         setTimeout(resolve, 30);
+       }));
+       it('reads the status after', () => expect('RUNNING').toBe('RUNNING'));`,
+    );
+    const outcome = run([file]);
+    expect(outcome.results.map((r) => [r.status, r.failure])).toEqual([
+      ['failed', 'Error: restart failed: 409 Conflict'],
+      ['success', undefined],
+    ]);
+  });
+
   it('reports a test file that does not load instead of running without it', () => {
     const outcome = run([write('bad.test.ts', `import './missing-module';\nit('never runs', () => undefined);`)]);
     expect(outcome.problems).toHaveLength(1);
