@@ -104,3 +104,116 @@ describe("validate: what the workers refuse at KIP-618's 'preparing' step", () =
     expect(validateConnectorJson(source(), { workerExactlyOnceSource: 'preparing' })).toEqual([]);
   });
 });
+
+describe('validate: the shapes of a connector definition', () => {
+  const orders = sink('cdc-orders-sink').config;
+
+  it.each([
+    ['an array', [orders]],
+    ['null', null],
+    ['a string', 'cdc-orders-sink'],
+    ['a number', 42],
+  ])('refuses %s at the root, naming the input it came from', (_what, json) => {
+    const refusal = { field: '(root)', message: 'must be a JSON object {"name": …, "config": {…}}', severity: 'error' };
+    expect(validateConnectorJson(json, {}, 'connectors/orders-sink.json')).toEqual([{ connector: 'connectors/orders-sink.json', ...refusal }]);
+    expect(validateConnectorJson(json)).toEqual([{ connector: '(input)', ...refusal }]);
+  });
+
+  it('takes a flat config carrying its name, as `connectors config get` prints it', () => {
+    expect(validateConnectorJson({ name: 'cdc-orders-sink', ...orders })).toEqual([]);
+    expect(validateConnectorJson({ config: { name: 'cdc-orders-sink', ...orders } })).toEqual([]);
+  });
+
+  it('reads the name from the config when the top-level name is not a string', () => {
+    expect(validateConnectorJson({ name: 7, config: { name: 'cdc-orders-sink', ...orders } })).toEqual([]);
+  });
+
+  it('says a name is required under the input it came from, and checks the rest of the config all the same', () => {
+    expect(validateConnectorJson({ config: { ...orders, 'batch.size': 'lots' } }, {}, 'orders.json')).toEqual([
+      { connector: 'orders.json', field: 'name', message: 'is required', severity: 'error' },
+      { connector: 'orders.json', field: 'batch.size', message: 'must be an integer ≥ 1', value: 'lots', severity: 'error' },
+    ]);
+  });
+
+  it('does not compare config.name with an empty top-level name (the empty name is reported once)', () => {
+    expect(validateConnectorJson({ name: '', config: { ...orders, name: 'cdc-orders-sink' } })).toEqual([{ connector: '(input)', field: 'name', message: 'is required', severity: 'error' }]);
+  });
+
+  it.each([
+    ['a string', 'connection.url=jdbc:postgresql://db:5432/bi'],
+    ['an array', [orders]],
+    ['null', null],
+    ['a number', 1],
+  ])('refuses config as %s and stops there', (_what, config) => {
+    expect(validateConnectorJson({ name: 'cdc-orders-sink', config })).toEqual([{ connector: 'cdc-orders-sink', field: 'config', message: 'must be an object of string values', severity: 'error' }]);
+    expect(validateConnectorJson({ name: 'orders/sink', config }).map((issue) => issue.field)).toEqual(['name', 'config']);
+  });
+
+  it('names the connector in a config.name that differs', () => {
+    expect(validateConnectorJson({ name: 'cdc-orders-sink', config: { ...orders, name: 'cdc-order-sink' } })).toEqual([
+      { connector: 'cdc-orders-sink', field: 'config.name', message: 'must equal the connector name "cdc-orders-sink"', value: 'cdc-order-sink', severity: 'error' },
+    ]);
+  });
+
+  it('shows a nested value as the JSON it was', () => {
+    const unwrap = { transforms: 'unwrap', 'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState', 'transforms.unwrap.add.fields': ['op', 'source.ts_ms'] as unknown as string };
+    expect(validateConnectorJson(sink('cdc-orders-sink', unwrap))).toEqual([
+      { connector: 'cdc-orders-sink', field: 'transforms.unwrap.add.fields', message: 'must be a string, number or boolean', value: '["op","source.ts_ms"]', severity: 'error' },
+    ]);
+  });
+
+  it('reads a connector.class with spaces around it, as Connect trims a CLASS value', () => {
+    expect(validateConnectorJson(sink('cdc-orders-sink', { 'connector.class': ' io.debezium.connector.jdbc.JdbcSinkConnector ' }))).toEqual([]);
+  });
+
+  it('without a connector.class, says only that it is required (the chain and converters are the class’s to read)', () => {
+    const { 'connector.class': _class, ...config } = orders;
+    const json = { name: 'cdc-orders-sink', config: { ...config, transforms: 'unwrap', 'value.converter': 'io.confluent.connect.avro.AvroConverter' } };
+    expect(validateConnectorJson(json)).toEqual([{ connector: 'cdc-orders-sink', field: 'connector.class', message: 'is required', severity: 'error' }]);
+    expect(validateConnectorJson({ name: 'cdc-orders-sink', config: { ...config, 'connector.class': '  ' } })).toEqual([
+      { connector: 'cdc-orders-sink', field: 'connector.class', message: 'is required', value: '  ', severity: 'error' },
+    ]);
+  });
+});
+
+describe('validate: what the plugin schema says', () => {
+  it('says "is required" for a key the plugin cannot do without', () => {
+    const { 'connection.url': _url, ...config } = sink('cdc-orders-sink').config;
+    expect(validateConnectorJson({ name: 'cdc-orders-sink', config })).toEqual([{ connector: 'cdc-orders-sink', field: 'connection.url', message: 'is required', severity: 'error' }]);
+  });
+
+  it("keeps a rule's own message for a missing key it needs only with another key", () => {
+    const source = { 'connector.class': 'io.debezium.connector.mongodb.MongoDbConnector', 'mongodb.connection.string': '${dir:/etc/connect-secrets:mongodb-uri}', 'topic.prefix': 'cdc', 'capture.scope': 'database' };
+    expect(validateConnectorJson({ name: 'cdc-app-db-source', config: source })).toEqual([
+      { connector: 'cdc-app-db-source', field: 'capture.target', message: 'is required when capture.scope is "database"', severity: 'error' },
+    ]);
+  });
+});
+
+describe('validate: a connector class the worker does not have', () => {
+  const classIssue = (connectorClass: string) => validateConnectorJson({ name: 'cdc-orders', config: { 'connector.class': connectorClass, topics: 'cdc.app_db.orders' } });
+  const TAIL = '(pass --allow-unknown-class to check only the generic rules)';
+
+  it('names the class of another vendor with the same name, warning that its keys differ', () => {
+    expect(classIssue('io.confluent.connect.jdbc.JdbcSinkConnector')).toEqual([
+      {
+        connector: 'cdc-orders',
+        field: 'connector.class',
+        message: `is not a connector the pinned plugins ship, so the worker refuses the config: did you mean io.debezium.connector.jdbc.JdbcSinkConnector? (another plugin: its keys differ) ${TAIL}`,
+        value: 'io.confluent.connect.jdbc.JdbcSinkConnector',
+        severity: 'error',
+      },
+    ]);
+  });
+
+  it('names a source connector of the same name in the same vendor, without the warning', () => {
+    expect(classIssue('com.mongodb.kafka.connect.source.MongoSourceConnector')[0]?.message).toBe(
+      `is not a connector the pinned plugins ship, so the worker refuses the config: did you mean com.mongodb.kafka.connect.MongoSourceConnector? ${TAIL}`,
+    );
+  });
+
+  it('does not offer a transform or a converter of the same name as a connector', () => {
+    expect(classIssue('com.example.ExtractNewRecordState')[0]?.message).toBe(`is not a connector the pinned plugins ship, so the worker refuses the config ${TAIL}`);
+    expect(classIssue('com.example.JsonConverter')[0]?.message).toBe(`is not a connector the pinned plugins ship, so the worker refuses the config ${TAIL}`);
+  });
+});
