@@ -135,6 +135,12 @@ describe('validate: the shapes of a connector definition', () => {
     ]);
   });
 
+  it('says a name is required when neither the definition nor its config names the connector by a string', () => {
+    const required = { connector: '(input)', field: 'name', message: 'is required', severity: 'error' };
+    expect(validateConnectorJson({ config: null })).toEqual([required, { ...required, field: 'config', message: 'must be an object of string values' }]);
+    expect(validateConnectorJson({ config: { ...orders, name: 12 } })).toEqual([required]);
+  });
+
   it('does not compare config.name with an empty top-level name (the empty name is reported once)', () => {
     expect(validateConnectorJson({ name: '', config: { ...orders, name: 'cdc-orders-sink' } })).toEqual([{ connector: '(input)', field: 'name', message: 'is required', severity: 'error' }]);
   });

@@ -43,7 +43,7 @@ describe('Debezium MongoDB source: capture scope', () => {
   it('takes a database as the target of a database scope, and needs <database>.<collection> for a collection scope', () => {
     expect(issuesOf({ 'capture.scope': 'database', 'capture.target': 'app_db' })).toEqual([]);
     expect(issuesOf({ 'capture.scope': 'collection', 'capture.target': 'app_db.orders' })).toEqual([]);
-    for (const target of ['app_db', '.orders', 'app_db.']) {
+    for (const target of ['app_db', '.orders', 'app_db.', '.app_db.orders']) {
       expect([target, issuesOf({ 'capture.scope': 'collection', 'capture.target': target })]).toEqual([target, ['error capture.target: must be "<database>.<collection>" when capture.scope is "collection"']]);
     }
   });

@@ -32,7 +32,7 @@ describe('declared: a value against the type the plugin declares (Kafka ConfigDe
     expect(declaredTypeProblem(declared('BOOLEAN'), value)).toBe('must be "true" or "false" (the plugin declares it BOOLEAN)');
   });
 
-  it.each(['1.5', '-0.25', '+3', '.5', '3.', '6.02e23', '1E-3', '2.5d', '2.5F', 'NaN', '-Infinity'])('takes %j for a DOUBLE', (value) => {
+  it.each(['1.5', '12.5', '-0.25', '+3', '.5', '.25', '3.', '1048576', '6.02e23', '1E-3', '2.5d', '2.5F', 'NaN', '-Infinity'])('takes %j for a DOUBLE', (value) => {
     expect(declaredTypeProblem(declared('DOUBLE'), value)).toBeUndefined();
   });
 
@@ -70,6 +70,11 @@ describe('declared: nearestKey, the key a misspelt one probably means', () => {
     expect(nearestKey(SOURCE_KEYS, 'tpoics')).toBe('topics');
     expect(nearestKey(SOURCE_KEYS, 'topisc')).toBe('topics');
     expect(nearestKey(SOURCE_KEYS, 'otpics')).toBe('topics');
+  });
+
+  it('counts two changed letters as two edits, not as a swap', () => {
+    expect(nearestKey(['topics'], 'topixc')).toBeUndefined();
+    expect(nearestKey(['topics'], 'topcxs')).toBeUndefined();
   });
 
   it('allows one edit up to 12 characters and two past them', () => {
