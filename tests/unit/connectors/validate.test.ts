@@ -172,7 +172,7 @@ describe('validate: the shapes of a connector definition', () => {
     expect(validateConnectorJson(sink('cdc-orders-sink', { 'connector.class': ' io.debezium.connector.jdbc.JdbcSinkConnector ' }))).toEqual([]);
   });
 
-  it('without a connector.class, says only that it is required (the chain and converters are the class’s to read)', () => {
+  it('without a connector.class, says only that it is required (the chain and converters are checked only under a class)', () => {
     const { 'connector.class': _class, ...config } = orders;
     const json = { name: 'cdc-orders-sink', config: { ...config, transforms: 'unwrap', 'value.converter': 'io.confluent.connect.avro.AvroConverter' } };
     expect(validateConnectorJson(json)).toEqual([{ connector: 'cdc-orders-sink', field: 'connector.class', message: 'is required', severity: 'error' }]);
