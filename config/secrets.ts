@@ -123,12 +123,29 @@ function urlCredentialSpans(word: string, reading: Reading): CredentialSpan[] {
 
 /** JAAS `password="…"` (or `'…'`, or `\"…\"` inside JSON): not a URL, anywhere in the text. Bounded: a password has no 4 KiB. */
 const JAAS_PASSWORD = /(password\s{0,16}=\s{0,16}(\\?["']))([^"'\\\n]{1,4096})(\2)/gi;
+/**
+ * Oracle's quoted password, `jdbc:oracle:thin:user/"password"@host` (or `\"…\"` inside JSON): how a
+ * password with special characters is written. Its quotes end a word, so it is read on the whole text,
+ * like a JAAS password. Bounded the same way.
+ */
+const ORACLE_QUOTED_PASSWORD = /(jdbc:oracle:[a-z0-9]+:[^\s"'`<>/@:]+\/(\\?"))([^"\\\n]{1,4096})(\2@)/gi;
+
+/** The text forms whose secret stands between quotes: the opening, the quote, the secret and the closing as groups. */
+const QUOTED_SECRETS = [
+  { pattern: ORACLE_QUOTED_PASSWORD, form: 'a user/"password"@ Oracle URL' },
+  { pattern: JAAS_PASSWORD, form: 'a JAAS password="…"' },
+] as const;
 
 /** The value with its placeholders replaced by marks, the work done, and the placeholders put back. */
 function withPlaceholdersKept(value: string, work: (text: string) => string): string {
   const placeholders: string[] = [];
   const marked = value.replace(PLACEHOLDER_INSIDE, (placeholder) => `\u0000${placeholders.push(placeholder) - 1}\u0000`);
   return work(marked).replace(PLACEHOLDER_MARK, (mark, index: string) => placeholders[Number(index)] ?? mark);
+}
+
+/** A quoted secret (QUOTED_SECRETS' groups) masked, unless it is only a placeholder. */
+function maskQuotedSecret(match: string, opening: string, _quote: string, secret: string, closing: string): string {
+  return ONLY_A_PLACEHOLDER_MARK.test(secret) ? match : `${opening}${MASK}${closing}`;
 }
 
 function maskSpans(word: string, spans: readonly CredentialSpan[]): string {
@@ -141,29 +158,26 @@ function maskSpans(word: string, spans: readonly CredentialSpan[]): string {
   return masked + word.slice(from);
 }
 
-/** Every URL word of the (marked) text with its credentials masked. */
-function maskUrlWords(marked: string): string {
-  return marked.replace(WORD, (word) => maskSpans(word, urlCredentialSpans(word, 'mask')));
+/** Every URL of the (marked) text with its credentials masked: word by word, then Oracle's quoted passwords, which span words. */
+function maskUrls(marked: string): string {
+  return marked.replace(WORD, (word) => maskSpans(word, urlCredentialSpans(word, 'mask'))).replace(ORACLE_QUOTED_PASSWORD, maskQuotedSecret);
 }
 
 /**
  * The one mask for URLs, in every form, wherever they stand in the text: the password of a URI's
  * user info (`postgres://user:password@host`, `mongodb+srv://…`), password-like query parameters
  * (`?password=`, `&sslpassword=`, `?token=`), a JDBC URL's properties (`;password=` for SQL Server,
- * `?password=`, `:password=`), Oracle's `user/password@` and an AWS session token. Placeholders are
- * kept; an unparsable URL is masked as well as a parsable one. Linear in the text's length.
+ * `?password=`, `:password=`), Oracle's `user/password@` and `user/"password"@`, and an AWS session
+ * token. Placeholders are kept; an unparsable URL is masked as well as a parsable one. Linear in the
+ * text's length.
  */
 export function maskUrlPassword(text: string): string {
-  return withPlaceholdersKept(text, maskUrlWords);
+  return withPlaceholdersKept(text, maskUrls);
 }
 
 /** `text` with every literal credential inside it masked: URLs (maskUrlPassword) and JAAS `password="…"`; placeholders kept. */
 export function maskCredentials(text: string): string {
-  return withPlaceholdersKept(text, (marked) =>
-    maskUrlWords(marked).replace(JAAS_PASSWORD, (match, opening: string, _quote: string, secret: string, closing: string) =>
-      ONLY_A_PLACEHOLDER_MARK.test(secret) ? match : `${opening}${MASK}${closing}`,
-    ),
-  );
+  return withPlaceholdersKept(text, (marked) => maskUrls(marked).replace(JAAS_PASSWORD, maskQuotedSecret));
 }
 
 /**
@@ -176,6 +190,8 @@ export function findLiteralCredential(value: string): string | undefined {
     const form = urlCredentialSpans(word, 'detect')[0]?.form;
     if (form) return form;
   }
-  for (const match of marked.matchAll(JAAS_PASSWORD)) if (!ONLY_A_PLACEHOLDER_MARK.test(match[3]!)) return 'a JAAS password="…"';
+  for (const { pattern, form } of QUOTED_SECRETS) {
+    for (const match of marked.matchAll(pattern)) if (!ONLY_A_PLACEHOLDER_MARK.test(match[3]!)) return form;
+  }
   return undefined;
 }

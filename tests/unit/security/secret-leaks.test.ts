@@ -41,6 +41,7 @@ const URL_FORMS: Readonly<Record<string, string>> = {
   "a JDBC URL's ?password=": `jdbc:postgresql://db.internal:5432/bi?user=cdc&password=${SECRET}`,
   'a JDBC URL without //': `jdbc:postgresql:bi?password=${SECRET}`,
   "Oracle's user/password@": `jdbc:oracle:thin:cdc/${SECRET}@db.internal:1521/BI`,
+  "Oracle's quoted user/\"password\"@": `jdbc:oracle:thin:cdc/"${SECRET}"@db.internal:1521/BI`,
   'an AWS session token': `mongodb://db.internal/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:${SECRET}`,
 };
 
