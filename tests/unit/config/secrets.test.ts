@@ -39,6 +39,12 @@ describe('user info: the password between the first colon and the last @ of an a
     expect(findLiteralCredential('https://artifacts.example.net:8443/npm/@cdc/cli/-/cli-1.4.0.tgz')).toBeUndefined();
   });
 
+  it('neither refuses nor masks a user without a password on an SRV URI (no port, so no colon at all)', () => {
+    const uri = 'mongodb+srv://cdc@cluster0.example.net/?authMechanism=MONGODB-X509';
+    expect(findLiteralCredential(uri)).toBeUndefined();
+    expect(maskUrlPassword(uri)).toBe(uri);
+  });
+
   it.each([
     ['the query', 'https://hooks.example.net:8443/notify?to=oncall@example.com'],
     ['the fragment', 'https://grafana.example.net:3000/d/cdc-overview#owner:oncall@example.com'],
@@ -107,6 +113,10 @@ describe("Oracle's user/password@", () => {
   ])('finds and masks the password with %s', (_form, url, masked) => {
     expect(findLiteralCredential(url)).toBe('a user/password@ Oracle URL');
     expect(maskUrlPassword(url)).toBe(masked);
+  });
+
+  it('masks a URL that code cuts right after the @ to add the host', () => {
+    expect(maskCredentials(`const url = 'jdbc:oracle:thin:cdc/${SECRET}@' + host;`)).toBe("const url = 'jdbc:oracle:thin:cdc/****@' + host;");
   });
 
   it.each([
