@@ -100,9 +100,9 @@ describe('how long it waits between attempts', () => {
 
 describe('a create whose first answer was lost', () => {
   it('is a success when the retry meets "already exists" with the config it sent', async () => {
-    server.script('POST /connectors', { status: 201, body: {}, delayMs: 300 }, exists);
+    server.script('POST /connectors', { status: 201, body: {}, delayMs: 2_000 }, exists);
     server.script('GET /connectors/sink/config', { status: 200, body: { ...CONFIG, name: 'sink' } });
-    const client = createConnectClient({ url: server.url, timeoutMs: 100, ...fast });
+    const client = createConnectClient({ url: server.url, timeoutMs: 800, ...fast });
     await expect(client.createConnector('sink', CONFIG)).resolves.toBeUndefined();
     expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /connectors', 'POST /connectors', 'GET /connectors/sink/config']);
   });
