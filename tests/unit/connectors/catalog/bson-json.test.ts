@@ -38,6 +38,15 @@ describe("bson-json: pipelines as BSON's relaxed JSON reader parses them", () =>
     expect(bsonArrayProblem(pipeline, DEBEZIUM_PIPELINE)).toBe('invalid escape sequence \\. at position 43');
   });
 
+  it('refuses a value escaped twice over (pasted from a JSON string), the retry with doubled backslashes included', () => {
+    expect(bsonArrayProblem('[{\\"$match\\": {\\"operationType\\": \\"insert\\"}}]', MONGODB_KAFKA_ARRAY)).toBe('invalid JSON input "\\\\" at position 2');
+    expect(bsonDocumentProblem('{\\"shop.orders\\": \\"orders\\"}')).toBe('invalid JSON input "\\\\" at position 1');
+  });
+
+  it('retries a document with doubled backslashes, as documentFromString does', () => {
+    expect(bsonDocumentProblem('{"shop.orders": "^orders\\.2024$"}')).toBeUndefined();
+  });
+
   it('reads one document, ignoring what follows it, as Document.parse does', () => {
     expect(bsonDocumentProblem('{"*": "pms.changes"}')).toBeUndefined();
     expect(bsonDocumentProblem('{"a": 1} trailing')).toBeUndefined();

@@ -249,7 +249,19 @@ describe("javaRegexProblem: Java's regular-expression syntax, refused only where
     expect(javaRegexProblem('\\Q)\\E(')).toBe('Unterminated group');
   });
 
-  it('reports what Java refuses too, without the pattern itself', () => {
+  it('quotes with \\Q…\\E across spaces, and an empty quotation quotes nothing', () => {
+    expect(javaRegexProblem('shop\\.\\Qorder lines (v2\\E')).toBeUndefined();
+    expect(javaRegexProblem('\\Q.\\E+orders')).toBeUndefined();
+    expect(javaRegexProblem('\\Q\\E*orders')).toBe('Nothing to repeat');
+  });
+
+  it('reads an inline flag as matching nothing: a quantifier right after it has nothing to repeat', () => {
+    expect(javaRegexProblem('(?i)*orders')).toBe('Nothing to repeat');
+  });
+
+  it('reports what Java refuses too, without the pattern itself, whatever it holds', () => {
+    expect(javaRegexProblem('order lines (v2')).toBe('Unterminated group');
+    expect(javaRegexProblem('(?i)shop\\.(orders')).toBe('Unterminated group');
     expect(javaRegexProblem('shop\\.(orders')).toBe('Unterminated group');
     expect(javaRegexProblem('*shop')).toBe('Nothing to repeat');
     expect(javaRegexProblem('shop\\.[orders')).toBe('Unterminated character class');
