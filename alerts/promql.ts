@@ -36,7 +36,8 @@ export function metricNames(expr: string): string[] {
   let text = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""'); // strings
   text = text.replace(/\{[^}]*\}/g, ' '); // label matchers
   text = text.replace(/\[[^\]]*\]/g, ' '); // range and subquery durations
-  text = text.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' '); // label lists
+  // Keywords are case-insensitive in PromQL (`ON (x)` is `on (x)`), as KEYWORDS is read below.
+  text = text.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/gi, ' '); // label lists
   text = text.replace(/\boffset\s+-?\d+[smhdwy]/g, ' ');
   const names = new Set<string>();
   const identifier = /([A-Za-z_:][A-Za-z0-9_:]*)(\s*\()?/g;

@@ -1,4 +1,4 @@
-import { equals, metricNames, oneOf, series } from '../../../alerts/promql';
+import { equals, isRecordingRuleName, metricNames, oneOf, series, SYNTHETIC_METRICS } from '../../../alerts/promql';
 import { expandTemplate, humanize, humanizeDuration, humanizePercentage } from '../../promtool/harness';
 
 describe('PromQL helpers', () => {
@@ -17,8 +17,37 @@ describe('PromQL helpers', () => {
     expect(series('up', equals('job', 'x'), undefined)).toBe('up{job="x"}');
   });
 
+  it('escapes every regex character of a value, so that it matches only itself', () => {
+    const alternatives = oneOf('topic', ['a.b*c+d?e^f$g{h}i(j)k|l[m]n\\o', 'plain']).slice('topic=~'.length);
+    expect(JSON.parse(alternatives)).toBe('a\\.b\\*c\\+d\\?e\\^f\\$g\\{h\\}i\\(j\\)k\\|l\\[m\\]n\\\\o|plain');
+    expect(new RegExp(`^(?:${JSON.parse(alternatives)})$`).test('a.b*c+d?e^f$g{h}i(j)k|l[m]n\\o')).toBe(true);
+    expect(oneOf('connector', ['cdc-orders-sink'])).toBe('connector=~"cdc-orders-sink"');
+  });
+
+  it('leaves out empty matchers too, and keeps every present one in order', () => {
+    expect(series('up', '')).toBe('up');
+    expect(series('up', undefined, 'job="msk-jmx"', '', 'instance="b-1"')).toBe('up{job="msk-jmx",instance="b-1"}');
+  });
+
+  it('tell recording rules (with a colon) from exported metrics, and know the series Prometheus makes itself', () => {
+    expect(isRecordingRuleName('cdc:pipeline_healthy')).toBe(true);
+    expect(isRecordingRuleName('kafka_connect_connector_status')).toBe(false);
+    expect([...SYNTHETIC_METRICS].sort()).toEqual(['scrape_duration_seconds', 'scrape_samples_scraped', 'up']);
+  });
+
   it.each([
     ['up{job="kafka-connect"} == 0', ['up']],
+    ["label_replace(v, 'dst_metric', 'src_metric', '', '')", ['v']],
+    ['label_replace(v, `dst_metric`, "say \\"quoted_metric\\"", "", "")', ['v']],
+    ['a and b or c unless d', ['a', 'b', 'c', 'd']],
+    ['a AND ON (x) b', ['a', 'b']],
+    ['sum BY (le) (x) OFFSET 1d', ['x']],
+    ['sum without (instance) (a) / ignoring (job) group_right (env) b', ['a', 'b']],
+    ['x > inf or y < NaN', ['x', 'y']],
+    ['a atan2 b', ['a', 'b']],
+    ['rate (x[5m]) offset 1h', ['x']],
+    ['x offset -30m > 2.5e-3', ['x']],
+    ['sum_over_time(x[1h:5m]) > 0x1f', ['x']],
     ['sum by (connector) (rate(kafka_connect_task_error_total_record_errors{connector="a"}[5m])) > 0', ['kafka_connect_task_error_total_record_errors']],
     ['a / on (x, y) group_left (z) b', ['a', 'b']],
     ['sum(x) by (le) or vector(0)', ['x']],
