@@ -102,11 +102,11 @@ describe('the baseline window', () => {
 });
 
 describe('the baseline accumulator: executions and durations', () => {
-  const run = (startedMs: number, durationMs: number) => ({
-    event_subscription_id: TRIGGER.id,
+  const times = (startedMs: number, durationMs: number) => ({
     started: new Date(Date.UTC(2026, 2, 1) + startedMs).toISOString(),
     completed: new Date(Date.UTC(2026, 2, 1) + startedMs + durationMs).toISOString(),
   });
+  const run = (startedMs: number, durationMs: number) => ({ event_subscription_id: TRIGGER.id, ...times(startedMs, durationMs) });
 
   it('starts every trigger at nothing', () => {
     expect(createBaselineAccumulator().baselineOf(TRIGGER)).toEqual({ executions: 0, failures: 0, p50_ms: null, p95_ms: null, top_errors: [], trigger_failures: 0, top_trigger_failures: [] });
@@ -134,8 +134,8 @@ describe('the baseline accumulator: executions and durations', () => {
 
   it('attributes an entry without an id by name, and adds what was counted by id and by name', () => {
     const accumulator = createBaselineAccumulator();
-    accumulator.add({ event_subscription_name: TRIGGER.name, ...run(0, 40) }, false);
-    accumulator.add({ event_subscription_id: TRIGGER.id, event_subscription_name: 'renamedSince', ...run(1000, 20) }, false);
+    accumulator.add({ event_subscription_name: TRIGGER.name, ...times(0, 40) }, false);
+    accumulator.add({ event_subscription_id: TRIGGER.id, event_subscription_name: 'renamedSince', ...times(1000, 20) }, false);
     accumulator.add({ event_subscription_name: TRIGGER.name, error: 'duplicate key' }, true);
     accumulator.add({ event_subscription_id: TRIGGER.id, error: 'duplicate key' }, true);
     accumulator.addTriggerFailure({ event_subscription_name: TRIGGER.name, error: 'resume token lost' });
