@@ -27,7 +27,11 @@ describe('connector labels', () => {
 });
 
 describe('connector alerts: a sink that should be RUNNING', () => {
-  const rules = connectorAlerts(ORDERS_SINK);
+  // Built in each test, not when the file loads: a mutation run credits a test only with what runs inside it.
+  let rules: AlertRule[];
+  beforeEach(() => {
+    rules = connectorAlerts(ORDERS_SINK);
+  });
   const labels = { connector: 'cdc-orders-sink', pipeline: 'orders', owner: 'bi-platform' };
 
   it('are, in order, failed connector, failed task, record errors, restarting, gave up and not running, all labelled', () => {

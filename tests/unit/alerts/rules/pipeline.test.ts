@@ -40,7 +40,11 @@ const named = (rules: readonly AlertRule[], alert: string, severity?: AlertRule[
 };
 
 describe('per-pipeline recording rules', () => {
-  const rules = pipelineRecordingRules(ORDERS);
+  // Built in each test, not when the file loads: a mutation run credits a test only with what runs inside it.
+  let rules: RecordingRule[];
+  beforeEach(() => {
+    rules = pipelineRecordingRules(ORDERS);
+  });
 
   it('record sink lag, drain time, source lag, processing lag, error ratio and health, each labelled with the pipeline', () => {
     expect(rules.map((rule) => rule.record)).toEqual([
@@ -99,7 +103,10 @@ describe('per-pipeline recording rules', () => {
 });
 
 describe('per-pipeline alerts', () => {
-  const alerts = pipelineAlerts(ORDERS);
+  let alerts: AlertRule[];
+  beforeEach(() => {
+    alerts = pipelineAlerts(ORDERS);
+  });
 
   it("are the sink's connector alerts, then lag, not polling, dead letters and rollback triggers, each labelled with the sink", () => {
     expect(alerts.map((rule) => [rule.alert, rule.severity])).toEqual([
