@@ -79,7 +79,7 @@ describe('--since', () => {
     expect(parseSince(' 2026-02-01 ', now).toISOString()).toBe(new Date('2026-02-01').toISOString());
   });
 
-  it.each(['7w', '7 days', 'd7', '1.5d', 'March 1, 2026', '2026-13-45', 'x2026-02-01T00:00:00Z'])('refuses %p, naming the flag it was given as', (value) => {
+  it.each(['7w', '7 days', 'd7', '1.5d', 'March 1, 2026', '2026-13-45', 'x2026-02-01T00:00:00Z', 'x 2026-02-01', '2026-02-1'])('refuses %p, naming the flag it was given as', (value) => {
     expect(() => parseSince(value, now, '--until')).toThrow(
       `--until must be a duration such as 7d, 12h, 30m or an ISO 8601 time such as 2026-01-31T00:00:00Z (got ${JSON.stringify(value)})`,
     );

@@ -130,6 +130,7 @@ describe('buildInventory: a Database trigger on one collection', () => {
       fullDocument: true,
       settings: { service_id: SERVICE_ID },
     });
+    expect(trigger.settings).toStrictEqual({ service_id: SERVICE_ID });
     expect(trigger.match).toBeUndefined();
     expect(trigger.fullDocumentBeforeChange).toBeUndefined();
     expect(trigger.replacement).toMatchObject({ kind: 'connector', pipeline: 'orders', summary: 'Debezium MongoDB source + JDBC sink: pipeline "orders" (generated)', unexpressed: [] });
@@ -170,7 +171,7 @@ describe('buildInventory: a Database trigger on one collection', () => {
       }),
     ]);
     expect(trigger).toMatchObject({ match: { 'fullDocument.status': 'paid' }, fullDocument: false, fullDocumentBeforeChange: true });
-    expect(trigger.settings).toEqual({ tolerate_resume_errors: true, unordered: true, skip_catchup_events: true, maximum_throughput: true, service_id: SERVICE_ID });
+    expect(trigger.settings).toStrictEqual({ tolerate_resume_errors: true, unordered: true, skip_catchup_events: true, maximum_throughput: true, service_id: SERVICE_ID });
     expect(trigger.replacement.unexpressed).toContain(
       'full_document_before_change: the function received the document before the change; the sink writes the state after it (Debezium can carry pre-images with capture.mode change_streams_update_full_with_pre_image, which the generated source does not set)',
     );
@@ -188,7 +189,7 @@ describe('buildInventory: a Database trigger on one collection', () => {
     const trigger = only([
       databaseTrigger('syncOrders', { collection: 'orders', full_document: undefined, full_document_before_change: false, tolerate_resume_errors: false, unordered: false, skip_catchup_events: false, maximum_throughput: false }),
     ]);
-    expect(trigger.settings).toEqual({ tolerate_resume_errors: false, unordered: false, skip_catchup_events: false, maximum_throughput: false, service_id: SERVICE_ID });
+    expect(trigger.settings).toStrictEqual({ tolerate_resume_errors: false, unordered: false, skip_catchup_events: false, maximum_throughput: false, service_id: SERVICE_ID });
     expect(trigger.replacement.notes).toEqual([expect.stringMatching(/^warehouse table "orders" is derived/)]);
     expect(trigger.replacement.unexpressed.join('\n')).not.toMatch(/full_document_before_change/);
   });
@@ -283,14 +284,15 @@ describe('buildInventory: Database triggers that get no pipeline', () => {
   });
 
   it.each([
-    ['a database of 64 characters', `s${'x'.repeat(63)}`, 'orders'],
-    ['a collection of 120 characters with dots and dashes', 'shop_eu-1', `o${'x.-'.repeat(39)}x_`],
-    ['a collection starting with an underscore or a digit', 'shop', '_2024orders'],
-    ['a collection named system without the dot', 'shop', 'systems'],
-  ])('and one that gets a pipeline, with %s', (_, database, collection) => {
+    ['a database of 64 characters', `s${'x'.repeat(63)}`, 'orders', 'orders'],
+    ['a collection of 120 characters with dots and dashes, named in 48', 'shop_eu-1', `o${'x.-'.repeat(39)}x_`, `ox${'_x'.repeat(23)}`],
+    ['a collection starting with an underscore, named collection_… in the warehouse', 'shop', '_2024orders', 'collection_2024orders'],
+    ['a collection named system without the dot', 'shop', 'systems', 'systems'],
+  ])('and one that gets a pipeline, with %s', (_, database, collection, name) => {
     const result = build([databaseTrigger('edge', { database, collection })]);
     expect(result.triggers[0]!.replacement.unexpressed).toEqual([]);
     expect(result.pipelines.map((pipeline) => [pipeline.definition.database, pipeline.definition.collection])).toEqual([[database, collection]]);
+    expect(result.pipelines[0]!.definition).toMatchObject({ name, table: name });
   });
 });
 
