@@ -89,6 +89,7 @@ describe('per-pipeline recording rules', () => {
   it.each([
     ['without a source connector (events replayed)', REPLAYED],
     ['with a source whose Debezium metrics cannot be selected', { ...ORDERS, source: { ...SOURCE, debeziumMatchers: [] } }],
+    ['with a source without topic.prefix', { ...ORDERS, source: { ...SOURCE, server: undefined, debeziumMatchers: undefined } }],
   ])('measure processing lag as the drain time alone %s', (_, pipeline) => {
     const rules = pipelineRecordingRules(pipeline);
     expect(rules.some((rule) => rule.record === 'cdc:pipeline_source_lag_seconds')).toBe(false);
