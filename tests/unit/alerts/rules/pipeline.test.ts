@@ -19,7 +19,7 @@ const ORDERS: MonitoredPipeline = {
   sink: SINK,
   source: SOURCE,
   topic: 'cdc.app_db.orders',
-  deadLetterTopic: 'dlq.cdc-orders-sink',
+  deadLetterTopic: 'cdc.dlq.orders',
   consumerGroup: 'connect-cdc-orders-sink',
   table: 'orders',
   phase: 'shadow',
@@ -167,8 +167,8 @@ describe('per-pipeline alerts', () => {
       expr: `${produced} > 0`,
       severity: 'warning',
       labels: LABELS,
-      summary: 'cdc-orders-sink dead-lettered {{ $value | humanize }} records to dlq.cdc-orders-sink',
-      description: 'Records of orders that the sink could not write went to dlq.cdc-orders-sink in the last 10m; they are missing from orders until replayed.',
+      summary: 'cdc-orders-sink dead-lettered {{ $value | humanize }} records to cdc.dlq.orders',
+      description: 'Records of orders that the sink could not write went to cdc.dlq.orders in the last 10m; they are missing from orders until replayed.',
       runbook: 'dead-letter-queue.md',
     });
     expect(named(alerts, 'CdcDeadLetterQueueReceiving', 'critical')).toEqual({
@@ -178,7 +178,7 @@ describe('per-pipeline alerts', () => {
       severity: 'critical',
       labels: LABELS,
       summary: 'cdc-orders-sink dead-lettered {{ $value | humanize }} records in 10m',
-      description: 'More than 1000 records of orders went to dlq.cdc-orders-sink in 10m: a systematic failure (schema, transform, table), not a bad record.',
+      description: 'More than 1000 records of orders went to cdc.dlq.orders in 10m: a systematic failure (schema, transform, table), not a bad record.',
       runbook: 'dead-letter-queue.md',
     });
   });
@@ -190,8 +190,8 @@ describe('per-pipeline alerts', () => {
       expr: 'sum by (connector) (increase(kafka_connect_task_error_deadletterqueue_produce_failures{connector="cdc-orders-sink"}[10m])) > 0',
       severity: 'critical',
       labels: LABELS,
-      summary: 'cdc-orders-sink cannot write to its dead letter queue dlq.cdc-orders-sink',
-      description: 'Failed records of orders could neither be written to orders nor parked in dlq.cdc-orders-sink.',
+      summary: 'cdc-orders-sink cannot write to its dead letter queue cdc.dlq.orders',
+      description: 'Failed records of orders could neither be written to orders nor parked in cdc.dlq.orders.',
       runbook: 'dead-letter-queue.md#produce-failures',
     });
   });
