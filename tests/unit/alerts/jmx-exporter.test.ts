@@ -96,6 +96,31 @@ describe('JMX exporter configuration', () => {
   });
 
   it.each([
+    [
+      'kafka.connect<type=connector-metrics, connector=cdc-app-db-source><>connector-type: source',
+      { name: 'kafka_connect_connector_type', type: 'GAUGE', labels: { connector: 'cdc-app-db-source', connector_type: 'source' } },
+    ],
+    [
+      'kafka.consumer<type=consumer-fetch-manager-metrics, client-id=connector-consumer-cdc-orders-sink-1><>records-consumed-total: 4096.0',
+      { name: 'kafka_connect_sink_consumer_records_consumed_total', type: 'COUNTER', labels: { connector: 'cdc-orders-sink', task: '1' } },
+    ],
+    [
+      'kafka.consumer<type=consumer-fetch-manager-metrics, client-id=connector-consumer-cdc-customers-sink-0><>bytes-consumed-total: 524288.0',
+      { name: 'kafka_connect_sink_consumer_bytes_consumed_total', type: 'COUNTER', labels: { connector: 'cdc-customers-sink', task: '0' } },
+    ],
+  ])('exports %s with exactly these labels', (bean, expected) => {
+    expect(exported(bean)).toEqual(expected);
+  });
+
+  it('lower-cases label names too, and keeps each rule on one line however long its pattern', () => {
+    const yaml = jmxExporterConfigYaml();
+    expect((parse(yaml) as { lowercaseOutputLabelNames: boolean }).lowercaseOutputLabelNames).toBe(true);
+    const longest = jmxExporterRules().reduce((longer, rule) => (rule.pattern.length > longer.length ? rule.pattern : longer), '');
+    expect(longest.length).toBeGreaterThan(80);
+    expect(yaml.split('\n')).toContain(`  - pattern: ${JSON.stringify(longest)}`);
+  });
+
+  it.each([
     // records-lag-max and -avg share the records-lag prefix: only the lag itself is exported.
     'kafka.consumer<type=consumer-fetch-manager-metrics, client-id=connector-consumer-cdc-orders-sink-0, topic=cdc.app_db.orders, partition=2><>records-lag-max: 17.0',
     // Connect's own consumers (config, offset, status topics) are not sink tasks.
