@@ -46,15 +46,17 @@ describe('heartbeatProgress: a long wait says what it is on and for how long', (
 
 describe('reportError: one clear line, an exit code, and what else is worth reading', () => {
   let stderr: string;
+  let write: jest.SpyInstance;
   beforeEach(() => {
     stderr = '';
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    delete process.env.CDCCTL_DEBUG;
+    write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
       stderr += String(chunk);
       return true;
     });
   });
   afterEach(() => {
-    jest.restoreAllMocks();
+    write.mockRestore();
     delete process.env.CDCCTL_DEBUG;
   });
 
@@ -120,6 +122,7 @@ describe('isDebug', () => {
   });
 
   it('is on with --debug or CDCCTL_DEBUG=1, off otherwise', () => {
+    delete process.env.CDCCTL_DEBUG;
     process.argv = ['node', 'cdcctl', 'gitops', 'drift', '--env', 'staging'];
     expect(isDebug()).toBe(false);
     process.env.CDCCTL_DEBUG = '0';

@@ -33,11 +33,12 @@ const noTasksYet = withOrdersSink((connector) => ({ ...connector, status: { ...c
 const batchSizeChanged = withOrdersSink((connector) => ({ ...connector, config: { ...connector.config, 'batch.size': '555' } }));
 
 let clock: number;
+let now: jest.SpyInstance;
 beforeEach(() => {
   clock = Date.UTC(2026, 10, 30, 9, 0, 0);
-  jest.spyOn(Date, 'now').mockImplementation(() => clock);
+  now = jest.spyOn(Date, 'now').mockImplementation(() => clock);
 });
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => now.mockRestore());
 
 function scriptedWorker(...reads: LiveConnector[][]) {
   let calls = 0;
