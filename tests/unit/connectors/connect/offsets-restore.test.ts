@@ -1,6 +1,7 @@
-import type { OffsetsSnapshot } from '../../../../connectors/connect/offsets-snapshot';
-import type { LiveConnector } from '../../../../connectors/connect/client';
-import { canonical, checkRestore, offsetsNotMatching, OffsetsRestoreRefused, parseOffsetsSnapshot, stateAfterRestore, supportsOffsetChanges } from '../../../../connectors/connect/offsets-restore';
+import type { OffsetEntry, OffsetsSnapshot } from '../../../../connectors/connect/offsets-snapshot';
+import type { ConnectClient, ConnectorStatus, LiveConnector } from '../../../../connectors/connect/client';
+import { ConnectError } from '../../../../connectors/connect/errors';
+import { canonical, checkRestore, offsetsNotMatching, OffsetsRestoreRefused, parseOffsetsSnapshot, restoreOffsets, stateAfterRestore, supportsOffsetChanges, type RestoreOptions } from '../../../../connectors/connect/offsets-restore';
 
 const JDBC = 'io.debezium.connector.jdbc.JdbcSinkConnector';
 const DEBEZIUM_MONGODB = 'io.debezium.connector.mongodb.MongoDbConnector';
@@ -159,5 +160,202 @@ describe('restore helpers', () => {
     expect(stateAfterRestore(target, new Map([['c', 'STOPPED' as const]]))).toBe('STOPPED');
     expect(stateAfterRestore(target, new Map())).toBe('PAUSED');
     expect(stateAfterRestore({ ...target, liveState: 'FAILED' }, undefined)).toBe('RUNNING');
+  });
+});
+/**
+ * restoreOffsets' steps against an in-memory stand-in of a worker (the client's interface over a map
+ * of connectors and their offsets; the REST calls themselves are tests/unit/connectors/connect/client.test.ts's).
+ * The stand-in records every call, and can be told to refuse the PATCH, to write other offsets than
+ * asked, to never reach a state, or to fail a task when resumed.
+ */
+type State = ConnectorStatus['connector']['state'];
+
+interface StandInWorker {
+  readonly client: ConnectClient;
+  readonly calls: string[];
+  version: string;
+  refusePatch?: Error;
+  /** The PATCH writes these offsets instead of the ones asked. */
+  writeInstead?: OffsetEntry[];
+  /** A stop that never gets there: the connector stays in its state. */
+  ignoreStop?: boolean;
+  /** The task fails when the connector is resumed. */
+  failOnResume?: string;
+}
+
+interface StandInConnector {
+  readonly topics: string;
+  state: State;
+  offsets: OffsetEntry[];
+}
+
+const entry = (topic: string, partition: number, offset: number | null): OffsetEntry => ({ partition: { kafka_topic: topic, kafka_partition: partition }, offset: offset === null ? null : { kafka_offset: offset } });
+
+function standInWorker(connectors: Record<string, StandInConnector>): StandInWorker {
+  const worker: StandInWorker = { calls: [], version: '3.9.1' } as unknown as StandInWorker;
+  const statusOf = (name: string): ConnectorStatus => {
+    const connector = connectors[name]!;
+    const failed = worker.failOnResume !== undefined && connector.state === 'RUNNING';
+    return {
+      name,
+      connector: { state: connector.state, worker_id: '10.0.3.17:8083' },
+      tasks: connector.state === 'STOPPED' ? [] : [{ id: 0, state: failed ? 'FAILED' : connector.state, worker_id: '10.0.3.17:8083', ...(failed ? { trace: worker.failOnResume } : {}) }],
+      type: 'sink',
+    };
+  };
+  const move = (name: string, state: State) => {
+    worker.calls.push(`${state === 'RUNNING' ? 'resume' : state === 'PAUSED' ? 'pause' : 'stop'} ${name}`);
+    if (state === 'STOPPED' && worker.ignoreStop) return;
+    connectors[name]!.state = state;
+  };
+  (worker as { client: ConnectClient }).client = {
+    url: 'https://kafka-connect.cdc-platform.svc.cluster.local:8083',
+    serverInfo: async () => ({ version: worker.version, commit: '0123456789abcdef', kafka_cluster_id: 'lkc-stand-in' }),
+    listConnectors: async () => Object.entries(connectors).map(([name, connector]) => ({ name, config: { 'connector.class': JDBC, topics: connector.topics, name }, taskCount: 1, status: statusOf(name) })),
+    status: async (name: string) => statusOf(name),
+    getOffsets: async (name: string) => {
+      worker.calls.push(`get offsets ${name}`);
+      return { offsets: connectors[name]!.offsets.map((offset) => ({ ...offset })) };
+    },
+    patchOffsets: async (name: string, body: { offsets: OffsetEntry[] }) => {
+      worker.calls.push(`patch offsets ${name}`);
+      if (worker.refusePatch) throw worker.refusePatch;
+      const connector = connectors[name]!;
+      for (const wanted of worker.writeInstead ?? body.offsets) {
+        const same = (candidate: OffsetEntry) => JSON.stringify(candidate.partition) === JSON.stringify(wanted.partition);
+        connector.offsets = [...connector.offsets.filter((candidate) => !same(candidate)), ...(wanted.offset === null ? [] : [wanted])];
+      }
+    },
+    stop: async (name: string) => move(name, 'STOPPED'),
+    pause: async (name: string) => move(name, 'PAUSED'),
+    resume: async (name: string) => move(name, 'RUNNING'),
+  } as unknown as ConnectClient;
+  return worker;
+}
+
+function snapshotOf(connectors: Record<string, OffsetEntry[]>): OffsetsSnapshot {
+  return {
+    takenAt: '2026-11-30T08:00:00.000Z',
+    worker: 'https://kafka-connect.cdc-platform.svc.cluster.local:8083',
+    connectors: Object.fromEntries(Object.entries(connectors).map(([name, offsets]) => [name, { config: { 'connector.class': JDBC, 'connection.password': '****' }, offsets }])),
+  };
+}
+
+const ordersSink = (state: State = 'RUNNING'): StandInConnector => ({ topics: 'cdc.app_db.orders', state, offsets: [entry('cdc.app_db.orders', 0, 1_500), entry('cdc.app_db.orders', 1, 1_480), entry('cdc.app_db.orders', 2, 1_510)] });
+const restorePoint = snapshotOf({ 'cdc-orders-sink': [entry('cdc.app_db.orders', 0, 1_200), entry('cdc.app_db.orders', 1, null)] });
+
+async function restore(worker: StandInWorker, snapshot: OffsetsSnapshot, options: RestoreOptions = {}) {
+  const progress: string[] = [];
+  const result = await restoreOffsets(worker.client, snapshot, { pollIntervalMs: 0, waitTimeoutMs: 1_000, onProgress: (line) => progress.push(line), ...options });
+  return { result, progress };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the restore to fail');
+}
+
+describe('restoreOffsets: stop, PATCH, read back, resume', () => {
+  it('restores the snapshot partitions of a running sink, deletes a null one, leaves the others, and runs it again', async () => {
+    const worker = standInWorker({ 'cdc-orders-sink': ordersSink() });
+    const { result, progress } = await restore(worker, restorePoint);
+    expect(worker.calls).toEqual(['get offsets cdc-orders-sink', 'stop cdc-orders-sink', 'patch offsets cdc-orders-sink', 'get offsets cdc-orders-sink', 'resume cdc-orders-sink']);
+    expect(result.kafkaVersion).toBe('3.9.1');
+    expect(result.restored).toEqual([
+      {
+        connector: 'cdc-orders-sink',
+        kind: 'sink',
+        before: [entry('cdc.app_db.orders', 0, 1_500), entry('cdc.app_db.orders', 1, 1_480), entry('cdc.app_db.orders', 2, 1_510)],
+        after: [entry('cdc.app_db.orders', 2, 1_510), entry('cdc.app_db.orders', 0, 1_200)],
+        untouched: [entry('cdc.app_db.orders', 2, 1_510)],
+        finalState: 'RUNNING',
+      },
+    ]);
+    expect(progress).toEqual(['cdc-orders-sink: stopping (offsets can only change while stopped)', 'cdc-orders-sink: 2 partition offsets restored; going to RUNNING']);
+  });
+
+  it('puts a paused connector back to PAUSED, and leaves one the config wants stopped STOPPED', async () => {
+    const paused = standInWorker({ 'cdc-orders-sink': ordersSink('PAUSED') });
+    expect((await restore(paused, restorePoint)).result.restored[0]!.finalState).toBe('PAUSED');
+    expect(paused.calls.at(-1)).toBe('pause cdc-orders-sink');
+
+    const toStop = standInWorker({ 'cdc-orders-sink': ordersSink() });
+    const { result, progress } = await restore(toStop, restorePoint, { desiredStates: new Map([['cdc-orders-sink', 'STOPPED']]) });
+    expect(result.restored[0]!.finalState).toBe('STOPPED');
+    expect(toStop.calls.at(-1)).toBe('get offsets cdc-orders-sink');
+    expect(progress.at(-1)).toBe('cdc-orders-sink: 2 partition offsets restored; going to STOPPED');
+  });
+
+  it('writes nothing on a dry run, and reports a connector without offsets in the snapshot', async () => {
+    const worker = standInWorker({ 'cdc-orders-sink': ordersSink(), 'cdc-customers-sink': { topics: 'cdc.app_db.customers', state: 'RUNNING', offsets: [] } });
+    const { result, progress } = await restore(worker, snapshotOf({ 'cdc-orders-sink': [entry('cdc.app_db.orders', 0, 1_200)], 'cdc-customers-sink': [] }), { dryRun: true });
+    expect(worker.calls).toEqual([]);
+    expect(result.restored).toEqual([]);
+    expect(result.check.targets.map((target) => target.connector)).toEqual(['cdc-orders-sink']);
+    expect(progress).toEqual(['cdc-customers-sink: the snapshot holds no offsets (none were committed when it was taken): left as it is']);
+  });
+});
+
+describe('restoreOffsets: refused before any write', () => {
+  it('on a worker older than Kafka 3.6', async () => {
+    const worker = standInWorker({ 'cdc-orders-sink': ordersSink() });
+    worker.version = '3.5.2';
+    const error = await refusal(restore(worker, restorePoint));
+    expect(error).toBeInstanceOf(OffsetsRestoreRefused);
+    expect(error.message).toBe('offsets restore refused, nothing was changed:\n  worker https://kafka-connect.cdc-platform.svc.cluster.local:8083: runs Kafka 3.5.2; changing offsets needs Kafka ≥ 3.6 (KIP-875)');
+    expect(worker.calls).toEqual([]);
+  });
+
+  it('when the snapshot does not fit the live connectors, every reason at once', async () => {
+    const worker = standInWorker({ 'cdc-orders-sink': ordersSink() });
+    const error = await refusal(restore(worker, snapshotOf({ 'cdc-orders-sink': [entry('cdc.app_db.customers', 0, 10)], 'cdc-returns-sink': [entry('cdc.app_db.returns', 0, 10)] })));
+    expect((error as OffsetsRestoreRefused).problems).toEqual([
+      'cdc-orders-sink: offsets[0].partition.kafka_topic: the live connector does not consume this topic (got "cdc.app_db.customers"; it consumes "cdc.app_db.orders")',
+      'cdc-returns-sink: no such connector on the worker: create it first (cdcctl connectors apply), then restore its offsets',
+    ]);
+    expect(worker.calls).toEqual([]);
+  });
+});
+
+describe('restoreOffsets: when a step fails', () => {
+  it('puts the connector back in its state when the worker refuses the offsets, and passes the error on', async () => {
+    const worker = standInWorker({ 'cdc-orders-sink': ordersSink() });
+    worker.refusePatch = new ConnectError('PATCH /connectors/cdc-orders-sink/offsets: 400 Bad Request: Could not alter connector offsets', { method: 'PATCH', url: '/connectors/cdc-orders-sink/offsets', status: 400 });
+    const progress: string[] = [];
+    const error = await refusal(restoreOffsets(worker.client, restorePoint, { pollIntervalMs: 0, waitTimeoutMs: 1_000, onProgress: (line) => progress.push(line) }));
+    expect(error).toBe(worker.refusePatch);
+    expect(worker.calls.slice(-2)).toEqual(['patch offsets cdc-orders-sink', 'resume cdc-orders-sink']);
+    expect(progress.at(-1)).toBe('cdc-orders-sink: the worker refused the offsets; putting it back to RUNNING');
+  });
+
+  it('leaves the connector STOPPED when the worker reports other offsets than written, naming the partitions', async () => {
+    const worker = standInWorker({ 'cdc-orders-sink': ordersSink() });
+    worker.writeInstead = [entry('cdc.app_db.orders', 0, 1_199)];
+    const error = await refusal(restore(worker, restorePoint));
+    expect(error.message).toBe(
+      'cdc-orders-sink: after the PATCH the worker reports other offsets for {"kafka_partition":0,"kafka_topic":"cdc.app_db.orders"}, {"kafka_partition":1,"kafka_topic":"cdc.app_db.orders"}: left STOPPED so nothing consumes from them; compare cdcctl connectors offsets get cdc-orders-sink with the snapshot',
+    );
+    expect(worker.calls).not.toContain('resume cdc-orders-sink');
+  });
+
+  it('gives up when the connector does not stop in time, saying what it is doing instead', async () => {
+    const worker = standInWorker({ 'cdc-orders-sink': ordersSink() });
+    worker.ignoreStop = true;
+    const error = await refusal(restore(worker, restorePoint, { waitTimeoutMs: 0 }));
+    expect(error.message).toBe('cdc-orders-sink: still RUNNING (tasks 0:RUNNING), wants STOPPED after 0 ms');
+    expect(worker.calls).not.toContain('patch offsets cdc-orders-sink');
+  });
+
+  it('stops waiting at a task that fails when resumed, with its cause and what to do', async () => {
+    const worker = standInWorker({ 'cdc-orders-sink': ordersSink() });
+    worker.failOnResume = 'org.apache.kafka.connect.errors.ConnectException: put failed\nCaused by: org.postgresql.util.PSQLException: ERROR: relation "orders_shadow" does not exist';
+    const error = (await refusal(restore(worker, restorePoint))) as ConnectError;
+    expect(error).toBeInstanceOf(ConnectError);
+    expect(error.message).toContain('cdc-orders-sink: FAILED while going to RUNNING after the offsets restore: org.postgresql.util.PSQLException: ERROR: relation "orders_shadow" does not exist');
+    expect(error.suggestion).toBe('see cdcctl connectors status cdc-orders-sink; the offsets are restored, fix the cause and cdcctl connectors restart cdc-orders-sink');
   });
 });
