@@ -16,6 +16,8 @@ interface StandInWorker {
   readonly refuse: Set<string>;
   /** The state each connector and its tasks report after a write (default: what was asked). */
   readonly reportAfterWrite: Map<string, { connector: State; tasks: State[] }>;
+  /** The options of each restart asked for. */
+  readonly restartOptions: unknown[];
 }
 
 function standInWorker(initial: readonly LiveConnector[] = []): StandInWorker {
@@ -23,6 +25,7 @@ function standInWorker(initial: readonly LiveConnector[] = []): StandInWorker {
   const writes: string[] = [];
   const refuse = new Set<string>();
   const reportAfterWrite = new Map<string, { connector: State; tasks: State[] }>();
+  const restartOptions: unknown[] = [];
   const statusOf = (name: string, asked: State): ConnectorStatus => {
     const forced = reportAfterWrite.get(name);
     const connector = forced?.connector ?? asked;
@@ -48,10 +51,13 @@ function standInWorker(initial: readonly LiveConnector[] = []): StandInWorker {
     pause: async (name: string) => write('pause', name, undefined, 'PAUSED'),
     resume: async (name: string) => write('resume', name, undefined, 'RUNNING'),
     stop: async (name: string) => write('stop', name, undefined, 'STOPPED'),
-    restart: async (name: string) => write('restart', name, undefined, 'RUNNING'),
+    restart: async (name: string, options: unknown) => {
+      restartOptions.push(options);
+      write('restart', name, undefined, 'RUNNING');
+    },
     getOffsets: async () => ({ offsets: [] }),
   } as unknown as ConnectClient;
-  return { client, writes, refuse, reportAfterWrite };
+  return { client, writes, refuse, reportAfterWrite, restartOptions };
 }
 
 function sink(name: string, state: RenderedConnector['state'] = 'RUNNING', batch = '100'): RenderedConnector {
@@ -177,5 +183,87 @@ describe('apply: offsets before a change', () => {
       onOffsetsSnapshot: (snapshot) => void snapshots.push([...Object.keys(snapshot.connectors), `writes so far: ${worker.writes.length}`]),
     });
     expect(snapshots).toEqual([['cdc-a', 'cdc-c', 'writes so far: 0']]);
+  });
+});
+
+describe('apply: what it says and writes, change by change', () => {
+  it('reports each write, the wait, and the end of the wait', async () => {
+    const worker = standInWorker();
+    worker.reportAfterWrite.set('cdc-b', { connector: 'RUNNING', tasks: ['UNASSIGNED'] });
+    const progress: string[] = [];
+    let reads = 0;
+    const listStatuses = worker.client.listStatuses.bind(worker.client);
+    // cdc-b's task is assigned from the third read on; the same wait is reported once.
+    (worker.client as { listStatuses: ConnectClient['listStatuses'] }).listStatuses = async () => {
+      const statuses = await listStatuses();
+      if (++reads >= 3) statuses.set('cdc-b', { name: 'cdc-b', connector: { state: 'RUNNING' }, tasks: [{ id: 0, state: 'RUNNING' }] });
+      return statuses;
+    };
+    const result = await apply(worker.client, [sink('cdc-a'), sink('cdc-b')], { ...fast, concurrency: 1, onProgress: (line) => progress.push(line) });
+    expect(result.error).toBeUndefined();
+    expect(progress).toEqual(['create cdc-a', 'create cdc-b', 'waiting for 1/2 connectors to reach their desired state', '2 connectors reached their desired state']);
+  });
+
+  it('updates the config, then moves to the wanted state when both changed', async () => {
+    const worker = standInWorker();
+    await apply(worker.client, [sink('cdc-a')], fast);
+    worker.writes.length = 0;
+    const result = await apply(worker.client, [sink('cdc-a', 'PAUSED', '5')], fast);
+    expect(worker.writes).toEqual(['update cdc-a', 'pause cdc-a']);
+    expect(result.applied.map((change) => [change.action, change.then])).toEqual([['update', 'pause']]);
+    expect(result.error).toBeUndefined();
+  });
+
+  it('deletes with prune and does not wait for a deleted connector', async () => {
+    const worker = standInWorker();
+    await apply(worker.client, [sink('cdc-a'), sink('cdc-b')], fast);
+    worker.writes.length = 0;
+    const progress: string[] = [];
+    const result = await apply(worker.client, [sink('cdc-a')], { ...fast, prune: true, onProgress: (line) => progress.push(line) });
+    expect(worker.writes).toEqual(['delete cdc-b']);
+    expect(result.error).toBeUndefined();
+    expect(progress).toEqual(['delete cdc-b']);
+  });
+
+  it('reads no status and says nothing more when nothing changed', async () => {
+    const worker = standInWorker();
+    await apply(worker.client, [sink('cdc-a')], fast);
+    const listStatuses = jest.spyOn(worker.client, 'listStatuses');
+    const progress: string[] = [];
+    const result = await apply(worker.client, [sink('cdc-a')], { ...fast, onProgress: (line) => progress.push(line) });
+    expect(result).toMatchObject({ applied: [], notApplied: [], restarted: [] });
+    expect(result.error).toBeUndefined();
+    expect(listStatuses).not.toHaveBeenCalled();
+    expect(progress).toEqual([]);
+  });
+
+  it('restarts only the failed tasks of a failed connector, with its tasks, and says so', async () => {
+    const worker = standInWorker();
+    worker.reportAfterWrite.set('cdc-a', { connector: 'RUNNING', tasks: ['FAILED'] });
+    await apply(worker.client, [sink('cdc-a')], fast);
+    worker.reportAfterWrite.clear();
+    const progress: string[] = [];
+    await apply(worker.client, [sink('cdc-a')], { ...fast, restartFailed: true, onProgress: (line) => progress.push(line) });
+    expect(worker.restartOptions).toEqual([{ includeTasks: true, onlyFailed: true }]);
+    expect(progress).toEqual(['restart failed tasks of cdc-a', '1 connectors reached their desired state']);
+  });
+
+  it('does not restart a failed connector it is about to delete', async () => {
+    const worker = standInWorker();
+    worker.reportAfterWrite.set('cdc-b', { connector: 'RUNNING', tasks: ['FAILED'] });
+    await apply(worker.client, [sink('cdc-a'), sink('cdc-b')], fast);
+    worker.writes.length = 0;
+    const result = await apply(worker.client, [sink('cdc-a')], { ...fast, prune: true, restartFailed: true });
+    expect(worker.writes).toEqual(['delete cdc-b']);
+    expect(result.restarted).toEqual([]);
+  });
+
+  it('takes no snapshot when only creates are planned, and stamps one with the clock it is given', async () => {
+    const worker = standInWorker();
+    const snapshots: string[] = [];
+    await apply(worker.client, [sink('cdc-a')], { ...fast, onOffsetsSnapshot: (snapshot) => void snapshots.push(snapshot.takenAt) });
+    expect(snapshots).toEqual([]);
+    await apply(worker.client, [sink('cdc-a', 'RUNNING', '5')], { ...fast, now: () => new Date('2026-11-30T09:00:00.000Z'), onOffsetsSnapshot: (snapshot) => void snapshots.push(`${snapshot.takenAt} ${snapshot.worker}`) });
+    expect(snapshots).toEqual(['2026-11-30T09:00:00.000Z http://stand-in']);
   });
 });
