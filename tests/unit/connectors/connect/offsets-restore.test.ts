@@ -359,3 +359,93 @@ describe('restoreOffsets: when a step fails', () => {
     expect(error.suggestion).toBe('see cdcctl connectors status cdc-orders-sink; the offsets are restored, fix the cause and cdcctl connectors restart cdc-orders-sink');
   });
 });
+
+describe('checkRestore: each reason to refuse, and what it accepts', () => {
+  const saved = (offsets: OffsetsSnapshot['connectors'][string]['offsets'], config: Record<string, string> = { 'connector.class': JDBC }) => snapshot({ 'cdc-orders-sink': { config, offsets } });
+
+  it('refuses a snapshot that holds no connectors, saying when it was taken', () => {
+    expect(checkRestore(snapshot({}), [sink('cdc-orders-sink', 'cdc.app_db.orders')]).problems).toEqual(['the snapshot taken at 2026-01-05T09:00:00.000Z holds no connectors']);
+    expect(checkRestore(snapshot({}), [], { connectors: ['cdc-orders-sink'] }).problems).toEqual(['cdc-orders-sink: not in the snapshot (it holds: nothing)']);
+  });
+
+  it('refuses a snapshot config without connector.class, naming the live one', () => {
+    expect(checkRestore(saved(sinkOffsets('cdc.app_db.orders', 1), {}), [sink('cdc-orders-sink', 'cdc.app_db.orders')]).problems).toEqual([
+      'cdc-orders-sink: connector.class: missing from the snapshot\'s config, so it cannot be matched to the live connector (live: "io.debezium.connector.jdbc.JdbcSinkConnector")',
+    ]);
+  });
+
+  it('takes the kind the worker reports, else the catalog’s, and refuses when neither knows', () => {
+    const unknownClass = 'com.example.connect.WarehouseSinkConnector';
+    const reported: LiveConnector = { ...sink('cdc-orders-sink', 'cdc.app_db.orders'), config: { 'connector.class': unknownClass, topics: 'cdc.app_db.orders' } };
+    const offsets = saved(sinkOffsets('cdc.app_db.orders', 1), { 'connector.class': unknownClass });
+    expect(checkRestore(offsets, [reported]).targets.map((target) => target.kind)).toEqual(['sink']);
+    const unreported: LiveConnector = { ...reported, status: undefined };
+    expect(checkRestore(offsets, [unreported]).problems).toEqual([
+      'cdc-orders-sink: cannot tell whether "com.example.connect.WarehouseSinkConnector" is a source or a sink (the worker reports no type and the catalog does not know the class)',
+    ]);
+    const fromCatalog = checkRestore(saved(sinkOffsets('cdc.app_db.orders', 1)), [{ ...sink('cdc-orders-sink', 'cdc.app_db.orders'), status: undefined }]);
+    expect(fromCatalog.targets).toEqual([{ connector: 'cdc-orders-sink', kind: 'sink', offsets: sinkOffsets('cdc.app_db.orders', 1), liveState: undefined }]);
+  });
+
+  it('reads a topics list with spaces after the commas', () => {
+    const live = sink('cdc-orders-sink', 'cdc.app_db.orders, cdc.app_db.customers');
+    expect(checkRestore(saved(sinkOffsets('cdc.app_db.customers', 7)), [live]).problems).toEqual([]);
+  });
+
+  it('refuses a topic that is no name, a partition that is no whole number, and an offset with other keys; accepts a null offset', () => {
+    const live = [sink('cdc-orders-sink', 'cdc.app_db.orders')];
+    const offsets = [
+      { partition: { kafka_topic: '', kafka_partition: 0 }, offset: { kafka_offset: 1 } },
+      { partition: { kafka_topic: 7, kafka_partition: 0 }, offset: { kafka_offset: 1 } },
+      { partition: { kafka_topic: 'cdc.app_db.orders', kafka_partition: '0' }, offset: { kafka_offset: 1 } },
+      { partition: { kafka_topic: 'cdc.app_db.orders', kafka_partition: 1.5 }, offset: { kafka_offset: 1 } },
+      { partition: { kafka_topic: 'cdc.app_db.orders', kafka_partition: 2 }, offset: { kafka_offset: 1, kafka_timestamp: 1764493200000 } },
+      { partition: { kafka_topic: 'cdc.app_db.orders', kafka_partition: 3 }, offset: null },
+    ];
+    expect(checkRestore(saved(offsets), live).problems).toEqual([
+      'cdc-orders-sink: offsets[0].partition.kafka_topic: must be a topic name (got "")',
+      'cdc-orders-sink: offsets[1].partition.kafka_topic: must be a topic name (got 7)',
+      'cdc-orders-sink: offsets[2].partition.kafka_partition: must be a whole number ≥ 0 (got "0")',
+      'cdc-orders-sink: offsets[3].partition.kafka_partition: must be a whole number ≥ 0 (got 1.5)',
+      'cdc-orders-sink: offsets[4].offset: a sink connector\'s offset is {kafka_offset: <whole number>} or null (got {"kafka_offset":1,"kafka_timestamp":1764493200000})',
+    ]);
+    expect(checkRestore(saved([offsets[5]!]), live).problems).toEqual([]);
+  });
+
+  it('refuses a source partition with either sink key, and checks server_id only for Debezium', () => {
+    const mongoSource: LiveConnector = { ...source('cdc-app-db-source', 'cdc'), config: { 'connector.class': 'com.mongodb.kafka.connect.MongoSourceConnector' } };
+    const own = snapshot({ 'cdc-app-db-source': { config: { 'connector.class': 'com.mongodb.kafka.connect.MongoSourceConnector' }, offsets: [{ partition: { ns: 'mongodb://cluster0/app_db.orders' }, offset: { _id: '{"_data": "8263A1"}' } }] } });
+    expect(checkRestore(own, [mongoSource]).problems).toEqual([]);
+    const halfSink = snapshot({ 'cdc-app-db-source': { config: { 'connector.class': DEBEZIUM_MONGODB }, offsets: [{ partition: { kafka_partition: 0 }, offset: { sec: 1 } }] } });
+    expect(checkRestore(halfSink, [source('cdc-app-db-source', 'cdc')]).problems).toEqual([
+      'cdc-app-db-source: offsets[0].partition: this is a sink connector\'s partition, the live connector is a source (got {"kafka_partition":0})',
+    ]);
+  });
+
+  it('is an error named OffsetsRestoreRefused listing every problem', () => {
+    const error = new OffsetsRestoreRefused(['cdc-a-sink: not in the snapshot (it holds: nothing)', 'cdc-b-sink: not in the snapshot (it holds: nothing)']);
+    expect(error.name).toBe('OffsetsRestoreRefused');
+    expect(error.message).toBe('offsets restore refused, nothing was changed:\n  cdc-a-sink: not in the snapshot (it holds: nothing)\n  cdc-b-sink: not in the snapshot (it holds: nothing)');
+  });
+});
+
+describe('restore helpers, the edge cases', () => {
+  it('a partition the worker no longer reports matches a null offset and no other', () => {
+    const gone = { partition: { kafka_topic: 't', kafka_partition: 4 }, offset: null };
+    const wanted = { partition: { kafka_topic: 't', kafka_partition: 5 }, offset: { kafka_offset: 9 } };
+    expect(offsetsNotMatching([gone, wanted], [])).toEqual([wanted]);
+    expect(offsetsNotMatching([gone], [{ partition: { kafka_topic: 't', kafka_partition: 4 }, offset: null }])).toEqual([]);
+  });
+
+  it('a stopped connector goes back to STOPPED', () => {
+    expect(stateAfterRestore({ connector: 'c', kind: 'sink', offsets: [], liveState: 'STOPPED' }, undefined)).toBe('STOPPED');
+    expect(stateAfterRestore({ connector: 'c', kind: 'sink', offsets: [], liveState: 'RUNNING' }, new Map())).toBe('RUNNING');
+  });
+
+  it('a refused PATCH puts a paused connector back to PAUSED, not RUNNING', async () => {
+    const worker = standInWorker({ 'cdc-orders-sink': ordersSink('PAUSED') });
+    worker.refusePatch = new Error('PATCH /connectors/cdc-orders-sink/offsets: 400 Bad Request');
+    await refusal(restore(worker, restorePoint));
+    expect(worker.calls.at(-1)).toBe('pause cdc-orders-sink');
+  });
+});
