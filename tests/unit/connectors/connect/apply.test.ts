@@ -1,5 +1,6 @@
 import { apply, runBounded } from '../../../../connectors/connect/apply';
 import type { ConnectClient, ConnectorStatus, LiveConnector } from '../../../../connectors/connect/client';
+import { ConnectError } from '../../../../connectors/connect/errors';
 import type { RenderedConnector } from '../../../../connectors/render';
 
 /**
@@ -265,5 +266,45 @@ describe('apply: what it says and writes, change by change', () => {
     expect(snapshots).toEqual([]);
     await apply(worker.client, [sink('cdc-a', 'RUNNING', '5')], { ...fast, now: () => new Date('2026-11-30T09:00:00.000Z'), onOffsetsSnapshot: (snapshot) => void snapshots.push(`${snapshot.takenAt} ${snapshot.worker}`) });
     expect(snapshots).toEqual(['2026-11-30T09:00:00.000Z http://stand-in']);
+  });
+});
+
+describe('apply: the details an operator acts on', () => {
+  it('sends the whole rendered config on an update, and moves state only when the plan says so', async () => {
+    const worker = standInWorker();
+    await apply(worker.client, [sink('cdc-a')], fast);
+    worker.writes.length = 0;
+    const result = await apply(worker.client, [sink('cdc-a', 'RUNNING', '5')], fast);
+    expect(worker.writes).toEqual(['update cdc-a']);
+    expect(result.error).toBeUndefined();
+    expect((await worker.client.listConnectors())[0]!.config).toEqual({ 'connector.class': 'io.debezium.connector.jdbc.JdbcSinkConnector', 'batch.size': '5', name: 'cdc-a' });
+  });
+
+  it('restarts nothing after a failed write', async () => {
+    const worker = standInWorker();
+    worker.refuse.add('cdc-a');
+    const result = await apply(worker.client, [sink('cdc-a')], { ...fast, restartFailed: true });
+    expect(result.restarted).toEqual([]);
+  });
+
+  it('a connector FAILED after the write carries where to look and what to do', async () => {
+    const worker = standInWorker();
+    worker.reportAfterWrite.set('cdc-a', { connector: 'RUNNING', tasks: ['FAILED'] });
+    const result = await apply(worker.client, [sink('cdc-a')], { ...fast, waitTimeoutMs: 5_000 });
+    expect(result.error).toBeInstanceOf(ConnectError);
+    expect((result.error as ConnectError).details).toMatchObject({
+      method: 'GET',
+      url: 'http://stand-in/connectors/cdc-a/status',
+      connector: 'cdc-a',
+      suggestion: 'see the trace with cdcctl connectors status cdc-a; fix the definition and apply again, or cdcctl connectors restart cdc-a --only-failed',
+    });
+  });
+
+  it('a time-out names every connector still waiting, separated', async () => {
+    const worker = standInWorker();
+    worker.reportAfterWrite.set('cdc-a', { connector: 'RUNNING', tasks: ['UNASSIGNED'] });
+    worker.reportAfterWrite.set('cdc-b', { connector: 'PAUSED', tasks: ['PAUSED'] });
+    const result = await apply(worker.client, [sink('cdc-a'), sink('cdc-b')], fast);
+    expect(result.error?.message).toBe('timed out after 300 ms waiting for: cdc-a: RUNNING (tasks 0:UNASSIGNED), wants RUNNING; cdc-b: PAUSED (tasks 0:PAUSED), wants RUNNING');
   });
 });
