@@ -157,6 +157,8 @@ function installGlobals(registry, timers) {
     jest: {
       fn: mocker.fn.bind(mocker),
       spyOn: mocker.spyOn.bind(mocker),
+      restoreAllMocks: () => mocker.restoreAllMocks(),
+      clearAllMocks: () => mocker.clearAllMocks(),
       setTimeout: (/** @type {number} */ ms) => {
         registry.suite('jest.setTimeout').file.timeout = ms;
       },
