@@ -1,5 +1,5 @@
 import type { ConnectClient, ConnectorStatus } from '../../../../connectors/connect/client';
-import { decide, FRESH_RECORD, newSupervisorState, restartDelayMs, superviseOnce, supervisorMetrics, type RestartPolicy, type RestartRecord } from '../../../../connectors/connect/supervise';
+import { decide, FRESH_RECORD, newSupervisorState, restartDelayMs, supervise, superviseOnce, supervisorMetrics, type RestartPolicy, type RestartRecord } from '../../../../connectors/connect/supervise';
 
 const MINUTE = 60_000;
 /** Strimzi's autoRestart: unit one minute, capped at an hour. */
@@ -94,5 +94,189 @@ describe('superviseOnce against a worker (an in-memory stand-in of the client)',
     delete statuses['cdc-a'];
     await superviseOnce(client, state, { policy, managedPrefix: 'cdc-', now: () => 1 });
     expect([...state.records.keys()]).toEqual([]);
+  });
+});
+
+describe('decide, the record it keeps', () => {
+  it('keeps the record of a connector that never failed as it is', () => {
+    expect(decide(FRESH_RECORD, false, 5 * MINUTE, strimzi)).toEqual({ decision: 'healthy', record: FRESH_RECORD });
+  });
+
+  it('keeps a healthy count within the reset period, a healthy given-up connector before it too', () => {
+    const given: RestartRecord = { restarts: 10, lastRestartAt: 0, gaveUp: true, history: [0] };
+    expect(decide(given, false, 10 * MINUTE - 1, strimzi).record).toBe(given);
+  });
+
+  it('takes back a given-up connector that never restarted (maxRestarts 0) once healthy', () => {
+    const given: RestartRecord = { restarts: 0, gaveUp: true, history: [] };
+    expect(decide(given, false, 0, strimzi)).toEqual({ decision: 'healthy', record: FRESH_RECORD });
+  });
+
+  it('restarts again at exactly the delay after the last restart, recording when', () => {
+    const record: RestartRecord = { restarts: 2, lastRestartAt: 5_000, gaveUp: false, history: [1_000, 5_000] };
+    expect(decide(record, true, 5_000 + 6 * MINUTE, strimzi)).toEqual({
+      decision: 'restart',
+      record: { restarts: 3, lastRestartAt: 5_000 + 6 * MINUTE, gaveUp: false, history: [1_000, 5_000, 5_000 + 6 * MINUTE] },
+    });
+  });
+
+  it('remembers the last 20 restarts of the history, not more', () => {
+    const history = Array.from({ length: 20 }, (_, index) => index * MINUTE);
+    const record: RestartRecord = { restarts: 20, lastRestartAt: 19 * MINUTE, gaveUp: false, history };
+    const { record: after } = decide(record, true, 10_000 * MINUTE, { ...strimzi, maxRestarts: 50 });
+    expect(after.history).toHaveLength(20);
+    expect(after.history[0]).toBe(MINUTE);
+    expect(after.history[19]).toBe(10_000 * MINUTE);
+  });
+
+  it('while waiting keeps the record unchanged', () => {
+    const record: RestartRecord = { restarts: 1, lastRestartAt: 0, gaveUp: false, history: [0] };
+    expect(decide(record, true, MINUTE, strimzi)).toEqual({ decision: 'wait', record });
+  });
+});
+
+describe('superviseOnce, round by round', () => {
+  const policy: RestartPolicy = { unitMs: 1_000, maxDelayMs: 10_000, maxRestarts: 1, healthyResetMs: 5_000 };
+
+  it('reports restarts and give-ups in name order, and says nothing of a connector already given up', async () => {
+    const { client, restarts } = worker({ 'cdc-orders-sink': { connector: 'FAILED', tasks: [] }, 'cdc-app-db-source': { connector: 'RUNNING', tasks: ['FAILED'] } });
+    const state = newSupervisorState();
+    const round = (now: number) => superviseOnce(client, state, { policy, managedPrefix: 'cdc-', now: () => now });
+    const first = await round(0);
+    expect(first.map((event) => `${event.connector} ${event.decision} ${event.restarts}`)).toEqual(['cdc-app-db-source restart 1', 'cdc-orders-sink restart 1']);
+    const second = await round(5_000);
+    expect(second.map((event) => `${event.connector} ${event.decision} ${event.restarts}`)).toEqual(['cdc-app-db-source give-up 1', 'cdc-orders-sink give-up 1']);
+    expect(second[1]!.failures).toEqual(['cdc-orders-sink: connector FAILED']);
+    expect(await round(60_000)).toEqual([]);
+    expect(restarts).toHaveLength(2);
+    expect(Object.fromEntries(state.restartsTotal)).toEqual({ 'cdc-app-db-source': 1, 'cdc-orders-sink': 1 });
+    expect(state.lastCheckAt).toBe(60_000);
+  });
+
+  it('counts restarts across a reset: the total its metrics report only grows', async () => {
+    const { client, statuses } = worker({ 'cdc-orders-sink': { connector: 'FAILED', tasks: [] } });
+    const state = newSupervisorState();
+    const round = (now: number) => superviseOnce(client, state, { policy, managedPrefix: 'cdc-', now: () => now });
+    await round(0);
+    statuses['cdc-orders-sink'] = { connector: 'RUNNING', tasks: ['RUNNING'] };
+    await round(5_000);
+    expect(state.records.get('cdc-orders-sink')).toEqual(FRESH_RECORD);
+    statuses['cdc-orders-sink'] = { connector: 'FAILED', tasks: [] };
+    expect((await round(6_000)).map((event) => event.decision)).toEqual(['restart']);
+    expect(state.restartsTotal.get('cdc-orders-sink')).toBe(2);
+  });
+
+  it('keeps no record of a connector outside its prefix', async () => {
+    const { client } = worker({ 'cdc-orders-sink': { connector: 'RUNNING', tasks: ['RUNNING'] }, 'legacy-orders-sink': { connector: 'FAILED', tasks: [] } });
+    const state = newSupervisorState();
+    await superviseOnce(client, state, { policy, managedPrefix: 'cdc-', now: () => 0 });
+    expect([...state.records.keys()]).toEqual(['cdc-orders-sink']);
+  });
+
+  it('reads the clock of the machine when none is given', async () => {
+    const { client } = worker({});
+    const state = newSupervisorState();
+    const before = Date.now();
+    await superviseOnce(client, state, { policy, managedPrefix: 'cdc-' });
+    expect(state.lastCheckAt).toBeGreaterThanOrEqual(before);
+  });
+});
+
+describe('supervise: rounds until told to stop', () => {
+  const policy: RestartPolicy = { unitMs: 1_000, maxDelayMs: 10_000, maxRestarts: 3, healthyResetMs: 5_000 };
+
+  it('reports each event, keeps going after a round that could not read the worker, and ends when the signal aborts', async () => {
+    const { client, restarts } = worker({ 'cdc-orders-sink': { connector: 'FAILED', tasks: [] } });
+    const listStatuses = client.listStatuses;
+    let rounds = 0;
+    const controller = new AbortController();
+    const unreachable = new Error('cdc-orders-sink: GET http://connect:8083/connectors?expand=status: cannot reach the worker (ECONNREFUSED)');
+    const flaky = {
+      ...client,
+      listStatuses: async () => {
+        rounds += 1;
+        if (rounds === 1) throw unreachable;
+        return listStatuses();
+      },
+    } as unknown as ConnectClient;
+    const events: string[] = [];
+    const errors: Error[] = [];
+    const state = await supervise(flaky, {
+      policy,
+      managedPrefix: 'cdc-',
+      intervalMs: 1,
+      signal: controller.signal,
+      onEvent: (event) => {
+        events.push(`${event.connector} ${event.decision}`);
+        controller.abort();
+      },
+      onError: (error) => errors.push(error),
+    });
+    expect(errors).toEqual([unreachable]);
+    expect(events).toEqual(['cdc-orders-sink restart']);
+    expect(rounds).toBe(2);
+    expect(restarts).toHaveLength(1);
+    expect(state.restartsTotal.get('cdc-orders-sink')).toBe(1);
+  });
+
+  it('carries on from the state it is given, and makes no round once aborted', async () => {
+    const { client } = worker({ 'cdc-orders-sink': { connector: 'FAILED', tasks: [] } });
+    const given = newSupervisorState();
+    const controller = new AbortController();
+    controller.abort();
+    const state = await supervise(client, { policy, managedPrefix: 'cdc-', intervalMs: 1, signal: controller.signal, state: given });
+    expect(state).toBe(given);
+    expect(state.lastCheckAt).toBeUndefined();
+  });
+
+  it('without callbacks still rounds and survives an unreadable worker', async () => {
+    const controller = new AbortController();
+    let rounds = 0;
+    const client = {
+      listStatuses: async () => {
+        rounds += 1;
+        if (rounds === 3) controller.abort();
+        throw new Error('cannot reach the worker (ECONNREFUSED)');
+      },
+    } as unknown as ConnectClient;
+    await expect(supervise(client, { policy, managedPrefix: 'cdc-', intervalMs: 1, signal: controller.signal })).resolves.toBeDefined();
+    expect(rounds).toBe(3);
+  });
+});
+
+describe('supervisorMetrics', () => {
+  it('is the Prometheus text, connectors in name order, with a gauge of 0 for those still restarted', () => {
+    const state = newSupervisorState();
+    state.records.set('cdc-orders-sink', { restarts: 1, lastRestartAt: 0, gaveUp: false, history: [0] });
+    state.records.set('cdc-app-db-source', { restarts: 5, lastRestartAt: 0, gaveUp: true, history: [0] });
+    state.restartsTotal.set('cdc-orders-sink', 1);
+    state.restartsTotal.set('cdc-app-db-source', 5);
+    state.lastCheckAt = 1_764_531_045_999;
+    expect(supervisorMetrics(state)).toBe(
+      [
+        '# HELP cdc_supervisor_restarts_total Restarts of failed connectors and tasks made by the supervisor.',
+        '# TYPE cdc_supervisor_restarts_total counter',
+        'cdc_supervisor_restarts_total{connector="cdc-app-db-source"} 5',
+        'cdc_supervisor_restarts_total{connector="cdc-orders-sink"} 1',
+        '# HELP cdc_supervisor_gave_up 1 when the supervisor stopped restarting a connector that keeps failing.',
+        '# TYPE cdc_supervisor_gave_up gauge',
+        'cdc_supervisor_gave_up{connector="cdc-app-db-source"} 1',
+        'cdc_supervisor_gave_up{connector="cdc-orders-sink"} 0',
+        '# HELP cdc_supervisor_last_check_timestamp_seconds When the supervisor last read the worker.',
+        '# TYPE cdc_supervisor_last_check_timestamp_seconds gauge',
+        'cdc_supervisor_last_check_timestamp_seconds 1764531045',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('has no last-check sample before the first round', () => {
+    expect(supervisorMetrics(newSupervisorState())).not.toMatch(/^cdc_supervisor_last_check_timestamp_seconds/m);
+  });
+
+  it('escapes a backslash and a quote in a connector name, as the text format wants', () => {
+    const state = newSupervisorState();
+    state.restartsTotal.set('cdc-"odd"\\name', 1);
+    expect(supervisorMetrics(state)).toContain('cdc_supervisor_restarts_total{connector="cdc-\\"odd\\"\\\\name"} 1\n');
   });
 });
