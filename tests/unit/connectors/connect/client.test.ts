@@ -296,3 +296,193 @@ describe('the REST endpoints each call reaches', () => {
     expect(server.requests[1]!.at - server.requests[0]!.at).toBeLessThan(500);
   });
 });
+
+/**
+ * The timers the client sets, recorded (a loaded machine times nothing here), with the share of the
+ * backoff drawn pinned; a timer of one of the `instant` lengths runs at once instead of waiting.
+ */
+async function withRecordedWaits<T>(share: number, instant: readonly number[], run: (waits: number[]) => Promise<T>): Promise<T> {
+  const waits: number[] = [];
+  const realSetTimeout = global.setTimeout;
+  const random = jest.spyOn(Math, 'random').mockReturnValue(share);
+  const timers = jest.spyOn(global, 'setTimeout').mockImplementation(((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    waits.push(ms ?? 0);
+    return realSetTimeout(callback, instant.includes(ms ?? 0) ? 0 : ms, ...args);
+  }) as typeof setTimeout);
+  try {
+    return await run(waits);
+  } finally {
+    random.mockRestore();
+    timers.mockRestore();
+  }
+}
+
+/** A share of the backoff that is exact in binary, so the waits compare exactly. */
+const SHARE = 1 / 1024;
+
+describe('Retry-After, read as a whole number of seconds', () => {
+  const running = { status: 200, body: { name: 'cdc-orders-sink', connector: { state: 'RUNNING', worker_id: '10.0.3.17:8083' }, tasks: [] } };
+
+  it('waits exactly the longest Retry-After it accepts, and tries again', async () => {
+    server.script('GET /connectors/cdc-orders-sink/status', { status: 503, body: { error_code: 503, message: 'Request timed out' }, headers: { 'retry-after': String(MAX_RETRY_AFTER_MS / 1000) } }, running);
+    await withRecordedWaits(0.5, [MAX_RETRY_AFTER_MS], async (waits) => {
+      await expect(createConnectClient({ url: server.url, ...fast }).status('cdc-orders-sink')).resolves.toMatchObject({ name: 'cdc-orders-sink' });
+      expect(waits).toContain(MAX_RETRY_AFTER_MS);
+    });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it.each([
+    ['a fraction', '1.5'],
+    ['a negative number', '-1'],
+    ['a number with a unit', '30s'],
+  ])('takes %s for no Retry-After: the usual backoff', async (_what, header) => {
+    server.script('GET /connectors/cdc-orders-sink/status', { status: 503, body: {}, headers: { 'retry-after': header } }, running);
+    await withRecordedWaits(SHARE, [], async (waits) => {
+      await createConnectClient({ url: server.url, backoffMs: 400, maxBackoffMs: 5_000 }).status('cdc-orders-sink');
+      expect(waits).toContain(400 * SHARE);
+      expect(waits.filter((ms) => ms >= 400 * SHARE && ms < 5_000)).toEqual([400 * SHARE]);
+    });
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe('the defaults: 5 retries, 250 ms doubling up to 5 s', () => {
+  it('waits a share of 250, 500, 1000, 2000 and 4000 ms, then gives up after the sixth attempt', async () => {
+    for (let i = 0; i < 6; i++) server.script('GET /connectors/cdc-orders-sink/status', rebalance);
+    await withRecordedWaits(SHARE, [], async (waits) => {
+      await expect(createConnectClient({ url: server.url }).status('cdc-orders-sink')).rejects.toThrow(/409 Cannot complete request momentarily/);
+      expect(waits.filter((ms) => ms < 10)).toEqual([250, 500, 1_000, 2_000, 4_000].map((ceiling) => ceiling * SHARE));
+    });
+    expect(server.requests).toHaveLength(6);
+  });
+
+  it('caps the backoff at 5 s', async () => {
+    for (let i = 0; i < 8; i++) server.script('GET /connectors/cdc-orders-sink/status', rebalance);
+    await withRecordedWaits(SHARE, [], async (waits) => {
+      await createConnectClient({ url: server.url, retries: 7 }).status('cdc-orders-sink').catch(() => undefined);
+      expect(waits.filter((ms) => ms < 10)).toEqual([250, 500, 1_000, 2_000, 4_000, 5_000, 5_000].map((ceiling) => ceiling * SHARE));
+    });
+  });
+
+  it('gives each attempt at least a minute to complete, longer when the per-request timeout is longer', async () => {
+    server.script('GET /', { status: 200, body: { version: '3.9.0', commit: '84ee4c11b8f9a4d7', kafka_cluster_id: 'pNv5Q7xXRvO6Vb4E9ZyZ2g' } }, { status: 200, body: { version: '3.9.0' } });
+    const deadlines = jest.spyOn(AbortSignal, 'timeout');
+    try {
+      await createConnectClient({ url: server.url }).serverInfo();
+      await createConnectClient({ url: server.url, timeoutMs: 90_000 }).serverInfo();
+      expect(deadlines.mock.calls.map(([ms]) => ms)).toEqual([60_000, 90_000]);
+    } finally {
+      deadlines.mockRestore();
+    }
+  });
+});
+
+describe('what each failure says', () => {
+  const NAME = 'cdc-orders-sink';
+  const notFound = { status: 404, body: { error_code: 404, message: `Connector ${NAME} not found` } };
+  type Call = (client: ReturnType<typeof createConnectClient>) => Promise<unknown>;
+
+  it.each<[string, Call, string]>([
+    ['deleteConnector', (client) => client.deleteConnector(NAME), `DELETE /connectors/${NAME}`],
+    ['pause', (client) => client.pause(NAME), `PUT /connectors/${NAME}/pause`],
+    ['resume', (client) => client.resume(NAME), `PUT /connectors/${NAME}/resume`],
+    ['stop', (client) => client.stop(NAME), `PUT /connectors/${NAME}/stop`],
+    ['restart', (client) => client.restart(NAME, { includeTasks: true, onlyFailed: true }), `POST /connectors/${NAME}/restart?includeTasks=true&onlyFailed=true`],
+    ['status', (client) => client.status(NAME), `GET /connectors/${NAME}/status`],
+    ['getConfig', (client) => client.getConfig(NAME), `GET /connectors/${NAME}/config`],
+    ['getOffsets', (client) => client.getOffsets(NAME), `GET /connectors/${NAME}/offsets`],
+    ['patchOffsets', (client) => client.patchOffsets(NAME, { offsets: [] }), `PATCH /connectors/${NAME}/offsets`],
+    ['resetOffsets', (client) => client.resetOffsets(NAME), `DELETE /connectors/${NAME}/offsets`],
+    ['putConfig', (client) => client.putConfig(NAME, CONFIG), `PUT /connectors/${NAME}/config`],
+  ])('%s names the connector, the method and the URL', async (_call, call, route) => {
+    server.script(route, notFound);
+    const error = (await call(createConnectClient({ url: server.url, ...fast })).catch((caught: unknown) => caught)) as ConnectError;
+    const [method, path] = route.split(' ');
+    expect(error.message).toBe(`${NAME}: ${method} ${server.url}${path}: 404 Connector ${NAME} not found`);
+    expect(error.details.connector).toBe(NAME);
+  });
+
+  it.each<[string, Call, string]>([
+    ['serverInfo', (client) => client.serverInfo(), 'GET /'],
+    ['listConnectors', (client) => client.listConnectors(), 'GET /connectors?expand=info&expand=status'],
+    ['listStatuses', (client) => client.listStatuses(), 'GET /connectors?expand=status'],
+    ['listPlugins', (client) => client.listPlugins(), 'GET /connector-plugins?connectorsOnly=false'],
+  ])('%s names the method and the URL, and no connector', async (_call, call, route) => {
+    server.script(route, { status: 401, body: { error_code: 401, message: 'Unauthorized' } });
+    const error = (await call(createConnectClient({ url: server.url, ...fast })).catch((caught: unknown) => caught)) as ConnectError;
+    const [method, path] = route.split(' ');
+    expect(error.message).toBe(`${method} ${server.url}${path}: 401 Unauthorized`);
+    expect(error.suggestion).toMatch(/credentials/);
+  });
+
+  it('is the bare status when the worker sent no message', async () => {
+    server.script('GET /connectors/cdc-orders-sink/status', { status: 503, raw: '' });
+    const error = (await createConnectClient({ url: server.url, retries: 0, ...fast }).status('cdc-orders-sink').catch((caught: unknown) => caught)) as ConnectError;
+    expect(error.message).toBe(`cdc-orders-sink: GET ${server.url}/connectors/cdc-orders-sink/status: 503`);
+  });
+
+  it('says what to do about a redirect: point the URL at the worker itself', async () => {
+    server.script('GET /connectors?expand=status', { status: 301, headers: { location: 'https://connect.internal:8443/connectors?expand=status' } });
+    const error = (await createConnectClient({ url: server.url, ...fast }).listStatuses().catch((caught: unknown) => caught)) as ConnectError;
+    expect(error.message).toBe(`GET ${server.url}/connectors?expand=status: 301 redirect to connect.internal:8443 refused (requests go to the configured worker only)`);
+    expect(error.suggestion).toBe("point --connect-url (or the environment's connect.url) at the worker itself");
+  });
+
+  it('asks whether the URL is a supported worker when an answer has the wrong shape', async () => {
+    server.script('GET /', { status: 200, body: '<html><body>Grafana</body></html>' });
+    const error = (await createConnectClient({ url: server.url, ...fast }).serverInfo().catch((caught: unknown) => caught)) as ConnectError;
+    expect(error.suggestion).toBe('is the URL a Kafka Connect worker of a supported version (Kafka ≥ 3.7)?');
+  });
+});
+
+describe('which statuses are redirects', () => {
+  it('refuses 300 as a redirect', async () => {
+    server.script('GET /connectors/cdc-orders-sink/status', { status: 300, headers: { location: '/connectors/cdc-orders-sink/status' } });
+    await expect(createConnectClient({ url: server.url, ...fast }).status('cdc-orders-sink')).rejects.toThrow(/300 redirect to .* refused/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('reads 400 as the error it is, not a redirect', async () => {
+    server.script('PUT /connectors/cdc-orders-sink/config', { status: 400, body: { error_code: 400, message: 'Connector configuration is invalid and contains the following 1 error(s):\nMissing required configuration "connection.url" which has no default value.' } });
+    const error = (await createConnectClient({ url: server.url, ...fast }).putConfig('cdc-orders-sink', CONFIG).catch((caught: unknown) => caught)) as ConnectError;
+    expect(error.message).toMatch(/: 400 Connector configuration is invalid/);
+    expect(error.suggestion).toMatch(/validate --remote/);
+  });
+});
+
+describe('the worker URL, refused', () => {
+  it('says no request was sent, and what to give instead', () => {
+    const error = (() => {
+      try {
+        createConnectClient({ url: 'ftp://connect:8083' });
+      } catch (caught) {
+        return caught;
+      }
+    })() as ConnectError;
+    expect(error).toBeInstanceOf(ConnectError);
+    expect(error.message).toMatch(/^Kafka Connect URL: /);
+    expect(error.details).toMatchObject({ method: '(none sent)', url: '(refused)', suggestion: "give --connect-url (or the environment's connect.url) the worker's http(s) REST URL" });
+  });
+
+  it('drops every trailing slash of the URL', () => {
+    expect(createConnectClient({ url: 'http://connect:8083//' }).url).toBe('http://connect:8083');
+  });
+});
+
+describe('a create whose first answer was lost, compared as Connect returns the config', () => {
+  const sent = { 'connector.class': 'io.debezium.connector.jdbc.JdbcSinkConnector', topics: 'cdc.app_db.orders', 'tasks.max': '1', 'connection.url': 'jdbc:postgresql://warehouse:5432/analytics' };
+
+  it('is a success whatever the order of the keys the worker returns', async () => {
+    server.script('POST /connectors', { status: 500, body: { error_code: 500, message: 'Request timed out' } }, { status: 409, body: { error_code: 409, message: 'Connector cdc-orders-sink already exists' } });
+    const reordered = Object.fromEntries(Object.entries({ ...sent, name: 'cdc-orders-sink' }).reverse());
+    server.script('GET /connectors/cdc-orders-sink/config', { status: 200, body: reordered });
+    await expect(createConnectClient({ url: server.url, ...fast }).createConnector('cdc-orders-sink', sent)).resolves.toBeUndefined();
+  });
+
+  it('is the error of reading the config back when that fails, naming the connector and the GET', async () => {
+    server.script('POST /connectors', { status: 500, body: { error_code: 500, message: 'Request timed out' } }, { status: 409, body: { error_code: 409, message: 'Connector cdc-orders-sink already exists' } });
+    server.script('GET /connectors/cdc-orders-sink/config', { status: 404, body: { error_code: 404, message: 'Connector cdc-orders-sink not found' } });
+    await expect(createConnectClient({ url: server.url, ...fast }).createConnector('cdc-orders-sink', sent)).rejects.toThrow(`cdc-orders-sink: GET ${server.url}/connectors/cdc-orders-sink/config: 404 Connector cdc-orders-sink not found`);
+  });
+});

@@ -280,3 +280,22 @@ describe('supervisorMetrics', () => {
     expect(supervisorMetrics(state)).toContain('cdc_supervisor_restarts_total{connector="cdc-\\"odd\\"\\\\name"} 1\n');
   });
 });
+
+describe('superviseOnce, what counts as failed and what is reported', () => {
+  const policy: RestartPolicy = { unitMs: 1_000, maxDelayMs: 10_000, maxRestarts: 3, healthyResetMs: 5_000 };
+
+  it('restarts a RUNNING connector when one of its tasks FAILED while the others run', async () => {
+    const { client, restarts } = worker({ 'cdc-orders-sink': { connector: 'RUNNING', tasks: ['RUNNING', 'FAILED', 'RUNNING'] } });
+    const events = await superviseOnce(client, newSupervisorState(), { policy, managedPrefix: 'cdc-', now: () => 0 });
+    expect(restarts).toEqual(['cdc-orders-sink includeTasks=true onlyFailed=true']);
+    expect(events[0]!.failures).toEqual(['cdc-orders-sink: task 1 FAILED: java.net.ConnectException: Connection refused']);
+  });
+
+  it('reports nothing of a healthy connector, nor of one waiting for its next restart', async () => {
+    const { client, restarts } = worker({ 'cdc-orders-sink': { connector: 'FAILED', tasks: [] }, 'cdc-customers-sink': { connector: 'RUNNING', tasks: ['RUNNING'] } });
+    const state = newSupervisorState();
+    await superviseOnce(client, state, { policy, managedPrefix: 'cdc-', now: () => 0 });
+    expect(await superviseOnce(client, state, { policy, managedPrefix: 'cdc-', now: () => 1_999 })).toEqual([]);
+    expect(restarts).toHaveLength(1);
+  });
+});
