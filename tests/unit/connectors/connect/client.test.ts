@@ -408,6 +408,7 @@ describe('what each failure says', () => {
     ['listConnectors', (client) => client.listConnectors(), 'GET /connectors?expand=info&expand=status'],
     ['listStatuses', (client) => client.listStatuses(), 'GET /connectors?expand=status'],
     ['listPlugins', (client) => client.listPlugins(), 'GET /connector-plugins?connectorsOnly=false'],
+    ['pluginConfig', (client) => client.pluginConfig('io.debezium.connector.jdbc.JdbcSinkConnector'), 'GET /connector-plugins/io.debezium.connector.jdbc.JdbcSinkConnector/config'],
   ])('%s names the method and the URL, and no connector', async (_call, call, route) => {
     server.script(route, { status: 401, body: { error_code: 401, message: 'Unauthorized' } });
     const error = (await call(createConnectClient({ url: server.url, ...fast })).catch((caught: unknown) => caught)) as ConnectError;

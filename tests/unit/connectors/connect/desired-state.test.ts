@@ -105,6 +105,7 @@ describe('failures and the first failure cause', () => {
     expect(firstFailureCause({ name: 'c', connector: { state: 'RUNNING', trace: mongoTrace }, tasks: [{ id: 0, state: 'FAILED' }] })).toBe('com.mongodb.MongoCommandException: Command failed with error 286 (ChangeStreamHistoryLost)');
     expect(firstFailureCause({ name: 'c', connector: { state: 'FAILED' }, tasks: [{ id: 0, state: 'RUNNING' }, { id: 1, state: 'UNASSIGNED', trace: sqlTrace }] })).toBe('java.sql.SQLException: relation "orders" does not exist');
     expect(firstFailureCause({ name: 'c', connector: { state: 'FAILED' }, tasks: [] })).toBe('');
+    expect(firstFailureCause({ name: 'c', connector: { state: 'RUNNING', trace: mongoTrace }, tasks: [{ id: 0, state: 'RUNNING' }] })).toBe('com.mongodb.MongoCommandException: Command failed with error 286 (ChangeStreamHistoryLost)');
   });
 
   it('describes a connector without tasks as having none', () => {
@@ -118,6 +119,9 @@ describe('progressTowards, the cases between the rules', () => {
     ['a FAILED connector with RUNNING tasks on the way to PAUSED', status('FAILED', 'RUNNING'), 'PAUSED', 'failed'],
     ['STOPPED with a FAILED task left on the way to STOPPED', status('STOPPED', 'FAILED'), 'STOPPED', 'waiting'],
     ['UNASSIGNED on the way to RUNNING', status('UNASSIGNED', 'UNASSIGNED'), 'RUNNING', 'waiting'],
+    ['RUNNING without tasks when STOPPED is wanted', status('RUNNING'), 'STOPPED', 'waiting'],
+    ['RUNNING with its tasks already PAUSED when PAUSED is wanted', status('RUNNING', 'PAUSED'), 'PAUSED', 'waiting'],
+    ['STOPPED with a task still listed, even one reporting STOPPED', status('STOPPED', 'STOPPED'), 'STOPPED', 'waiting'],
   ])('%s → %s', (_what, given, desired, expected) => {
     expect(progressTowards(given, desired)).toBe(expected);
   });

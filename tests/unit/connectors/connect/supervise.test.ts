@@ -107,6 +107,12 @@ describe('decide, the record it keeps', () => {
     expect(decide(given, false, 10 * MINUTE - 1, strimzi).record).toBe(given);
   });
 
+  it('measures the reset period from the last restart, not from the epoch', () => {
+    const record: RestartRecord = { restarts: 4, lastRestartAt: 60 * MINUTE, gaveUp: false, history: [60 * MINUTE] };
+    expect(decide(record, false, 69 * MINUTE, strimzi).record).toBe(record);
+    expect(decide(record, false, 70 * MINUTE, strimzi).record).toEqual(FRESH_RECORD);
+  });
+
   it('takes back a given-up connector that never restarted (maxRestarts 0) once healthy', () => {
     const given: RestartRecord = { restarts: 0, gaveUp: true, history: [] };
     expect(decide(given, false, 0, strimzi)).toEqual({ decision: 'healthy', record: FRESH_RECORD });
@@ -229,6 +235,38 @@ describe('supervise: rounds until told to stop', () => {
     expect(state.lastCheckAt).toBeUndefined();
   });
 
+  it('with onError but no onEvent, a restart is no error', async () => {
+    const { client, restarts } = worker({ 'cdc-orders-sink': { connector: 'FAILED', tasks: [] } });
+    const controller = new AbortController();
+    const errors: Error[] = [];
+    const listStatuses = client.listStatuses;
+    const once = { ...client, listStatuses: () => (controller.abort(), listStatuses()) } as unknown as ConnectClient;
+    await supervise(once, { policy, managedPrefix: 'cdc-', intervalMs: 1, signal: controller.signal, onError: (error) => errors.push(error) });
+    expect(restarts).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('waits intervalMs between rounds, and not after the last', async () => {
+    const controller = new AbortController();
+    let rounds = 0;
+    const { client } = worker({});
+    const counted = { ...client, listStatuses: () => (++rounds === 3 && controller.abort(), client.listStatuses()) } as unknown as ConnectClient;
+    const realSetTimeout = global.setTimeout;
+    const waits: number[] = [];
+    // The waits are recorded and run at once: nothing here is timed.
+    const timers = jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) => {
+      waits.push(ms ?? 0);
+      return realSetTimeout(callback, 0);
+    }) as typeof setTimeout);
+    try {
+      await supervise(counted, { policy, managedPrefix: 'cdc-', intervalMs: 30_000, signal: controller.signal });
+    } finally {
+      timers.mockRestore();
+    }
+    expect(rounds).toBe(3);
+    expect(waits.filter((ms) => ms === 30_000)).toEqual([30_000, 30_000]);
+  });
+
   it('without callbacks still rounds and survives an unreadable worker', async () => {
     const controller = new AbortController();
     let rounds = 0;
@@ -271,7 +309,8 @@ describe('supervisorMetrics', () => {
   });
 
   it('has no last-check sample before the first round', () => {
-    expect(supervisorMetrics(newSupervisorState())).not.toMatch(/^cdc_supervisor_last_check_timestamp_seconds/m);
+    const lines = supervisorMetrics(newSupervisorState()).split('\n');
+    expect(lines.slice(-3)).toEqual(['# HELP cdc_supervisor_last_check_timestamp_seconds When the supervisor last read the worker.', '# TYPE cdc_supervisor_last_check_timestamp_seconds gauge', '']);
   });
 
   it('escapes a backslash and a quote in a connector name, as the text format wants', () => {
