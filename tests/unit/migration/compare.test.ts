@@ -142,3 +142,53 @@ describe('values as the pg driver and the two writers give them', () => {
     expect(numbersEqual(NaN, NaN, 0.01)).toBe(false);
   });
 });
+
+describe('which side lost what', () => {
+  it('reports a value the stream side lost (NULL there) as a value difference, as it does the other way round', () => {
+    expect(compare({ status: 'paid' }, { status: null })).toEqual([{ field: 'status', kind: 'value', trigger: 'paid', stream: null }]);
+  });
+
+  it('calls a timestamptz column against a text column holding the same instant a type difference', () => {
+    const at = new Date('2026-11-30T13:17:38.179Z');
+    expect(compare({ created_at: at }, { created_at: '2026-11-30T13:17:38.179Z' })).toEqual([{ field: 'created_at', kind: 'type', trigger: '2026-11-30T13:17:38.179Z', stream: '2026-11-30T13:17:38.179Z' }]);
+    expect(compare({ created_at: '2026-11-30T13:17:38.179Z' }, { created_at: at })).toMatchObject([{ field: 'created_at', kind: 'type' }]);
+  });
+
+  it('compares ISO text against text that is no timestamp as text', () => {
+    expect(compare({ shipped: '2026-11-30T13:17:38Z' }, { shipped: 'pending' })).toEqual([{ field: 'shipped', kind: 'value', trigger: '2026-11-30T13:17:38Z', stream: 'pending' }]);
+    expect(compare({ shipped: 'pending' }, { shipped: '2026-11-30T13:17:38Z' })).toMatchObject([{ field: 'shipped', kind: 'value' }]);
+  });
+
+  it('calls an Extended JSON date against text that is no timestamp, inside JSON, a type difference', () => {
+    expect(compare({ doc: { shippedAt: { $date: '2026-11-30T13:17:38Z' } } }, { doc: { shippedAt: 'pending' } })).toMatchObject([{ field: 'doc.shippedAt', kind: 'type' }]);
+    expect(compare({ doc: { shippedAt: 'pending' } }, { doc: { shippedAt: { $date: '2026-11-30T13:17:38Z' } } })).toMatchObject([{ field: 'doc.shippedAt', kind: 'type' }]);
+  });
+
+  it('compares two Extended JSON dates inside JSON by the tolerance', () => {
+    expect(compare({ doc: { at: { $date: '2026-11-30T13:17:38.000Z' } } }, { doc: { at: { $date: { $numberLong: '1796044659000' } } } })).toEqual([]);
+    expect(compare({ doc: { at: { $date: '2026-11-30T13:17:38.000Z' } } }, { doc: { at: { $date: { $numberLong: '1796044659001' } } } })).toMatchObject([{ field: 'doc.at', kind: 'value' }]);
+  });
+
+  it('compares ISO text against an Extended JSON date inside JSON by the tolerance, whichever side wrote which', () => {
+    expect(compare({ doc: { at: '2026-11-30T13:17:39.000Z' } }, { doc: { at: { $date: '2026-11-30T13:17:38.000Z' } } })).toEqual([]);
+    expect(compare({ doc: { at: '2026-11-30T13:17:39.001Z' } }, { doc: { at: { $date: '2026-11-30T13:17:38.000Z' } } })).toMatchObject([{ field: 'doc.at', kind: 'value' }]);
+  });
+
+  it('compares an array of one ISO timestamp element by element, not as a timestamp', () => {
+    expect(compare({ deliveries: ['2026-11-30T13:17:38Z'] }, { deliveries: ['2026-11-30T13:17:38.500Z'] })).toEqual([]);
+    expect(compare({ deliveries: ['2026-11-30T13:17:38Z'] }, { deliveries: ['2026-11-30T13:17:40Z'] })).toMatchObject([{ field: 'deliveries[0]', kind: 'value' }]);
+  });
+
+  it('compares an $oid that is not text as an object, key by key', () => {
+    expect(compare({ doc: { ref: { $oid: 1 } } }, { doc: { ref: { $oid: 2 } } })).toMatchObject([{ field: 'doc.ref.$oid', kind: 'value' }]);
+  });
+
+  it('reads a json array stored as text as the array', () => {
+    expect(compare({ items: '[{"sku":"A-100","qty":2}]' }, { items: [{ sku: 'A-100', qty: 2 }] })).toEqual([]);
+    expect(compare({ items: '[{"sku":"A-100","qty":2}]' }, { items: [{ sku: 'A-100', qty: 3 }] })).toMatchObject([{ field: 'items[0].qty', kind: 'value' }]);
+  });
+
+  it('groups array elements of any index, two digits too', () => {
+    expect(fieldPattern('details.items[12].sku')).toBe('details.items[].sku');
+  });
+});
