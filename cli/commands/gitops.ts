@@ -115,13 +115,15 @@ function registerHealth(gitops: Command): void {
       .description('wait until every connector of the environment is in its wanted state, nothing failed, and it stays so')
       .option('--settle-seconds <n>', 'how long everything must stay healthy', '30')
       .option('--timeout-seconds <n>', 'give up after', '300')
+      .option('--poll-seconds <n>', 'how often the worker is read', '2')
       .addOption(outputFormatOption(['markdown', 'json'])),
-  ).action(async (flags: EnvironmentFlags & { settleSeconds: string; timeoutSeconds: string; output: string }) => {
+  ).action(async (flags: EnvironmentFlags & { settleSeconds: string; timeoutSeconds: string; pollSeconds: string; output: string }) => {
     checkOutputFormat(flags.output, ['markdown', 'json']);
     const settle = positiveSeconds('--settle-seconds', flags.settleSeconds, true);
     const timeout = positiveSeconds('--timeout-seconds', flags.timeoutSeconds, false);
+    const poll = positiveSeconds('--poll-seconds', flags.pollSeconds, false);
     const environment = environmentFromFlags(flags);
-    const result = await waitHealthy(environment, { settleMs: settle * 1000, timeoutMs: timeout * 1000, onProgress: progress });
+    const result = await waitHealthy(environment, { settleMs: settle * 1000, timeoutMs: timeout * 1000, pollIntervalMs: poll * 1000, onProgress: progress });
     await appendStepSummary(result.markdown);
     const { failed, waiting, converged } = result.last;
     const json = { environment: environment.name, healthy: result.healthy, failed: failed.map((line) => shownText(line)), waiting: waiting.map((line) => shownText(line)), converged };

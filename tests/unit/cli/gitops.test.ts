@@ -33,14 +33,14 @@ describe('cdcctl gitops', () => {
     expect(flags.map((flag) => `${flag.step} ${flag.flag}`).sort()).toEqual([
       'connectors-plan --connect-url', 'connectors-plan --detailed-exitcode', 'connectors-plan --env', 'connectors-plan --out', 'connectors-plan --prune',
       'drift --connect-url', 'drift --env', 'drift --output',
-      'health --connect-url', 'health --env', 'health --output', 'health --settle-seconds', 'health --timeout-seconds',
+      'health --connect-url', 'health --env', 'health --output', 'health --poll-seconds', 'health --settle-seconds', 'health --timeout-seconds',
       'pr-comment --artifact', 'pr-comment --dry-run', 'pr-comment --marker', 'pr-comment --out', 'pr-comment --sections', 'pr-comment --title',
       'render --out',
       'stacks-apply --env',
       'stacks-plan --detailed-exitcode', 'stacks-plan --env', 'stacks-plan --out',
     ]);
     const health = gitops.commands.find((command) => command.name() === 'health')!;
-    expect(health.options.map((option) => [option.long, option.defaultValue])).toEqual(expect.arrayContaining([['--settle-seconds', '30'], ['--timeout-seconds', '300'], ['--output', 'markdown']]));
+    expect(health.options.map((option) => [option.long, option.defaultValue])).toEqual(expect.arrayContaining([['--settle-seconds', '30'], ['--timeout-seconds', '300'], ['--poll-seconds', '2'], ['--output', 'markdown']]));
     const stacksPlan = gitops.commands.find((command) => command.name() === 'stacks-plan')!;
     expect(stacksPlan.options.find((option) => option.long === '--env')?.mandatory).toBe(true);
     expect(stacksPlan.options.find((option) => option.long === '--env')?.description).toBe('environment whose stacks (<stack>-<env>) are planned');
@@ -92,7 +92,7 @@ describe('cdcctl gitops health --output json', () => {
   it('says what it waited for when the worker does not get there in time, then fails the step', async () => {
     const worker = await startScriptedServer({ status: 200, body: {} });
     try {
-      const result = await runCdcctl(['gitops', 'health', '--env', 'local', '--connect-url', worker.url, '--settle-seconds', '0', '--timeout-seconds', '1', '--output', 'json']);
+      const result = await runCdcctl(['gitops', 'health', '--env', 'local', '--connect-url', worker.url, '--settle-seconds', '0', '--timeout-seconds', '1', '--poll-seconds', '0.05', '--output', 'json']);
       expect(result.code).toBe(1);
       const report = JSON.parse(result.stdout) as { environment: string; healthy: boolean; failed: string[]; waiting: string[]; converged: boolean };
       expect(report).toMatchObject({ environment: 'local', healthy: false, failed: [], converged: false });
@@ -295,7 +295,8 @@ describe('cdcctl gitops health', () => {
   });
   afterEach(() => worker.close());
 
-  const health = (...flags: string[]) => withVariables(NO_ACTIONS_CONTEXT, () => runCdcctl(['gitops', 'health', '--env', 'local', '--connect-url', worker.url, ...flags]));
+  // The worker read every 50 ms instead of every 2 s: the waits below take a second, not several.
+  const health = (...flags: string[]) => withVariables(NO_ACTIONS_CONTEXT, () => runCdcctl(['gitops', 'health', '--env', 'local', '--connect-url', worker.url, '--poll-seconds', '0.05', ...flags]));
 
   it.each([
     [['--settle-seconds', '-1'], '--settle-seconds must be a number ≥ 0 (got -1)'],
@@ -303,6 +304,7 @@ describe('cdcctl gitops health', () => {
     [['--timeout-seconds', '0'], '--timeout-seconds must be a number > 0 (got 0)'],
     [['--timeout-seconds', '-5'], '--timeout-seconds must be a number > 0 (got -5)'],
     [['--timeout-seconds', 'Infinity'], '--timeout-seconds must be a number > 0 (got Infinity)'],
+    [['--poll-seconds', '0'], '--poll-seconds must be a number > 0 (got 0)'],
     [['--output', 'yaml'], '--output must be one of markdown, json (got yaml)'],
   ])('refuses %j before asking the worker anything', async (flags, message) => {
     const result = await health(...flags);
@@ -322,14 +324,15 @@ describe('cdcctl gitops health', () => {
 
   it('waits in seconds: healthy from the second read, it settles for the one second asked within the timeout', async () => {
     worker.script(LIST, { status: 200, body: expandedConnectors(ordersSinkWithoutTasks) });
-    worker.script(LIST, ...Array.from({ length: 5 }, () => ({ status: 200, body: expandedConnectors() })));
+    // A read every 50 ms through the one second of settling: enough healthy answers for all of them.
+    worker.script(LIST, ...Array.from({ length: 100 }, () => ({ status: 200, body: expandedConnectors() })));
     const result = await health('--settle-seconds', '1', '--timeout-seconds', '30', '--output', 'json');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ environment: 'local', healthy: true, failed: [], waiting: [], converged: true });
     expect(result.stderr).toContain('waiting: cdc-orders-sink: RUNNING (tasks none), wants RUNNING');
     expect(result.stderr).toContain('all 2 connectors healthy; settling');
     const markdown = await (async () => {
-      worker.script(LIST, { status: 200, body: expandedConnectors() }, { status: 200, body: expandedConnectors() });
+      worker.script(LIST, ...Array.from({ length: 100 }, () => ({ status: 200, body: expandedConnectors() })));
       return (await health('--settle-seconds', '1', '--timeout-seconds', '30')).stdout;
     })();
     expect(markdown).toContain('2 connectors in their wanted state for 1 s, nothing left to change.');
@@ -346,7 +349,7 @@ describe('cdcctl gitops health', () => {
   });
 
   it('when only the live config differs, says so in the error line', async () => {
-    worker.script(LIST, { status: 200, body: expandedConnectors(ordersSinkBatchSize) }, { status: 200, body: expandedConnectors(ordersSinkBatchSize) });
+    worker.script(LIST, ...Array.from({ length: 100 }, () => ({ status: 200, body: expandedConnectors(ordersSinkBatchSize) })));
     const result = await health('--settle-seconds', '0', '--timeout-seconds', '1');
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('### Connectors health: local\n\nNot healthy:\n\n- the live state still differs from main (see the plan)\n');
