@@ -196,12 +196,13 @@ describe('a hostile worker', () => {
 
 describe('the worker URL, checked before any request', () => {
   const password = generatedSecret('password');
+  // Named by a label, not by the URL: a test's name is its id in mutation runs, and must not carry the password.
   it.each([
-    ['file:///etc/passwd', 'must be an http(s) URL (got "file:///etc/passwd")'],
-    ['ftp://connect:8083', 'must be an http(s) URL'],
-    [`http://admin:${password}@connect:8083`, 'must not carry credentials'],
-    ['not a url', 'not a URL'],
-  ])('refuses %s', (url, message) => {
+    ['a file URL', 'file:///etc/passwd', 'must be an http(s) URL (got "file:///etc/passwd")'],
+    ['an FTP URL', 'ftp://connect:8083', 'must be an http(s) URL'],
+    ['a URL with a user and password', `http://admin:${password}@connect:8083`, 'must not carry credentials'],
+    ['text that is no URL', 'not a url', 'not a URL'],
+  ])('refuses %s', (_label, url, message) => {
     const requests: string[] = [];
     const create = () => createConnectClient({ url, onRequest: (method, path) => requests.push(`${method} ${path}`) });
     expect(create).toThrow(message);
