@@ -176,6 +176,10 @@ describe('mongoDbConnectionString: what com.mongodb.ConnectionString parses', ()
     expect(problemsOf(mongoKafka, 'mongodb://mongo-0.mongo:27017/shop?replicaSet=rs0')).toEqual([]);
     expect(problemsOf(mongoKafka, 'mongodb://mongo-0.mongo:27017/?replicaSet=rs0')).toEqual([]);
   });
+
+  it('looks for options without a slash right after the hosts only, not in an option value quoting another connection string', () => {
+    expect(problemsOf(mongoKafka, 'mongodb://mongo-0.mongo:27017/shop?replicaSet=rs0&appName=copied-from-mongodb://legacy-0:27017?ssl')).toEqual([]);
+  });
 });
 
 describe('jdbcUrl', () => {
@@ -238,8 +242,7 @@ describe("javaRegexProblem: Java's regular-expression syntax, refused only where
     expect(javaRegexProblem(pattern)).toBeUndefined();
   });
 
-  it('applies the inline flags it keeps, and only them, when compiling', () => {
-    // JavaScript refuses a duplicated flag: each letter is kept once, and x and u are dropped.
+  it('drops inline flags: they change what a pattern matches, never whether it compiles', () => {
     expect(javaRegexProblem('(?i)(?i)shop')).toBeUndefined();
     expect(javaRegexProblem('(?x)(?u)shop')).toBeUndefined();
   });
@@ -253,6 +256,20 @@ describe("javaRegexProblem: Java's regular-expression syntax, refused only where
     expect(javaRegexProblem('shop\\.\\Qorder lines (v2\\E')).toBeUndefined();
     expect(javaRegexProblem('\\Q.\\E+orders')).toBeUndefined();
     expect(javaRegexProblem('\\Q\\E*orders')).toBe('Nothing to repeat');
+  });
+
+  it("reads Java's character classes as one character each, so a quantifier after one has something to repeat", () => {
+    expect(javaRegexProblem('\\h*shop\\.orders')).toBeUndefined();
+    expect(javaRegexProblem('\\p{Alpha}?\\.orders')).toBeUndefined();
+  });
+
+  it("reads a hyphen after a Java character class in brackets as Java does, as a hyphen, not the end of a range from the class's letters", () => {
+    // JavaScript would read an unrewritten \p{Alnum} as the letters p{Alnum}, and "}-_" as a range out of order.
+    for (const pattern of ['shop\\.[\\p{Alnum}-_]+', 'shop\\.[\\P{Alnum}-_]+', 'order[\\h-_]lines']) expect(javaRegexProblem(pattern)).toBeUndefined();
+  });
+
+  it('keeps a possessive quantifier a quantifier of what it follows: with nothing before it, it has nothing to repeat', () => {
+    expect(javaRegexProblem('*+shop')).toBe('Nothing to repeat');
   });
 
   it('reads an inline flag as matching nothing: a quantifier right after it has nothing to repeat', () => {
