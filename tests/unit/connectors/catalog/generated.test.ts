@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { versions } from '../../../../config';
 import { PLUGINS } from '../../../../connectors/catalog';
-import { catalogFiles, CONNECTOR_MODULES, connectorModule, generatedIndex, pluginDefinitions, pluginsByClass, type WorkerPlugin } from '../../../../connectors/catalog/generate';
+import { catalogFiles, CONNECTOR_MODULES, connectorCoverage, connectorModule, generatedIndex, pluginDefinitions, pluginsByClass, type WorkerPlugin } from '../../../../connectors/catalog/generate';
 import { GENERATED, type GeneratedPluginDefinitions } from '../../../../connectors/catalog/generated';
 import { PREDICATES, TRANSFORMS } from '../../../../connectors/catalog/transforms';
 import { isSecretKey } from '../../../../connectors/secrets';
@@ -152,6 +152,51 @@ describe('cdcctl connectors catalog generate: the generator', () => {
     const { list, answers } = workerAnswers(all);
     expect(() => catalogFiles(list.filter((plugin) => plugin.class !== 'io.debezium.connector.mongodb.MongoDbSinkConnector'), answers)).toThrow(/the worker lacks io.debezium.connector.mongodb.MongoDbSinkConnector/);
     expect(() => catalogFiles([...list, { class: 'com.example.SourceConnector', type: 'source', version: '1' }], answers)).toThrow(/no module for: com.example.SourceConnector/);
+  });
+
+  it('keeps only what the catalog uses of a key: no default and no group are null, and a key without a name is refused, quoted up to 200 characters', () => {
+    const definitions = pluginDefinitions('com.mongodb.kafka.connect.MongoSinkConnector', ['sink'], '1.17.0', [{ name: 'topics', type: 'LIST', importance: 'HIGH' }]);
+    expect(definitions.keys).toStrictEqual({ topics: { type: 'LIST', required: false, default: null, importance: 'HIGH', group: null } });
+    const unnamed = { type: 'STRING', importance: 'LOW', documentation: 'The namespace mapper. '.repeat(20) };
+    const message = `com.mongodb.kafka.connect.MongoSinkConnector: unexpected config definition from the worker: ${JSON.stringify(unnamed).slice(0, 200)}`;
+    expect(() => pluginDefinitions('com.mongodb.kafka.connect.MongoSinkConnector', ['sink'], '1.17.0', [unnamed])).toThrow(new Error(message));
+  });
+
+  it('makes one plugin of one kind of a class installed twice, and calls a version the worker does not give "unknown"', () => {
+    const listed = [
+      { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: '4.1.1' },
+      { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: '4.1.1' },
+      { class: 'com.example.TopicRouter', type: 'transformation' },
+    ];
+    expect(pluginsByClass(listed)).toEqual([
+      { pluginClass: 'com.example.TopicRouter', types: ['transformation'], version: 'unknown' },
+      { pluginClass: 'org.apache.kafka.connect.json.JsonConverter', types: ['converter'], version: '4.1.1' },
+    ]);
+  });
+
+  it('names every connector the worker lacks and every one the catalog has no module for, sorted, and a class without a config answer', () => {
+    const { list, answers } = workerAnswers(all);
+    const lacking = ['io.debezium.connector.mongodb.MongoDbSinkConnector', 'io.debezium.connector.jdbc.JdbcSinkConnector'];
+    expect(() => catalogFiles(list.filter((plugin) => !lacking.includes(plugin.class)), answers)).toThrow(
+      new Error('the worker lacks io.debezium.connector.mongodb.MongoDbSinkConnector, io.debezium.connector.jdbc.JdbcSinkConnector: generate against a worker with the pinned plugins (cdcctl local up)'),
+    );
+    const extra = [{ class: 'io.example.ZSourceConnector', type: 'source' }, { class: 'io.example.ASinkConnector', type: 'sink' }];
+    expect(connectorCoverage([...list, ...extra]).unnamed).toEqual(['io.example.ASinkConnector', 'io.example.ZSourceConnector']);
+    expect(() => catalogFiles([...list, ...extra], answers)).toThrow(
+      new Error('the worker runs connector classes the catalog has no module for: io.example.ASinkConnector, io.example.ZSourceConnector (add them to CONNECTOR_MODULES in connectors/catalog/generate.ts)'),
+    );
+    const withoutAnswer = new Map(answers);
+    withoutAnswer.delete(`${KAFKA}.transforms.Filter`);
+    expect(() => catalogFiles(list, withoutAnswer)).toThrow(new Error(`${KAFKA}.transforms.Filter: no config definition from the worker`));
+  });
+
+  it('writes every module, sorted by path, and a class of two grouped kinds into both modules', () => {
+    const { list, answers } = workerAnswers(all);
+    const paths = [...Object.values(CONNECTOR_MODULES), 'converters', 'index', 'predicates', 'transforms'].map((module) => `${module}.ts`).sort();
+    expect(catalogFiles(list, answers).map((file) => file.path)).toEqual(paths);
+    const both = `${KAFKA}.transforms.predicates.RecordIsTombstone`;
+    const files = catalogFiles([...list, { class: both, type: 'transformation', version: versions.kafka }], answers);
+    for (const module of ['transforms.ts', 'predicates.ts']) expect(files.find((file) => file.path === module)!.content).toContain(`pluginClass: "${both}"`);
   });
 
   it('the committed index is what the generator writes', () => {
