@@ -75,9 +75,15 @@ describe('chainFindings: options', () => {
     expect(chainFindings({ ...base, 'predicates.tomb.negate': 'true' }).map((finding) => finding.field)).toEqual(['predicates.tomb.negate']);
   });
 
+  it("points a near miss of Connect's own type option on a predicate at type", () => {
+    const config = { predicates: 'tomb', 'predicates.tomb.type': `${KAFKA}.predicates.RecordIsTombstone`, 'predicates.tomb.Type': `${KAFKA}.predicates.RecordIsTombstone` };
+    expect(messageOf(config, 'predicates.tomb.Type')).toBe('is not an option of RecordIsTombstone: did you mean "type"? (RecordIsTombstone ignores options it does not declare)');
+  });
+
   it('refuses a negate that is not true or false, and a predicate name not in predicates', () => {
     const base = { transforms: 'drop', 'transforms.drop.type': `${KAFKA}.Filter`, 'transforms.drop.predicate': 'tomb', predicates: 'tomb', 'predicates.tomb.type': `${KAFKA}.predicates.RecordIsTombstone` };
     expect(chainFindings({ ...base, 'transforms.drop.negate': 'yes' })).toEqual([{ field: 'transforms.drop.negate', severity: 'error', message: 'must be "true" or "false"' }]);
+    for (const negate of ['!true', 'true;', 'untrue', 'false # keep tombstones']) expect(messageOf({ ...base, 'transforms.drop.negate': negate }, 'transforms.drop.negate')).toBe('must be "true" or "false"');
     const unlisted = { ...base, predicates: 'other', 'predicates.other.type': `${KAFKA}.predicates.RecordIsTombstone` };
     expect(messageOf(unlisted, 'transforms.drop.predicate')).toBe('names a predicate that is not listed in predicates');
   });
