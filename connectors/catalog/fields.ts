@@ -134,7 +134,8 @@ export function javaRegexProblem(pattern: string): string | undefined {
     .replace(/\(\?>/g, '(?:')
     .replace(/([*+?}])\+/g, '$1')
     .replace(/\\p\{(java|Is)?\w+\}|\\P\{(java|Is)?\w+\}|\\[hHvVRX]/g, '.')
-    .replace(/\\[AzZG]/g, '');
+    // An anchor becomes an empty group, not nothing: Java quantifies it like any atom (`\A?`).
+    .replace(/\\[AzZG]/g, '(?:)');
   try {
     new RegExp(rewritten);
     return undefined;

@@ -268,6 +268,11 @@ describe("javaRegexProblem: Java's regular-expression syntax, refused only where
     for (const pattern of ['shop\\.[\\p{Alnum}-_]+', 'shop\\.[\\P{Alnum}-_]+', 'order[\\h-_]lines']) expect(javaRegexProblem(pattern)).toBeUndefined();
   });
 
+  it('takes a quantified boundary anchor, as Java quantifies any atom', () => {
+    expect(javaRegexProblem('\\A?shop\\.orders\\z')).toBeUndefined();
+    expect(javaRegexProblem('shop\\.orders\\Z*')).toBeUndefined();
+  });
+
   it('keeps a possessive quantifier a quantifier of what it follows: with nothing before it, it has nothing to repeat', () => {
     expect(javaRegexProblem('*+shop')).toBe('Nothing to repeat');
   });
