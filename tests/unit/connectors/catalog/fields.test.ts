@@ -238,6 +238,7 @@ describe("javaRegexProblem: Java's regular-expression syntax, refused only where
     ['\\Q quoting to the end of the pattern', 'shop\\.\\Qorders(v2'],
     ["Java's character classes", '\\p{javaLowerCase}+\\.\\P{IsDigit}\\p{Alpha}\\h\\H\\v\\V\\R\\X'],
     ['boundary anchors JavaScript lacks', '\\Ashop\\.orders\\z|\\Gx\\Z'],
+    ['escapes both languages read alike, left as they are (a range of printable ASCII)', 'shop\\.[\\x21-\\x7e]+'],
   ])('takes %s', (_case, pattern) => {
     expect(javaRegexProblem(pattern)).toBeUndefined();
   });
