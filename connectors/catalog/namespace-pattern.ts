@@ -23,7 +23,7 @@ const GIVE_UP = /\||\(\?|\\[1-9kQEpPbBAzZG]|\)\s*[*+?{]/;
 function classAtom(body: string): Pick<Atom, 'dot' | 'other'> {
   const negated = body.startsWith('^');
   const members = negated ? body.slice(1) : body;
-  const hasDot = /(^|[^\\])\.|\\\./.test(members) || members.startsWith('.');
+  const hasDot = /(^|[^\\])\.|\\\./.test(members);
   const onlyDot = /^(\\?\.)+$/.test(members);
   return negated ? { dot: !hasDot, other: true } : { dot: hasDot, other: !onlyDot };
 }
@@ -43,6 +43,11 @@ function repeats(quantifier: string): boolean {
   return max > 1;
 }
 
+/** The quantifier (`*`, `+`, `?`, `{n,m}`) at `index`, or the empty string. */
+function quantifierAt(pattern: string, index: number): string {
+  return /^(?:[*+?]|\{\d*(,\d*)?\})?/.exec(pattern.slice(index))![0];
+}
+
 /** The atoms of a pattern, or undefined when it uses something this analysis does not follow. */
 function atomsOf(pattern: string): Atom[] | undefined {
   if (GIVE_UP.test(pattern)) return undefined;
@@ -50,9 +55,17 @@ function atomsOf(pattern: string): Atom[] | undefined {
   let index = 0;
   while (index < pattern.length) {
     const char = pattern[index]!;
-    let atom: Pick<Atom, 'dot' | 'other'> | undefined;
-    if (char === '(' || char === ')' || char === '^' || char === '$') index++;
-    else if (char === '\\') {
+    if (char === '(' || char === ')') {
+      index++;
+      continue;
+    }
+    if (char === '^' || char === '$') {
+      // Java takes a quantified anchor (`^*`), which still matches no character.
+      index += 1 + quantifierAt(pattern, index + 1).length;
+      continue;
+    }
+    let atom: Pick<Atom, 'dot' | 'other'>;
+    if (char === '\\') {
       atom = escapeAtom(pattern[index + 1] ?? '');
       index += 2;
     } else if (char === '[') {
@@ -64,8 +77,7 @@ function atomsOf(pattern: string): Atom[] | undefined {
       atom = char === '.' ? { dot: true, other: true } : { dot: false, other: true };
       index++;
     }
-    if (!atom) continue;
-    const quantifier = /^(?:[*+?]|\{\d*(,\d*)?\})?/.exec(pattern.slice(index))![0];
+    const quantifier = quantifierAt(pattern, index);
     index += quantifier.length;
     atoms.push({ ...atom, repeats: repeats(quantifier) });
   }

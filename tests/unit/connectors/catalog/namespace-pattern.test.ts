@@ -73,6 +73,15 @@ describe('namespace-pattern: anchors and groups match no character', () => {
     expect(canMatchNamespace(pattern)).toBe(true);
   });
 
+  // Java compiles a quantified anchor: ^*\.orders matches ".orders" alone, ^*shop\.orders matches shop.orders.
+  it.each(['^*\\.orders', '^+\\.orders', 'shop\\.$?', 'shop\\.${1,2}'])('%s cannot: a quantifier after an anchor is no character', (pattern) => {
+    expect(canMatchNamespace(pattern)).toBe(false);
+  });
+
+  it.each(['^*shop\\.orders', 'shop\\.$*orders'])('%s can, its quantified anchor matching no character', (pattern) => {
+    expect(canMatchNamespace(pattern)).toBe(true);
+  });
+
   it('gives up (says it can) on what it does not follow: alternatives, quantified groups, back-references, quoting', () => {
     for (const pattern of ['(shop|inventory)', '(orders)+', '(orders)\\1', '\\Qorders\\E', '(?=orders)']) expect(canMatchNamespace(pattern)).toBe(true);
   });
