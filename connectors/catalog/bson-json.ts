@@ -154,7 +154,7 @@ function scanNumber(cursor: Cursor): Token {
   const at = cursor.position;
   NUMBER.lastIndex = at;
   const match = NUMBER.exec(cursor.text);
-  if (!match || match[0] === '-') return fail(cursor, 'invalid number', at);
+  if (!match) return fail(cursor, 'invalid number', at);
   expectValueEnd(cursor, at + match[0].length, 'number');
   cursor.position = at + match[0].length;
   return { kind: 'number', text: match[0], at };

@@ -174,3 +174,10 @@ describe('bson-json: what the reader refuses, and where', () => {
     expect(bsonDocumentProblem(document)).toBe('expected a name but found the end of the input');
   });
 });
+
+describe('bson-json: what is not a syntax problem', () => {
+  it('lets an error other than the reader\'s own reach the caller: a pipeline nested past the stack throws, it is not reported as a refusal at some position', () => {
+    const nested = `[{$match: {$and: ${'['.repeat(200_000)}${']'.repeat(200_000)}}}]`;
+    expect(() => bsonArrayProblem(nested, DEBEZIUM_PIPELINE)).toThrow(RangeError);
+  });
+});
