@@ -62,7 +62,10 @@ const IGNORED_WITH_CDC_HANDLER: Readonly<Record<string, string | undefined>> = {
 };
 
 /** Projection types and processors the sink still takes under their old names (MongoSinkTopicConfig.java:67-73). */
-const LEGACY_PROJECTION_TYPES: Readonly<Record<string, string>> = { blacklist: 'blocklist', whitelist: 'allowlist' };
+const LEGACY_PROJECTION_TYPES: ReadonlyMap<string, string> = new Map([
+  ['blacklist', 'blocklist'],
+  ['whitelist', 'allowlist'],
+]);
 const LEGACY_PROCESSOR = /\b(Blacklist|Whitelist)(Key|Value)Projector\b/g;
 
 function cdcHandlerWarnings(config: Readonly<Record<string, string>>): Finding[] {
@@ -76,7 +79,7 @@ function cdcHandlerWarnings(config: Readonly<Record<string, string>>): Finding[]
 function legacyNameWarnings(config: Readonly<Record<string, string>>): Finding[] {
   const findings: Finding[] = [];
   for (const key of ['key.projection.type', 'value.projection.type', 'document.id.strategy.partial.key.projection.type', 'document.id.strategy.partial.value.projection.type']) {
-    const replacement = LEGACY_PROJECTION_TYPES[enumValue(config[key]) ?? ''];
+    const replacement = LEGACY_PROJECTION_TYPES.get(enumValue(config[key]) ?? '');
     if (replacement) findings.push({ field: key, severity: 'warning', message: `"${config[key]}" is deprecated: use ${replacement}` });
   }
   const legacy = [...(config['post.processor.chain'] ?? '').matchAll(LEGACY_PROCESSOR)].map((match) => match[0]);

@@ -52,6 +52,12 @@ describe('MongoDB sink: projection types and processors under their old names', 
     expect(issuesOf({ [key]: value })).toEqual([`warning ${key}: "${value}" is deprecated: use ${replacement}`]);
   });
 
+  it('takes no property of a plain object for an old name: a projection type of "constructor" or "__proto__" gets no deprecation warning', () => {
+    for (const value of ['constructor', '__proto__']) {
+      expect(issuesOf({ 'value.projection.type': value }).filter((issue) => issue.includes('deprecated'))).toEqual([]);
+    }
+  });
+
   it('takes the current projection names', () => {
     expect(issuesOf({ 'value.projection.type': 'allowlist', 'value.projection.list': 'fullDocument.lines,fullDocument.total', 'key.projection.type': 'none' })).toEqual([]);
   });
