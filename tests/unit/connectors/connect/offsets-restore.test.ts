@@ -449,3 +449,75 @@ describe('restore helpers, the edge cases', () => {
     expect(worker.calls.at(-1)).toBe('pause cdc-orders-sink');
   });
 });
+
+describe('checkRestore and the restore steps, pinned at each branch', () => {
+  const savedSink = (offsets: OffsetEntry[]) => snapshot({ 'cdc-orders-sink': { config: { 'connector.class': JDBC }, offsets } });
+
+  it('says what a sink consumes from topics.regex, or "" when it names neither topics nor topics.regex', () => {
+    const byRegex: LiveConnector = { ...sink('cdc-orders-sink', ''), config: { 'connector.class': JDBC, 'topics.regex': 'cdc\\.app_db\\..*' } };
+    expect(checkRestore(savedSink(sinkOffsets('cdc.billing_db.invoices', 3)), [byRegex]).problems).toEqual([
+      'cdc-orders-sink: offsets[0].partition.kafka_topic: the live connector does not consume this topic (got "cdc.billing_db.invoices"; it consumes "cdc\\\\.app_db\\\\..*")',
+    ]);
+    const neither: LiveConnector = { ...sink('cdc-orders-sink', ''), config: { 'connector.class': JDBC } };
+    expect(checkRestore(savedSink(sinkOffsets('cdc.app_db.orders', 3)), [neither]).problems).toEqual([
+      'cdc-orders-sink: offsets[0].partition.kafka_topic: the live connector does not consume this topic (got "cdc.app_db.orders"; it consumes "")',
+    ]);
+  });
+
+  it('refuses a kafka_topic that is a list, even one holding a consumed topic', () => {
+    const offsets = [{ partition: { kafka_topic: ['cdc.app_db.orders'], kafka_partition: 0 }, offset: { kafka_offset: 12 } }];
+    expect(checkRestore(savedSink(offsets), [sink('cdc-orders-sink', 'cdc.app_db.orders')]).problems).toEqual([
+      'cdc-orders-sink: offsets[0].partition.kafka_topic: must be a topic name (got ["cdc.app_db.orders"])',
+    ]);
+  });
+
+  it('refuses a source partition holding kafka_topic alone as a sink’s partition', () => {
+    const halfSink = snapshot({ 'cdc-app-db-source': { config: { 'connector.class': DEBEZIUM_MONGODB }, offsets: [{ partition: { kafka_topic: 'cdc.app_db.orders' }, offset: { sec: 1 } }] } });
+    expect(checkRestore(halfSink, [source('cdc-app-db-source', 'cdc')]).problems).toEqual([
+      'cdc-app-db-source: offsets[0].partition: this is a sink connector\'s partition, the live connector is a source (got {"kafka_topic":"cdc.app_db.orders"})',
+    ]);
+  });
+
+  it('does not hold a MongoDB source connector’s partitions to its topic.prefix (only Debezium keys offsets by it)', () => {
+    const mongoClass = 'com.mongodb.kafka.connect.MongoSourceConnector';
+    const live: LiveConnector = { ...source('cdc-app-db-source', 'cdc'), config: { 'connector.class': mongoClass, 'topic.prefix': 'cdc' } };
+    const saved = snapshot({ 'cdc-app-db-source': { config: { 'connector.class': mongoClass }, offsets: [{ partition: { ns: 'mongodb://cluster0/app_db.orders' }, offset: { _id: '{"_data": "8263A1"}' } }] } });
+    expect(checkRestore(saved, [live]).problems).toEqual([]);
+  });
+
+  it('takes "source" from the worker for a class the catalog does not know', () => {
+    const legacyClass = 'com.example.connect.LegacyOplogSourceConnector';
+    const live: LiveConnector = { ...source('cdc-legacy-source', 'cdc'), config: { 'connector.class': legacyClass } };
+    const saved = snapshot({ 'cdc-legacy-source': { config: { 'connector.class': legacyClass }, offsets: [{ partition: { ns: 'app_db.orders' }, offset: { ts: 1764493200 } }] } });
+    const check = checkRestore(saved, [live]);
+    expect(check.problems).toEqual([]);
+    expect(check.targets.map((target) => target.kind)).toEqual(['source']);
+  });
+
+  it('names a snapshot file that is no object at all at its root', () => {
+    try {
+      parseOffsetsSnapshot([], 'restore-point-2026-11-30.json');
+      throw new Error('expected a refusal');
+    } catch (caught) {
+      expect((caught as OffsetsRestoreRefused).problems).toEqual([expect.stringMatching(/^restore-point-2026-11-30\.json: \(root\): /)]);
+    }
+  });
+
+  it('compares lists inside partitions element by element, keys sorted within', () => {
+    expect(canonical({ collections: ['app_db.orders', { db: 'app_db', coll: 'customers' }] })).toBe('{"collections":["app_db.orders",{"coll":"customers","db":"app_db"}]}');
+  });
+
+  it('a refused PATCH puts a connector the config wants stopped back with stop, not pause', async () => {
+    const worker = standInWorker({ 'cdc-orders-sink': ordersSink() });
+    worker.refusePatch = new Error('PATCH /connectors/cdc-orders-sink/offsets: 400 Bad Request');
+    await refusal(restore(worker, restorePoint, { desiredStates: new Map([['cdc-orders-sink', 'STOPPED']]) }));
+    expect(worker.calls.slice(-2)).toEqual(['patch offsets cdc-orders-sink', 'stop cdc-orders-sink']);
+  });
+
+  it('a task failing on the way up is a ConnectError naming the status request', async () => {
+    const worker = standInWorker({ 'cdc-orders-sink': ordersSink() });
+    worker.failOnResume = 'org.apache.kafka.connect.errors.ConnectException: put failed';
+    const error = (await refusal(restore(worker, restorePoint))) as ConnectError;
+    expect(error.details).toMatchObject({ method: 'GET', url: 'https://kafka-connect.cdc-platform.svc.cluster.local:8083/connectors/cdc-orders-sink/status', connector: 'cdc-orders-sink' });
+  });
+});
