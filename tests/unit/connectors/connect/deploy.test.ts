@@ -35,6 +35,21 @@ describe('renderValidated', () => {
     expect(renderValidated(loadEnvironment('staging'), [only]).connectors.map((connector) => connector.name)).toEqual(['cdc-pay-db-source', 'cdc-payments-sink']);
   });
 
+  it('returns what the catalog only warns of beside the connectors, and throws nothing for it', () => {
+    const collectionLeftEmpty = definePipeline({ name: 'payments', description: 'card payments', database: 'pay_db', collection: '', table: 'payments', owner: 'bi' });
+    const { connectors, warnings } = renderValidated(loadEnvironment('staging'), [collectionLeftEmpty]);
+    expect(connectors.map((connector) => connector.name)).toEqual(['cdc-pay-db-source', 'cdc-payments-sink']);
+    expect(warnings).toEqual([
+      {
+        connector: 'cdc-pay-db-source',
+        field: 'collection.include.list',
+        severity: 'warning',
+        message: 'entry "pay_db." matches no "<database>.<collection>" namespace (Debezium matches each entry against the whole namespace), so the connector captures nothing from it: did you mean "<database>\\.pay_db."?',
+        value: 'pay_db.',
+      },
+    ]);
+  });
+
   describe("with the workers at KIP-618's 'preparing' step", () => {
     const preparing = (): Environment => {
       const environment = loadEnvironment('staging');
