@@ -148,6 +148,20 @@ describe('apply: waiting for the desired state', () => {
   });
 });
 
+describe('apply: state-only changes each send their own call', () => {
+  it.each([
+    ['PAUSED', 'RUNNING', 'resume cdc-orders-sink'],
+    ['RUNNING', 'STOPPED', 'stop cdc-orders-sink'],
+  ] as const)('a connector %s that the config wants %s gets %s, and reaches it', async (from, to, call) => {
+    const worker = standInWorker();
+    await apply(worker.client, [sink('cdc-orders-sink', from)], fast);
+    worker.writes.length = 0;
+    const result = await apply(worker.client, [sink('cdc-orders-sink', to)], fast);
+    expect(worker.writes).toEqual([call]);
+    expect(result.error).toBeUndefined();
+  });
+});
+
 describe('apply: --restart-failed', () => {
   it('restarts connectors the plan saw failed and waits for them', async () => {
     const worker = standInWorker();
