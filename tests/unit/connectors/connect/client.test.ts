@@ -114,6 +114,15 @@ describe('a create whose first answer was lost', () => {
     await expect(client.createConnector('sink', CONFIG)).rejects.toThrow(/409 Connector sink already exists/);
   });
 
+  it('takes only a 409 as "already exists": a 400 whose message says so is the worker refusing the config', async () => {
+    const refused = { status: 400, body: { error_code: 400, message: 'Connector configuration is invalid and contains the following 1 error(s):\ntopic.creation.default.partitions: topic cdc.app_db.orders already exists with 6 partitions' } };
+    server.script('POST /connectors', { status: 500, body: { error_code: 500, message: 'Request timed out' } }, refused);
+    server.script('GET /connectors/sink/config', { status: 200, body: { ...CONFIG, name: 'sink' } });
+    const client = createConnectClient({ url: server.url, ...fast });
+    await expect(client.createConnector('sink', CONFIG)).rejects.toThrow(/: 400 Connector configuration is invalid/);
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /connectors', 'POST /connectors']);
+  });
+
   it('is the "already exists" error on a first attempt, without reading the config', async () => {
     server.script('POST /connectors', exists);
     const client = createConnectClient({ url: server.url, ...fast });
