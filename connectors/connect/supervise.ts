@@ -76,8 +76,8 @@ export function newSupervisorState(): SupervisorState {
   return { records: new Map(), restartsTotal: new Map() };
 }
 
-function isFailed(status: ConnectorStatus | undefined): boolean {
-  return status !== undefined && (status.connector.state === 'FAILED' || status.tasks.some((task) => task.state === 'FAILED'));
+function isFailed(status: ConnectorStatus): boolean {
+  return status.connector.state === 'FAILED' || status.tasks.some((task) => task.state === 'FAILED');
 }
 
 /**
