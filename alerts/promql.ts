@@ -38,7 +38,7 @@ export function metricNames(expr: string): string[] {
   text = text.replace(/\[[^\]]*\]/g, ' '); // range and subquery durations
   // Keywords are case-insensitive in PromQL (`ON (x)` is `on (x)`), as KEYWORDS is read below.
   text = text.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/gi, ' '); // label lists
-  text = text.replace(/\boffset\s+-?\d+[smhdwy]/g, ' ');
+  // `offset 5m` needs no removal: `offset` is a keyword and a duration's units follow a digit (500ms, 1h30m).
   const names = new Set<string>();
   const identifier = /([A-Za-z_:][A-Za-z0-9_:]*)(\s*\()?/g;
   for (let match = identifier.exec(text); match; match = identifier.exec(text)) {

@@ -58,6 +58,12 @@ describe('PromQL helpers', () => {
     ['clamp_min(max(m{server="cdc"}), 0) / 1000 > 1e3', ['m']],
     ['x == bool 1 unless on (server, task) y{a=~"b|c"} offset 5m', ['x', 'y']],
     ['label_replace(v, "pipeline", "orders", "", "")', ['v']],
+    // Durations in milliseconds and in several units: none of their letters is a metric.
+    ['up{job="msk-jmx"} offset 500ms', ['up']],
+    ['x offset 1h30m', ['x']],
+    // Written without a space before a keyword, as PromQL allows: the selector still ends the name.
+    ['up{job="msk-jmx"}offset 5m', ['up']],
+    ['rate(kafka_connect_source_task_source_record_poll_total{connector="cdc-app-db-source"}[5m]offset 1h)', ['kafka_connect_source_task_source_record_poll_total']],
   ])('finds the metrics read by %s', (expr, names) => {
     expect(metricNames(expr)).toEqual(names);
   });
