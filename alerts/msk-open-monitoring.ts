@@ -1,6 +1,6 @@
 /**
  * Metric families that MSK open monitoring publishes, which only an MSK cluster can show (nothing
- * like it runs locally). The live metric test checks every name the MSK rules and panels use against
+ * like it runs locally). A unit test checks every name the MSK rules and panels use against
  * this list instead of against the local Prometheus.
  *
  * MSK's JMX exporter (broker port 11001) keeps the MBean's case and puts the MBean `name` key in a

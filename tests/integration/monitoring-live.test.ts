@@ -8,8 +8,8 @@
  * - Source-side names (Debezium MongoDB and Connect source tasks): no MongoDB runs here, so no source
  *   task does. The real Debezium and Connect classes of the pinned jars register those MBeans in a
  *   JVM under the real JMX exporter agent with the same configuration (monitoring-metrics-harness.java).
- * - MSK open-monitoring names: only an MSK cluster has them; they are checked against
- *   alerts/msk-open-monitoring.ts.
+ * - MSK open-monitoring names: only an MSK cluster has them; a unit test checks them against
+ *   alerts/msk-open-monitoring.ts (tests/unit/alerts/msk-open-monitoring.test.ts).
  * - Warehouse-side names (`cdc_warehouse_…`): `cdcctl schema exporter` serves them from the warehouse;
  *   checked against what it serves (tests/integration/schema-tools.test.ts runs it live).
  */
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { ruleFiles } from '../../alerts';
 import { jmxExporterConfigYaml } from '../../alerts/jmx-exporter';
 import { FRESH_RECORD, newSupervisorState, supervisorMetrics } from '../../connectors/connect/supervise';
-import { MSK_OPEN_MONITORING_METRICS, selectedNameLabels } from '../../alerts/msk-open-monitoring';
+import { MSK_OPEN_MONITORING_METRICS } from '../../alerts/msk-open-monitoring';
 import { isRecordingRuleName, metricNames, SYNTHETIC_METRICS } from '../../alerts/promql';
 import { loadAllEnvironments } from '../../config';
 import { contractMetricsText } from '../../warehouse/contract-metrics';
@@ -165,18 +165,6 @@ describe('supervisor names against what cdcctl connectors supervise serves', () 
     const served = new Set(supervisorMetrics(state).split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.split(/[{ ]/)[0]));
     expect(supervisorOnly.length).toBeGreaterThan(0);
     expect(supervisorOnly.filter((name) => !served.has(name))).toEqual([]);
-  });
-});
-
-describe('MSK-only names against MSK open monitoring', () => {
-  it('uses only families and name labels that MSK open monitoring publishes', () => {
-    for (const name of mskOnly) {
-      const labels = MSK_OPEN_MONITORING_METRICS[name];
-      expect({ name, known: labels !== undefined }).toEqual({ name, known: true });
-      const selected = [...new Set(expressions.flatMap((expr) => selectedNameLabels(expr, name)))];
-      if (labels) expect(selected.filter((value) => !labels.includes(value))).toEqual([]);
-      else expect(selected).toEqual([]);
-    }
   });
 });
 
