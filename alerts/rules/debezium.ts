@@ -9,7 +9,8 @@ function duration(milliseconds: number): string {
   return `${Math.ceil(milliseconds / 1000)}s`;
 }
 
-function parseDuration(value: string): number {
+/** A Prometheus duration of one unit (`5m`, `500ms`) in milliseconds; anything else is refused by name. */
+export function parseDuration(value: string): number {
   const match = /^(\d+)(ms|s|m|h|d)$/.exec(value);
   if (!match) throw new Error(`duration: expected a Prometheus duration like 5m (got ${JSON.stringify(value)})`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];

@@ -1,4 +1,4 @@
-import { debeziumAlerts, silentWindow } from '../../../../alerts/rules/debezium';
+import { debeziumAlerts, parseDuration, silentWindow } from '../../../../alerts/rules/debezium';
 import type { MonitoredConnector } from '../../../../alerts/targets';
 import type { AlertRule } from '../../../../alerts/types';
 
@@ -22,6 +22,29 @@ const named = (rules: readonly AlertRule[], alert: string, severity?: AlertRule[
   expect(found).toHaveLength(1);
   return found[0]!;
 };
+
+describe('durations of the monitoring config', () => {
+  it.each([
+    ['500ms', 500],
+    ['90s', 90_000],
+    ['15m', 900_000],
+    ['12h', 43_200_000],
+    ['7d', 604_800_000],
+  ])('reads %s as %p ms', (value, milliseconds) => {
+    expect(parseDuration(value)).toBe(milliseconds);
+  });
+
+  it.each([
+    ['a compound duration', '1h30m'],
+    ['a fraction', '1.5m'],
+    ['a negative duration', '-5m'],
+    ['an ISO 8601 duration', 'PT5M'],
+    ['a unit Prometheus spells otherwise', '5min'],
+    ['a bare number', '300'],
+  ])('refuses %s (%s) by name', (_form, value) => {
+    expect(() => parseDuration(value)).toThrow(`duration: expected a Prometheus duration like 5m (got ${JSON.stringify(value)})`);
+  });
+});
 
 describe('the silence window of a heartbeating source', () => {
   it('is three heartbeat intervals, never under 5m, in whole seconds rounded up', () => {
