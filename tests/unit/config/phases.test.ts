@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Testing } from 'cdktf';
 import { loadEnvironment, MIGRATION_PHASES, type Environment, type MigrationPhase } from '../../../config';
-import { checkTransition, nextPhase, PHASE_BEHAVIOUR } from '../../../config/phases';
+import { checkTransition, isMigrationPhase, nextPhase, PHASE_BEHAVIOUR } from '../../../config/phases';
 import { orders } from '../../../connectors/pipelines/orders';
 import { renderEnvironment } from '../../../connectors/render';
 import { collectionStatuses, formatStatusText, transitionPlan } from '../../../migration/status';
@@ -17,6 +17,13 @@ const EXPECTED: Record<MigrationPhase, Record<MigrationPhase, 'unchanged' | 'for
 };
 
 const pairs = MIGRATION_PHASES.flatMap((from) => MIGRATION_PHASES.map((to) => [from, to, EXPECTED[from][to]] as const));
+
+describe('phase names', () => {
+  it('accept exactly the four phases, as spelled in the environment files (what migrate transition --to checks)', () => {
+    for (const phase of MIGRATION_PHASES) expect(isMigrationPhase(phase)).toBe(true);
+    for (const typo of ['Stream', 'streaming', 'cutover', 'decommission', '']) expect({ typo, phase: isMigrationPhase(typo) }).toEqual({ typo, phase: false });
+  });
+});
 
 describe('phase transitions', () => {
   it.each(pairs)('%s → %s is %s', (from, to, expected) => {
