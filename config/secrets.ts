@@ -96,7 +96,7 @@ function oracleSpans(word: string): CredentialSpan[] {
   for (let url = lower.indexOf('jdbc:oracle:'); url !== -1; ) {
     const next = lower.indexOf('jdbc:oracle:', url + 1);
     const limit = next === -1 ? word.length : next;
-    const user = /^jdbc:oracle:[a-z0-9]+:[^/@:]+\//i.exec(word.slice(url, Math.min(limit, url + 300)));
+    const user = /^jdbc:oracle:[a-z0-9]+:[^/@:]+\//i.exec(word.slice(url, limit));
     const at = user ? word.slice(url + user[0].length, limit).indexOf('@') + url + user[0].length : -1;
     if (user && at >= url + user[0].length) spans.push({ start: url + user[0].length, end: at, form: 'a user/password@ Oracle URL' });
     url = next;

@@ -115,6 +115,13 @@ describe("Oracle's user/password@", () => {
     expect(maskUrlPassword(url)).toBe(masked);
   });
 
+  it('finds and masks the password after a user name of any length (the URL read up to the next one, not a fixed window)', () => {
+    const user = 'bi_reporting_'.repeat(25);
+    const url = `jdbc:oracle:thin:${user}/${SECRET}@oracle.internal:1521/BI`;
+    expect(findLiteralCredential(url)).toBe('a user/password@ Oracle URL');
+    expect(maskUrlPassword(url)).toBe(`jdbc:oracle:thin:${user}/****@oracle.internal:1521/BI`);
+  });
+
   it('masks a URL that code cuts right after the @ to add the host', () => {
     expect(maskCredentials(`const url = 'jdbc:oracle:thin:cdc/${SECRET}@' + host;`)).toBe("const url = 'jdbc:oracle:thin:cdc/****@' + host;");
   });
@@ -158,6 +165,16 @@ describe('text around URLs', () => {
   it('masks every URL of a log line and keeps its placeholders where they stood', () => {
     const line = `sink ${PLACEHOLDER} -> postgres://cdc:${SECRET}@warehouse.internal:5432/bi; source mongodb://cdc:${PLACEHOLDER}@mongo1:27017/ ${PLACEHOLDER}`;
     expect(maskUrlPassword(line)).toBe(`sink ${PLACEHOLDER} -> postgres://cdc:****@warehouse.internal:5432/bi; source mongodb://cdc:${PLACEHOLDER}@mongo1:27017/ ${PLACEHOLDER}`);
+  });
+
+  it('masks both credentials where one ends right where the next begins: the mask errs toward hiding', () => {
+    // The user info runs to the @; `&token=` inside the password makes what follows the @ a token's value too.
+    expect(maskUrlPassword(`postgres://cdc:${SECRET}&token=@warehouse.internal:5432/bi`)).toBe('postgres://cdc:********');
+  });
+
+  it('leaves NUL-delimited digits of the text as they are (placeholders are marked the same way while a text is searched)', () => {
+    const line = `record key \u00000\u0000 from postgres://cdc:${SECRET}@warehouse.internal:5432/bi`;
+    expect(maskCredentials(line)).toBe('record key \u00000\u0000 from postgres://cdc:****@warehouse.internal:5432/bi');
   });
 
   it('leaves key=value text that holds no URL alone', () => {
