@@ -63,7 +63,7 @@ describe('PromQL helpers', () => {
     ['x offset 1h30m', ['x']],
     // Written without a space before a keyword, as PromQL allows: the selector still ends the name.
     ['up{job="msk-jmx"}offset 5m', ['up']],
-    ['rate(kafka_connect_source_task_source_record_poll_total{connector="cdc-app-db-source"}[5m]offset 1h)', ['kafka_connect_source_task_source_record_poll_total']],
+    ['rate(kafka_connect_source_task_source_record_poll_total[5m]offset 1h)', ['kafka_connect_source_task_source_record_poll_total']],
   ])('finds the metrics read by %s', (expr, names) => {
     expect(metricNames(expr)).toEqual(names);
   });
