@@ -8,7 +8,7 @@ import { detectDrift } from '../../gitops/drift';
 import { waitHealthy } from '../../gitops/health';
 import { appendStepSummary, GITOPS_OUTPUT_DIR, writeOutputFile } from '../../gitops/outputs';
 import { composeComment, contextFromActions, publishComment, readSections } from '../../gitops/pr-comment';
-import { renderAll, renderErrors, writeRendered } from '../../gitops/render-all';
+import { renderAll, renderErrors, writeRendered, type EnvironmentRender } from '../../gitops/render-all';
 import { applyEnvironmentStacks } from '../../gitops/stacks-apply';
 import { planEnvironmentStacks } from '../../gitops/stacks-plan';
 import { shownText } from '../../connectors/secrets';
@@ -34,30 +34,35 @@ export function planExitCode(exitCode: number, detailed: boolean | undefined): n
   return exitCode === EXIT.changes && !detailed ? EXIT.ok : exitCode;
 }
 
+/**
+ * `gitops validate` (`out` undefined: check only) and `gitops render` (check, then write to `out`):
+ * warnings printed, every error printed and the step failed.
+ * @param render the environments rendered and checked @default every environment's connectors (a test gives its own)
+ */
+export async function validateAndRender(out: string | undefined, render: () => readonly EnvironmentRender[] = () => renderAll(loadAllEnvironments())): Promise<void> {
+  const results = render();
+  for (const result of results) for (const issue of result.issues.filter((candidate) => candidate.severity === 'warning')) process.stderr.write(`warning: ${result.environment}: ${formatIssue(issue)}\n`);
+  const errors = renderErrors(results);
+  if (errors.length) {
+    for (const line of errors) process.stderr.write(`${line}\n`);
+    throw new CliError(`${errors.length} invalid field${errors.length === 1 ? '' : 's'} across ${results.length} environments`);
+  }
+  const summary = results.map((result) => `${result.environment} ${result.connectors.length}`).join(', ');
+  if (out === undefined) {
+    process.stdout.write(`connectors valid in every environment (${summary})\n`);
+    return;
+  }
+  await writeRendered(results, out);
+  process.stdout.write(`rendered ${summary} connectors to ${out}\n`);
+}
+
 function registerRender(gitops: Command): void {
-  const run = async (flags: { out?: string; check?: boolean }) => {
-    const results = renderAll(loadAllEnvironments());
-    for (const result of results) for (const issue of result.issues.filter((candidate) => candidate.severity === 'warning')) process.stderr.write(`warning: ${result.environment}: ${formatIssue(issue)}\n`);
-    const errors = renderErrors(results);
-    if (errors.length) {
-      for (const line of errors) process.stderr.write(`${line}\n`);
-      throw new CliError(`${errors.length} invalid field${errors.length === 1 ? '' : 's'} across ${results.length} environments`);
-    }
-    const summary = results.map((result) => `${result.environment} ${result.connectors.length}`).join(', ');
-    if (flags.check) {
-      process.stdout.write(`connectors valid in every environment (${summary})\n`);
-      return;
-    }
-    const out = flags.out || path.join(GITOPS_OUTPUT_DIR, 'rendered');
-    await writeRendered(results, out);
-    process.stdout.write(`rendered ${summary} connectors to ${out}\n`);
-  };
-  gitops.command('validate').description("validate every environment's connectors; exit 1 on any invalid field").action(() => run({ check: true }));
+  gitops.command('validate').description("validate every environment's connectors; exit 1 on any invalid field").action(() => validateAndRender(undefined));
   gitops
     .command('render')
     .description('validate, then write <out>/<environment>/<connector>.json for every environment')
     .option('--out <dir>', 'output folder', path.join(GITOPS_OUTPUT_DIR, 'rendered'))
-    .action(run);
+    .action((flags: { out: string }) => validateAndRender(flags.out));
 }
 
 function registerConnectorsPlan(gitops: Command): void {

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildProgram } from '../../../cli/cdcctl';
-import { planExitCode } from '../../../cli/commands/gitops';
+import { planExitCode, validateAndRender } from '../../../cli/commands/gitops';
+import type { EnvironmentRender } from '../../../gitops/render-all';
 import { ENVIRONMENT_NAMES, loadEnvironment } from '../../../config';
 import { renderEnvironment } from '../../../connectors/render';
 import { generatedSecret } from '../../support/generated-secret';
@@ -189,6 +190,46 @@ describe('cdcctl gitops validate and render', () => {
     const result = await inDirectory(directory, () => runCdcctl(['gitops', 'render']));
     expect(result.stdout).toMatch(/ connectors to \.local\/gitops\/rendered\n$/);
     expect(existsSync(path.join(directory, '.local/gitops/rendered/local/cdc-orders-sink.json'))).toBe(true);
+  });
+});
+
+describe('gitops validate: what a definition that draws a finding prints', () => {
+  const deprecatedPostProcessor = { connector: 'cdc-orders-sink', field: 'post.processor.chain', severity: 'warning', message: 'names deprecated processors: com.mongodb.kafka.connect.sink.processor.BlacklistValueProjector' } as const;
+  const batchTooLarge = { connector: 'cdc-orders-sink', field: 'batch.size', severity: 'error', message: 'must be an integer ≥ 1', value: '0' } as const;
+  const noPollInterval = { connector: 'cdc-app-db-source', field: 'poll.interval.ms', severity: 'error', message: 'must be an integer ≥ 1', value: '0' } as const;
+  const render = (...issuesByEnvironment: (readonly EnvironmentRender['issues'][number][])[]) => () =>
+    issuesByEnvironment.map((issues, index): EnvironmentRender => ({ environment: ['local', 'staging', 'production'][index]!, connectors: [], issues }));
+
+  let output: { stdout: string; stderr: string };
+  let spies: jest.SpyInstance[];
+  beforeEach(() => {
+    output = { stdout: '', stderr: '' };
+    spies = (['stdout', 'stderr'] as const).map((stream) =>
+      jest.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+        output[stream] += String(chunk);
+        return true;
+      }),
+    );
+  });
+  afterEach(() => spies.forEach((spy) => spy.mockRestore()));
+
+  it('prints a warning with its environment on stderr, and still passes', async () => {
+    await validateAndRender(undefined, render([], [deprecatedPostProcessor]));
+    expect(output.stderr).toBe('warning: staging: cdc-orders-sink: post.processor.chain: names deprecated processors: com.mongodb.kafka.connect.sink.processor.BlacklistValueProjector\n');
+    expect(output.stdout).toBe('connectors valid in every environment (local 0, staging 0)\n');
+  });
+
+  it('prints each error on its own line after the warnings, writes nothing and fails with the count of one field', async () => {
+    await expect(validateAndRender(undefined, render([deprecatedPostProcessor, batchTooLarge], []))).rejects.toThrow(/^1 invalid field across 2 environments$/);
+    expect(output.stderr).toBe(
+      'warning: local: cdc-orders-sink: post.processor.chain: names deprecated processors: com.mongodb.kafka.connect.sink.processor.BlacklistValueProjector\nlocal: cdc-orders-sink: batch.size: must be an integer ≥ 1 (got "0")\n',
+    );
+    expect(output.stdout).toBe('');
+  });
+
+  it('counts the invalid fields of every environment together, in the plural', async () => {
+    await expect(validateAndRender(undefined, render([], [batchTooLarge], [noPollInterval]))).rejects.toThrow(/^2 invalid fields across 3 environments$/);
+    expect(output.stderr).toBe('staging: cdc-orders-sink: batch.size: must be an integer ≥ 1 (got "0")\nproduction: cdc-app-db-source: poll.interval.ms: must be an integer ≥ 1 (got "0")\n');
   });
 });
 
@@ -424,6 +465,9 @@ describe('cdcctl gitops stacks-plan and stacks-apply', () => {
     const plan = await cdcctlIn(directory, ['stacks-plan', '--env', 'local']);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('### Stacks plan: local\n\n**1 to add, 0 to change, 0 to destroy** · exit code 2\n');
+    // Terraform's own output streams through to stderr (the CI log), stdout keeping the section.
+    expect(plan.stderr).toContain('Terraform has been successfully initialized!');
+    expect(plan.stderr).toContain('Plan: 1 to add, 0 to change, 0 to destroy.');
     expect(readFileSync(path.join(directory, '.local/gitops/stacks-plan/local.md'), 'utf8')).toContain('### Stacks plan: local');
     const out = path.join(directory, 'section.md');
     expect((await cdcctlIn(directory, ['stacks-plan', '--env', 'local', '--out', out, '--detailed-exitcode'])).code).toBe(2);
@@ -431,8 +475,16 @@ describe('cdcctl gitops stacks-plan and stacks-apply', () => {
     const applied = await cdcctlIn(directory, ['stacks-apply', '--env', 'local']);
     expect(applied.code).toBe(0);
     expect(applied.stdout).toContain('applied the saved plans of 1 stacks of local\n');
+    expect(applied.stderr).toContain('applying the saved plan of kafka-local\n');
     expect(existsSync(path.join(directory, 'state', 'kafka-local.tfstate'))).toBe(true);
     expect(existsSync(path.join(directory, 'state', 'kafka-staging.tfstate'))).toBe(false);
+  });
+
+  it('reports changes (exit 2 with --detailed-exitcode) when one stack of the environment changes and another does not', async () => {
+    const directory = synthesizedProject({ 'connect-local': {}, 'kafka-local': { resource: { terraform_data: { brokers: { input: 'three' } } } } });
+    const plan = await cdcctlIn(directory, ['stacks-plan', '--env', 'local', '--detailed-exitcode']);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('| `kafka-local` | 1 | 0 | 0 |');
   });
 
   it('names each stack that could not be planned on stderr and exits 1', async () => {

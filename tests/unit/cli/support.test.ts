@@ -35,6 +35,15 @@ describe('heartbeatProgress: a long wait says what it is on and for how long', (
     expect(lines).toHaveLength(3);
   });
 
+  it('keeps a bracketed time inside the step: only a leading one is the runtime’s', () => {
+    const lines: string[] = [];
+    const heartbeat = heartbeatProgress((line) => lines.push(line), HEARTBEAT_INTERVAL_MS, () => Date.now());
+    heartbeat.onProgress('waiting for cdc-orders-sink, restarted after the worker logged [ 42.5s] task 0 FAILED');
+    jest.advanceTimersByTime(10_000);
+    expect(lines[1]).toBe('still on it, 10 s so far: waiting for cdc-orders-sink, restarted after the worker logged [ 42.5s] task 0 FAILED');
+    heartbeat.stop();
+  });
+
   it('says nothing before the first step', () => {
     const lines: string[] = [];
     const heartbeat = heartbeatProgress((line) => lines.push(line));
@@ -109,7 +118,9 @@ describe('reportError: one clear line, an exit code, and what else is worth read
     process.env.CDCCTL_DEBUG = '1';
     reportError(error);
     expect(stderr).toContain('\nError: POST https://cdc-operator:****@kafka-connect');
-    expect(stderr).toContain('    at ');
+    // The stack keeps its lines: each frame on a line of its own, as node prints it.
+    expect(stderr).toMatch(/\n    at /);
+    expect(stderr).not.toContain('\\n    at ');
     expect(stderr).not.toContain('not-a-real-password');
   });
 });
