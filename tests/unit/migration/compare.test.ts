@@ -179,6 +179,15 @@ describe('which side lost what', () => {
     expect(compare({ deliveries: ['2026-11-30T13:17:38Z'] }, { deliveries: ['2026-11-30T13:17:40Z'] })).toMatchObject([{ field: 'deliveries[0]', kind: 'value' }]);
   });
 
+  it('reads a $date holding neither a number nor text as an object, not as the date its text would parse to', () => {
+    expect(compare({ doc: { shippedAt: { $date: ['2026-11-30T13:17:38Z'] } } }, { doc: { shippedAt: '2026-11-30T13:17:38Z' } })).toMatchObject([{ field: 'doc.shippedAt', kind: 'type' }]);
+  });
+
+  it('reads a key present as undefined on one side and absent on the other as the same document', () => {
+    expect(compare({ doc: { _id: 'o-1042', coupon: undefined } }, { doc: { _id: 'o-1042' } })).toEqual([]);
+    expect(compare({ doc: { _id: 'o-1042' } }, { doc: { _id: 'o-1042', coupon: undefined } })).toEqual([]);
+  });
+
   it('compares an $oid that is not text as an object, key by key', () => {
     expect(compare({ doc: { ref: { $oid: 1 } } }, { doc: { ref: { $oid: 2 } } })).toMatchObject([{ field: 'doc.ref.$oid', kind: 'value' }]);
   });

@@ -362,6 +362,12 @@ describe('buildInventory: several Database triggers', () => {
 describe('buildInventory: a Scheduled trigger', () => {
   const scheduled = (config: unknown) => only([{ _id: objectId(), name: 'nightlyRollup', type: 'SCHEDULED', function_id: FUNCTION_ID, ...(config === undefined ? {} : { config }) }]);
 
+  it('generates no pipeline, even when its config carries a database and a collection (a database trigger\'s keys left in it)', () => {
+    const result = build([{ _id: objectId(), name: 'nightlyRollup', type: 'SCHEDULED', function_id: FUNCTION_ID, config: { schedule: '0 2 * * *', database: 'shop', collection: 'orders' } }]);
+    expect(result.pipelines).toEqual([]);
+    expect(result.triggers[0]!.replacement).toMatchObject({ kind: 'scheduled-job' });
+  });
+
   it('becomes a CronJob on the same schedule', () => {
     const trigger = scheduled({ schedule: '0 2 * * *', skip_catchup_events: false });
     expect(trigger.schedule).toBe('0 2 * * *');
