@@ -4,6 +4,7 @@ import { ConnectError, connectMessage, suggestionFor } from './errors';
 import { redirectHost, serviceUrlProblem } from './service-url';
 import { connectorOffsetsSchema, type ConnectorOffsets } from './offsets-snapshot';
 import { sleep } from './poll';
+import { shownText } from '../secrets';
 
 export const connectorStateSchema = z.enum(['RUNNING', 'PAUSED', 'STOPPED', 'FAILED', 'UNASSIGNED', 'RESTARTING']);
 export type LiveState = z.infer<typeof connectorStateSchema>;
@@ -172,11 +173,16 @@ function createTransport(options: ConnectClientOptions) {
     }
   }
 
+  /** A worker that was reached but stayed silent (axios' ECONNABORTED) is not called unreachable. */
+  const networkFailure = (code: string) => (code === 'ECONNABORTED' ? `no answer within ${timeoutMs} ms (ECONNABORTED)` : `cannot reach the worker (${code})`);
+
   function parsed<T>(method: string, path: string, schema: z.ZodType<T> | null, answer: Answer, config: RequestConfig): T {
     if (!schema) return undefined as T;
     const result = schema.safeParse(answer.body);
     if (result.success) return result.data;
-    throw new ConnectError(`${method} ${path}: unexpected response from the worker: ${result.error.issues[0]?.message ?? 'shape mismatch'}`, {
+    // A login page or a proxy's error page is text, not JSON: say so, with its start, rather than a schema's complaint.
+    const why = typeof answer.body === 'string' ? `the answer is not JSON: ${shownText(answer.body, 80)}` : (result.error.issues[0]?.message ?? 'shape mismatch');
+    throw new ConnectError(`${method} ${path}: unexpected response from the worker: ${why}`, {
       method, url: `${baseURL}${path}`, status: answer.status, body: answer.body, connector: config.connector,
       suggestion: 'is the URL a Kafka Connect worker of a supported version (Kafka ≥ 3.7)?',
     });
@@ -185,7 +191,7 @@ function createTransport(options: ConnectClientOptions) {
   function failure(method: string, path: string, answer: Answer, config: RequestConfig): ConnectError {
     const url = `${baseURL}${path}`;
     const message = connectMessage(answer.body);
-    const what = answer.refused ?? answer.incomplete ?? (answer.networkError ? `cannot reach the worker (${answer.networkError})` : `${answer.status} ${message ?? ''}`.trim());
+    const what = answer.refused ?? answer.incomplete ?? (answer.networkError ? networkFailure(answer.networkError) : `${answer.status} ${message ?? ''}`.trim());
     const subject = config.connector ? `${config.connector}: ` : '';
     return new ConnectError(`${subject}${method} ${url}: ${what}`, {
       method, url, status: answer.status, body: answer.body, connector: config.connector,

@@ -55,7 +55,7 @@ describe('which answers are retried', () => {
   it('retries a request whose answer never came (a timeout) and names the network error when all fail', async () => {
     server.script('GET /connectors/sink/status', { status: 200, body: {}, delayMs: 500 }, { status: 200, body: {}, delayMs: 500 });
     const client = createConnectClient({ url: server.url, timeoutMs: 50, retries: 1, ...fast });
-    await expect(client.status('sink')).rejects.toThrow(/cannot reach the worker \(ECONNABORTED\)/);
+    await expect(client.status('sink')).rejects.toThrow(/: no answer within 50 ms \(ECONNABORTED\)$/);
     expect(server.requests).toHaveLength(2);
   });
 });
@@ -200,6 +200,16 @@ describe('a hostile worker', () => {
     expect(error.message).toContain('502 <html><body>Bad gateway\\u0007\\n');
     expect(error.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(error.message.length).toBeLessThan(800);
+  });
+
+  it('a login page answered with 200 is named as not JSON, its start shown with escapes shown, not a schema complaint', async () => {
+    const page = `<html><head><title>Sign in\u001b[2J</title></head><body>${'x'.repeat(5_000)}</body></html>`;
+    server.script('GET /connectors/sink/status', { status: 200, raw: page, headers: { 'content-type': 'text/html' } });
+    const error = (await createConnectClient({ url: server.url, retries: 0, ...fast }).status('sink').catch((caught: unknown) => caught)) as ConnectError;
+    expect(error).toBeInstanceOf(ConnectError);
+    expect(error.message).toMatch(/^GET \/connectors\/sink\/status: unexpected response from the worker: the answer is not JSON: <html><head><title>Sign in\\u001b\[2J<\/title>/);
+    expect(error.message).not.toMatch(/[\u0000-\u001f]/);
+    expect(error.message.length).toBeLessThan(300);
   });
 });
 
