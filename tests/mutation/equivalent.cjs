@@ -3,10 +3,9 @@
  * Matching a mutation run's survivors with the mutants listed as equivalent, those no test can kill
  * because no behaviour differs, each with its reason: tests/mutation/equivalent/<source file>.json
  * (for connectors/catalog/fields.ts, tests/mutation/equivalent/connectors/catalog/fields.ts.json), an
- * array of entries. An entry names the mutator, the
- * code as it was and what it became (whitespace collapsed, at most 120 characters each, so an entry
- * outlives a moved line) and how many survivors it stands for (`count`, default 1): a new survivor
- * that looks the same is then not silently covered.
+ * array of entries. An entry names the mutator, the code as it was and what it became (whitespace
+ * collapsed, at most 120 characters each, so an entry outlives a moved line) and how many survivors
+ * it stands for (`count`, default 1): a new survivor that looks the same is then not silently covered.
  */
 
 /** @typedef {{ file: string, line: number, column: number, status: string, mutator: string, original: string, replacement: string }} Survivor */
