@@ -52,6 +52,13 @@ describe('which answers are retried', () => {
     expect((error as ConnectError).message).toContain('gateway 3');
   });
 
+  it('names a worker nobody listens for as unreachable, with the network error, after its retries', async () => {
+    const closed = await startScriptedServer();
+    await closed.close();
+    const client = createConnectClient({ url: closed.url, retries: 1, ...fast });
+    await expect(client.status('sink')).rejects.toThrow(/^sink: GET http:\/\/127\.0\.0\.1:\d+\/connectors\/sink\/status: cannot reach the worker \(ECONNREFUSED\)$/);
+  });
+
   it('retries a request whose answer never came (a timeout) and names the network error when all fail', async () => {
     server.script('GET /connectors/sink/status', { status: 200, body: {}, delayMs: 500 }, { status: 200, body: {}, delayMs: 500 });
     const client = createConnectClient({ url: server.url, timeoutMs: 50, retries: 1, ...fast });
