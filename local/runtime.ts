@@ -151,11 +151,12 @@ export async function down(options: RuntimeOptions = {}, downOptions: DownOption
   return withLock(layout.lockFile, 'local down', async () => {
     const state = readState(layout.stateFile);
     const results: StoppedProcess[] = [];
-    for (const group of stopGroups()) {
-      const stopping = group.filter((service) => state?.processes[service]);
-      const stopped = await Promise.all(stopping.map((service) => stopService(state!, service, resolved.stopTimeoutMs, progress)));
+    // No state file: nothing was started here, and none is written (an `up` after it starts afresh).
+    for (const group of state ? stopGroups() : []) {
+      const stopping = group.filter((service) => state!.processes[service]);
+      if (stopping.length === 0) continue;
+      results.push(...(await Promise.all(stopping.map((service) => stopService(state!, service, resolved.stopTimeoutMs, progress)))));
       writeState(layout.stateFile, state!);
-      results.push(...stopped);
     }
     if (results.length === 0) progress(`no process recorded in ${layout.stateDir}: nothing to stop`);
     if (downOptions.purgeData) {

@@ -61,13 +61,17 @@ export function readState(stateFile: string): RuntimeState | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const parsed = stateSchema.safeParse(JSON.parse(text));
+  const remedy = 'stop the processes listed in it by hand if any still run, then delete the file';
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new LocalRuntimeError(`${stateFile}: not a state file: ${(error as Error).message.split('\n')[0]}`, remedy);
+  }
+  const parsed = stateSchema.safeParse(json);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new LocalRuntimeError(
-      `${stateFile}: not a state file of this version (${fields})`,
-      'stop the processes listed in it by hand if any still run, then delete the file',
-    );
+    throw new LocalRuntimeError(`${stateFile}: not a state file of this version (${fields})`, remedy);
   }
   return parsed.data;
 }

@@ -155,8 +155,17 @@ describe('down', () => {
     expect(fs.existsSync(layout().logFile('kafka'))).toBe(true);
   });
 
-  it('does nothing when nothing was recorded', async () => {
+  it('does nothing when nothing was recorded, and writes no state file (npm stop before any npm start)', async () => {
     await expect(down({ stateDir })).resolves.toEqual([]);
+    expect(fs.existsSync(layout().stateFile)).toBe(false);
+    expect(readState(layout().stateFile)).toBeUndefined();
+  });
+
+  it('leaves the state file as it was when no recorded process remains', async () => {
+    record({});
+    const before = fs.readFileSync(layout().stateFile, 'utf8');
+    await expect(down({ stateDir })).resolves.toEqual([]);
+    expect(fs.readFileSync(layout().stateFile, 'utf8')).toBe(before);
   });
 });
 

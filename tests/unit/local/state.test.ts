@@ -49,6 +49,20 @@ describe('state file', () => {
     expect(() => readState(file)).toThrow(new RegExp(`${file}.*processes\\.kafka\\.pid`));
   });
 
+  it('rejects a file that is not JSON (one an interrupted or faulty writer left), naming the file and what to do', () => {
+    const file = path.join(dir, 'state.json');
+    for (const text of ['undefined\n', '{"version": 1, "ports": {', '']) {
+      fs.writeFileSync(file, text);
+      expect(() => readState(file)).toThrow(LocalRuntimeError);
+      expect(() => readState(file)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a state file: `));
+      try {
+        readState(file);
+      } catch (error) {
+        expect((error as LocalRuntimeError).suggestion).toBe('stop the processes listed in it by hand if any still run, then delete the file');
+      }
+    }
+  });
+
   it('leaves no temporary file behind', () => {
     writeState(path.join(dir, 'state.json'), emptyState(DEFAULT_PORTS, '/r'));
     expect(fs.readdirSync(dir)).toEqual(['state.json']);
