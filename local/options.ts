@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { EXACTLY_ONCE_SOURCE_LEVELS, type ExactlyOnceSourceLevel } from '../config/delivery';
 
 /**
  * Options of the local runtime (Kafka, Kafka Connect, the warehouse and Prometheus on this machine).
@@ -150,6 +151,13 @@ export interface RuntimeOptions {
    */
   readonly brokers?: number;
   /**
+   * The Connect worker's `exactly.once.source.support` (config/delivery.ts): `enabled` runs the
+   * sources exactly-once; `preparing` is the first of KIP-618's two rolling steps, whose sources
+   * deliver at least once. A running worker keeps its level (`cdcctl local down` to change it).
+   * @default the local environment's (config/environments/local.ts)
+   */
+  readonly exactlyOnceSource?: ExactlyOnceSourceLevel;
+  /**
    * The services to run, when not all of them: a runtime for one test brings up only what it needs.
    * Brokers beyond `brokers` are never run.
    * @default every service
@@ -206,6 +214,8 @@ export interface ResolvedRuntimeOptions {
   readonly runtimeDir: string;
   readonly ports: ResolvedPorts;
   readonly brokers: number;
+  /** Asked for; undefined: the local environment's, or the running worker's. */
+  readonly exactlyOnceSource?: ExactlyOnceSourceLevel;
   /** The services `up` runs: `services` of the options, without the brokers beyond `brokers`. */
   readonly services: readonly ServiceName[];
   readonly databaseUrl?: string;
@@ -230,7 +240,7 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
   const stateDir = path.resolve(options.stateDir ?? DEFAULT_STATE_DIR);
   const ports: ResolvedPorts = { ...DEFAULT_PORTS, ...definedEntries(options.ports ?? {}) };
   const brokers = options.brokers ?? 1;
-  const problems = [...checkBrokers(brokers), ...checkPorts(ports, (SUPPORTED_BROKER_COUNTS as readonly number[]).includes(brokers) ? brokers : 1)];
+  const problems = [...checkBrokers(brokers), ...checkExactlyOnceSource(options.exactlyOnceSource), ...checkPorts(ports, (SUPPORTED_BROKER_COUNTS as readonly number[]).includes(brokers) ? brokers : 1)];
   if (options.databaseUrl !== undefined) problems.push(...checkDatabaseUrl(options.databaseUrl));
   if (problems.length > 0) throw new LocalRuntimeError(problems.join('\n'));
   return {
@@ -238,12 +248,17 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
     runtimeDir: path.resolve(options.runtimeDir ?? path.join(stateDir, 'runtime')),
     ports,
     brokers,
+    exactlyOnceSource: options.exactlyOnceSource,
     services: runtimeServices(brokers).filter((service) => options.services?.includes(service) ?? true),
     databaseUrl: options.databaseUrl,
     onProgress: options.onProgress ?? (() => undefined),
     readyTimeoutMs: options.readyTimeoutMs ?? 180_000,
     stopTimeoutMs: options.stopTimeoutMs ?? 30_000,
   };
+}
+
+function checkExactlyOnceSource(level: string | undefined): string[] {
+  return level === undefined || (EXACTLY_ONCE_SOURCE_LEVELS as readonly string[]).includes(level) ? [] : [`exactly-once source support (--exactly-once-source): must be ${EXACTLY_ONCE_SOURCE_LEVELS.join(' or ')} (got ${level})`];
 }
 
 function checkBrokers(brokers: number): string[] {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jmxExporterConfigYaml } from '../alerts/jmx-exporter';
 import { loadEnvironment } from '../config';
+import type { ExactlyOnceSourceLevel } from '../config/delivery';
 import { writeLocalPrometheusRules } from './prometheus-rules';
 import { connectWorkerProperties, kafkaServerProperties, log4jProperties, prometheusConfig } from './config-files';
 import { installRuntime, javaCommand, type InstallResult } from './install';
@@ -67,6 +68,8 @@ export interface RuntimeStatus {
   readonly ports: ResolvedPorts;
   /** Kafka nodes: 1, or 3 (`kafka`, `kafka-2`, `kafka-3`). */
   readonly brokers: number;
+  /** The Connect worker's `exactly.once.source.support`: what it was started with, else what it would start with. */
+  readonly exactlyOnceSource: ExactlyOnceSourceLevel;
   /** Each service of the runtime; `kafka`'s url lists every broker (the bootstrap servers). */
   readonly services: Readonly<Record<Exclude<ServiceName, FurtherBroker>, ServiceStatus>> & Readonly<Partial<Record<FurtherBroker, ServiceStatus>>>;
 }
@@ -97,6 +100,7 @@ export async function up(options: RuntimeOptions = {}): Promise<UpResult> {
     const running = new Set(SERVICES.filter((service) => previous && classifyService(previous.processes[service]) === 'running'));
     const ports = portsToUse(options, resolved, previous, running);
     const brokers = brokersToUse(options, resolved, previous, running, layout);
+    const exactlyOnceSource = exactlyOnceSourceToUse(resolved, previous, running, layout);
     const warehouseExternal = resolved.databaseUrl !== undefined;
     checkWarehouseMode(previous, running, warehouseExternal, layout);
     const prometheusInstalled = findPrometheus() !== undefined;
@@ -114,12 +118,12 @@ export async function up(options: RuntimeOptions = {}): Promise<UpResult> {
     // Services that still run keep the jars they started from: the others join them.
     const runtimeDir = previous && running.size > 0 ? previous.runtimeDir : resolved.runtimeDir;
     const installResult = await installRuntime({ ...resolved, runtimeDir, onProgress: progress });
-    const state: RuntimeState = { ...(previous ?? emptyState(ports, runtimeDir)), ports, runtimeDir, brokers, externalWarehouse: warehouseExternal };
+    const state: RuntimeState = { ...(previous ?? emptyState(ports, runtimeDir)), ports, runtimeDir, brokers, exactlyOnceSource, externalWarehouse: warehouseExternal };
     const startLayout = runtimeLayout({ stateDir: resolved.stateDir, runtimeDir });
     // Records of processes that are gone would only say "crashed" from now on: this start replaces them.
     for (const service of toStart) delete state.processes[service];
     writeState(layout.stateFile, state);
-    await writeConfigFiles(startLayout, ports, brokers);
+    await writeConfigFiles(startLayout, ports, brokers, exactlyOnceSource);
 
     const context: StartContext = { resolved, layout: startLayout, state, ports, progress };
     const started: ServiceName[] = [];
@@ -242,6 +246,7 @@ export function status(options: RuntimeOptions = {}): RuntimeStatus {
   const ports = state ? recordedPorts(resolved, state) : resolved.ports;
   const externalWarehouse = state?.externalWarehouse ?? resolved.databaseUrl !== undefined;
   const brokers = state?.brokers ?? resolved.brokers;
+  const exactlyOnceSource = state?.exactlyOnceSource ?? resolved.exactlyOnceSource ?? localExactlyOnceSource();
   const serviceStatus = (service: ServiceName): ServiceStatus =>
     SERVICE_DESCRIPTIONS[service].status({
       resolved,
@@ -255,6 +260,7 @@ export function status(options: RuntimeOptions = {}): RuntimeStatus {
     stateDir: resolved.stateDir,
     ports,
     brokers,
+    exactlyOnceSource,
     services: Object.fromEntries(runtimeServices(brokers).map((service) => [service, serviceStatus(service)])) as RuntimeStatus['services'],
   };
 }
@@ -316,6 +322,24 @@ function brokersToUse(options: RuntimeOptions, resolved: ResolvedRuntimeOptions,
   return asked;
 }
 
+/** The local environment's level (config/environments/local.ts): the worker's when nothing else is asked or recorded. */
+const localExactlyOnceSource = (): ExactlyOnceSourceLevel => loadEnvironment('local').connect.exactlyOnceSource;
+
+/**
+ * The worker's exactly-once source level: a running worker keeps the one it started with (asking for
+ * another is an error); a worker about to start takes the one asked for, else the local environment's.
+ */
+function exactlyOnceSourceToUse(resolved: ResolvedRuntimeOptions, previous: RuntimeState | undefined, running: ReadonlySet<ServiceName>, layout: RuntimeLayout): ExactlyOnceSourceLevel {
+  if (previous && running.has('connect')) {
+    const recorded = previous.exactlyOnceSource ?? localExactlyOnceSource();
+    if (resolved.exactlyOnceSource !== undefined && resolved.exactlyOnceSource !== recorded) {
+      throw new LocalRuntimeError(`exactly-once source support (--exactly-once-source): asked for ${resolved.exactlyOnceSource}, but the running Connect worker in ${layout.stateDir} has ${recorded}`, 'cdcctl local down first to change it');
+    }
+    return recorded;
+  }
+  return resolved.exactlyOnceSource ?? localExactlyOnceSource();
+}
+
 function checkWarehouseMode(previous: RuntimeState | undefined, running: ReadonlySet<ServiceName>, external: boolean, layout: RuntimeLayout): void {
   if (!previous) return;
   if (external && running.has('warehouse')) {
@@ -362,11 +386,11 @@ function portsOf(ports: ResolvedPorts, brokers: number, services: readonly Servi
   return services.flatMap((service) => SERVICE_DESCRIPTIONS[service].ports({ ports, brokers, warehouseExternal }));
 }
 
-async function writeConfigFiles(layout: RuntimeLayout, ports: ResolvedPorts, brokers: number): Promise<void> {
+async function writeConfigFiles(layout: RuntimeLayout, ports: ResolvedPorts, brokers: number, exactlyOnceSource: ExactlyOnceSourceLevel): Promise<void> {
   fs.mkdirSync(layout.configDir, { recursive: true });
   for (const node of brokerNodes(ports, brokers)) fs.writeFileSync(layout.kafkaNodeProperties(node.nodeId), kafkaServerProperties(ports, layout, { nodeId: node.nodeId, brokers }));
   const local = loadEnvironment('local');
-  fs.writeFileSync(layout.connectProperties, connectWorkerProperties(ports, layout, local.sink, local.connect.exactlyOnceSource, brokers));
+  fs.writeFileSync(layout.connectProperties, connectWorkerProperties(ports, layout, local.sink, exactlyOnceSource, brokers));
   fs.writeFileSync(layout.log4jProperties, log4jProperties());
   fs.writeFileSync(layout.jmxExporterConfig, jmxExporterConfigYaml());
   fs.rmSync(layout.prometheusRulesDir, { recursive: true, force: true });

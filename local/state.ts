@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { EXACTLY_ONCE_SOURCE_LEVELS } from '../config/delivery';
 import { LocalRuntimeError, SERVICES, type ResolvedPorts } from './options';
 
 /**
@@ -45,6 +46,8 @@ const stateSchema = z.object({
   brokers: z.number().int().positive().default(1),
   /** Set when the warehouse is a server of the user's (DATABASE_URL), not one this tool runs. */
   externalWarehouse: z.boolean().default(false),
+  /** The Connect worker's exactly.once.source.support; a state file from before it was recorded: the local environment's. */
+  exactlyOnceSource: z.enum(EXACTLY_ONCE_SOURCE_LEVELS).optional(),
   processes: z.partialRecord(z.enum(SERVICES), recordedProcessSchema).default({}),
 });
 export type RuntimeState = z.infer<typeof stateSchema>;

@@ -6,6 +6,7 @@ import { failedConnectorLines } from '../../local/reset';
 import { shownText } from '../../connectors/secrets';
 import { PORT_FLAGS, SERVICES, type RuntimeOptions, type RuntimePorts, type ServiceName } from '../../local/options';
 import { maskCredentials, maskUrlPassword } from '../../config/secrets';
+import { EXACTLY_ONCE_SOURCE_LEVELS, type ExactlyOnceSourceLevel } from '../../config/delivery';
 import { down, install, logs, restart, status, up, type RuntimeStatus, type ServiceStatus } from '../../local/runtime';
 
 /** `cdcctl local …`: the local runtime (Kafka, the MongoDB stand-in, Connect with the real plugins, PostgreSQL, Prometheus). */
@@ -26,6 +27,8 @@ export interface RuntimeFlags {
   mongodbPort?: string;
   /** `up` and `start` only. */
   brokers?: string;
+  /** `up` and `start` only. */
+  exactlyOnceSource?: string;
 }
 
 const PORT_FLAG_KEYS: Readonly<Record<keyof RuntimePorts, keyof RuntimeFlags>> = {
@@ -49,9 +52,13 @@ export function addStateFlags(command: Command): Command {
     .option('--runtime-dir <dir>', 'where Maven installs Kafka, the plugins and the JMX agent (default: <state-dir>/runtime)');
 }
 
-/** The port flags of `up` (and of `start`, which brings the runtime up first), and --brokers. */
+/** The port flags of `up` (and of `start`, which brings the runtime up first), --brokers and --exactly-once-source. */
 export function addPortFlags(command: Command): Command {
   return command
+    .option(
+      '--exactly-once-source <level>',
+      `the Connect worker's exactly.once.source.support: ${EXACTLY_ONCE_SOURCE_LEVELS.join(' or ')} (preparing: KIP-618's first rolling step, sources deliver at least once; a running worker keeps its level) (default: the local environment's, enabled)`,
+    )
     .option('--brokers <n>', 'Kafka nodes: 1, or 3 as on MSK (replication factor 3, min.insync.replicas 2; nodes 2 and 3 on the Kafka and controller ports + 2 and + 4) (default 1)')
     .option(`${PORT_FLAGS.kafka} <port>`, "Kafka's bootstrap port (default 9092)")
     .option(`${PORT_FLAGS.kafkaController} <port>`, 'the KRaft controller port (default 9093)')
@@ -80,12 +87,16 @@ export function runtimeOptionsFrom(flags: RuntimeFlags): RuntimeOptions {
     else ports[name] = Number(raw);
   }
   if (flags.brokers !== undefined && !/^\d+$/.test(flags.brokers)) problems.push(`--brokers must be 1 or 3 (got ${flags.brokers})`);
+  if (flags.exactlyOnceSource !== undefined && !(EXACTLY_ONCE_SOURCE_LEVELS as readonly string[]).includes(flags.exactlyOnceSource)) {
+    problems.push(`--exactly-once-source must be ${EXACTLY_ONCE_SOURCE_LEVELS.join(' or ')} (got ${flags.exactlyOnceSource})`);
+  }
   if (problems.length > 0) throw new CliError(problems.join('\n'));
   return {
     stateDir: flags.stateDir,
     runtimeDir: flags.runtimeDir,
     ports,
     brokers: flags.brokers === undefined ? undefined : Number(flags.brokers),
+    exactlyOnceSource: flags.exactlyOnceSource as ExactlyOnceSourceLevel | undefined,
     databaseUrl: process.env.DATABASE_URL || undefined,
     onProgress: progress,
   };
@@ -107,7 +118,8 @@ export function formatStatusText(runtime: RuntimeStatus): string {
     // A runtime of one broker has no kafka-2 or kafka-3.
     if (!entry) continue;
     const url = entry.url === undefined ? '' : service === 'warehouse' ? maskUrlPassword(entry.url) : entry.url;
-    const details = [url, entry.metricsUrl ? `metrics ${entry.metricsUrl}` : '', entry.pid && entry.state === 'running' ? `pid ${entry.pid}` : '', entry.note ?? '']
+    const exactlyOnce = service === 'connect' && entry.state === 'running' ? `exactly.once.source.support=${runtime.exactlyOnceSource}` : '';
+    const details = [url, entry.metricsUrl ? `metrics ${entry.metricsUrl}` : '', exactlyOnce, entry.pid && entry.state === 'running' ? `pid ${entry.pid}` : '', entry.note ?? '']
       .filter(Boolean)
       .join('  ');
     lines.push(`  ${service.padEnd(11)} ${STATE_COLOURS[entry.state](entry.state.padEnd(13))} ${details}`);

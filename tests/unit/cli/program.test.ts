@@ -111,6 +111,14 @@ describe('cdcctl local faults', () => {
   });
 });
 
+describe('cdcctl local up --exactly-once-source', () => {
+  it('refuses a level other than preparing or enabled before starting anything', () => {
+    const result = cdcctl(['local', 'up', '--exactly-once-source', 'disabled', '--state-dir', path.join(ROOT, '.local', 'no-such-state')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--exactly-once-source must be preparing or enabled (got disabled)');
+  });
+});
+
 describe('cdcctl local up --brokers', () => {
   it('refuses a count other than 1 or 3 before starting anything', () => {
     const stateDir = path.join(ROOT, '.local', 'no-such-state');

@@ -6,7 +6,7 @@ import { formatStatusText } from '../../../cli/commands/local';
 import { DEFAULT_PORTS, runtimeLayout } from '../../../local/options';
 import { waitUntil } from '../../../connectors/connect/poll';
 import { startDetached } from '../../../local/processes';
-import { down, kafkaClusterId, status } from '../../../local/runtime';
+import { down, kafkaClusterId, status, up } from '../../../local/runtime';
 import { emptyState, isRecordedProcessAlive, processStartMarker, readState, writeState, type RecordedProcess } from '../../../local/state';
 import { generatedSecret } from '../../support/generated-secret';
 
@@ -110,6 +110,30 @@ describe('status', () => {
       if (saved === undefined) delete process.env.PROMETHEUS_BIN;
       else process.env.PROMETHEUS_BIN = saved;
     }
+  });
+});
+
+describe('exactly-once source level', () => {
+  it("is the local environment's (enabled) when nothing was asked or recorded, and shows on the running worker's status line", async () => {
+    expect(status({ stateDir }).exactlyOnceSource).toBe('enabled');
+    expect(status({ stateDir, exactlyOnceSource: 'preparing' }).exactlyOnceSource).toBe('preparing');
+    const connect = await longRunning(layout().logFile('connect'));
+    writeState(layout().stateFile, { ...emptyState(DEFAULT_PORTS, path.join(stateDir, 'runtime')), exactlyOnceSource: 'preparing', processes: { connect } });
+    expect(status({ stateDir }).exactlyOnceSource).toBe('preparing');
+    expect(formatStatusText(status({ stateDir }))).toMatch(/connect .*running .*exactly\.once\.source\.support=preparing/);
+    expect(formatStatusText(status({ stateDir }))).not.toMatch(/kafka .*exactly/);
+  });
+
+  it('cannot change under a running worker: up names both levels and says to go down first, before starting anything', async () => {
+    const connect = await longRunning(layout().logFile('connect'));
+    writeState(layout().stateFile, { ...emptyState(DEFAULT_PORTS, path.join(stateDir, 'runtime')), exactlyOnceSource: 'preparing', processes: { connect } });
+    const asked = up({ stateDir, exactlyOnceSource: 'enabled', services: ['connect'] });
+    await expect(asked).rejects.toThrow(/asked for enabled, but the running Connect worker in .* has preparing/);
+    await expect(asked).rejects.toMatchObject({ suggestion: 'cdcctl local down first to change it' });
+    // A state file from before the level was recorded: the worker runs at the local environment's.
+    writeState(layout().stateFile, { ...emptyState(DEFAULT_PORTS, path.join(stateDir, 'runtime')), processes: { connect } });
+    await expect(up({ stateDir, exactlyOnceSource: 'preparing', services: ['connect'] })).rejects.toThrow(/asked for preparing, but the running Connect worker in .* has enabled/);
+    expect(readState(layout().stateFile)!.processes.connect!.pid).toBe(connect.pid);
   });
 });
 

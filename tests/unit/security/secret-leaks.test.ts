@@ -185,6 +185,7 @@ describe('a generated secret in every credential form', () => {
         stateDir: workdir,
         ports: DEFAULT_PORTS,
         brokers: 1,
+        exactlyOnceSource: 'enabled',
         services: {
           kafka: service('running', { url: '127.0.0.1:9092' }),
           'kafka-proxy': service('running', { url: '127.0.0.1:9193' }),
