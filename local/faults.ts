@@ -1,22 +1,29 @@
 import { Client } from 'pg';
 import { loadEnvironment, parseEnvironment, type Environment } from '../config';
+import type { ExactlyOnceSourceLevel } from '../config/delivery';
 import { local } from '../config/environments/local';
+import { localStandIn } from '../config/environments/local-standin';
 import { apply } from '../connectors/connect/apply';
 import { createConnectClient, type ConnectClient } from '../connectors/connect/client';
 import { failures } from '../connectors/connect/desired-state';
 import { waitUntil } from '../connectors/connect/poll';
 import { supervise, type SupervisionEvent } from '../connectors/connect/supervise';
-import { deadLetterTopic, sinkConnectorName, sinkConsumerGroup, sourceTopic } from '../connectors/naming';
+import { deadLetterTopic, sinkConnectorName, sinkConsumerGroup, sourceTopic, standInSourceConnectorName } from '../connectors/naming';
 import { definePipeline } from '../connectors/pipelines/define';
 import { orders } from '../connectors/pipelines/orders';
 import { renderEnvironment } from '../connectors/render';
+import { applyWarehouseMigrations } from '../warehouse/migrate';
 import { DUPLICATE_CHANGES_SQL, changeHistoryTriggerSql, dropPipelineTableSql, pipelineTableIn } from '../warehouse/tables';
 import { BROKER_SERVICES, LocalRuntimeError, replicationFor, type BrokerService, type RuntimeOptions } from './options';
-import { kafkaClient, replayChanges } from './replay';
-import { kafkaProxyControlUrl, restart, status } from './runtime';
+import { kafkaClient, replayChanges, replayPaced } from './replay';
+import { kafkaProxyControlUrl, restart, status, type RuntimeStatus } from './runtime';
 import { customerId, orderDocument, type SampleChange } from './sample-data';
 import { delayProxyStats, setDelayProxyDelay } from './delay-proxy';
 import { kafkaRoundTripMs } from './kafka-round-trip';
+import { resetSourceOffsets } from './reset';
+import { countCreateEvents, writePaced } from './source-events';
+import { applyStandInConnectors, runningRuntimeLayout, waitUntilStreaming } from './standin-seed';
+import { openStandInWriter, standInOperations } from './standin-writer';
 
 /**
  * Faults injected into the running local runtime while realistic orders stream through the real
@@ -25,18 +32,29 @@ import { kafkaRoundTripMs } from './kafka-round-trip';
  * in-process, the local environment's policy) restarts what fails, as it would in production.
  * Everything runs under names of its own (`cdc-faults-*`, table `faults_orders`), removed afterwards.
  */
-export const FAULT_SCENARIOS = ['warehouse-outage', 'warehouse-slow', 'worker-kill', 'rebalance-storm', 'network-delay', 'initial-load-kill', 'broker-kill'] as const;
+export const FAULT_SCENARIOS = ['warehouse-outage', 'warehouse-slow', 'worker-kill', 'rebalance-storm', 'network-delay', 'initial-load-kill', 'source-worker-kill', 'broker-kill'] as const;
 export type FaultScenario = (typeof FAULT_SCENARIOS)[number];
 
 /** The brokers a scenario needs, when more than one: broker-kill kills one of three (`cdcctl local up --brokers 3`). */
 export const SCENARIO_BROKERS: Readonly<Partial<Record<FaultScenario, number>>> = { 'broker-kill': 3 };
 
-/** The scenarios a runtime of `brokers` nodes can run (what `all` means), and the others with the reason. */
-export function scenariosFor(brokers: number): { readonly runnable: FaultScenario[]; readonly skipped: { readonly name: FaultScenario; readonly reason: string }[] } {
-  const needs = (name: FaultScenario) => SCENARIO_BROKERS[name] ?? 1;
+/** The scenarios that write to the MongoDB stand-in, which a runtime may run without (`services`). */
+export const STAND_IN_SCENARIOS: readonly FaultScenario[] = ['source-worker-kill'];
+
+/**
+ * The scenarios a runtime of `brokers` nodes, with or without the MongoDB stand-in, can run (what
+ * `all` means), and the others with the reason.
+ */
+export function scenariosFor(brokers: number, standIn = true): { readonly runnable: FaultScenario[]; readonly skipped: { readonly name: FaultScenario; readonly reason: string }[] } {
+  const reason = (name: FaultScenario): string | undefined => {
+    const needs = SCENARIO_BROKERS[name] ?? 1;
+    if (needs > brokers) return `needs a runtime of ${needs} brokers (cdcctl local up --brokers ${needs}); this one has ${brokers}`;
+    if (!standIn && STAND_IN_SCENARIOS.includes(name)) return 'needs the MongoDB stand-in, which this runtime does not run (cdcctl local up starts it)';
+    return undefined;
+  };
   return {
-    runnable: FAULT_SCENARIOS.filter((name) => needs(name) <= brokers),
-    skipped: FAULT_SCENARIOS.filter((name) => needs(name) > brokers).map((name) => ({ name, reason: `needs a runtime of ${needs(name)} brokers (cdcctl local up --brokers ${needs(name)}); this one has ${brokers}` })),
+    runnable: FAULT_SCENARIOS.filter((name) => reason(name) === undefined),
+    skipped: FAULT_SCENARIOS.flatMap((name) => (reason(name) === undefined ? [] : [{ name, reason: reason(name)! }])),
   };
 }
 
@@ -63,7 +81,7 @@ export interface FaultResult {
    * upsert by key absorbs them, so they cost nothing but show what a fault redelivers.
    */
   readonly duplicates: number;
-  /** Restarts the supervisor made of the scenario's sink. */
+  /** Restarts the supervisor made of the scenario's connectors (its sink; source-worker-kill: its source and sink). */
   readonly restarts: number;
   /** From the fault's end to the warehouse holding every change. */
   readonly recovery_s: number;
@@ -75,8 +93,15 @@ export interface FaultResult {
    * (a Kafka request's median round trip on the broker's Connect listener and through the proxy, during
    * the fault), `added_round_trip_ms` (their difference), `rows_during_fault`.
    * initial-load-kill: `rows_at_kill` (rows in, counted while the killed worker was down), `batch_size`.
+   * source-worker-kill: `written_at_kill` (orders the stand-in had acknowledged), `source_events` (create
+   * events of the orders in the source topic, read_committed), `source_duplicates` (of those, beyond one
+   * per order: what the source delivered again).
    */
   readonly observed?: Readonly<Record<string, number>>;
+  /** With a rate asked for: the rate achieved, the orders over the seconds spent writing them. */
+  readonly write_rate_per_s?: number;
+  /** source-worker-kill: the worker's `exactly.once.source.support` (`cdcctl local up --exactly-once-source`). */
+  readonly exactly_once_source?: ExactlyOnceSourceLevel;
   /** broker-kill: which broker died and how it came back. */
   readonly broker?: KilledBroker;
 }
@@ -86,11 +111,26 @@ export interface FaultOptions {
   readonly events?: number;
   /** How long an outage, a lock, a delay or a killed broker lasts. @default 20000 */
   readonly faultMs?: number;
+  /**
+   * Orders written per second, as an application writes (a steady 1,000/s for 2 minutes: 120,000
+   * events). @default as fast as Kafka takes them; source-worker-kill, whose writes go through the
+   * MongoDB stand-in: 100. initial-load-kill writes its snapshot at once whatever the rate.
+   */
+  readonly ratePerSecond?: number;
   readonly onProgress?: (message: string) => void;
 }
 
 const TABLE = 'faults_orders';
 const pipeline = definePipeline({ ...orders, table: TABLE });
+
+/**
+ * source-worker-kill's pipeline: orders written to the MongoDB stand-in's database `cdc_faults` and
+ * captured by the real Debezium MongoDB source. Its connectors have a prefix of their own, so that
+ * applying them leaves the other scenarios' sink alone.
+ */
+const CAPTURED_TABLE = 'faults_captured_orders';
+const capturedPipeline = definePipeline({ ...orders, name: 'captured_orders', database: 'cdc_faults', table: CAPTURED_TABLE });
+const CAPTURED_PREFIX = 'cdc-faults-src-';
 
 interface Context {
   readonly runtime: RuntimeOptions;
@@ -105,13 +145,20 @@ interface Context {
   readonly kafkaProxy?: { readonly controlUrl: string; readonly port: number; readonly listenerPort: number };
   readonly supervisorEvents: SupervisionEvent[];
   readonly faultMs: number;
+  /** The MongoDB stand-in, when it runs (source-worker-kill writes to it). */
+  readonly mongodbUrl?: string;
+  /** The Connect worker's exactly.once.source.support. */
+  readonly exactlyOnceSource: ExactlyOnceSourceLevel;
+  readonly ratePerSecond?: number;
+  /** The scenario's writes so far: how many, over how many seconds (the rate achieved). */
+  written: { changes: number; seconds: number };
   /** The next order number: each scenario writes orders of its own. */
   next: number;
   readonly progress: (message: string) => void;
 }
 
 function contextFor(runtime: RuntimeOptions, options: FaultOptions): Context {
-  const { services, ports } = status(runtime);
+  const { services, ports, exactlyOnceSource } = status(runtime);
   const notRunning = (['kafka', 'connect', 'warehouse'] as const).filter((name) => services[name].state !== 'running' && services[name].state !== 'external');
   if (notRunning.length) throw new Error(`the local runtime is not running (${notRunning.join(', ')}): cdcctl local up first`);
   const connectUrl = services.connect.url!;
@@ -127,6 +174,10 @@ function contextFor(runtime: RuntimeOptions, options: FaultOptions): Context {
     kafkaProxy: services['kafka-proxy'].state === 'running' ? { controlUrl: kafkaProxyControlUrl(ports), port: ports.kafkaProxy, listenerPort: ports.kafkaConnectListener } : undefined,
     supervisorEvents: [],
     faultMs: options.faultMs ?? 20_000,
+    mongodbUrl: services.mongodb.state === 'running' ? services.mongodb.url : undefined,
+    exactlyOnceSource,
+    ratePerSecond: options.ratePerSecond,
+    written: { changes: 0, seconds: 0 },
     next: 1,
     progress: options.onProgress ?? (() => undefined),
   };
@@ -143,16 +194,40 @@ async function withWarehouse<T>(context: Context, work: (db: Client) => Promise<
   }
 }
 
-/** Removes the scenarios' connectors, table, topics and consumer group. */
+/** The environment of source-worker-kill's stand-in source and its sink, at the worker's exactly-once level. */
+function capturedEnvironment(context: Context): Environment {
+  const { connect } = context.environment;
+  return parseEnvironment({
+    ...localStandIn,
+    connect: { ...localStandIn.connect, url: connect.url, exactlyOnceSource: context.exactlyOnceSource },
+    managedConnectorPrefix: CAPTURED_PREFIX,
+    topicPrefix: context.environment.topicPrefix,
+    collections: { orders: { phase: 'stream' } },
+  });
+}
+
+/** Removes the scenarios' connectors (a source's offsets reset first), tables, topics, consumer groups and stand-in database. */
 async function removeEverything(context: Context): Promise<void> {
   const { client, environment } = context;
-  for (const connector of await client.listConnectors()) if (connector.name.startsWith(environment.managedConnectorPrefix)) await client.deleteConnector(connector.name);
-  await withWarehouse(context, (db) => db.query(dropPipelineTableSql('public', TABLE)));
+  for (const connector of await client.listConnectors()) {
+    if (!connector.name.startsWith(environment.managedConnectorPrefix)) continue;
+    // The next run's source must not resume from a position of this one.
+    if (connector.status?.type === 'source') await resetSourceOffsets(client, connector.name);
+    await client.deleteConnector(connector.name);
+  }
+  await withWarehouse(context, async (db) => {
+    await db.query(dropPipelineTableSql('public', TABLE));
+    await db.query(dropPipelineTableSql('public', CAPTURED_TABLE));
+  });
+  if (context.mongodbUrl) await dropStandInDatabase(context, context.mongodbUrl);
   const admin = kafkaClient(context.bootstrapServers).admin();
   await admin.connect();
   try {
     const topics = (await admin.listTopics()).filter(
-      (topic) => topic === sourceTopic(environment, pipeline) || topic === deadLetterTopic(environment, pipeline) || topic.startsWith('cdc-faults.storm.') || topic.startsWith(`${INITIAL_LOAD_TOPIC_PREFIX}.`),
+      (topic) =>
+        [pipeline, capturedPipeline].some((each) => topic === sourceTopic(environment, each) || topic === deadLetterTopic(environment, each)) ||
+        topic.startsWith('cdc-faults.storm.') ||
+        topic.startsWith(`${INITIAL_LOAD_TOPIC_PREFIX}.`),
     );
     if (topics.length) await admin.deleteTopics({ topics });
     // The scenario sink's group and those of the sinks the scenarios add: Connect names a sink's group connect-<connector>.
@@ -160,6 +235,16 @@ async function removeEverything(context: Context): Promise<void> {
     if (groups.length) await waitUntil(() => admin.deleteGroups(groups).then(() => true, () => false), 30_000, 500);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Frees the stand-in of source-worker-kill's orders (it holds everything in its heap). */
+async function dropStandInDatabase(context: Context, mongodbUrl: string): Promise<void> {
+  const writer = openStandInWriter(runningRuntimeLayout(context.runtime), mongodbUrl);
+  try {
+    await writer.write({ op: 'dropDatabase', database: capturedPipeline.database });
+  } finally {
+    await writer.close();
   }
 }
 
@@ -178,34 +263,49 @@ function nextOrders(context: Context, count: number, kind: 'insert' | 'snapshot'
   return { changes, numbers };
 }
 
-const stream = (context: Context, changes: readonly SampleChange[]) => replayChanges(changes, { bootstrapServers: context.bootstrapServers, topicPrefix: context.environment.topicPrefix, partitions: 2 });
+/** Writes the orders into the scenario topic: all at once, or at the rate asked, a refused chunk sent again. */
+async function stream(context: Context, changes: readonly SampleChange[]): Promise<void> {
+  const options = { bootstrapServers: context.bootstrapServers, topicPrefix: context.environment.topicPrefix, partitions: 2 };
+  const started = Date.now();
+  if (context.ratePerSecond === undefined) await replayChanges(changes, options);
+  else await replayPaced(changes, { ...options, perSecond: context.ratePerSecond, retryForMs: context.faultMs + 60_000, onRetry: (error) => context.progress(`writing failed (${error.message}); again in 1 s`) });
+  context.written.changes += changes.length;
+  context.written.seconds += (Date.now() - started) / 1000;
+}
 
-/** How many orders of `numbers` are rows with the value written (0 while the warehouse does not answer). */
-async function rowsIn(context: Context, numbers: readonly number[]): Promise<number> {
+/** How many orders of `numbers` are rows of `table` with the value written (0 while the warehouse does not answer). */
+async function rowsIn(context: Context, numbers: readonly number[], table = TABLE): Promise<number> {
   return withWarehouse(context, async (db) => {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${TABLE} WHERE _id = ANY($1::text[]) AND status = 'status-' || substr(_id, 7)`, [numbers.map((number) => `fault-${number}`)]);
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE _id = ANY($1::text[]) AND status = 'status-' || substr(_id, 7)`, [numbers.map((number) => `fault-${number}`)]);
     return rows[0].n as number;
   }).catch(() => 0);
 }
 
 /** Waits (up to 3 minutes) until every order of `numbers` is a row with the value written; the seconds from `since` and how many are missing or wrong. */
-async function landed(context: Context, numbers: readonly number[], since: number): Promise<{ recoveredS: number; rows: number }> {
+async function landed(context: Context, numbers: readonly number[], since: number, table = TABLE): Promise<{ recoveredS: number; rows: number }> {
   let rows = 0;
-  await waitUntil(async () => (rows = await rowsIn(context, numbers)) === numbers.length, 180_000, 500);
+  await waitUntil(async () => (rows = await rowsIn(context, numbers, table)) === numbers.length, 180_000, 500);
   return { recoveredS: (Date.now() - since) / 1000, rows };
 }
 
-/** Restarts of the scenario's sink so far: the supervisor service's counter, or the in-process supervisor's events. */
-async function sinkRestarts(context: Context): Promise<number> {
-  if (!context.supervisorMetricsUrl) return context.supervisorEvents.filter((event) => event.connector === context.sink && event.decision === 'restart').length;
+/** The connectors whose restarts a scenario counts: the scenarios' sink, and source-worker-kill's own source and sink. */
+function scenarioConnectors(context: Context, name: FaultScenario): string[] {
+  if (name !== 'source-worker-kill') return [context.sink];
+  const environment = { ...context.environment, managedConnectorPrefix: CAPTURED_PREFIX };
+  return [standInSourceConnectorName(environment, capturedPipeline), sinkConnectorName(environment, capturedPipeline)];
+}
+
+/** Restarts of `connectors` so far: the supervisor service's counter, or the in-process supervisor's events. */
+async function restartsOf(context: Context, connectors: readonly string[]): Promise<number> {
+  if (!context.supervisorMetricsUrl) return context.supervisorEvents.filter((event) => connectors.includes(event.connector) && event.decision === 'restart').length;
   const text = await (await fetch(context.supervisorMetricsUrl)).text();
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`cdc_supervisor_restarts_total{connector="${context.sink}"} `));
-  return line ? Number(line.split(' ')[1]) : 0;
+  const counter = (connector: string) => text.split('\n').find((candidate) => candidate.startsWith(`cdc_supervisor_restarts_total{connector="${connector}"} `));
+  return connectors.reduce((sum, connector) => sum + Number(counter(connector)?.split(' ')[1] ?? 0), 0);
 }
 
 /** Changes of these orders the sink delivered more than once, from the scenario table's change history. */
-async function duplicates(context: Context, numbers: readonly number[]): Promise<number> {
-  return withWarehouse(context, async (db) => (await db.query(DUPLICATE_CHANGES_SQL, [`public.${TABLE}`, numbers.map((number) => `fault-${number}`)])).rows[0].duplicates as number);
+async function duplicates(context: Context, numbers: readonly number[], table = TABLE): Promise<number> {
+  return withWarehouse(context, async (db) => (await db.query(DUPLICATE_CHANGES_SQL, [`public.${table}`, numbers.map((number) => `fault-${number}`)])).rows[0].duplicates as number);
 }
 
 interface Outcome {
@@ -217,9 +317,9 @@ interface Outcome {
 /** To a tenth (of a second, of a millisecond). */
 const tenths = (value: number) => Math.round(value * 10) / 10;
 
-function result(name: FaultScenario, fault: FaultRun, outcome: Outcome, restarts: number): FaultResult {
-  const { rows } = outcome;
-  const { numbers, observed, broker } = fault;
+function result(name: FaultScenario, fault: FaultRun, outcome: Outcome & { observed?: Readonly<Record<string, number>>; writeRate?: number }, restarts: number): FaultResult {
+  const { rows, observed } = outcome;
+  const { numbers, broker, exactlyOnceSource } = fault;
   return {
     name,
     events: numbers.length,
@@ -230,6 +330,8 @@ function result(name: FaultScenario, fault: FaultRun, outcome: Outcome, restarts
     recovery_s: tenths(outcome.recoveredS),
     manual_steps: 0,
     ...(observed ? { observed } : {}),
+    ...(outcome.writeRate !== undefined ? { write_rate_per_s: Math.round(outcome.writeRate) } : {}),
+    ...(exactlyOnceSource ? { exactly_once_source: exactlyOnceSource } : {}),
     ...(broker ? { broker } : {}),
   };
 }
@@ -240,6 +342,11 @@ interface FaultRun {
   readonly since: number;
   readonly observed?: Readonly<Record<string, number>>;
   readonly broker?: KilledBroker;
+  /** Where the orders land. @default TABLE */
+  readonly table?: string;
+  /** What the scenario measures once every order landed (source-worker-kill: the source topic's duplicates). */
+  readonly afterLanding?: () => Promise<Readonly<Record<string, number>>>;
+  readonly exactlyOnceSource?: ExactlyOnceSourceLevel;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -258,12 +365,15 @@ async function networkDelay(context: Context, events: number): Promise<FaultRun>
   if (!proxy) throw new Error('network-delay: the runtime runs no kafka-proxy (the delay proxy between Connect and Kafka): cdcctl local down, then cdcctl local up');
   const bytesBefore = (await delayProxyStats(proxy.controlUrl)).bytes_forwarded;
   const started = Date.now();
+  let streaming: Promise<void> = Promise.resolve();
   await setDelayProxyDelay(proxy.controlUrl, NETWORK_DELAY_MS);
   try {
     const roundTripDirectMs = await kafkaRoundTripMs(proxy.listenerPort);
     const roundTripProxiedMs = await kafkaRoundTripMs(proxy.port);
     const { changes, numbers } = nextOrders(context, events);
-    await stream(context, changes);
+    // At a rate, the writes go on after the delay ends.
+    streaming = stream(context, changes);
+    streaming.catch(() => undefined);
     await sleep(context.faultMs - (Date.now() - started));
     const rowsDuringFault = await rowsIn(context, numbers);
     const bytesCarried = (await delayProxyStats(proxy.controlUrl)).bytes_forwarded - bytesBefore;
@@ -275,6 +385,8 @@ async function networkDelay(context: Context, events: number): Promise<FaultRun>
       added_round_trip_ms: tenths(roundTripProxiedMs - roundTripDirectMs),
       rows_during_fault: rowsDuringFault,
     };
+    await setDelayProxyDelay(proxy.controlUrl, 0);
+    await streaming;
     return { numbers, since: Date.now(), observed };
   } finally {
     await setDelayProxyDelay(proxy.controlUrl, 0);
@@ -396,6 +508,47 @@ async function killLeadingBroker(context: Context, events: number): Promise<Faul
   return { numbers, since, broker };
 }
 
+/**
+ * The Connect worker SIGKILLed while the real Debezium MongoDB source captures orders written to the
+ * MongoDB STAND-IN (mongo-java-server) at a steady rate: half before the kill, the rest while the
+ * worker is down and starting again. The source resumes from its last committed offset; at
+ * `preparing` (at least once) the changes it had produced since are produced again, at `enabled` its
+ * records and offsets were committed together. Afterwards the source topic is read as the sink reads
+ * it (read_committed) and each order's create events are counted.
+ */
+async function sourceWorkerKill(context: Context, events: number): Promise<FaultRun> {
+  const mongodbUrl = context.mongodbUrl;
+  if (!mongodbUrl) throw new LocalRuntimeError('source-worker-kill: the MongoDB stand-in does not run', 'cdcctl local up');
+  const environment = capturedEnvironment(context);
+  await withWarehouse(context, async (db) => {
+    await db.query(pipelineTableIn('public', capturedPipeline));
+    await db.query(changeHistoryTriggerSql('public', CAPTURED_TABLE));
+  });
+  await applyStandInConnectors(environment, environment.connect.url, context.bootstrapServers, [capturedPipeline], context.progress);
+  const writer = openStandInWriter(runningRuntimeLayout(context.runtime), mongodbUrl);
+  try {
+    await withWarehouse(context, (db) => waitUntilStreaming(writer, db, environment, [capturedPipeline], context.client));
+    const { changes, numbers } = nextOrders(context, events);
+    const started = Date.now();
+    const writing = writePaced(writer, standInOperations(changes, () => capturedPipeline.database), context.ratePerSecond ?? 100);
+    writing.done.catch(() => undefined);
+    await waitUntil(() => writing.acknowledged() >= Math.ceil(events / 2), 600_000, 5);
+    const writtenAtKill = writing.acknowledged();
+    await restart(context.runtime, 'connect', { kill: true });
+    await writing.done;
+    context.written.changes += events;
+    context.written.seconds += (Date.now() - started) / 1000;
+    const topic = sourceTopic(environment, capturedPipeline);
+    const afterLanding = async () => {
+      const counted = await countCreateEvents(context.bootstrapServers, topic, new Set(numbers.map((number) => `fault-${number}`)));
+      return { written_at_kill: writtenAtKill, source_events: counted.events, source_duplicates: counted.events - counted.documents };
+    };
+    return { numbers, since: Date.now(), table: CAPTURED_TABLE, afterLanding, exactlyOnceSource: context.exactlyOnceSource };
+  } finally {
+    await writer.close();
+  }
+}
+
 const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: number) => Promise<FaultRun>>> = {
   async 'warehouse-outage'(context, events) {
     const outage = restart(context.runtime, 'warehouse', { downForMs: context.faultMs });
@@ -409,15 +562,19 @@ const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: numbe
     const locker = new Client({ connectionString: context.warehouseUrl });
     await locker.connect();
     const { changes, numbers } = nextOrders(context, events);
+    let streaming: Promise<void> = Promise.resolve();
     try {
       await locker.query('BEGIN');
       await locker.query(`LOCK TABLE ${TABLE} IN ACCESS EXCLUSIVE MODE`);
-      await stream(context, changes);
-      await new Promise((resolve) => setTimeout(resolve, context.faultMs));
+      // At a rate, the writes go on after the lock is released.
+      streaming = stream(context, changes);
+      streaming.catch(() => undefined);
+      await sleep(context.faultMs);
     } finally {
       await locker.query('ROLLBACK').catch(() => undefined);
       await locker.end();
     }
+    await streaming;
     return { numbers, since: Date.now() };
   },
   async 'worker-kill'(context, events) {
@@ -447,21 +604,23 @@ const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: numbe
   },
   'network-delay': networkDelay,
   'initial-load-kill': initialLoadKill,
+  'source-worker-kill': sourceWorkerKill,
   'broker-kill': killLeadingBroker,
 };
 
 /** Every scenario asked for must run on this runtime: one that needs more brokers is an error naming --brokers. */
-function checkRunnable(brokers: number, names: readonly FaultScenario[]): void {
-  const { skipped } = scenariosFor(brokers);
+function checkRunnable(runtime: RuntimeStatus, names: readonly FaultScenario[]): void {
+  const { skipped } = scenariosFor(runtime.brokers, runtime.services.mongodb.state === 'running');
   const unrunnable = skipped.filter((entry) => names.includes(entry.name));
   if (unrunnable.length) {
-    throw new LocalRuntimeError(unrunnable.map((entry) => `${entry.name}: ${entry.reason}`).join('\n'), 'cdcctl local down --purge, then cdcctl local up --brokers 3');
+    const needsBrokers = unrunnable.some((entry) => (SCENARIO_BROKERS[entry.name] ?? 1) > runtime.brokers);
+    throw new LocalRuntimeError(unrunnable.map((entry) => `${entry.name}: ${entry.reason}`).join('\n'), needsBrokers ? 'cdcctl local down --purge, then cdcctl local up --brokers 3' : 'cdcctl local up');
   }
 }
 
 /** Runs the scenarios in order against the running local runtime; what each cost, row by row. */
 export async function runFaultScenarios(runtime: RuntimeOptions, names: readonly FaultScenario[], options: FaultOptions = {}): Promise<FaultResult[]> {
-  checkRunnable(status(runtime).brokers, names);
+  checkRunnable(status(runtime), names);
   const context = contextFor(runtime, options);
   const events = options.events ?? 500;
   const { supervisor } = loadEnvironment('local').connect;
@@ -479,6 +638,9 @@ export async function runFaultScenarios(runtime: RuntimeOptions, names: readonly
   });
   const results: FaultResult[] = [];
   try {
+    // A runtime just brought up (cdcctl local up, no npm start yet) has no cdc schema for the change history.
+    const migrated = await applyWarehouseMigrations(context.warehouseUrl);
+    if (migrated.length) context.progress(`warehouse migrations applied: ${migrated.join(', ')}`);
     await removeEverything(context);
     await withWarehouse(context, async (db) => {
       await db.query(pipelineTableIn('public', pipeline));
@@ -488,10 +650,15 @@ export async function runFaultScenarios(runtime: RuntimeOptions, names: readonly
     if (applied.error) throw applied.error;
     for (const name of names) {
       context.progress(`${name}: ${events} orders while the fault lasts`);
-      const restartsBefore = await sinkRestarts(context);
+      const connectors = scenarioConnectors(context, name);
+      context.written = { changes: 0, seconds: 0 };
+      const restartsBefore = await restartsOf(context, connectors);
       const fault = await SCENARIOS[name](context, events);
-      const outcome = { ...(await landed(context, fault.numbers, fault.since)), duplicates: await duplicates(context, fault.numbers) };
-      results.push(result(name, fault, outcome, (await sinkRestarts(context)) - restartsBefore));
+      const arrived = await landed(context, fault.numbers, fault.since, fault.table);
+      const observed = fault.afterLanding ? { ...fault.observed, ...(await fault.afterLanding()) } : fault.observed;
+      const writeRate = context.ratePerSecond === undefined || context.written.seconds === 0 ? undefined : context.written.changes / context.written.seconds;
+      const outcome = { ...arrived, duplicates: await duplicates(context, fault.numbers, fault.table), observed, writeRate };
+      results.push(result(name, fault, outcome, (await restartsOf(context, connectors)) - restartsBefore));
       context.progress(`${name}: ${JSON.stringify(results.at(-1))}`);
     }
     // Nothing of the worker left FAILED by the faults.

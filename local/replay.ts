@@ -4,7 +4,7 @@ import type { Environment } from '../config';
 import { deadLetterTopic, sourceTopic } from '../connectors/naming';
 import type { PipelineDefinition } from '../connectors/pipelines';
 import { LOCAL_MESSAGE_SIZES } from './config-files';
-import { changeEventRecords, type KafkaRecord } from './debezium-events';
+import { changeEventRecords, topicOf, type KafkaRecord } from './debezium-events';
 import type { SampleChange } from './sample-data';
 
 /**
@@ -117,4 +117,52 @@ export async function replayChanges(changes: readonly SampleChange[], options: R
   } finally {
     await producer.disconnect();
   }
+}
+
+export interface PacedReplayOptions extends ReplayOptions {
+  /** Changes per second: sent in tenths of a second's worth, each on its tick. */
+  readonly perSecond: number;
+  /** How long a chunk Kafka refuses (a broker down) is tried again, once a second, before the replay fails. @default 60000 */
+  readonly retryForMs?: number;
+  readonly onRetry?: (error: Error) => void;
+}
+
+/** What a paced replay did: how long it took, and how many sends were tried again. */
+export interface PacedReplay {
+  readonly seconds: number;
+  readonly retries: number;
+}
+
+/**
+ * Writes `changes` at a steady rate, as an application writes, through one idempotent producer: a
+ * tenth of a second's changes every 100 ms (late ticks are sent at once, so a slow Kafka shows as a
+ * longer replay). A chunk that fails is sent again, that chunk alone, as a producer application retries.
+ */
+export async function replayPaced(changes: readonly SampleChange[], options: PacedReplayOptions): Promise<PacedReplay> {
+  if (!(options.perSecond > 0)) throw new Error(`paced replay: perSecond must be above 0 (got ${options.perSecond})`);
+  const kafka = kafkaClient(options.bootstrapServers);
+  const perTick = Math.max(1, Math.round(options.perSecond / 10));
+  const tickMs = (perTick * 1000) / options.perSecond;
+  const topics = [...new Set(changes.map((change) => topicOf({ topicPrefix: options.topicPrefix, database: options.database ?? 'app_db', collection: change.collection })))];
+  await ensureTopics(kafka, topics, options.partitions ?? 3);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const started = Date.now();
+  let retries = 0;
+  try {
+    for (let tick = 0; tick * perTick < changes.length; tick++) {
+      await new Promise((resolve) => setTimeout(resolve, started + tick * tickMs - Date.now()));
+      const records = recordsFor(changes.slice(tick * perTick, (tick + 1) * perTick), { ...options, startMs: undefined });
+      for (const deadline = Date.now() + (options.retryForMs ?? 60_000); ; retries++) {
+        const sent = await sendRecords(producer, records).then(() => undefined, (error: Error) => error);
+        if (!sent) break;
+        if (Date.now() > deadline) throw sent;
+        options.onRetry?.(sent);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  return { seconds: (Date.now() - started) / 1000, retries };
 }

@@ -29,7 +29,7 @@ export interface LocalResetTarget {
 
 const STOP_TIMEOUT_MS = 30_000;
 
-async function resetSourceOffsets(client: ConnectClient, name: string): Promise<void> {
+export async function resetSourceOffsets(client: ConnectClient, name: string): Promise<void> {
   await client.stop(name);
   await waitUntil(async () => (await client.status(name)).connector.state === 'STOPPED', STOP_TIMEOUT_MS, 200);
   const { offsets } = await client.getOffsets(name);

@@ -7,8 +7,10 @@ import { testRuntimeOptions } from './support/runtime';
  * 20 s, its table locked for 20 s, the worker SIGKILLed, six other connectors created and deleted,
  * 200 ms added each way between Connect and Kafka for 20 s (the runtime's delay proxy), and the worker
  * SIGKILLed while a fresh sink loads a topic of snapshot events (op "r": a STAND-IN for a Debezium
- * initial snapshot, which the MongoDB stand-in cannot serve); afterwards every order's row is compared
- * with what was written. The test runtime's supervisor
+ * initial snapshot, which the MongoDB stand-in cannot serve), and the worker SIGKILLed while the real
+ * Debezium MongoDB source captures orders written to the MongoDB stand-in (mongo-java-server, not
+ * MongoDB), at the test runtime's exactly-once level (`enabled`); afterwards every order's row is
+ * compared with what was written, and the source topic's create events are counted. The test runtime's supervisor
  * service (`cdcctl connectors supervise`, the local policy) restarts what fails: Connect never
  * restarts a FAILED task. The test runtime has one broker: broker-kill, which needs three, has its own
  * test (broker-kill.test.ts).
@@ -50,6 +52,14 @@ describe('faults injected mid-stream', () => {
     const { observed, events } = of('initial-load-kill');
     expect(observed!.rows_at_kill).toBeGreaterThan(0);
     expect(observed!.rows_at_kill).toBeLessThan(events);
+  });
+
+  it('source-worker-kill (the MongoDB stand-in as the source): the worker died mid-stream, and the exactly-once source delivered each order exactly once', () => {
+    const { observed, events, exactly_once_source } = of('source-worker-kill');
+    expect(exactly_once_source).toBe('enabled');
+    expect(observed!.written_at_kill).toBeGreaterThanOrEqual(events / 2);
+    expect(observed!.written_at_kill).toBeLessThan(events);
+    expect({ source_events: observed!.source_events, source_duplicates: observed!.source_duplicates }).toEqual({ source_events: events, source_duplicates: 0 });
   });
 
   it("counts each scenario's redelivered changes from the change history: none where nothing failed or rebalanced", () => {
