@@ -35,6 +35,8 @@ export function parseEnvironment(input: unknown): Environment {
 export interface LoadEnvironmentOptions {
   /** Replaces `connect.url` (a local runtime on another port, say). */
   readonly connectUrl?: string;
+  /** Replaces `connect.exactlyOnceSource`: the level the workers actually run at (a local runtime started with another). */
+  readonly exactlyOnceSource?: Environment['connect']['exactlyOnceSource'];
 }
 
 export function loadEnvironment(name: string, options: LoadEnvironmentOptions = {}): Environment {
@@ -43,7 +45,8 @@ export function loadEnvironment(name: string, options: LoadEnvironmentOptions = 
     throw new ConfigError(`unknown environment ${JSON.stringify(name)} (known: ${ENVIRONMENT_NAMES.join(', ')})`);
   }
   const environment = parseEnvironment(input);
-  return options.connectUrl ? { ...environment, connect: { ...environment.connect, url: options.connectUrl } } : environment;
+  const connect = { ...environment.connect, ...(options.connectUrl ? { url: options.connectUrl } : {}), ...(options.exactlyOnceSource ? { exactlyOnceSource: options.exactlyOnceSource } : {}) };
+  return { ...environment, connect };
 }
 
 export function loadAllEnvironments(): Environment[] {

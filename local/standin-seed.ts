@@ -88,7 +88,8 @@ export async function seedStandIn(options: RuntimeOptions & { onProgress: (messa
   const migrated = await applyWarehouseMigrations(warehouse.url as string);
   if (migrated.length) options.onProgress(`warehouse migrations applied: ${migrated.join(', ')}`);
 
-  const environment = loadEnvironment('local-standin', { connectUrl: connect.url });
+  // The sources are rendered for the level the worker runs at (cdcctl local up --exactly-once-source).
+  const environment = loadEnvironment('local-standin', { connectUrl: connect.url, exactlyOnceSource: current.exactlyOnceSource });
   const connectors = await applyStandInConnectors(environment, connect.url as string, kafka.url as string, allPipelines, options.onProgress);
   const layout = runningRuntimeLayout(options);
   const changes = sampleChanges();

@@ -38,12 +38,14 @@ export async function startLocalPipeline(options: RuntimeOptions & { onProgress:
   const migrated = await applyWarehouseMigrations(warehouse.url);
   if (migrated.length) options.onProgress(`warehouse migrations applied: ${migrated.join(', ')}`);
 
-  const environment = loadEnvironment('local', { connectUrl: connect.url });
+  // The sources are rendered for the level the worker runs at (cdcctl local up --exactly-once-source).
+  const loadOptions = { connectUrl: connect.url, exactlyOnceSource: status.exactlyOnceSource };
+  const environment = loadEnvironment('local', loadOptions);
   const client = createConnectClient({ url: connect.url });
   const database = new Client({ connectionString: warehouse.url });
   await database.connect();
   try {
-    const environments = [environment, loadEnvironment('local-standin', { connectUrl: connect.url })];
+    const environments = [environment, loadEnvironment('local-standin', loadOptions)];
     await resetLocalPipelines({ client, kafka: kafkaClient(kafka.url), warehouse: database, environments, pipelines, onProgress: options.onProgress });
     const result = await deployEnvironment(environment, { client, onProgress: options.onProgress });
     if (result.error) throw result.error;

@@ -11,6 +11,15 @@ const staging = loadEnvironment('staging');
 const orders = pipelines.find((pipeline) => pipeline.name === 'orders')!;
 
 describe('the local-standin environment (MongoDB stand-in: mongo-java-server, not MongoDB)', () => {
+  it("renders its sources for the level the local worker runs at (cdcctl local up --exactly-once-source), the Connect URL kept", () => {
+    const sourcesOf = (environment: ReturnType<typeof loadEnvironment>) => renderEnvironment(environment).filter((connector) => connector.role === 'source');
+    const preparing = loadEnvironment('local-standin', { connectUrl: 'http://127.0.0.1:18083', exactlyOnceSource: 'preparing' });
+    expect(preparing.connect).toMatchObject({ url: 'http://127.0.0.1:18083', exactlyOnceSource: 'preparing' });
+    expect(sourcesOf(preparing).length).toBe(pipelines.length);
+    for (const source of sourcesOf(preparing)) expect(source.config).not.toHaveProperty('exactly.once.support');
+    for (const source of sourcesOf(loadEnvironment('local-standin', { connectUrl: 'http://127.0.0.1:18083' }))) expect(source.config['exactly.once.support']).toBe('required');
+  });
+
   it('renders one Debezium source per pipeline, named as stand-in sources, beside the usual sinks', () => {
     expect(renderEnvironment(standIn).map((connector) => [connector.name, connector.role, connector.pipelines])).toEqual([
       ['cdc-customers-sink', 'sink', ['customers']],
