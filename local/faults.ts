@@ -32,7 +32,7 @@ import { openStandInWriter, standInOperations } from './standin-writer';
  * in-process, the local environment's policy) restarts what fails, as it would in production.
  * Everything runs under names of its own (`cdc-faults-*`, table `faults_orders`), removed afterwards.
  */
-export const FAULT_SCENARIOS = ['warehouse-outage', 'warehouse-slow', 'worker-kill', 'rebalance-storm', 'network-delay', 'initial-load-kill', 'source-worker-kill', 'broker-kill'] as const;
+export const FAULT_SCENARIOS = ['no-fault', 'warehouse-outage', 'warehouse-slow', 'worker-kill', 'rebalance-storm', 'network-delay', 'initial-load-kill', 'source-worker-kill', 'broker-kill'] as const;
 export type FaultScenario = (typeof FAULT_SCENARIOS)[number];
 
 /** The brokers a scenario needs, when more than one: broker-kill kills one of three (`cdcctl local up --brokers 3`). */
@@ -550,6 +550,12 @@ async function sourceWorkerKill(context: Context, events: number): Promise<Fault
 }
 
 const SCENARIOS: Readonly<Record<FaultScenario, (context: Context, events: number) => Promise<FaultRun>>> = {
+  /** The baseline: the same writes and no fault, so that each fault's recovery compares with the pipeline's own catch-up. */
+  async 'no-fault'(context, events) {
+    const { changes, numbers } = nextOrders(context, events);
+    await stream(context, changes);
+    return { numbers, since: Date.now() };
+  },
   async 'warehouse-outage'(context, events) {
     const outage = restart(context.runtime, 'warehouse', { downForMs: context.faultMs });
     await waitUntil(() => withWarehouse(context, async () => false).catch(() => true), 30_000, 200);

@@ -66,16 +66,29 @@ export interface PacedWrites {
   readonly done: Promise<void>;
 }
 
-/** Writes `operations` through the stand-in writer at `perSecond`, one after another, starting now. */
+/**
+ * Writes `operations` through the stand-in writer at `perSecond`, each sent when it is due without
+ * waiting for the one before (the writer keeps their order), as many clients of one database write.
+ * After a refused write no further one is sent.
+ */
 export function writePaced(writer: StandInWriter, operations: readonly StandInOperation[], perSecond: number): PacedWrites {
   let acknowledged = 0;
+  let refused: Error | undefined;
   const started = Date.now();
   const done = (async () => {
+    const pending: Promise<void>[] = [];
     for (const [index, operation] of operations.entries()) {
       await sleep(started + (index * 1000) / perSecond - Date.now());
-      await writer.write(operation);
-      acknowledged++;
+      if (refused) break;
+      pending.push(
+        writer.write(operation).then(
+          () => void acknowledged++,
+          (error: Error) => void (refused ??= error),
+        ),
+      );
     }
+    await Promise.all(pending);
+    if (refused) throw refused;
   })();
   return { acknowledged: () => acknowledged, done };
 }

@@ -35,6 +35,10 @@ describe('faults injected mid-stream', () => {
     expect(of('warehouse-outage').restarts).toBeGreaterThan(0);
   });
 
+  it('no-fault, the baseline: nothing failed, nothing was delivered twice', () => {
+    expect(of('no-fault')).toMatchObject({ restarts: 0, duplicates: 0 });
+  });
+
   it('warehouse-slow: the sink waited on the lock and never failed', () => {
     expect(of('warehouse-slow').restarts).toBe(0);
   });

@@ -95,7 +95,7 @@ describe('cdcctl local faults', () => {
   it('refuses an unknown scenario, naming the known ones, before touching any runtime', () => {
     const result = cdcctl(['local', 'faults', '--scenario', 'warehouse-outage,broker-melt', '--state-dir', path.join(ROOT, '.local', 'no-such-state')]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('--scenario: unknown "broker-melt" (known: warehouse-outage, warehouse-slow, worker-kill, rebalance-storm, network-delay, initial-load-kill, source-worker-kill, broker-kill, or all)');
+    expect(result.stderr).toContain('--scenario: unknown "broker-melt" (known: no-fault, warehouse-outage, warehouse-slow, worker-kill, rebalance-storm, network-delay, initial-load-kill, source-worker-kill, broker-kill, or all)');
   });
 
   it('says the runtime is not running instead of failing later', () => {

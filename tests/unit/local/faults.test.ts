@@ -3,7 +3,7 @@ import { FAULT_SCENARIOS, scenariosFor } from '../../../local/faults';
 describe('scenariosFor', () => {
   it('runs every scenario but broker-kill on one broker, and says why broker-kill is skipped', () => {
     const { runnable, skipped } = scenariosFor(1);
-    expect(runnable).toEqual(['warehouse-outage', 'warehouse-slow', 'worker-kill', 'rebalance-storm', 'network-delay', 'initial-load-kill', 'source-worker-kill']);
+    expect(runnable).toEqual(['no-fault', 'warehouse-outage', 'warehouse-slow', 'worker-kill', 'rebalance-storm', 'network-delay', 'initial-load-kill', 'source-worker-kill']);
     expect(skipped).toEqual([{ name: 'broker-kill', reason: 'needs a runtime of 3 brokers (cdcctl local up --brokers 3); this one has 1' }]);
   });
 

@@ -1,6 +1,7 @@
 import type { ObjectId } from '../../../connectors/contracts/bson';
 import { changeEventRecords, type EventContext } from '../../../local/debezium-events';
 import { customerId, orderDocument } from '../../../local/sample-data';
+import { waitUntil } from '../../../connectors/connect/poll';
 import { createdId, writePaced } from '../../../local/source-events';
 import type { StandInOperation, StandInWriter } from '../../../local/standin-writer';
 
@@ -51,6 +52,20 @@ describe('writePaced', () => {
     expect(writing.acknowledged()).toBe(6);
     // Write n is due 20 ms × n after the start: never earlier (timers fire late, not early).
     writer.at.forEach((time, index) => expect(time - started).toBeGreaterThanOrEqual(index * 20 - 2));
+  });
+
+  it('sends each write when it is due, not after the one before is acknowledged', async () => {
+    const waiting: Array<() => void> = [];
+    const slow: StandInWriter = {
+      write: () => new Promise((resolve) => waiting.push(() => resolve({ matched: 1, acknowledgedAtMs: Date.now() }))),
+      async close() {},
+    };
+    const writing = writePaced(slow, inserts(5), 1_000);
+    expect(await waitUntil(async () => waiting.length === 5, 5_000, 5)).toBe(true);
+    expect(writing.acknowledged()).toBe(0);
+    for (const release of waiting) release();
+    await writing.done;
+    expect(writing.acknowledged()).toBe(5);
   });
 
   it('stops at a refused write and rejects with it, the writes before it counted', async () => {
