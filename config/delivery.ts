@@ -22,8 +22,15 @@ export const WORKER_DELIVERY_PROPERTIES = {
   // `retries` stays at its default (2147483647) and this bounds them: Connect's own value, written down
   // because a finite one drops a record — a dead-letter producer only logs a send that timed out
   // (DeadLetterQueueReporter). An exactly-once source is bounded anyway: its open transaction is
-  // aborted after the producer's transaction.timeout.ms (60 s), which fails the task for the supervisor.
+  // aborted after the producer's transaction.timeout.ms (below), which fails the task for the supervisor.
   'producer.delivery.timeout.ms': '2147483647',
+  // An exactly-once source task killed mid-transaction (a worker's SIGKILL, an OOM) leaves its
+  // transaction open until this passes (the broker checks every 10 s), and until then every
+  // read_committed reader stops there: the sinks, and every worker starting up, which reads the
+  // offsets topic to its end before it runs a task. At the producer's default (60 s) a worker killed
+  // that way got its tasks back 61 s after it started (`cdcctl local faults --scenario
+  // source-worker-kill`); a transaction here spans one poll (transaction.boundary=poll), milliseconds.
+  'producer.transaction.timeout.ms': '10000',
   // Sinks read only committed records: an exactly-once source's aborted transaction (a task killed
   // mid-poll) never reaches the warehouse. Records written outside a transaction read as before.
   'consumer.isolation.level': 'read_committed',

@@ -150,6 +150,8 @@ interface Context {
   /** The Connect worker's exactly.once.source.support. */
   readonly exactlyOnceSource: ExactlyOnceSourceLevel;
   readonly ratePerSecond?: number;
+  /** The orders source-worker-kill wrote to the stand-in, deleted with its connectors. */
+  readonly standInOrders: number[];
   /** The scenario's writes so far: how many, over how many seconds (the rate achieved). */
   written: { changes: number; seconds: number };
   /** The next order number: each scenario writes orders of its own. */
@@ -178,6 +180,7 @@ function contextFor(runtime: RuntimeOptions, options: FaultOptions): Context {
     exactlyOnceSource,
     ratePerSecond: options.ratePerSecond,
     written: { changes: 0, seconds: 0 },
+    standInOrders: [],
     next: 1,
     progress: options.onProgress ?? (() => undefined),
   };
@@ -206,7 +209,7 @@ function capturedEnvironment(context: Context): Environment {
   });
 }
 
-/** Removes the scenarios' connectors (a source's offsets reset first), tables, topics, consumer groups and stand-in database. */
+/** Removes the scenarios' connectors (a source's offsets reset first), tables, topics, consumer groups and stand-in orders. */
 async function removeEverything(context: Context): Promise<void> {
   const { client, environment } = context;
   for (const connector of await client.listConnectors()) {
@@ -219,7 +222,7 @@ async function removeEverything(context: Context): Promise<void> {
     await db.query(dropPipelineTableSql('public', TABLE));
     await db.query(dropPipelineTableSql('public', CAPTURED_TABLE));
   });
-  if (context.mongodbUrl) await dropStandInDatabase(context, context.mongodbUrl);
+  if (context.mongodbUrl) await deleteStandInOrders(context, context.mongodbUrl);
   const admin = kafkaClient(context.bootstrapServers).admin();
   await admin.connect();
   try {
@@ -238,11 +241,20 @@ async function removeEverything(context: Context): Promise<void> {
   }
 }
 
-/** Frees the stand-in of source-worker-kill's orders (it holds everything in its heap). */
-async function dropStandInDatabase(context: Context, mongodbUrl: string): Promise<void> {
+/**
+ * Deletes source-worker-kill's orders from the stand-in (it holds everything in its heap), once its
+ * source is gone. Deleted one by one rather than the database dropped: the stand-in answers a resume
+ * with an invalidate event whenever its oplog (60 s) holds a drop of the collection from before the
+ * resume token (mongo-java-server's CollectionBackedOplog), even a drop of an earlier run, and the
+ * Debezium source fails on an event without a namespace.
+ */
+async function deleteStandInOrders(context: Context, mongodbUrl: string): Promise<void> {
+  const numbers = context.standInOrders.splice(0);
+  if (numbers.length === 0) return;
   const writer = openStandInWriter(runningRuntimeLayout(context.runtime), mongodbUrl);
   try {
-    await writer.write({ op: 'dropDatabase', database: capturedPipeline.database });
+    const target = { database: capturedPipeline.database, collection: capturedPipeline.collection };
+    await Promise.all(numbers.map((number) => writer.write({ op: 'delete', ...target, id: `fault-${number}` })));
   } finally {
     await writer.close();
   }
@@ -509,6 +521,16 @@ async function killLeadingBroker(context: Context, events: number): Promise<Faul
 }
 
 /**
+ * How long source-worker-kill keeps the killed worker down: past the dead member's session (Connect's
+ * `session.timeout.ms`, 10 s, which the local worker keeps). A worker that joins while its dead self is
+ * still a member waits out `rebalance.timeout.ms` (60 s) before it gets its tasks (seen here: the
+ * source resumed 61 s after the kill, against 3–8 s otherwise), and 60 s is also all the stand-in's
+ * oplog keeps: it then resumes past the changes it dropped, where MongoDB would fail the resume with
+ * ChangeStreamHistoryLost. A pod's restart takes about that long anyway.
+ */
+const SOURCE_KILL_DOWN_MS = 12_000;
+
+/**
  * The Connect worker SIGKILLed while the real Debezium MongoDB source captures orders written to the
  * MongoDB STAND-IN (mongo-java-server) at a steady rate: half before the kill, the rest while the
  * worker is down and starting again. The source resumes from its last committed offset; at
@@ -529,15 +551,17 @@ async function sourceWorkerKill(context: Context, events: number): Promise<Fault
   try {
     await withWarehouse(context, (db) => waitUntilStreaming(writer, db, environment, [capturedPipeline], context.client));
     const { changes, numbers } = nextOrders(context, events);
+    context.standInOrders.push(...numbers);
     const started = Date.now();
     const writing = writePaced(writer, standInOperations(changes, () => capturedPipeline.database), context.ratePerSecond ?? 100);
-    writing.done.catch(() => undefined);
+    // The rate achieved: until the last write, not until the worker is back.
+    const finished = writing.done.then(() => Date.now());
+    finished.catch(() => undefined);
     await waitUntil(() => writing.acknowledged() >= Math.ceil(events / 2), 600_000, 5);
     const writtenAtKill = writing.acknowledged();
-    await restart(context.runtime, 'connect', { kill: true });
-    await writing.done;
+    await restart(context.runtime, 'connect', { kill: true, downForMs: SOURCE_KILL_DOWN_MS });
     context.written.changes += events;
-    context.written.seconds += (Date.now() - started) / 1000;
+    context.written.seconds += ((await finished) - started) / 1000;
     const topic = sourceTopic(environment, capturedPipeline);
     const afterLanding = async () => {
       const counted = await countCreateEvents(context.bootstrapServers, topic, new Set(numbers.map((number) => `fault-${number}`)));
