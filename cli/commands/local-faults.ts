@@ -30,7 +30,8 @@ function wholeNumber(flag: string, value: string, minimum: number): number {
   return parsed;
 }
 
-function formatText(results: readonly FaultResult[], skipped: Skipped): string {
+/** The table, then what each scenario observed, its rate and level, the broker it killed, and what was skipped. */
+export function formatText(results: readonly FaultResult[], skipped: Skipped): string {
   const header = ['SCENARIO', 'EVENTS', 'ROWS', 'LOST', 'DUPLICATES', 'RESTARTS', 'RECOVERY', 'MANUAL STEPS'];
   const rows = results.map((result) => [result.name, String(result.events), String(result.rows), String(result.lost), String(result.duplicates), String(result.restarts), `${result.recovery_s} s`, String(result.manual_steps)]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));

@@ -14,6 +14,10 @@ describe('the workers\' delivery settings', () => {
     expect(Number(WORKER_DELIVERY_PROPERTIES['producer.delivery.timeout.ms'])).toBe(2 ** 31 - 1);
   });
 
+  it("aborts a killed source task's open transaction after 10 s, not the producer's default 60 s: until then no read_committed reader gets past it", () => {
+    expect(WORKER_DELIVERY_PROPERTIES['producer.transaction.timeout.ms']).toBe('10000');
+  });
+
   it('reads only committed records wherever sources write transactions', () => {
     expect(workerDeliveryProperties('enabled')['exactly.once.source.support']).toBe('enabled');
     expect(WORKER_DELIVERY_PROPERTIES['consumer.isolation.level']).toBe('read_committed');
