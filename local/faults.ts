@@ -521,12 +521,11 @@ async function killLeadingBroker(context: Context, events: number): Promise<Faul
 }
 
 /**
- * How long source-worker-kill keeps the killed worker down: past the dead member's session (Connect's
- * `session.timeout.ms`, 10 s, which the local worker keeps). A worker that joins while its dead self is
- * still a member waits out `rebalance.timeout.ms` (60 s) before it gets its tasks (seen here: the
- * source resumed 61 s after the kill, against 3–8 s otherwise), and 60 s is also all the stand-in's
- * oplog keeps: it then resumes past the changes it dropped, where MongoDB would fail the resume with
- * ChangeStreamHistoryLost. A pod's restart takes about that long anyway.
+ * How long source-worker-kill keeps the killed worker down, as a crashed pod is down before it is
+ * back: past the dead member's group session (Connect's `session.timeout.ms`, 10 s) and its open
+ * transaction's timeout (`producer.transaction.timeout.ms`, 10 s, config/delivery.ts), so that what
+ * the count measures is the source's resume. Before that timeout was set, a restarted worker read the
+ * offsets topic for up to 61 s behind such a transaction, longer than the stand-in's 60 s oplog.
  */
 const SOURCE_KILL_DOWN_MS = 12_000;
 
