@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { FAULT_SCENARIOS, SCENARIO_BROKERS, runFaultScenarios, scenariosFor, type FaultResult, type FaultScenario } from '../../local/faults';
+import { FAULT_SCENARIOS, SCENARIO_BROKERS, STAND_IN_SCENARIOS, runFaultScenarios, scenariosFor, type FaultResult, type FaultScenario } from '../../local/faults';
 import { status } from '../../local/runtime';
 import type { RuntimeOptions } from '../../local/options';
 import { CliError, EXIT, progress } from '../support';
@@ -63,12 +63,12 @@ export function registerLocalFaults(local: Command): Command {
         '--scenario <names>',
         `${FAULT_SCENARIOS.join('|')}, a comma-separated list, or all: every scenario the runtime supports (${Object.entries(SCENARIO_BROKERS)
           .map(([name, brokers]) => `${name} needs ${brokers} brokers, cdcctl local up --brokers ${brokers}; on fewer, all skips it and says so`)
-          .join('; ')})`,
+          .join('; ')}; ${STAND_IN_SCENARIOS.join(', ')} needs the MongoDB stand-in, which cdcctl local up starts)`,
         'all',
       )
       .option('--events <n>', 'orders written during each fault', '500')
       .option('--fault-seconds <s>', 'how long an outage, a lock, a delay or a killed broker lasts', '20')
-      .option('--rate <n>', 'orders written per second, as an application writes (e.g. 1000 with --events 120000: 2 minutes) (default: as fast as Kafka takes them; source-worker-kill, through the MongoDB stand-in: 100; initial-load-kill writes its snapshot at once)')
+      .option('--rate <n>', 'orders written per second, as an application writes (e.g. 1000 with --events 120000: 2 minutes) (default: as fast as Kafka takes them; source-worker-kill, through the MongoDB stand-in: 100; initial-load-kill writes its snapshot as fast as Kafka takes it)')
       .option('--output <format>', 'text or json ({"scenarios": [{name, events, rows, lost, duplicates, restarts, recovery_s, manual_steps, observed?, write_rate_per_s?, exactly_once_source?, broker?}], "skipped": [{name, reason}]})', 'text'),
   ).action(async (flags: RuntimeFlags & { scenario: string; events: string; faultSeconds: string; rate?: string; output: string }) => {
     if (flags.output !== 'text' && flags.output !== 'json') throw new CliError(`--output must be text or json (got ${flags.output})`);
