@@ -6,7 +6,7 @@
  * it and as a ratio to it. Each run's JSON is written to `<state-dir>/faults-table/run-<n>.json` as it
  * ends, so a run that fails keeps the ones before it. Prints the table; asserts nothing.
  *
- *   node bin/run-ts bench/faults-table.ts [--state-dir .local] [--runs 3] [--rate 1000] [--seconds 120] [--fault-seconds 20]
+ *   node bin/run-ts bench/faults-table.ts [--state-dir .local] [--runs 3] [--rate 1000] [--seconds 120] [--fault-seconds 20] [--scenarios a,b]
  * (a running local runtime: `cdcctl local up --brokers 3` for broker-kill too; its level of
  * exactly-once, `--exactly-once-source`, is the one source-worker-kill reports)
  */
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '120' },
     'fault-seconds': { type: 'string', default: '20' },
+    scenarios: { type: 'string' },
   },
 });
 
@@ -32,7 +33,13 @@ const runs = Number(values.runs);
 const rate = Number(values.rate);
 const events = rate * Number(values.seconds);
 const current = status(runtime);
-const { runnable, skipped } = scenariosFor(current.brokers, current.services.mongodb.state === 'running');
+const supported = scenariosFor(current.brokers, current.services.mongodb.state === 'running');
+// --scenarios a,b: only those (each must be one this runtime supports).
+const asked = values.scenarios?.split(',').map((name) => name.trim());
+const unsupported = asked?.filter((name) => !(supported.runnable as string[]).includes(name)) ?? [];
+if (unsupported.length) throw new Error(`--scenarios: ${unsupported.join(', ')} not among what this runtime runs (${supported.runnable.join(', ')})`);
+const runnable = asked ? supported.runnable.filter((name) => asked.includes(name)) : supported.runnable;
+const { skipped } = supported;
 const outputDir = path.join(resolveRuntimeOptions(runtime).stateDir, 'faults-table');
 fs.mkdirSync(outputDir, { recursive: true });
 for (const entry of skipped) process.stderr.write(`${entry.name} skipped: ${entry.reason}\n`);
