@@ -303,7 +303,7 @@ async function landed(context: Context, numbers: readonly number[], since: numbe
 /** The connectors whose restarts a scenario counts: the scenarios' sink, and source-worker-kill's own source and sink. */
 function scenarioConnectors(context: Context, name: FaultScenario): string[] {
   if (name !== 'source-worker-kill') return [context.sink];
-  const environment = { ...context.environment, managedConnectorPrefix: CAPTURED_PREFIX };
+  const environment = capturedEnvironment(context);
   return [standInSourceConnectorName(environment, capturedPipeline), sinkConnectorName(environment, capturedPipeline)];
 }
 

@@ -1,6 +1,7 @@
 import { decompress } from 'fzstd';
 import { CompressionCodecs, CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Environment } from '../config';
+import { sleep } from '../connectors/connect/poll';
 import { deadLetterTopic, sourceTopic } from '../connectors/naming';
 import type { PipelineDefinition } from '../connectors/pipelines';
 import { LOCAL_MESSAGE_SIZES } from './config-files';
@@ -151,14 +152,14 @@ export async function replayPaced(changes: readonly SampleChange[], options: Pac
   let retries = 0;
   try {
     for (let tick = 0; tick * perTick < changes.length; tick++) {
-      await new Promise((resolve) => setTimeout(resolve, started + tick * tickMs - Date.now()));
+      await sleep(started + tick * tickMs - Date.now());
       const records = recordsFor(changes.slice(tick * perTick, (tick + 1) * perTick), { ...options, startMs: undefined });
       for (const deadline = Date.now() + (options.retryForMs ?? 60_000); ; retries++) {
         const sent = await sendRecords(producer, records).then(() => undefined, (error: Error) => error);
         if (!sent) break;
         if (Date.now() > deadline) throw sent;
         options.onRetry?.(sent);
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await sleep(1_000);
       }
     }
   } finally {
