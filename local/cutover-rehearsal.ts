@@ -351,7 +351,8 @@ async function runStep(session: Session, state: WalkState, move: WalkStep, sampl
  * path is started once, before the first write, and removed again (the walk starts in `trigger`): its
  * source keeps its offsets, and when the walk starts it again it resumes from there, so its topic holds
  * every change since the collection was empty, as a snapshot and the changes after it would. (The
- * stand-in keeps 60 s of oplog: the walk must reach the shadow phase within that.)
+ * stand-in keeps 300 s of oplog: the walk must reach the shadow phase within that, or the source fails
+ * with ChangeStreamHistoryLost.)
  */
 async function primeStreamPath(session: Session): Promise<void> {
   await applyConnectors(session, 'trigger', 'shadow');

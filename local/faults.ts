@@ -243,10 +243,10 @@ async function removeEverything(context: Context): Promise<void> {
 
 /**
  * Deletes source-worker-kill's orders from the stand-in (it holds everything in its heap), once its
- * source is gone. Deleted one by one rather than the database dropped: the stand-in answers a resume
- * with an invalidate event whenever its oplog (60 s) holds a drop of the collection from before the
- * resume token (mongo-java-server's CollectionBackedOplog), even a drop of an earlier run, and the
- * Debezium source fails on an event without a namespace.
+ * source is gone. Deleted one by one rather than the database dropped: a drop is a `drop` event to a
+ * source that resumes before it, and mongo-java-server's own oplog answered any later resume with an
+ * invalidate event (which Debezium fails on: it has no namespace). The stand-in's IndexedOplog no
+ * longer does; deleting keeps the scenario's source clear of both.
  */
 async function deleteStandInOrders(context: Context, mongodbUrl: string): Promise<void> {
   const numbers = context.standInOrders.splice(0);
@@ -531,7 +531,7 @@ async function killLeadingBroker(context: Context, events: number): Promise<Faul
  * back: past the dead member's group session (Connect's `session.timeout.ms`, 10 s) and its open
  * transaction's timeout (`producer.transaction.timeout.ms`, 10 s, config/delivery.ts), so that what
  * the count measures is the source's resume. Before that timeout was set, a restarted worker read the
- * offsets topic for up to 61 s behind such a transaction, longer than the stand-in's 60 s oplog.
+ * offsets topic for up to 61 s behind such a transaction, longer than the stand-in's oplog then (60 s).
  */
 const SOURCE_KILL_DOWN_MS = 12_000;
 

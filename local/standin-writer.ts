@@ -40,17 +40,25 @@ function javaArguments(layout: Pick<RuntimeLayout, 'standInLibDir'>, heap: strin
 
 export interface StandInServeOptions {
   readonly port: number;
-  /** Oplog entries older than this are removed (its change streams scan the whole oplog on every read). @default 60 */
+  /** Oplog entries older than this are removed, as from a capped oplog; a stream behind them fails (ChangeStreamHistoryLost). @default 300 */
   readonly oplogRetentionSeconds?: number;
+  /**
+   * `mongo-java-server`: its own oplog (CollectionBackedOplog, never trimmed), which scans and sorts
+   * the whole oplog on every read: only the baseline of bench/standin-oplog.ts. @default 'indexed'
+   */
+  readonly oplog?: 'indexed' | 'mongo-java-server';
 }
 
 /**
- * The stand-in holds every document and its oplog in its heap: 2 GiB takes the faults table's two
- * minutes at 1,000 orders a second (120,000 orders with line items) with room to spare.
+ * The stand-in holds every document and its oplog in its heap (a copy of each inserted document for
+ * the retention window). The faults table's two minutes at 1,000 orders a second (120,000 orders with
+ * line items, and their copies in the oplog) filled 2 GiB: 15 full collections took 54 s and the
+ * writes and change streams stalled behind them. 6 GiB is a ceiling, not a reservation.
  */
 export function standInServeCommand(layout: RuntimeLayout, options: StandInServeOptions): Omit<DetachedCommand, 'logFile'> {
   const retention = options.oplogRetentionSeconds === undefined ? [] : ['--oplog-retention-seconds', String(options.oplogRetentionSeconds)];
-  return { command: javaCommand(), args: javaArguments(layout, '-Xmx2g', ['serve', '--port', String(options.port), ...retention]), cwd: layout.stateDir };
+  const oplog = options.oplog === undefined ? [] : ['--oplog', options.oplog];
+  return { command: javaCommand(), args: javaArguments(layout, '-Xmx6g', ['serve', '--port', String(options.port), ...retention, ...oplog]), cwd: layout.stateDir };
 }
 
 /** The stand-in accepts connections (it binds only once its oplog is on). */

@@ -15,7 +15,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ruleFiles } from '../../alerts';
@@ -30,6 +29,7 @@ import { dashboards } from '../../dashboards';
 import { PROMTOOL_ENVIRONMENTS } from '../promtool/environments';
 import { panelQueries } from '../unit/dashboards/dashboard-queries';
 import { getTestRuntime, TEST_RUNTIME_DIR } from './support/runtime';
+import { freePort } from './support/free-port';
 import { waitFor } from './support/wait';
 
 jest.setTimeout(240_000);
@@ -171,17 +171,6 @@ describe('supervisor names against what cdcctl connectors supervise serves', () 
 describe('source-side names from the real Debezium and Connect classes under the real agent', () => {
   let harness: ChildProcess | undefined;
   let metricsUrl = '';
-
-  async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-  }
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cdc-monitoring-harness-'));

@@ -3,7 +3,6 @@
  * (migrations applied by the global set-up), Kafka and the MongoDB stand-in.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { Decimal128, ObjectId, strictJson } from '../../connectors/contracts/bson';
@@ -15,6 +14,7 @@ import { customerId, orderDocument } from '../../local/sample-data';
 import { runningRuntimeLayout } from '../../local/standin-seed';
 import { openStandInWriter } from '../../local/standin-writer';
 import { getTestRuntime, testRuntimeOptions } from './support/runtime';
+import { freePort } from './support/free-port';
 import { waitFor } from './support/wait';
 
 jest.setTimeout(180_000);
@@ -27,15 +27,6 @@ let db: Client;
 function cdcctl(args: readonly string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [path.join(REPOSITORY_ROOT, 'bin', 'cdcctl'), ...args], { encoding: 'utf8', cwd: REPOSITORY_ROOT, env: { ...process.env, WAREHOUSE_URL: runtime.warehouse.url, ...env }, timeout: 120_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 beforeAll(async () => {

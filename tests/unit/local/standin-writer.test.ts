@@ -73,6 +73,13 @@ describe('the stand-in as a service of the local runtime', () => {
     const layout = runtimeLayout({ stateDir, runtimeDir: '/r' });
     const command = standInServeCommand(layout, { port: 27555, oplogRetentionSeconds: 60 });
     expect(command.args).toEqual(expect.arrayContaining(['-cp', '/r/standin/lib/*', 'mongocdc.standin.MongoStandIn', 'serve', '--port', '27555', '--oplog-retention-seconds', '60']));
+    expect(command.args).not.toContain('--oplog');
+  });
+
+  it("serves mongo-java-server's own oplog only when asked (the oplog bench's baseline)", () => {
+    const layout = runtimeLayout({ stateDir, runtimeDir: '/r' });
+    const args = standInServeCommand(layout, { port: 27555, oplog: 'mongo-java-server' }).args;
+    expect(args.slice(args.indexOf('serve'))).toEqual(['serve', '--port', '27555', '--oplog', 'mongo-java-server']);
   });
 
   it("gives the Connect worker the stand-in's connection string to resolve the placeholder", () => {

@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * <pre>
  *   serve --port 27018 [--oplog-retention-seconds 300]   the server, loopback only, oplog on
+ *         [--oplog mongo-java-server]                    its own oplog instead of the stand-in's (bench/standin-oplog.ts's baseline)
  *   write --connection-string mongodb://127.0.0.1:27018  operations from stdin (one JSON per line)
  * </pre>
  */
@@ -26,7 +27,8 @@ public final class MongoStandIn {
         switch (args[0]) {
             case "serve" -> StandInServer.serve(
                 requiredPort(options, "--port"),
-                optionalPositiveInt(options, "--oplog-retention-seconds", StandInServer.DEFAULT_OPLOG_RETENTION_SECONDS));
+                optionalPositiveInt(options, "--oplog-retention-seconds", StandInServer.DEFAULT_OPLOG_RETENTION_SECONDS),
+                oplogKind(options.getOrDefault("--oplog", "indexed")));
             case "write" -> StandInWriter.write(required(options, "--connection-string"), System.in, System.out);
             default -> usage("unknown mode " + args[0]);
         }
@@ -71,6 +73,17 @@ public final class MongoStandIn {
         return value;
     }
 
+    private static boolean oplogKind(String raw) {
+        return switch (raw) {
+            case "indexed" -> true;
+            case "mongo-java-server" -> false;
+            default -> {
+                usage("--oplog must be indexed or mongo-java-server (got " + raw + ")");
+                yield true;
+            }
+        };
+    }
+
     private static int parseInt(String name, String raw) {
         try {
             return Integer.parseInt(raw);
@@ -82,7 +95,7 @@ public final class MongoStandIn {
 
     static void usage(String problem) {
         System.err.println("mongodb stand-in: " + problem);
-        System.err.println("usage: serve --port <port> [--oplog-retention-seconds <s>] | write --connection-string <uri>");
+        System.err.println("usage: serve --port <port> [--oplog-retention-seconds <s>] [--oplog indexed|mongo-java-server] | write --connection-string <uri>");
         System.exit(2);
     }
 }

@@ -5,60 +5,84 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.bson.BsonTimestamp;
-import org.bson.Document;
-
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import com.mongodb.client.model.Filters;
-
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.oplog.Oplog;
 
 /**
- * mongo-java-server with its oplog on (change streams need it; it is off by default), bound to
- * 127.0.0.1 only. Its change streams scan the whole oplog on every getMore, so the oplog is trimmed
- * to a retention window, as a capped oplog would be: a connector stopped for longer than the window
- * misses events (unlike MongoDB, the stand-in does not report a lost resume token).
+ * mongo-java-server with an oplog (change streams need it; it is off by default), bound to 127.0.0.1
+ * only. The oplog is the stand-in's own {@link IndexedOplog}, trimmed to a retention window as a capped
+ * oplog would be: a connector stopped for longer than the window fails with ChangeStreamHistoryLost,
+ * as on MongoDB, instead of missing events.
  */
 final class StandInServer {
 
-    static final int DEFAULT_OPLOG_RETENTION_SECONDS = 60;
+    /**
+     * Five minutes: a source that fell behind at 1,000 writes/s and then lost its worker for a while
+     * still resumes (MongoDB's oplog window is hours; each entry here is a document in the heap).
+     */
+    static final int DEFAULT_OPLOG_RETENTION_SECONDS = 300;
     private static final String HOST = "127.0.0.1";
     private static final long TRIM_EVERY_SECONDS = 5;
 
     private StandInServer() {
     }
 
-    static void serve(int port, int oplogRetentionSeconds) throws InterruptedException {
-        MongoServer server = new MongoServer(new MemoryBackend());
+    /**
+     * {@code indexedOplog} false: mongo-java-server's own CollectionBackedOplog, untrimmed, only as the
+     * baseline of bench/standin-oplog.ts.
+     */
+    static void serve(int port, int oplogRetentionSeconds, boolean indexedOplog) throws InterruptedException {
+        Backend backend = new Backend(indexedOplog);
+        MongoServer server = new MongoServer(backend);
         server.enableOplog();
         server.bind(HOST, port);
         String connectionString = "mongodb://" + HOST + ":" + port;
-        MongoClient trimmer = MongoClients.create(connectionString);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        scheduler.scheduleWithFixedDelay(() -> trimOplog(trimmer, oplogRetentionSeconds), TRIM_EVERY_SECONDS, TRIM_EVERY_SECONDS, TimeUnit.SECONDS);
+        if (indexedOplog) {
+            scheduler.scheduleWithFixedDelay(() -> trimOplog(backend.oplog, oplogRetentionSeconds), TRIM_EVERY_SECONDS, TRIM_EVERY_SECONDS, TimeUnit.SECONDS);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             scheduler.shutdownNow();
-            trimmer.close();
             server.shutdownNow();
             log("stopped");
         }));
         log("mongo-java-server (a MongoDB STAND-IN, in memory, not MongoDB) listening on " + connectionString
-            + ", oplog on, retention " + oplogRetentionSeconds + " s");
+            + (indexedOplog ? ", oplog on, retention " + oplogRetentionSeconds + " s" : ", mongo-java-server's own oplog (CollectionBackedOplog), never trimmed"));
         Thread.currentThread().join();
     }
 
-    private static void trimOplog(MongoClient client, int retentionSeconds) {
+    private static void trimOplog(IndexedOplog oplog, int retentionSeconds) {
         try {
-            int cutoff = (int) (Instant.now().getEpochSecond() - retentionSeconds);
-            long removed = client.getDatabase("local").getCollection("oplog.rs", Document.class)
-                .deleteMany(Filters.lt("ts", new BsonTimestamp(cutoff, 0))).getDeletedCount();
+            int removed = oplog.trimOlderThan(Instant.now().minusSeconds(retentionSeconds));
             if (removed > 0) {
-                log("oplog trimmed: " + removed + " entries older than " + retentionSeconds + " s");
+                log("oplog trimmed: " + removed + " entries older than " + retentionSeconds + " s (" + oplog.size() + " kept)");
             }
         } catch (RuntimeException e) {
             log("oplog trim failed: " + e);
+        }
+    }
+
+    /** mongo-java-server's in-memory backend with the stand-in's oplog in place of CollectionBackedOplog. */
+    private static final class Backend extends MemoryBackend {
+        private final boolean indexed;
+        private IndexedOplog oplog;
+
+        Backend(boolean indexed) {
+            this.indexed = indexed;
+        }
+
+        @Override
+        protected Oplog createOplog() {
+            // The parent's creates local.oplog.rs (left empty by IndexedOplog). Without the `local`
+            // database an empty stand-in lists no database, and Debezium's validation then refuses the
+            // connector ("User doesn't have rights to list databases").
+            Oplog own = super.createOplog();
+            if (!indexed) {
+                return own;
+            }
+            oplog = new IndexedOplog(this, getCursorRegistry());
+            return oplog;
         }
     }
 
