@@ -17,7 +17,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +24,7 @@ import { MongoClient, type Document } from 'mongodb';
 import { sleep } from '../connectors/connect/poll';
 import { standInEventRepair } from '../connectors/render';
 import { resolveRuntimeOptions, runtimeLayout } from '../local/options';
+import { freePort } from '../local/processes';
 import { customerId, orderDocument, orderId } from '../local/sample-data';
 import { writePaced } from '../local/source-events';
 import { openStandInWriter, standInConnectionString, standInReady, standInServeCommand, type StandInOperation } from '../local/standin-writer';
@@ -58,17 +58,6 @@ interface Measurement {
   /** Last write acknowledged → last event read; undefined when the reader had not caught up within CATCH_UP_MS. */
   readonly lagAtEndMs: number | undefined;
   readonly cpuSeconds: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** User + system CPU seconds of a process so far (Linux /proc; clock ticks of 1/100 s). */

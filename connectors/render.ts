@@ -100,9 +100,10 @@ function renderStandInSource(environment: Environment, connectionString: string,
  *   only (no database- or deployment-wide `watch`), hence one source per pipeline;
  * - `snapshot.mode=no_data`: it is a standalone server without the replica-set metadata
  *   (`operationTime`, `$clusterTime`) the snapshot's start position needs;
- * - `cursor.pipeline` with `cursor.pipeline.order=user_first`: its events lack `ns`, and an update's
- *   `documentKey` is the update spec (`{$set: …}`), which breaks Debezium's own stages; the repair
- *   stages (`standInEventRepair`) run first, then the pipeline's change condition, then Debezium's.
+ * - `cursor.pipeline` with `cursor.pipeline.order=user_first`: its events lack `ns`, which breaks
+ *   Debezium's own stages (and mongo-java-server's own oplog made an update's `documentKey` the update
+ *   spec, `{$set: …}`; the stand-in's IndexedOplog gives `{_id}`); the repair stages
+ *   (`standInEventRepair`) run first, then the pipeline's change condition, then Debezium's.
  * The topic prefix, topics and metric tags are the production source's.
  */
 export function standInSourceDifferences(environment: Environment, pipeline: PipelineDefinition): Record<string, string> {

@@ -258,7 +258,7 @@ export function resolveRuntimeOptions(options: RuntimeOptions = {}): ResolvedRun
 }
 
 function checkExactlyOnceSource(level: string | undefined): string[] {
-  return level === undefined || (EXACTLY_ONCE_SOURCE_LEVELS as readonly string[]).includes(level) ? [] : [`exactly-once source support (--exactly-once-source): must be ${EXACTLY_ONCE_SOURCE_LEVELS.join(' or ')} (got ${level})`];
+  return level === undefined || (EXACTLY_ONCE_SOURCE_LEVELS as readonly string[]).includes(level) ? [] : [`exactly-once source support (--exactly-once-source): must be ${EXACTLY_ONCE_SOURCE_LEVELS.join(' or ')} (got ${JSON.stringify(level)})`];
 }
 
 function checkBrokers(brokers: number): string[] {

@@ -120,13 +120,24 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-/** Polls `check` every `intervalMs` until it is true (→ true) or `timeoutMs` passed (→ false). */
 /** True when nothing listens on 127.0.0.1:<port> and we may bind it. */
 export function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
     server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** A loopback port free at the time of asking (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
   });
 }
 

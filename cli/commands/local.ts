@@ -83,12 +83,12 @@ export function runtimeOptionsFrom(flags: RuntimeFlags): RuntimeOptions {
   for (const [name, key] of Object.entries(PORT_FLAG_KEYS) as [keyof RuntimePorts, keyof RuntimeFlags][]) {
     const raw = flags[key];
     if (raw === undefined) continue;
-    if (!/^\d+$/.test(raw)) problems.push(`${PORT_FLAGS[name]} must be a port number (got ${raw})`);
+    if (!/^\d+$/.test(raw)) problems.push(`${PORT_FLAGS[name]} must be a port number (got ${JSON.stringify(raw)})`);
     else ports[name] = Number(raw);
   }
-  if (flags.brokers !== undefined && !/^\d+$/.test(flags.brokers)) problems.push(`--brokers must be 1 or 3 (got ${flags.brokers})`);
+  if (flags.brokers !== undefined && !/^\d+$/.test(flags.brokers)) problems.push(`--brokers must be 1 or 3 (got ${JSON.stringify(flags.brokers)})`);
   if (flags.exactlyOnceSource !== undefined && !(EXACTLY_ONCE_SOURCE_LEVELS as readonly string[]).includes(flags.exactlyOnceSource)) {
-    problems.push(`--exactly-once-source must be ${EXACTLY_ONCE_SOURCE_LEVELS.join(' or ')} (got ${flags.exactlyOnceSource})`);
+    problems.push(`--exactly-once-source must be ${EXACTLY_ONCE_SOURCE_LEVELS.join(' or ')} (got ${JSON.stringify(flags.exactlyOnceSource)})`);
   }
   if (problems.length > 0) throw new CliError(problems.join('\n'));
   return {

@@ -29,7 +29,7 @@ import { dashboards } from '../../dashboards';
 import { PROMTOOL_ENVIRONMENTS } from '../promtool/environments';
 import { panelQueries } from '../unit/dashboards/dashboard-queries';
 import { getTestRuntime, TEST_RUNTIME_DIR } from './support/runtime';
-import { freePort } from './support/free-port';
+import { freePort } from '../../local/processes';
 import { waitFor } from './support/wait';
 
 jest.setTimeout(240_000);

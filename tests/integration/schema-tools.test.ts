@@ -14,7 +14,7 @@ import { customerId, orderDocument } from '../../local/sample-data';
 import { runningRuntimeLayout } from '../../local/standin-seed';
 import { openStandInWriter } from '../../local/standin-writer';
 import { getTestRuntime, testRuntimeOptions } from './support/runtime';
-import { freePort } from './support/free-port';
+import { freePort } from '../../local/processes';
 import { waitFor } from './support/wait';
 
 jest.setTimeout(180_000);

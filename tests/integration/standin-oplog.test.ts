@@ -17,7 +17,7 @@ import { ObjectId } from '../../connectors/contracts/bson';
 import { runtimeLayout } from '../../local/options';
 import { orderDocument, orderId } from '../../local/sample-data';
 import { openStandInWriter, standInConnectionString, standInReady, standInServeCommand, type StandInWriter } from '../../local/standin-writer';
-import { freePort } from './support/free-port';
+import { freePort } from '../../local/processes';
 import { TEST_RUNTIME_DIR } from './support/runtime';
 import { waitFor } from './support/wait';
 
@@ -80,6 +80,18 @@ async function readEvents(collection: Collection, options: ChangeStreamOptions, 
     await stream.close();
   }
   return events;
+}
+
+/** The first event of a stream opened on `collection` just before `write` runs. */
+async function firstEventOf(collection: Collection, write: () => Promise<void>): Promise<ChangeStreamDocument> {
+  const stream = collection.watch([]);
+  try {
+    await stream.tryNext(); // positioned before the write
+    await write();
+    return await waitFor(`an event on ${collection.collectionName}`, async () => (await stream.tryNext()) ?? undefined, 20_000, 0);
+  } finally {
+    await stream.close();
+  }
 }
 
 /** The error a resume after `token` fails with, or undefined if it opens and reads. */
@@ -149,16 +161,13 @@ describe('the MongoDB stand-in oplog (IndexedOplog in mongo-java-server, not Mon
   });
 
   it('caps each batch near 8 MiB, as MongoDB caps one at 16 MiB: a source resuming behind 64 MiB of changes gets them in several replies (the Java driver refuses one over 48 MB)', async () => {
-    const collection = orders('large');
-    const stream = collection.watch([]);
-    await stream.tryNext();
     const notes = 'line item note '.repeat(Math.ceil((2 * 1024 * 1024) / 15)); // 2 MiB
-    await insertOrders(kept, 'large', 20_000, 1);
-    for (let index = 1; index <= 32; index += 1) {
-      await kept.writer.write({ op: 'insert', database: DATABASE, collection: 'large', document: { ...orderDocument(20_000 + index, customer, new Date(Date.UTC(2026, 10, 30, 9))), notes } });
-    }
-    const first = await waitFor('the first event', async () => (await stream.tryNext()) ?? undefined, 20_000, 0);
-    await stream.close();
+    const first = await firstEventOf(orders('large'), async () => {
+      await insertOrders(kept, 'large', 20_000, 1);
+      for (let index = 1; index <= 32; index += 1) {
+        await kept.writer.write({ op: 'insert', database: DATABASE, collection: 'large', document: { ...orderDocument(20_000 + index, customer, new Date(Date.UTC(2026, 10, 30, 9))), notes } });
+      }
+    });
     expect(idOf(first)).toBe(orderHex(20_000));
 
     // The commands Debezium's driver sends, with no batch size: how many events each reply holds.
@@ -178,15 +187,8 @@ describe('the MongoDB stand-in oplog (IndexedOplog in mongo-java-server, not Mon
     const collection = orders('dropped');
     await insertOrders(kept, 'dropped', 5_001, 3);
     await collection.drop();
-    const stream = collection.watch([]);
-    await stream.tryNext();
-    await insertOrders(kept, 'dropped', 5_004, 2);
-    const [afterDrop] = await waitFor('the insert after the drop', async () => {
-      const event = await stream.tryNext();
-      return event ? [event] : undefined;
-    }, 20_000, 0);
-    await stream.close();
-    const resumed = await readEvents(collection, { resumeAfter: afterDrop!._id }, 1);
+    const afterDrop = await firstEventOf(collection, () => insertOrders(kept, 'dropped', 5_004, 2));
+    const resumed = await readEvents(collection, { resumeAfter: afterDrop._id }, 1);
     expect(resumed.map((event) => event.operationType)).toEqual(['insert']);
     expect(resumed.map(idOf)).toEqual([orderHex(5_005)]);
   });
@@ -199,18 +201,8 @@ describe('the MongoDB stand-in oplog (IndexedOplog in mongo-java-server, not Mon
 
     beforeAll(async () => {
       const trimmed = orders('trimmed');
-      const stream = trimmed.watch([]);
-      await stream.tryNext();
-      await insertOrders(trimmedFast, 'trimmed', 7_001, 3);
-      lostToken = (await waitFor('an event to resume after', async () => (await stream.tryNext()) ?? undefined, 20_000, 0))._id;
-      await stream.close();
-
-      const quiet = orders('quiet');
-      const quietStream = quiet.watch([]);
-      await quietStream.tryNext();
-      await insertOrders(trimmedFast, 'quiet', 8_001, 1);
-      quietToken = (await waitFor('the quiet collection event', async () => (await quietStream.tryNext()) ?? undefined, 20_000, 0))._id;
-      await quietStream.close();
+      lostToken = (await firstEventOf(trimmed, () => insertOrders(trimmedFast, 'trimmed', 7_001, 3)))._id;
+      quietToken = (await firstEventOf(orders('quiet'), () => insertOrders(trimmedFast, 'quiet', 8_001, 1)))._id;
 
       behind = orders('behind').watch([], { batchSize: 1 });
       await behind.tryNext();

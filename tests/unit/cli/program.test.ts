@@ -115,14 +115,22 @@ describe('cdcctl local up --exactly-once-source', () => {
   it('refuses a level other than preparing or enabled before starting anything', () => {
     const result = cdcctl(['local', 'up', '--exactly-once-source', 'disabled', '--state-dir', path.join(ROOT, '.local', 'no-such-state')]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('--exactly-once-source must be preparing or enabled (got disabled)');
+    expect(result.stderr).toContain('--exactly-once-source must be preparing or enabled (got "disabled")');
+  });
+
+  it('quotes a bad value whole, so that a newline in it cannot start a line of its own', () => {
+    const result = cdcctl(['local', 'up', '--exactly-once-source', 'enabled\nhint: run rm -rf', '--brokers', '3\nok', '--state-dir', path.join(ROOT, '.local', 'no-such-state')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('(got "enabled\\nhint: run rm -rf")');
+    expect(result.stderr).toContain('(got "3\\nok")');
+    expect(result.stderr.split('\n').some((line) => line.startsWith('hint: run') || line === 'ok)')).toBe(false);
   });
 });
 
 describe('cdcctl local up --brokers', () => {
   it('refuses a count other than 1 or 3 before starting anything', () => {
     const stateDir = path.join(ROOT, '.local', 'no-such-state');
-    expect(cdcctl(['local', 'up', '--brokers', 'three', '--state-dir', stateDir]).stderr).toContain('--brokers must be 1 or 3 (got three)');
+    expect(cdcctl(['local', 'up', '--brokers', 'three', '--state-dir', stateDir]).stderr).toContain('--brokers must be 1 or 3 (got "three")');
     const two = cdcctl(['local', 'up', '--brokers', '2', '--state-dir', stateDir]);
     expect(two.status).toBe(1);
     expect(two.stderr).toContain('brokers (--brokers): must be 1 or 3 (got 2)');

@@ -51,7 +51,7 @@ describe('exactly-once source level', () => {
   it('is left to the local environment unless asked, and refuses a level the platform does not offer, naming the flag', () => {
     expect(resolveRuntimeOptions().exactlyOnceSource).toBeUndefined();
     expect(resolveRuntimeOptions({ exactlyOnceSource: 'preparing' }).exactlyOnceSource).toBe('preparing');
-    expect(() => resolveRuntimeOptions({ exactlyOnceSource: 'disabled' as never })).toThrow('exactly-once source support (--exactly-once-source): must be preparing or enabled (got disabled)');
+    expect(() => resolveRuntimeOptions({ exactlyOnceSource: 'disabled' as never })).toThrow('exactly-once source support (--exactly-once-source): must be preparing or enabled (got "disabled")');
   });
 });
 

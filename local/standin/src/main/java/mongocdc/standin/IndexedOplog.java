@@ -28,11 +28,13 @@ import de.bwaldvogel.mongo.oplog.Oplog;
  * The stand-in's oplog: entries in memory, ordered by their timestamp, in place of mongo-java-server's
  * CollectionBackedOplog. That one keeps the oplog as a collection and, on every read of every change
  * stream, scans it whole and sorts it, and looks up each update's full document by scanning the
- * collection: under 200 writes/s with one stream open and 60 s of oplog, and its reads fell further
- * behind as the oplog grew (bench/standin-oplog.ts). Here a read starts where its
- * cursor stands and stops at its batch size, and an update's document is found through the _id index.
+ * collection, so each read costs more as the oplog grows, and a stream falls behind the writes
+ * (bench/standin-oplog.ts). Here a read starts where its cursor stands and stops at its batch size or
+ * near {@link #BATCH_BYTES}, and an update's document is found through the _id index.
  *
- * <p>Change events have CollectionBackedOplog's shape. Two behaviours are MongoDB's instead of its:
+ * <p>Change events have CollectionBackedOplog's shape (no {@code ns}), except an update's
+ * {@code documentKey}: {@code {_id}}, as on MongoDB, where it gave the update itself. Two behaviours
+ * are MongoDB's instead of its:
  * <ul>
  *   <li>A stream whose collection had events trimmed ({@link #trimOlderThan}) after its resume point fails
  *   with ChangeStreamHistoryLost (code 286), at the resume and at any later read of a stream that fell
