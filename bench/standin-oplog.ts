@@ -29,19 +29,28 @@ import { customerId, orderDocument, orderId } from '../local/sample-data';
 import { writePaced } from '../local/source-events';
 import { openStandInWriter, standInConnectionString, standInReady, standInServeCommand, type StandInOperation } from '../local/standin-writer';
 
-const { values } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '1000' },
-    seconds: { type: 'string', default: '60' },
-    rounds: { type: 'string', default: '2' },
-  },
-});
-const rate = Number(values.rate);
-const seconds = Number(values.seconds);
-const rounds = Number(values.rounds);
-for (const [flag, value] of Object.entries({ rate, seconds, rounds })) {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag}: a whole number from 1 (got ${values[flag as keyof typeof values]})`);
+const USAGE = 'usage: node bin/run-ts bench/standin-oplog.ts [--rate 1000] [--seconds 60] [--rounds 2]';
+
+function usage(problem: string): never {
+  process.stderr.write(`standin-oplog: ${problem}\n${USAGE}\n`);
+  process.exit(2);
 }
+
+function options(): { rate: number; seconds: number; rounds: number } {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '60' }, rounds: { type: 'string', default: '2' } } }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const parsed = { rate: Number(values.rate), seconds: Number(values.seconds), rounds: Number(values.rounds) };
+  for (const [flag, value] of Object.entries(parsed)) {
+    if (!Number.isInteger(value) || value < 1) usage(`--${flag} must be a whole number from 1 (got ${JSON.stringify(values[flag])})`);
+  }
+  return parsed;
+}
+
+const { rate, seconds, rounds } = options();
 
 type OplogKind = 'mongo-java-server' | 'indexed';
 const DATABASE = 'bench';
