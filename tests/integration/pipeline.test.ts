@@ -138,6 +138,10 @@ describe('plan → apply → plan', () => {
     expect(result.error?.message).toContain('cdc-b-broken');
     expect(result.applied.map((change) => change.connector)).toEqual(['cdc-a-first']);
     expect(result.notApplied.map((change) => change.connector)).toEqual(['cdc-b-broken', 'cdc-c-after']);
+    // The worker answers a create before its own listing holds the connector (KAFKA-14455: the reply
+    // uses the new config before the herder's snapshot has it). A plan read in that moment would
+    // create cdc-a-first again and meet 409 "already exists"; this test is about the failure above.
+    await waitFor('the worker to list cdc-a-first', async () => ((await client.listConnectors()).some((connector) => connector.name === 'cdc-a-first') ? true : undefined), 30_000);
     const fixed = await apply(client, [...renderEnvironment(environment), good('cdc-a-first'), good('cdc-b-broken'), good('cdc-c-after')], { managedPrefix: 'cdc-', concurrency: 1, waitTimeoutMs: 90_000 });
     expect(fixed.error).toBeUndefined();
     expect(fixed.applied.map((change) => [change.connector, change.action])).toEqual([['cdc-b-broken', 'create'], ['cdc-c-after', 'create']]);
