@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient, type Document } from 'mongodb';
-import { sleep } from '../connectors/connect/poll';
+import { sleep, waitUntil } from '../connectors/connect/poll';
 import { standInEventRepair } from '../connectors/render';
 import { resolveRuntimeOptions, runtimeLayout } from '../local/options';
 import { freePort } from '../local/processes';
@@ -92,13 +92,9 @@ function operations(total: number): StandInOperation[] {
 }
 
 async function waitUntilListening(port: number, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if ((await standInReady(port)) === true) return;
-    if (server.exitCode !== null) throw new Error(`the stand-in exited (code ${server.exitCode})`);
-    if (Date.now() > deadline) throw new Error(`the stand-in did not listen on ${port} within 60 s`);
-    await sleep(200);
-  }
+  const listening = await waitUntil(async () => server.exitCode !== null || (await standInReady(port)) === true, 60_000, 200);
+  if (server.exitCode !== null) throw new Error(`the stand-in exited (code ${server.exitCode})`);
+  if (!listening) throw new Error(`the stand-in did not listen on ${port} within 60 s`);
 }
 
 async function measure(oplog: OplogKind): Promise<Measurement> {

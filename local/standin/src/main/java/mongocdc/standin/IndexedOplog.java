@@ -178,14 +178,6 @@ final class IndexedOplog implements Oplog {
         return 16;
     }
 
-    /** The collection's own entries, and the drop of it. */
-    private static boolean concerns(Document entry, String namespace) {
-        String entryNamespace = (String) entry.get("ns");
-        return entryNamespace.equals(namespace)
-            || entryNamespace.equals(commandNamespace(namespace))
-            && Utils.getCollectionNameFromFullName(namespace).equals(((Document) entry.get("o")).get("drop"));
-    }
-
     /** The namespace of the collection an entry changes (a drop's is the dropped collection's). */
     private static String collectionOf(Document entry) {
         String namespace = (String) entry.get("ns");
@@ -193,10 +185,6 @@ final class IndexedOplog implements Oplog {
             return namespace;
         }
         return Utils.getDatabaseNameFromFullName(namespace) + "." + ((Document) entry.get("o")).get("drop");
-    }
-
-    private static String commandNamespace(String namespace) {
-        return Utils.getDatabaseNameFromFullName(namespace) + ".$cmd";
     }
 
     private Document toChangeEvent(Document entry, Document changeStream) {
@@ -276,7 +264,8 @@ final class IndexedOplog implements Oplog {
                     break;
                 }
                 scanned = entry.getKey();
-                if (concerns(entry.getValue(), namespace)) {
+                // The collection's own entries, and the drop of it.
+                if (collectionOf(entry.getValue()).equals(namespace)) {
                     List<Document> events = aggregation.runStagesAsStream(Stream.of(toChangeEvent(entry.getValue(), changeStream))).toList();
                     for (Document event : events) {
                         bytes += approximateSize(event);
